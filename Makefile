@@ -1,0 +1,41 @@
+# CVPlus: `make run` sets everything up and serves the demo on http://localhost:8000; `make test` runs the checks.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+PORT ?= 8000
+
+.PHONY: run setup install test lint format bench clean-demo
+
+run: setup
+	PORT=$(PORT) bash scripts/run_demo.sh
+
+setup: install
+	$(PY) manage.py db_prepare
+	$(PY) manage.py migrate_schemas --shared --noinput -v 0
+	$(PY) scripts/compile_catalogues.py
+	$(PY) manage.py demo_setup --port $(PORT)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(UV) || $(PY) -m pip install --quiet uv
+	$(UV) pip install --quiet --python $(PY) -r pyproject.toml --extra dev
+	touch $@
+
+install: $(VENV)/.installed
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	bash scripts/ensure_chromium.sh
+	$(PY) scripts/compile_catalogues.py > /dev/null
+	$(VENV)/bin/pytest --create-db -q
+
+bench: install
+	$(PY) bench/tenants.py

@@ -1,0 +1,23 @@
+"""Tests: real PostgreSQL and a real Redis broker, on their own Redis databases so a running demo is untouched."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is asserted in base settings
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+TEST_REDIS_URL = env.broker_url("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_URL = TEST_REDIS_URL
+CELERY_BROKER_URL = TEST_REDIS_URL
+TASKS_RUN_INLINE = False
+CELERY_TASK_ALWAYS_EAGER = False
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": TEST_REDIS_URL.rsplit("/", 1)[0] + "/15",
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+    }
+}
+# Tests own their queues: a demo worker on the same Redis never takes a test's task.
+CELERY_TASK_DEFAULT_QUEUE = "test-default"
+CELERY_TASK_ROUTES = {"predictions.tasks.*": {"queue": "test-training"}}

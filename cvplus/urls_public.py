@@ -1,0 +1,17 @@
+"""The public host: landing page, data sources, staff admin, health. (Stripe webhooks and the licensee API later.)"""
+
+from django.contrib import admin
+from django.urls import path
+from django.views.i18n import set_language
+
+from cvplus import views
+from cvplus.health import healthz
+from market.views import data_sources
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("data-sources/", data_sources, name="data-sources"),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+]

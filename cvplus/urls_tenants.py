@@ -1,0 +1,14 @@
+"""A tenant host: the consumer site or an enterprise portal. No staff admin here."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from cvplus import views
+from cvplus.health import healthz
+
+urlpatterns = [
+    path("", views.tenant_home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,30 @@
+"""Pages that belong to the site as a whole rather than to one app."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tenants.models import Client, Domain
+
+
+def _site_url(request: HttpRequest, host: str) -> str:
+    port = request.get_port()
+    suffix = "" if port in {"80", "443"} else f":{port}"
+    return f"{request.scheme}://{host}{suffix}/"
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """The public host's front page, linking to the consumer site."""
+    consumer = Domain.objects.filter(tenant__kind=Client.Kind.CONSUMER, is_primary=True).order_by("pk").first()
+    consumer_url = _site_url(request, consumer.domain) if consumer else None
+    return render(request, "landing.html", {"consumer_url": consumer_url})
+
+
+def tenant_home(request: HttpRequest) -> HttpResponse:
+    """A tenant host's front page: the consumer site welcomes visitors; an enterprise portal asks them to sign in."""
+    if request.user.is_authenticated:
+        return render(request, "home.html")
+    if request.tenant.kind == Client.Kind.ENTERPRISE:
+        return redirect("accounts:login")
+    return render(request, "consumer_landing.html")

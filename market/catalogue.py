@@ -1,0 +1,149 @@
+"""What each reference data source is, its licence and the attribution its licence asks for.
+
+The texts here are shown on the public data-sources page. The attribution sentences are the wording the licensors
+ask for; keep them exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    name: str | Promise
+    description: str | Promise
+    folder: str  # under data/reference
+    url: str
+    licence: str | Promise
+    licence_url: str
+    attribution: str | Promise
+    datasets: tuple[str, ...]  # ReferenceDataset names loaded from it; empty when kept as files only
+
+
+SOURCES: tuple[Source, ...] = (
+    Source(
+        key="onet",
+        name=_("O*NET 29.2 Database"),
+        description=_(
+            "US occupations with their descriptions, alternate and reported job titles, job zones and the technology "
+            "skills used in each occupation. Used for job-title normalisation and CV-to-job keyword matching."
+        ),
+        folder="onet_29_2",
+        url="https://www.onetcenter.org/database.html",
+        licence="CC BY 4.0",
+        licence_url="https://creativecommons.org/licenses/by/4.0/",
+        # Translators: licence attribution required by O*NET; keep the English wording in the product.
+        attribution=_(
+            "This product includes information from the O*NET 29.2 Database by the U.S. Department of Labor, "
+            "Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a "
+            "trademark of USDOL/ETA."
+        ),
+        datasets=("onet_occupations", "onet_technology_skills"),
+    ),
+    Source(
+        key="esco",
+        name=_("ESCO classification (European Skills, Competences, Qualifications and Occupations)"),
+        description=_(
+            "European occupations mapped to ISCO-08 with their alternative labels, and ESCO skill texts. Used for "
+            "European job titles and skill synonyms."
+        ),
+        folder="esco_taxonomy",
+        url="https://esco.ec.europa.eu/",
+        licence=_("European Commission reuse policy (Decision 2011/833/EU)"),
+        licence_url="https://eur-lex.europa.eu/eli/dec/2011/833/oj",
+        attribution=_(
+            "ESCO – European Commission. This service uses the ESCO classification of the European Commission, "
+            "reused under Commission Decision 2011/833/EU on the reuse of Commission documents."
+        ),
+        datasets=("esco_occupations", "esco_skills"),
+    ),
+    Source(
+        key="bls_oews",
+        name=_("BLS Occupational Employment and Wage Statistics, May 2025"),
+        description=_(
+            "US wage percentiles (10th to 90th) and employment by occupation, nationally by industry sector and by "
+            "state. Used as salary priors and bands for North America."
+        ),
+        folder="bls_oews_2025",
+        url="https://www.bls.gov/oes/",
+        licence=_("Public domain (US federal government work)"),
+        licence_url="https://www.bls.gov/opub/copyright-information.htm",
+        attribution=_("Source: U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics."),
+        datasets=("bls_oews_2025",),
+    ),
+    Source(
+        key="aijobs",
+        name=_("aijobs.net salary survey"),
+        description=_(
+            "Anonymous salaries of AI, machine-learning and data jobs, 2020-2023, and of DevOps jobs to 2022 "
+            "(devops-jobs.net). Used to train the salary model."
+        ),
+        folder="aijobs_salaries",
+        url="https://aijobs.net/salaries/",
+        licence="CC0 1.0",
+        licence_url="https://creativecommons.org/publicdomain/zero/1.0/",
+        attribution=_("Salary data from aijobs.net (https://aijobs.net/salaries/), dedicated to the public domain."),
+        datasets=("salary_survey_aijobs", "salary_survey_devops"),
+    ),
+    Source(
+        key="infosec",
+        name=_("isecjobs.com salary survey"),
+        description=_("Anonymous salaries of information-security jobs, 2020-2023. Used to train the salary model."),
+        folder="infosec_salaries",
+        url="https://isecjobs.com/salaries/",
+        licence="CC0 1.0",
+        licence_url="https://creativecommons.org/publicdomain/zero/1.0/",
+        attribution=_(
+            "Salary data from isecjobs.com (https://isecjobs.com/salaries/), dedicated to the public domain."
+        ),
+        datasets=("salary_survey_infosec",),
+    ),
+    Source(
+        key="cldr",
+        name=_("Unicode CLDR"),
+        description=_("Country and currency names in every language of the product, and current legal tender."),
+        folder="cldr_countries",
+        url="https://cldr.unicode.org/",
+        licence=_("Unicode License v3"),
+        licence_url="https://www.unicode.org/license.txt",
+        attribution=_("Country and currency data: Unicode CLDR. Copyright © 1991-2025 Unicode, Inc."),
+        datasets=("cldr_countries",),
+    ),
+    Source(
+        key="gsa_time_to_hire",
+        name=_("US GSA time-to-hire records, 2004-2010"),
+        description=_(
+            "Vacancy-level hiring timelines of a US federal agency. Kept as a file for the time-to-hire prior; not "
+            "loaded into the database."
+        ),
+        folder="gsa_time_to_hire",
+        url="https://github.com/kaastha-nl/Time-to-Hire-Regression-Model",
+        licence=_("Public domain (US federal government record; provenance inferred)"),
+        licence_url="https://www.copyright.gov/title17/92chap1.html#105",
+        attribution=_("Source: U.S. General Services Administration."),
+        datasets=(),
+    ),
+    Source(
+        key="campus_placement",
+        name=_("Campus placement outcomes"),
+        description=_(
+            "Placement outcomes of one MBA class. Kept as a file to check outcome classifiers; not loaded into the "
+            "database and never used for predictions shown to users."
+        ),
+        folder="campus_placement",
+        url="https://www.kaggle.com/datasets/benroshan/factors-affecting-campus-placement",
+        licence=_("CC0 1.0 (as labelled by a mirror; unverified)"),
+        licence_url="https://creativecommons.org/publicdomain/zero/1.0/",
+        attribution=_("Data: Ben Roshan D, Factors affecting campus placement."),
+        datasets=(),
+    ),
+)
+
+
+def source_for_dataset(name: str) -> Source:
+    return next(source for source in SOURCES if name in source.datasets)

@@ -1,0 +1,54 @@
+"""Reads of the reference data for pages and other apps."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from market.catalogue import SOURCES, Source
+from market.models import ReferenceDataset
+
+
+@dataclass(frozen=True)
+class DatasetStatus:
+    name: str
+    rows_loaded: int | None  # None: never loaded
+    loaded_at: datetime.datetime | None
+    load_duration_ms: int | None
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    source: Source
+    datasets: list[DatasetStatus]
+
+    @property
+    def rows_loaded(self) -> int | None:
+        """Rows loaded from this source; None when it is kept as files only or has never been loaded."""
+        loaded = [status.rows_loaded for status in self.datasets if status.rows_loaded is not None]
+        return sum(loaded) if loaded else None
+
+    @property
+    def loaded_at(self) -> datetime.datetime | None:
+        times = [status.loaded_at for status in self.datasets if status.loaded_at is not None]
+        return max(times) if times else None
+
+
+def reference_source_list() -> list[SourceStatus]:
+    """Every reference data source with the row counts and times of its last loads (one query)."""
+    loaded = {dataset.name: dataset for dataset in ReferenceDataset.objects.all()}
+    return [
+        SourceStatus(
+            source=source,
+            datasets=[
+                DatasetStatus(
+                    name=name,
+                    rows_loaded=loaded[name].rows_loaded if name in loaded else None,
+                    loaded_at=loaded[name].loaded_at if name in loaded else None,
+                    load_duration_ms=loaded[name].load_duration_ms if name in loaded else None,
+                )
+                for name in source.datasets
+            ],
+        )
+        for source in SOURCES
+    ]

@@ -1,0 +1,18 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from market.models import Country, Currency, Region
+
+
+@register(Region)
+class RegionTranslationOptions(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Country)
+class CountryTranslationOptions(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Currency)
+class CurrencyTranslationOptions(TranslationOptions):
+    fields = ("name",)

@@ -1,0 +1,114 @@
+"""The demo platform a newcomer gets from the README's first command. Everything here is idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django_tenants.utils import schema_context
+
+from accounts.services import user_ensure
+from tenants.models import Client
+from tenants.provisioning import template_schema_sync, tenant_provision
+from tenants.services import public_tenant_ensure, tenant_create
+
+DEMO_PASSWORD = "cvplus-demo-2026"  # noqa: S105 - printed to the console for the local demo only
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    schema_name: str
+    subdomain: str
+    name: str
+    kind: str
+    region: str
+    language: str
+    currency: str
+    users: tuple[tuple[str, str], ...]
+
+
+DEMO_TENANTS = (
+    DemoTenant(
+        "app",
+        "app",
+        "CVPlus",
+        Client.Kind.CONSUMER,
+        "NA",
+        "en",
+        "USD",
+        (("seeker@example.com", "Sam Seeker"), ("second.seeker@example.com", "Alex Second")),
+    ),
+    DemoTenant(
+        "northbridge",
+        "northbridge",
+        "Northbridge University Career Centre",
+        Client.Kind.ENTERPRISE,
+        "NA",
+        "en",
+        "USD",
+        (("coach@northbridge.example", "Casey Coach"), ("member@northbridge.example", "Morgan Member")),
+    ),
+    DemoTenant(
+        "rheinwerk",
+        "rheinwerk",
+        "Rheinwerk Outplacement GmbH",
+        Client.Kind.ENTERPRISE,
+        "EU",
+        "de",
+        "EUR",
+        (("coach@rheinwerk.example", "Katrin Berater"), ("member@rheinwerk.example", "Jonas Mitglied")),
+    ),
+    DemoTenant(
+        "sakura",
+        "sakura",
+        "Sakura Tech Bootcamp",
+        Client.Kind.ENTERPRISE,
+        "APAC",
+        "ja",
+        "JPY",
+        (("coach@sakura.example", "Sato Haruka"), ("member@sakura.example", "Tanaka Ren")),
+    ),
+)
+STAFF_EMAIL = "admin@cvplus.localhost"
+
+
+def demo_platform_ensure(*, stdout=None) -> list[tuple[str, str, list[str]]]:
+    """Creates (or finds) the public tenant, the template, the demo tenants and their users.
+
+    Returns (host, tenant name, logins) rows for the console.
+    """
+
+    def say(message: str) -> None:
+        if stdout is not None:
+            stdout.write(message)
+
+    base = settings.BASE_DOMAIN
+    public_tenant_ensure(domain=base)
+    if template_schema_sync():
+        say(f"template schema {settings.TENANT_TEMPLATE_SCHEMA}: migrated")
+    rows: list[tuple[str, str, list[str]]] = []
+    staff, created = user_ensure(email=STAFF_EMAIL, password=DEMO_PASSWORD, full_name="CVPlus Staff", is_staff=True)
+    rows.append((base, "CVPlus staff admin (/admin/)", [f"{staff.email} / {DEMO_PASSWORD}"]))
+    for demo in DEMO_TENANTS:
+        client = Client.objects.filter(schema_name=demo.schema_name).first()
+        if client is None:
+            client = tenant_create(
+                name=demo.name,
+                schema_name=demo.schema_name,
+                domain=f"{demo.subdomain}.{base}",
+                kind=demo.kind,
+                region=demo.region,
+                language=demo.language,
+                currency=demo.currency,
+                provision=False,
+            )
+        if not client.is_ready:
+            tenant_provision(client_id=client.pk)
+            say(f"tenant {demo.schema_name}: provisioned from the template")
+        with schema_context(demo.schema_name):
+            logins = []
+            for email, full_name in demo.users:
+                user, _created = user_ensure(email=email, password=DEMO_PASSWORD, full_name=full_name)
+                logins.append(f"{user.email} / {DEMO_PASSWORD}")
+        rows.append((f"{demo.subdomain}.{base}", demo.name, logins))
+    return rows

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from tenants.demo import demo_platform_ensure
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepares the demo platform: migrates every schema, loads reference data, provisions the public, consumer "
+        "and three enterprise tenants (NA, EU, APAC) and their users. Safe to re-run: existing data is kept."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--port", type=int, default=8000, help="Port printed in the URLs.")
+        parser.add_argument("--skip-reference-data", action="store_true")
+
+    def handle(self, *args, port: int, skip_reference_data: bool, **options) -> None:
+        call_command("migrate_schemas", interactive=False, verbosity=0)
+        self.stdout.write("schemas migrated")
+        rows = demo_platform_ensure(stdout=self.stdout)
+        if not skip_reference_data:
+            call_command("load_reference_data")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("CVPlus demo is ready:"))
+        for host, name, logins in rows:
+            self.stdout.write(f"  http://{host}:{port}/  {name}")
+            for login in logins:
+                self.stdout.write(f"      {login}")
+        mode = "inline (no Redis found)" if settings.TASKS_RUN_INLINE else f"queued on {settings.CELERY_BROKER_URL}"
+        self.stdout.write(f"  health: http://{settings.BASE_DOMAIN}:{port}/healthz   tasks: {mode}")

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.deprecation import MiddlewareMixin
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from tenants.models import Client
+
+
+class TenantRoutingMiddleware(TenantMainMiddleware):
+    """Host → tenant → schema and URLconf. Unknown hosts get a 404 page (DEFAULT_NOT_FOUND_TENANT_VIEW); a tenant
+    that is not provisioned yet gets a 503 page without its schema being touched."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        response = super().process_request(request)
+        if response is not None:
+            return response
+        tenant: Client = request.tenant
+        if not tenant.is_ready:
+            from django.db import connection
+
+            connection.set_schema_to_public()
+            response = TemplateResponse(request, "tenants/not_ready.html", {"tenant_name": tenant.name}, status=503)
+            response["Retry-After"] = "30"
+            return response.render()
+        return None
+
+
+class TenantLocaleMiddleware(MiddlewareMixin):
+    """Chooses the language of each response.
+
+    Precedence: the signed-in user's chosen language; then the language cookie (the switcher); then, on the public
+    and consumer sites, the browser's Accept-Language; then the tenant's default language. Enterprise portals skip
+    the browser's language: an organisation's members see the organisation's language unless they choose another.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = self.language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    @staticmethod
+    def language_for(request: HttpRequest) -> str:
+        supported = dict(settings.LANGUAGES)
+        user = getattr(request, "user", None)
+        user_language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if user_language in supported:
+            return user_language
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if cookie in supported:
+            return cookie
+        tenant = getattr(request, "tenant", None)
+        tenant_language = getattr(tenant, "default_language", settings.LANGUAGE_CODE)
+        if tenant is None or tenant.kind != Client.Kind.ENTERPRISE:
+            accepted = translation.get_language_from_request(request, check_path=False)
+            if accepted in supported and "HTTP_ACCEPT_LANGUAGE" in request.META:
+                return accepted
+        return tenant_language if tenant_language in supported else settings.LANGUAGE_CODE
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

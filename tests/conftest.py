@@ -1,0 +1,151 @@
+"""The cast every test module starts from: the public tenant, two provisioned tenants (A and B, created once per
+session through the real provisioning service) and three users: owner and member in A, stranger in B."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection, connections
+from django.db.backends.signals import connection_created
+from django.test import Client as HttpClient
+from django_tenants.utils import schema_context
+
+from tests import search_path_guard
+
+PASSWORD = "correct-horse-battery-staple"
+PUBLIC_HOST = "localhost"
+HOST_A = "alpha.localhost"
+HOST_B = "beta.localhost"
+ENTERPRISE_HOST = "gamma.localhost"
+
+
+def _guard_new_connection(sender, connection, **kwargs) -> None:
+    search_path_guard.install(connection)
+
+
+connection_created.connect(_guard_new_connection, dispatch_uid="cvplus-search-path-guard")
+
+
+@dataclass(frozen=True)
+class Cast:
+    public: object
+    tenant_a: object
+    tenant_b: object
+    enterprise: object
+    owner_email: str = "owner@alpha.example"
+    member_email: str = "member@alpha.example"
+    stranger_email: str = "stranger@beta.example"
+    enterprise_email: str = "member@gamma.example"
+
+
+@pytest.fixture(scope="session")
+def cast(django_db_setup, django_db_blocker) -> Cast:
+    """Created once per session with committed rows, through the same services production uses."""
+    from accounts.services import user_ensure
+    from tenants.models import Client
+    from tenants.provisioning import tenant_provision
+    from tenants.services import public_tenant_ensure, tenant_create
+
+    with django_db_blocker.unblock():
+        search_path_guard.install(connection)
+        public = public_tenant_ensure(domain=PUBLIC_HOST)
+        tenants = {}
+        for schema, host, kind, region, language, currency in (
+            ("alpha", HOST_A, Client.Kind.CONSUMER, "NA", "en", "USD"),
+            ("beta", HOST_B, Client.Kind.CONSUMER, "EU", "fr", "EUR"),
+            ("gamma", ENTERPRISE_HOST, Client.Kind.ENTERPRISE, "EU", "de", "EUR"),
+        ):
+            client = Client.objects.filter(schema_name=schema).first() or tenant_create(
+                name=f"Tenant {schema}",
+                schema_name=schema,
+                domain=host,
+                kind=kind,
+                region=region,
+                language=language,
+                currency=currency,
+                provision=False,
+            )
+            tenants[schema] = tenant_provision(client_id=client.pk)
+        cast = Cast(public=public, tenant_a=tenants["alpha"], tenant_b=tenants["beta"], enterprise=tenants["gamma"])
+        with schema_context("alpha"):
+            user_ensure(email=cast.owner_email, password=PASSWORD, full_name="Olive Owner")
+            user_ensure(email=cast.member_email, password=PASSWORD, full_name="Mo Member")
+        with schema_context("beta"):
+            user_ensure(email=cast.stranger_email, password=PASSWORD, full_name="Stan Stranger")
+        with schema_context("gamma"):
+            user_ensure(email=cast.enterprise_email, password=PASSWORD, full_name="Greta Gamma")
+        connection.set_schema_to_public()
+    return cast
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests() -> Iterator[None]:
+    """Each test starts and ends on the public schema, so no test inherits another's tenant."""
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def public_client(cast, db) -> HttpClient:
+    return HttpClient(HTTP_HOST=PUBLIC_HOST)
+
+
+@pytest.fixture
+def client_a(cast, db) -> HttpClient:
+    return HttpClient(HTTP_HOST=HOST_A)
+
+
+@pytest.fixture
+def client_b(cast, db) -> HttpClient:
+    return HttpClient(HTTP_HOST=HOST_B)
+
+
+@pytest.fixture
+def enterprise_client(cast, db) -> HttpClient:
+    return HttpClient(HTTP_HOST=ENTERPRISE_HOST)
+
+
+def login(client: HttpClient, email: str, password: str = PASSWORD):
+    return client.post("/accounts/login/", {"username": email, "password": password})
+
+
+@pytest.fixture
+def committed(cast, django_db_blocker) -> Iterator[None]:
+    """Database access without the per-test transaction, for work another thread (a Celery worker) must see.
+
+    Tests using it clean up what they create.
+    """
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
+def celery_worker(committed) -> Iterator[object]:
+    """A real Celery worker in a thread, consuming the test queue on the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from cvplus.celery import app
+
+    app.control.purge()
+    # Celery's Django fixup closes the file descriptors of open connections when a worker starts (it expects a forked
+    # child); close this thread's connections first so it has none to break, and the test reconnects cleanly.
+    for conn in connections.all():
+        conn.close()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+    connection.set_schema_to_public()
+
+
+def wait_until(predicate, *, timeout_s: float = 60.0, interval_s: float = 0.2) -> bool:
+    """Polls ``predicate`` until it is true or ``timeout_s`` passes. A bound on waiting, not a timing assertion."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval_s)
+    return predicate()

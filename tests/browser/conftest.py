@@ -1,0 +1,97 @@
+"""A real server and a real browser: the site runs in its own process on the session's test database, and Debian's
+Chromium, driven by Playwright, visits it as a person would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_site(cast, django_db_blocker) -> Iterator[str]:
+    """Serves the project (test settings, the test database) with runserver; yields ``http://{host}:{port}``."""
+    with django_db_blocker.unblock():
+        database = connection.settings_dict["NAME"]
+    port = _free_port()
+    environment = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "cvplus.settings.test",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = open(ROOT / ".pytest-live-server.log", "w")  # noqa: SIM115 - closed in the finally below
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError((ROOT / ".pytest-live-server.log").read_text()) from None
+                time.sleep(0.2)
+        yield f"http://{{host}}:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run 'bash scripts/ensure_chromium.sh' (make test does).")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are still
+    # synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

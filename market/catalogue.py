@@ -1,7 +1,7 @@
 """What each reference data source is, its licence and the attribution its licence asks for.
 
 The texts here are shown on the public data-sources page. The attribution sentences are the wording the licensors
-ask for; keep them exact.
+ask for: they are shown exactly, in English, in every language of the site (not translated).
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ SOURCES: tuple[Source, ...] = (
         url="https://www.onetcenter.org/database.html",
         licence="CC BY 4.0",
         licence_url="https://creativecommons.org/licenses/by/4.0/",
-        # Translators: licence attribution required by O*NET; keep the English wording in the product.
-        attribution=_(
+        attribution=(
             "This product includes information from the O*NET 29.2 Database by the U.S. Department of Labor, "
             "Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a "
             "trademark of USDOL/ETA."
@@ -56,7 +55,7 @@ SOURCES: tuple[Source, ...] = (
         url="https://esco.ec.europa.eu/",
         licence=_("European Commission reuse policy (Decision 2011/833/EU)"),
         licence_url="https://eur-lex.europa.eu/eli/dec/2011/833/oj",
-        attribution=_(
+        attribution=(
             "ESCO – European Commission. This service uses the ESCO classification of the European Commission, "
             "reused under Commission Decision 2011/833/EU on the reuse of Commission documents."
         ),
@@ -73,7 +72,7 @@ SOURCES: tuple[Source, ...] = (
         url="https://www.bls.gov/oes/",
         licence=_("Public domain (US federal government work)"),
         licence_url="https://www.bls.gov/opub/copyright-information.htm",
-        attribution=_("Source: U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics."),
+        attribution=("Source: U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics."),
         datasets=("bls_oews_2025",),
     ),
     Source(
@@ -87,7 +86,7 @@ SOURCES: tuple[Source, ...] = (
         url="https://aijobs.net/salaries/",
         licence="CC0 1.0",
         licence_url="https://creativecommons.org/publicdomain/zero/1.0/",
-        attribution=_("Salary data from aijobs.net (https://aijobs.net/salaries/), dedicated to the public domain."),
+        attribution=("Salary data from aijobs.net (https://aijobs.net/salaries/), dedicated to the public domain."),
         datasets=("salary_survey_aijobs", "salary_survey_devops"),
     ),
     Source(
@@ -98,9 +97,7 @@ SOURCES: tuple[Source, ...] = (
         url="https://isecjobs.com/salaries/",
         licence="CC0 1.0",
         licence_url="https://creativecommons.org/publicdomain/zero/1.0/",
-        attribution=_(
-            "Salary data from isecjobs.com (https://isecjobs.com/salaries/), dedicated to the public domain."
-        ),
+        attribution=("Salary data from isecjobs.com (https://isecjobs.com/salaries/), dedicated to the public domain."),
         datasets=("salary_survey_infosec",),
     ),
     Source(
@@ -111,7 +108,7 @@ SOURCES: tuple[Source, ...] = (
         url="https://cldr.unicode.org/",
         licence=_("Unicode License v3"),
         licence_url="https://www.unicode.org/license.txt",
-        attribution=_("Country and currency data: Unicode CLDR. Copyright © 1991-2025 Unicode, Inc."),
+        attribution=("Country and currency data: Unicode CLDR. Copyright © 1991-2025 Unicode, Inc."),
         datasets=("cldr_countries",),
     ),
     Source(
@@ -125,7 +122,7 @@ SOURCES: tuple[Source, ...] = (
         url="https://github.com/kaastha-nl/Time-to-Hire-Regression-Model",
         licence=_("Public domain (US federal government record; provenance inferred)"),
         licence_url="https://www.copyright.gov/title17/92chap1.html#105",
-        attribution=_("Source: U.S. General Services Administration."),
+        attribution=("Source: U.S. General Services Administration."),
         datasets=(),
     ),
     Source(
@@ -139,7 +136,7 @@ SOURCES: tuple[Source, ...] = (
         url="https://www.kaggle.com/datasets/benroshan/factors-affecting-campus-placement",
         licence=_("CC0 1.0 (as labelled by a mirror; unverified)"),
         licence_url="https://creativecommons.org/publicdomain/zero/1.0/",
-        attribution=_("Data: Ben Roshan D, Factors affecting campus placement."),
+        attribution=("Data: Ben Roshan D, Factors affecting campus placement."),
         datasets=(),
     ),
 )

@@ -16,6 +16,9 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
     that is not provisioned yet gets a 503 page without its schema being touched."""
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        # Pages answered here (unknown host, not ready) never reach TenantLocaleMiddleware: choose their language now,
+        # or they would inherit whatever the thread's previous request activated.
+        translation.activate(translation.get_language_from_request(request, check_path=False))
         response = super().process_request(request)
         if response is not None:
             return response

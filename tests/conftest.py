@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from django.test import Client as HttpClient
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from tests import search_path_guard
@@ -82,10 +84,11 @@ def cast(django_db_setup, django_db_blocker) -> Cast:
 
 @pytest.fixture(autouse=True)
 def _public_schema_between_tests() -> Iterator[None]:
-    """Each test starts and ends on the public schema, so no test inherits another's tenant."""
+    """Each test ends on the public schema and the default language, so no test inherits another's."""
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -126,8 +129,14 @@ def committed(cast, django_db_blocker) -> Iterator[None]:
 def celery_worker(committed) -> Iterator[object]:
     """A real Celery worker in a thread, consuming the test queue on the real Redis broker."""
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
 
     from cvplus.celery import app
+
+    def close_worker_connections(**kwargs) -> None:
+        connections.close_all()  # runs in the worker thread: no connection outlives the test database
+
+    task_postrun.connect(close_worker_connections, weak=False, dispatch_uid="tests-close-worker-connections")
 
     app.control.purge()
     # Celery's Django fixup closes the file descriptors of open connections when a worker starts (it expects a forked
@@ -136,6 +145,7 @@ def celery_worker(committed) -> Iterator[object]:
         conn.close()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker
+    task_postrun.disconnect(dispatch_uid="tests-close-worker-connections")
     connection.set_schema_to_public()
 
 

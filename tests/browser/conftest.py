@@ -59,6 +59,21 @@ def live_site(cast, django_db_blocker) -> Iterator[str]:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+        _wait_for_server_sessions_to_end(django_db_blocker, database)
+
+
+def _wait_for_server_sessions_to_end(django_db_blocker, database: str) -> None:
+    """PostgreSQL ends a dead client's backend a moment after the process exits; the test database can only be
+    dropped at the end of the session once it has."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

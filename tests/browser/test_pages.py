@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connections
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -41,6 +42,8 @@ def test_it_signs_a_job_seeker_up_on_the_consumer_site(live_site, page, committe
     finally:
         with schema_context("alpha"):
             User.objects.filter(email=email).delete()
+        # The ORM ran inside Playwright's event-loop context, which has its own connection: close it here.
+        connections.close_all()
 
 
 def test_it_shows_an_enterprise_portal_in_its_language_and_switches_language(live_site, page) -> None:

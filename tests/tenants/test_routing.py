@@ -72,3 +72,12 @@ def test_it_answers_503_for_a_tenant_that_is_not_provisioned_yet(cast, db) -> No
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert b"Pending Org is being set up" in response.content
+
+
+def test_it_answers_an_unknown_host_in_the_visitors_language_not_the_previous_requests(client_b) -> None:
+    assert client_b.get("/accounts/login/")["Content-Language"] == "fr"
+    response = HttpClient(HTTP_HOST="no-such-tenant.localhost").get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert b'<html lang="en">' in response.content
+    german = HttpClient(HTTP_HOST="no-such-tenant.localhost").get("/", HTTP_ACCEPT_LANGUAGE="de")
+    assert b'<html lang="de">' in german.content

@@ -123,6 +123,8 @@ def committed(cast, django_db_blocker) -> Iterator[None]:
     """
     with django_db_blocker.unblock():
         yield
+        connection.set_schema_to_public()
+        connections.close_all()  # committed work leaves no session behind to block dropping the test database
 
 
 @pytest.fixture
@@ -159,3 +161,4 @@ def wait_until(predicate, *, timeout_s: float = 60.0, interval_s: float = 0.2) -
             return True
         time.sleep(interval_s)
     return predicate()
+

@@ -161,4 +161,3 @@ def wait_until(predicate, *, timeout_s: float = 60.0, interval_s: float = 0.2) -
             return True
         time.sleep(interval_s)
     return predicate()
-

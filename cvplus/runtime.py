@@ -22,14 +22,14 @@ def port_answers(host: str, port: int, timeout_s: float = 0.3) -> bool:
         return False
 
 
-def embedded_postgres_config(database: str) -> dict:
+def embedded_postgres_config(database: str, pgdata: Path = EMBEDDED_PGDATA) -> dict:
     """Starts (or joins) the embedded PostgreSQL and returns a Django DATABASES entry for it.
 
     The database itself is created by ``manage.py db_prepare`` (:func:`database_ensure`).
     """
     import pgserver  # imported lazily: only machines without PostgreSQL need it
 
-    server = pgserver.get_server(str(EMBEDDED_PGDATA), cleanup_mode=None)
+    server = pgserver.get_server(str(pgdata), cleanup_mode=None)
     return {
         "ENGINE": "django_tenants.postgresql_backend",
         "NAME": database,

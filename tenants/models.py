@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from market.models import Region as MarketRegion
+
 
 class Client(TenantMixin):
     """One tenant: the public site, the consumer site, or an enterprise customer's portal, each with its own schema.
@@ -16,14 +18,11 @@ class Client(TenantMixin):
         CONSUMER = "consumer", _("Job seekers")
         ENTERPRISE = "enterprise", _("Enterprise")
 
-    class Region(models.TextChoices):
-        NA = "NA", _("North America")
-        EU = "EU", _("Europe")
-        APAC = "APAC", _("Asia-Pacific")
+    Region = MarketRegion.Code  # one list of regions for the whole product
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    region = models.CharField(_("region"), max_length=4, choices=Region.choices, default=Region.NA)
+    region = models.CharField(_("region"), max_length=4, choices=Region.choices, default=Region.NORTH_AMERICA)
     default_language = models.CharField(_("default language"), max_length=8, default="en")
     currency = models.CharField(_("currency"), max_length=3, default="USD", help_text=_("ISO 4217 code."))
     is_ready = models.BooleanField(_("ready"), default=False)

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import get_public_schema_name, schema_exists
 
+from tenants.clone import clone_function_ensure, schema_clone
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -58,10 +58,12 @@ def template_schema_sync(*, verbosity: int = 0) -> bool:
 
     Returns True when something was done. Safe to run any number of times.
     """
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        clone_function_ensure()
     if template_schema_is_current():
         return False
     schema = settings.TENANT_TEMPLATE_SCHEMA
-    connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=verbosity)
@@ -91,7 +93,7 @@ def tenant_provision(*, client_id: int) -> Client:
             call_command("migrate_schemas", tenant=True, schema_name=client.schema_name, interactive=False, verbosity=0)
             connection.set_schema_to_public()
         else:
-            CloneSchema().clone_schema(settings.TENANT_TEMPLATE_SCHEMA, client.schema_name, "DATA")
+            schema_clone(source=settings.TENANT_TEMPLATE_SCHEMA, target=client.schema_name)
         client.is_ready = True
         client.provisioned_at = timezone.now()
         client.save(update_fields=["is_ready", "provisioned_at"])

@@ -14,6 +14,7 @@ from django.test import Client as HttpClient
 from django.utils import translation
 from django_tenants.utils import schema_context
 
+from tenants.middleware import tenant_host_cache_clear
 from tests import search_path_guard
 
 PASSWORD = "correct-horse-battery-staple"
@@ -89,6 +90,7 @@ def _public_schema_between_tests() -> Iterator[None]:
     yield
     connection.set_schema_to_public()
     translation.activate(settings.LANGUAGE_CODE)
+    tenant_host_cache_clear()  # rows a test's rolled-back transaction made fire no signal
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def _wait_for_server_sessions_to_end(django_db_blocker, database: str) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run 'bash scripts/ensure_chromium.sh' (make test does).")
+        pytest.fail("Debian's chromium is missing: run 'bash scripts/ensure_package.sh chromium' (make test does).")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are still

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
 from accounts.models import User
@@ -124,3 +125,28 @@ def test_it_provisions_from_the_management_command(cast) -> None:
     call_command("provision_tenant", "epsilon", "--name", "Epsilon", "--domain", "epsilon.localhost", "--now")
     assert Client.objects.get(schema_name="epsilon").is_ready
     assert schema_exists("epsilon")
+
+
+def test_it_installs_the_clone_function_once(cast) -> None:
+    from tenants.clone import FUNCTION_VERSION, clone_function_ensure
+
+    assert clone_function_ensure() is False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT obj_description(to_regprocedure('public.clone_schema(text, text, public.cloneparms[])'), 'pg_proc')"
+        )
+        assert cursor.fetchone()[0] == FUNCTION_VERSION
+
+
+def test_it_clones_mixed_case_names_and_rows_exactly(cast) -> None:
+    from tenants.clone import schema_clone
+
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE SCHEMA "clone_src"')
+        cursor.execute('CREATE TABLE "clone_src"."MixedCase" (id serial PRIMARY KEY, "SomeColumn" text NOT NULL)')
+        cursor.execute('INSERT INTO "clone_src"."MixedCase" ("SomeColumn") VALUES (%s), (%s)', ["a", "b"])
+        schema_clone(source="clone_src", target="clone_dst")
+        cursor.execute('SELECT id, "SomeColumn" FROM "clone_dst"."MixedCase" ORDER BY id')
+        assert cursor.fetchall() == [(1, "a"), (2, "b")]
+        cursor.execute('INSERT INTO "clone_dst"."MixedCase" ("SomeColumn") VALUES (%s) RETURNING id', ["c"])
+        assert cursor.fetchone()[0] == 3  # the sequence was cloned with its position

@@ -81,3 +81,17 @@ def test_it_answers_an_unknown_host_in_the_visitors_language_not_the_previous_re
     assert b'<html lang="en">' in response.content
     german = HttpClient(HTTP_HOST="no-such-tenant.localhost").get("/", HTTP_ACCEPT_LANGUAGE="de")
     assert b'<html lang="de">' in german.content
+
+
+def test_it_routes_a_known_host_again_without_querying_the_database(client_a, django_assert_num_queries) -> None:
+    assert client_a.get("/accounts/login/").status_code == 200
+    with django_assert_num_queries(0):
+        assert client_a.get("/accounts/login/").status_code == 200
+
+
+def test_it_forgets_a_cached_host_when_the_domain_changes(cast, client_a) -> None:
+    assert client_a.get("/accounts/login/").status_code == 200
+    Domain.objects.filter(domain="alpha.localhost").update(domain="alpha-renamed.localhost")  # no signal: bulk
+    Domain.objects.get(domain="alpha-renamed.localhost").save()  # a save clears the cache
+    assert client_a.get("/accounts/login/").status_code == 404
+    assert HttpClient(HTTP_HOST="alpha-renamed.localhost").get("/accounts/login/").status_code == 200

@@ -33,9 +33,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 test: lint
-	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_package.sh chromium
 	$(PY) scripts/compile_catalogues.py > /dev/null
 	$(VENV)/bin/pytest --create-db -q
 
 bench: install
+	bash scripts/ensure_package.sh wrk
 	$(PY) bench/tenants.py

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Browser tests drive Debian's Chromium (never a downloaded browser). Installs it with apt-get when missing.
+# Installs a Debian package when its command is missing: browser tests drive Debian's chromium (never a downloaded
+# browser); the routing benchmark uses wrk.   usage: ensure_package.sh COMMAND [PACKAGE]
 set -euo pipefail
-if command -v chromium > /dev/null 2>&1; then exit 0; fi
+command_name=$1
+package=${2:-$1}
+if command -v "$command_name" > /dev/null 2>&1; then exit 0; fi
 if [ "$(id -u)" = "0" ]; then
-  echo "Installing Debian's chromium for the browser tests (about 30 s)..."
+  echo "Installing Debian's $package..."
   apt-get update -qq > /dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" > /dev/null
 else
-  echo "chromium is missing: install it with 'sudo apt-get install chromium' to run the browser tests." >&2
+  echo "$command_name is missing: install it with 'sudo apt-get install $package'." >&2
   exit 1
 fi

@@ -47,9 +47,6 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         return copy.copy(tenant)
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        # Pages answered here (unknown host, not ready) never reach TenantLocaleMiddleware: choose their language now,
-        # or they would inherit whatever the thread's previous request activated.
-        translation.activate(translation.get_language_from_request(request, check_path=False))
         response = super().process_request(request)
         if response is not None:
             return response
@@ -58,6 +55,9 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
             from django.db import connection
 
             connection.set_schema_to_public()
+            # Answered before TenantLocaleMiddleware runs: choose the language here, or the page would inherit the
+            # language the thread's previous request activated.
+            translation.activate(TenantLocaleMiddleware.language_for(request))
             response = TemplateResponse(request, "tenants/not_ready.html", {"tenant_name": tenant.name}, status=503)
             response["Retry-After"] = "30"
             return response.render()

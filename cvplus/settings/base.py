@@ -54,6 +54,8 @@ PUBLIC_SCHEMA_NAME = "public"
 # New tenants are cloned from this migrated schema instead of running every migration (tenants/provisioning.py).
 TENANT_TEMPLATE_SCHEMA = "tenant_template"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "tenants.views.unknown_host"
+# migrate_schemas skips tenant schemas that have every migration (tenants/migration_executor.py).
+GET_EXECUTOR_FUNCTION = "tenants.migration_executor.get_executor"
 
 MIDDLEWARE = [
     "tenants.middleware.TenantRoutingMiddleware",

@@ -150,3 +150,15 @@ def test_it_clones_mixed_case_names_and_rows_exactly(cast) -> None:
         assert cursor.fetchall() == [(1, "a"), (2, "b")]
         cursor.execute('INSERT INTO "clone_dst"."MixedCase" ("SomeColumn") VALUES (%s) RETURNING id', ["c"])
         assert cursor.fetchone()[0] == 3  # the sequence was cloned with its position
+
+
+def test_it_migrates_only_the_tenant_schemas_that_lack_migrations(cast, capsys) -> None:
+    fresh = Client.objects.create(name="Fresh", schema_name="fresh_schema", kind=Client.Kind.ENTERPRISE)
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE SCHEMA "fresh_schema"')
+    ready_schemas = Client.objects.exclude(schema_name__in=["public", "fresh_schema"]).count()
+
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=1)
+
+    assert f"{ready_schemas} tenant schema(s) already up to date, skipped" in capsys.readouterr().out
+    assert schema_migrations_applied(fresh.schema_name) >= tenant_migrations_expected()

@@ -72,6 +72,9 @@ def test_it_answers_503_for_a_tenant_that_is_not_provisioned_yet(cast, db) -> No
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert b"Pending Org is being set up" in response.content
+    Client.objects.filter(pk=pending.pk).update(default_language="de")
+    german = HttpClient(HTTP_HOST="pending.localhost").get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b'<html lang="de">' in german.content
 
 
 def test_it_answers_an_unknown_host_in_the_visitors_language_not_the_previous_requests(client_b) -> None:

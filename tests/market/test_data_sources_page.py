@@ -38,3 +38,16 @@ def test_it_shows_the_rows_loaded_per_source(public_client, reference_dir: Path)
     assert "30 rows, loaded" in page
     assert "Not loaded yet." in page
     assert "Kept as files; not loaded into the database." in page
+
+
+def test_it_groups_the_digits_of_row_counts_for_the_readers_language(public_client, reference_dir: Path) -> None:
+    from market.models import ReferenceDataset
+
+    call_command("load_reference_data", "--base-dir", str(reference_dir), "--only", "salary_survey_infosec")
+    ReferenceDataset.objects.filter(name="salary_survey_infosec").update(rows_loaded=12345)
+
+    english = public_client.get("/data-sources/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    german = public_client.get("/data-sources/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "12,345 rows, loaded" in english
+    assert "12.345 Zeilen" in german

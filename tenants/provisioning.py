@@ -20,6 +20,7 @@ from tenants.clone import clone_function_ensure, schema_clone
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
+TEMPLATE_LOCK_ID = 0x43565054  # "CVPT"
 
 
 def _tenant_app_labels() -> set[str]:
@@ -64,11 +65,21 @@ def template_schema_sync(*, verbosity: int = 0) -> bool:
     if template_schema_is_current():
         return False
     schema = settings.TENANT_TEMPLATE_SCHEMA
+    # Two workers provisioning at once must not migrate the template together. A session lock, because
+    # migrate_schemas commits and reconnects; it is released when the connection closes if not before.
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=verbosity)
-    connection.set_schema_to_public()
-    return True
+        cursor.execute("SELECT pg_advisory_lock(%s)", [TEMPLATE_LOCK_ID])
+    try:
+        if template_schema_is_current():
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=verbosity)
+        return True
+    finally:
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
 
 
 class ProvisioningError(RuntimeError):

@@ -9,6 +9,7 @@ from django.core import mail
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from tests.accounts.factories import StaffUserFactory
 from tests.conftest import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,7 @@ def test_it_hashes_passwords_with_argon2_outside_tests() -> None:
 
 def test_it_keeps_staff_users_in_the_public_schema(cast, public_client) -> None:
     with schema_context("public"):
-        staff = User.objects.create_superuser("staff@cvplus.example", PASSWORD)
+        staff = StaffUserFactory(email="staff@cvplus.example")
     response = public_client.post(
         "/admin/login/?next=/admin/", {"username": "staff@cvplus.example", "password": PASSWORD}
     )

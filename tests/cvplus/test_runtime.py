@@ -34,3 +34,24 @@ def test_it_starts_an_embedded_postgresql_and_creates_the_database(tmp_path) -> 
             deadline = time.monotonic() + 20
             while info.is_running() and time.monotonic() < deadline:
                 time.sleep(0.1)
+
+
+def test_it_limits_native_thread_pools_to_one_thread_in_every_process() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cvplus.threads import THREAD_VARIABLES
+
+    environment = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    code = "import os, cvplus; print(','.join(os.environ[name] for name in cvplus.threads.THREAD_VARIABLES))"
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == ",".join("1" for _ in THREAD_VARIABLES)

@@ -13,6 +13,7 @@ from accounts.models import User
 from tenants.context import NotInTenantSchema, dangerously_for_each_tenant, require_tenant_schema
 from tests.conftest import HOST_B, PASSWORD, login
 from tests.search_path_guard import SearchPathMismatch
+from tests.tenants.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +99,7 @@ def test_it_prefixes_cache_keys_with_the_tenant_schema(cast) -> None:
 
 
 def test_it_visits_only_ready_tenants_in_the_cross_tenant_loop(cast) -> None:
-    from tenants.models import Client
-
-    Client.objects.create(name="Not ready", schema_name="not_ready", kind=Client.Kind.ENTERPRISE)
+    ClientFactory(schema_name="not_ready")
     visited = dict(dangerously_for_each_tenant(lambda schema: (connection.schema_name, User.objects.count())))
     assert {"alpha", "beta", "gamma"} <= set(visited)
     assert "not_ready" not in visited

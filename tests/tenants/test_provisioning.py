@@ -18,6 +18,7 @@ from tenants.provisioning import (
     tenant_provision,
 )
 from tenants.services import tenant_create
+from tests.tenants.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_it_clones_mixed_case_names_and_rows_exactly(cast) -> None:
 
 
 def test_it_migrates_only_the_tenant_schemas_that_lack_migrations(cast, capsys) -> None:
-    fresh = Client.objects.create(name="Fresh", schema_name="fresh_schema", kind=Client.Kind.ENTERPRISE)
+    fresh = ClientFactory(schema_name="fresh_schema")
     with connection.cursor() as cursor:
         cursor.execute('CREATE SCHEMA "fresh_schema"')
     ready_schemas = Client.objects.exclude(schema_name__in=["public", "fresh_schema"]).count()

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from tenants.models import Client, Domain
+from tests.tenants.factories import DomainFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,9 @@ def test_it_serves_staff_admin_only_on_the_public_host(public_client, client_a) 
 
 
 def test_it_answers_503_for_a_tenant_that_is_not_provisioned_yet(cast, db) -> None:
-    pending = Client.objects.create(name="Pending Org", schema_name="pending_org", kind=Client.Kind.ENTERPRISE)
-    Domain.objects.create(tenant=pending, domain="pending.localhost")
+    pending = DomainFactory(
+        tenant__name="Pending Org", tenant__default_language="en", domain="pending.localhost"
+    ).tenant
     response = HttpClient(HTTP_HOST="pending.localhost").get("/accounts/login/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

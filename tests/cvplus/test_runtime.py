@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import time
@@ -28,6 +29,8 @@ def test_it_starts_an_embedded_postgresql_and_creates_the_database(tmp_path) -> 
         with psycopg.connect(dbname="cvplus_embedded", user="postgres", host=config["HOST"]) as conn:
             assert conn.execute("SELECT current_database()").fetchone() == ("cvplus_embedded",)
     finally:
+        # pgserver logs from an exit handler, after pytest has closed the streams it captured.
+        logging.getLogger("pgserver").disabled = True
         info = pgserver.postgres_server.PostmasterInfo.read_from_pgdata(pgdata)
         if info is not None and info.pid:
             os.kill(info.pid, signal.SIGTERM)

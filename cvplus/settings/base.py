@@ -24,6 +24,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.
 # | sessions              | yes           | yes            | a login belongs to the host (schema) it was made on     |
 # | admin                 | yes           | no             | staff admin is served on the public host only           |
 # | market                | yes           | no             | read-only reference data shared by all tenants          |
+# | tracking              | no            | yes            | each seeker's CVs, postings, applications and history   |
 # | django_celery_beat    | yes           | no             | one beat schedule; the dispatcher fans out per tenant   |
 # ---------------------------------------------------------------------------------------------------------------------
 SHARED_APPS = [
@@ -40,12 +41,17 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "accounts",
+    "tracking",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -68,6 +74,7 @@ MIDDLEWARE = [
     "tenants.middleware.TenantLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "cvplus.urls_tenants"
@@ -154,6 +161,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600,
         "args": ("accounts.tasks.sessions_clear_expired",),
     },
+    "send-due-reminders-in-every-tenant": {
+        "task": "tenants.tasks.tenants_dispatch",
+        "schedule": 60,
+        "args": ("tracking.tasks.reminders_due_dispatch",),
+    },
+    "flag-likely-ghosted-applications-in-every-tenant": {
+        "task": "tenants.tasks.tenants_dispatch",
+        "schedule": 6 * 3600,
+        "args": ("tracking.tasks.applications_flag_likely_ghosted",),
+    },
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -198,9 +215,44 @@ USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
+MEDIA_ROOT = env.str("MEDIA_ROOT", str(BASE_DIR / "media"))
+MEDIA_URL = "/media/"  # never served directly: CV files are streamed by a view that checks the owner
+
+# Uploaded files live under MEDIA_ROOT/<tenant schema>/, never mixed between tenants.
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# ---------------------------------------------------------------------------------------------------------------------
+# API (tracking/api.py): session auth for the site's own users; API keys for licensees come with billing.
+# ---------------------------------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CVPlus API",
+    "DESCRIPTION": "Job seekers' CVs, postings, applications and their history.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Uploads: checked by content and bounded before anything is parsed (tracking/cv/).
+CV_MAX_UPLOAD_BYTES = env.int("CV_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Stripe (the billing issue uses these; empty means billing is not configured).

@@ -21,3 +21,7 @@ CACHES = {
 # Tests own their queues: a demo worker on the same Redis never takes a test's task.
 CELERY_TASK_DEFAULT_QUEUE = "test-default"
 CELERY_TASK_ROUTES = {"predictions.tasks.*": {"queue": "test-training"}}
+
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="cvplus-test-media-")

@@ -1,0 +1,212 @@
+"""Follow-up reminders: scheduled by application moves and tasks, sent exactly once.
+
+Sending: ``reminders_due_dispatch`` (one per tenant, from beat) queues ``reminder_send`` for each due reminder. A
+send first claims the reminder with a conditional UPDATE (scheduled → sending, or a stale sending claim older than
+``CLAIM_LEASE``, which is how a reminder whose worker died mid-send is picked up again). Only the claimant goes on. The
+in-app notification is unique per reminder, and the reminder is marked sent in the transaction that creates it, so a
+second run finds nothing to do. The email carries a Message-ID derived from the reminder, so if a worker dies after
+the mail server accepted it but before the commit, the one resend is recognisable as the same message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tracking.models import Application, ApplicationEvent, DomainEvent, Notification, Reminder, Stage, Task
+
+CLAIM_LEASE = timedelta(minutes=10)
+TERMINAL_STAGES = frozenset({Stage.ACCEPTED, Stage.REJECTED, Stage.WITHDRAWN, Stage.GHOSTED})
+
+
+def _profile(user_id: int):
+    from tracking.models import CandidateProfile
+
+    profile, _created = CandidateProfile.objects.get_or_create(user_id=user_id)
+    return profile
+
+
+def _schedule(*, application: Application, kind: str, key: str, due_at: datetime, task: Task | None = None) -> None:
+    profile = _profile(application.owner_id)
+    if not profile.reminders_enabled:
+        return
+    Reminder.objects.get_or_create(
+        dedupe_key=key,
+        defaults={
+            "owner_id": application.owner_id,
+            "application": application,
+            "kind": kind,
+            "due_at": due_at,
+            "task": task,
+        },
+    )
+
+
+def reminder_schedule_after_applying(*, application: Application, applied_at: datetime) -> None:
+    days = _profile(application.owner_id).follow_up_after_applied_days
+    _schedule(
+        application=application,
+        kind=Reminder.Kind.AFTER_APPLYING,
+        key=f"application:{application.pk}:applied",
+        due_at=applied_at + timedelta(days=days),
+    )
+
+
+def reminder_schedule_for_task(*, task: Task) -> None:
+    if task.due_at is None:
+        return
+    hours = _profile(task.application.owner_id).task_reminder_hours_before
+    _schedule(
+        application=task.application,
+        kind=Reminder.Kind.TASK_DUE,
+        key=f"task:{task.pk}:due",
+        due_at=task.due_at - timedelta(hours=hours),
+        task=task,
+    )
+
+
+def reminders_cancel(*, application: Application | None = None, task: Task | None = None) -> int:
+    reminders = Reminder.objects.filter(status=Reminder.Status.SCHEDULED)
+    reminders = reminders.filter(task=task) if task is not None else reminders.filter(application=application)
+    return reminders.update(status=Reminder.Status.CANCELLED)
+
+
+def reminders_after_move(*, application: Application, event: ApplicationEvent) -> None:
+    """Keeps reminders in step with the stage: a reply cancels the follow-up; an interview schedules a thank-you."""
+    if event.to_stage in TERMINAL_STAGES:
+        reminders_cancel(application=application)
+        return
+    Reminder.objects.filter(
+        application=application, kind=Reminder.Kind.AFTER_APPLYING, status=Reminder.Status.SCHEDULED
+    ).exclude(Q(application__stage=Stage.APPLIED)).update(status=Reminder.Status.CANCELLED)
+    if event.to_stage == Stage.APPLIED:
+        reminder_schedule_after_applying(application=application, applied_at=event.occurred_at)
+    if event.to_stage == Stage.INTERVIEWING:
+        days = _profile(application.owner_id).follow_up_after_interview_days
+        _schedule(
+            application=application,
+            kind=Reminder.Kind.AFTER_INTERVIEW,
+            key=f"application:{application.pk}:interview:{event.interview_round}",
+            due_at=event.occurred_at + timedelta(days=days),
+        )
+
+
+def reminder_snooze(*, reminder: Reminder, days: int) -> Reminder:
+    if not 1 <= days <= 60:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"days": _("Snooze for 1 to 60 days.")})
+    Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SCHEDULED).update(
+        due_at=max(reminder.due_at, timezone.now()) + timedelta(days=days)
+    )
+    reminder.refresh_from_db()
+    return reminder
+
+
+def reminder_turn_off(*, reminder: Reminder) -> Reminder:
+    Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SCHEDULED).update(status=Reminder.Status.OFF)
+    reminder.refresh_from_db()
+    return reminder
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Sending
+# ---------------------------------------------------------------------------------------------------------------------
+def reminders_due_ids(*, now: datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    stale = now - CLAIM_LEASE
+    return list(
+        Reminder.objects.filter(
+            Q(status=Reminder.Status.SCHEDULED, due_at__lte=now)
+            | Q(status=Reminder.Status.SENDING, claimed_at__lt=stale)
+        ).values_list("pk", flat=True)[:1000]
+    )
+
+
+def reminder_claim(*, reminder_id: int, now: datetime | None = None) -> bool:
+    """Atomically takes the reminder for sending. True for exactly one caller."""
+    now = now or timezone.now()
+    claimed = Reminder.objects.filter(
+        Q(status=Reminder.Status.SCHEDULED, due_at__lte=now)
+        | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE),
+        pk=reminder_id,
+    ).update(status=Reminder.Status.SENDING, claimed_at=now)
+    return claimed == 1
+
+
+def _message_for(reminder: Reminder) -> tuple[str, str]:
+    posting = reminder.application.posting
+    job = _("%(title)s at %(company)s") % {"title": posting.title, "company": posting.company}
+    if reminder.kind == Reminder.Kind.AFTER_APPLYING:
+        return _("Time to follow up: %(job)s") % {"job": job}, _(
+            "You applied a while ago and have not heard back. A short, polite follow-up often gets a reply."
+        )
+    if reminder.kind == Reminder.Kind.AFTER_INTERVIEW:
+        return _("Follow up on your interview: %(job)s") % {"job": job}, _(
+            "Send a thank-you note and ask about the next steps."
+        )
+    return _("Task due soon: %(task)s") % {"task": reminder.task.title if reminder.task else ""}, job
+
+
+def reminder_deliver(*, reminder_id: int) -> bool:
+    """Sends one claimed reminder (email and in-app notification) and marks it sent. False if already done."""
+    reminder = Reminder.objects.select_related("application__posting", "owner", "task").get(pk=reminder_id)
+    if reminder.status != Reminder.Status.SENDING:
+        return False
+    user = reminder.owner
+    language = user.language or getattr(connection.tenant, "default_language", settings.LANGUAGE_CODE)
+    with translation.override(language):
+        title, body = _message_for(reminder)
+        url = reverse("tracking:application", args=[reminder.application_id])
+    with transaction.atomic():
+        locked = Reminder.objects.select_for_update().get(pk=reminder_id)
+        if locked.status != Reminder.Status.SENDING:
+            return False
+        notification, created = Notification.objects.get_or_create(
+            reminder=locked, defaults={"user": user, "title": title, "body": body, "url": url}
+        )
+        if created:
+            EmailMessage(
+                subject=title,
+                body=f"{body}\n\n{url}",
+                to=[user.email],
+                headers={"Message-ID": f"<reminder-{connection.schema_name}-{reminder_id}@cvplus>"},
+            ).send()
+        locked.status = Reminder.Status.SENT
+        locked.sent_at = timezone.now()
+        locked.save(update_fields=["status", "sent_at"])
+        from tracking.events import domain_event_record
+
+        domain_event_record(
+            kind=DomainEvent.Kind.REMINDER_SENT,
+            actor_id=None,
+            subject_id=reminder_id,
+            payload={"kind": reminder.kind, "application_id": reminder.application_id},
+        )
+    return created
+
+
+def applications_flag_likely_ghosted(*, now: datetime | None = None) -> int:
+    """Flags active applications silent past the owner's window, for the owner to confirm. Returns how many."""
+    now = now or timezone.now()
+    flagged = 0
+    from tracking.models import CandidateProfile
+
+    windows = dict(CandidateProfile.objects.values_list("user_id", "ghosted_after_days"))
+    default_days = CandidateProfile._meta.get_field("ghosted_after_days").default
+    candidates = Application.objects.filter(
+        stage__in=[Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING], likely_ghosted_since__isnull=True
+    ).values_list("pk", "owner_id", "stage_changed_at")
+    for pk, owner_id, changed_at in candidates.iterator():
+        if changed_at <= now - timedelta(days=windows.get(owner_id, default_days)):
+            flagged += Application.objects.filter(pk=pk, likely_ghosted_since__isnull=True).update(
+                likely_ghosted_since=now
+            )
+    return flagged

@@ -35,18 +35,17 @@ def requirements_split(description: str) -> dict[str, list[str]]:
     for line in _lines(description):
         is_bullet = bool(BULLET.match(line))
         item = BULLET.sub("", line).strip()
-        if not is_bullet and len(item) <= 60 and item.rstrip(":").strip():
+        looks_like_heading = not is_bullet and len(item) <= 40 and not re.search(r"[.!?](\s|$)", item)
+        if looks_like_heading:
             if NICE_MARKERS.search(item):
                 section = "nice"
                 continue
             if MUST_MARKERS.search(item):
                 section = "must"
                 continue
-            section = None if item.endswith(":") else section
-        if not is_bullet and len(item) > 60:
-            sentences = re.split(r"(?<=[.;])\s+", item)
-        else:
-            sentences = [item]
+            section = None
+            continue
+        sentences = [item] if is_bullet else re.split(r"(?<=[.;!?])\s+", item)
         for sentence in sentences:
             sentence = sentence.strip(" .;")
             if not sentence or len(sentence) > 300:

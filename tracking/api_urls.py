@@ -1,7 +1,46 @@
-"""The tenant API under /api/v1/."""
+"""The tenant API under /api/v1/, with its OpenAPI schema and docs pages (served from the sidecar's static files)."""
 
-from django.urls import path  # noqa: F401 - filled in by tracking/api.py
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from tracking.api.applications import ApplicationViewSet, ContactViewSet, EventViewSet, NoteViewSet, TaskViewSet
+from tracking.api.base import RedocView
+from tracking.api.cvs import CVViewSet
+from tracking.api.postings import PostingViewSet
+from tracking.api.profile import ProfileView
+from tracking.api.reminders import NotificationViewSet, ReminderViewSet
 
 app_name = "api"
 
-urlpatterns: list = []
+router = SimpleRouter()
+router.register("cvs", CVViewSet, basename="cv")
+router.register("postings", PostingViewSet, basename="posting")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+LIST_AND_ADD = {"get": "list", "post": "create"}
+
+urlpatterns = [
+    path("profile/", ProfileView.as_view(), name="profile"),
+    path(
+        "applications/<int:application_pk>/events/",
+        EventViewSet.as_view({"get": "list"}),
+        name="application-events",
+    ),
+    path(
+        "applications/<int:application_pk>/contacts/",
+        ContactViewSet.as_view(LIST_AND_ADD),
+        name="application-contacts",
+    ),
+    path("applications/<int:application_pk>/notes/", NoteViewSet.as_view(LIST_AND_ADD), name="application-notes"),
+    path("applications/<int:application_pk>/tasks/", TaskViewSet.as_view(LIST_AND_ADD), name="application-tasks"),
+    path("tasks/<int:pk>/complete/", TaskViewSet.as_view({"post": "complete"}), name="task-complete"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

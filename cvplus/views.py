@@ -22,9 +22,10 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 def tenant_home(request: HttpRequest) -> HttpResponse:
-    """A tenant host's front page: the consumer site welcomes visitors; an enterprise portal asks them to sign in."""
+    """A tenant host's front page: signed-in people go to their board; the consumer site welcomes visitors; an
+    enterprise portal asks them to sign in."""
     if request.user.is_authenticated:
-        return render(request, "home.html")
+        return redirect("tracking:board")
     if request.tenant.kind == Client.Kind.ENTERPRISE:
         return redirect("accounts:login")
     return render(request, "consumer_landing.html")

@@ -1,7 +1,32 @@
 """The job seeker's website on tenant hosts (under /app/)."""
 
-from django.urls import path  # noqa: F401 - filled in by the website views
+from django.urls import path
+
+from tracking import urls_io
+from tracking.views import applications, board, cv, reminders
 
 app_name = "tracking"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", board.board, name="board"),
+    path("postings/new/", applications.posting_new, name="posting_new"),
+    path("applications/new/", applications.application_new, name="application_new"),
+    path("applications/<int:pk>/", applications.application_page, name="application"),
+    path("applications/<int:pk>/move/", board.application_move, name="application_move"),
+    path("applications/<int:pk>/not-ghosted/", board.application_ghosted_dismiss, name="application_ghosted_dismiss"),
+    path("applications/<int:pk>/contacts/", applications.contact_add, name="contact_add"),
+    path("applications/<int:pk>/notes/", applications.note_add, name="note_add"),
+    path("applications/<int:pk>/tasks/", applications.task_add, name="task_add"),
+    path("tasks/<int:pk>/done/", applications.task_complete, name="task_complete"),
+    path("cv/", cv.cv_page, name="cv"),
+    path("cv/upload/", cv.cv_upload, name="cv_upload"),
+    path("cv/paste/", cv.cv_paste, name="cv_paste"),
+    path("cv/<int:pk>/", cv.cv_version, name="cv_version"),
+    path("cv/<int:pk>/file/", cv.cv_file, name="cv_file"),
+    path("reminders/", reminders.reminders_page, name="reminders"),
+    path("reminders/<int:pk>/snooze/", reminders.reminder_snooze, name="reminder_snooze"),
+    path("reminders/<int:pk>/off/", reminders.reminder_turn_off, name="reminder_turn_off"),
+    path("notifications/<int:pk>/read/", reminders.notification_read, name="notification_read"),
+    path("notifications/read-all/", reminders.notifications_read_all, name="notifications_read_all"),
+    *urls_io.urlpatterns,
+]

@@ -37,7 +37,8 @@ def test_it_signs_up_a_job_seeker_into_the_tenant_schema_and_logs_them_in(cast, 
         assert not User.objects.filter(email="new.person@example.com").exists()
     with schema_context("beta"):
         assert not User.objects.filter(email="new.person@example.com").exists()
-    assert b"Welcome, New" in client_a.get("/").content
+    assert client_a.get("/")["Location"] == "/app/"
+    assert b"Your applications" in client_a.get("/app/").content
 
 
 def test_it_rejects_a_sign_up_with_a_taken_email_naming_the_field(cast, client_a) -> None:

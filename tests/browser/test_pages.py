@@ -33,8 +33,9 @@ def test_it_signs_a_job_seeker_up_on_the_consumer_site(live_site, page, committe
         page.get_by_label("Password", exact=True).fill("a-long-browser-passphrase")
         page.get_by_label("Password confirmation").fill("a-long-browser-passphrase")
         page.get_by_role("button", name="Sign up").click()
-        page.wait_for_url(re.compile(r"alpha\.localhost:\d+/$"))
-        assert page.locator("h1").inner_text() == "Welcome, Bea"
+        page.wait_for_url(re.compile(r"alpha\.localhost:\d+/app/$"))
+        assert page.locator("h1").inner_text() == "Your applications"
+        assert "Welcome to CVPlus. Your account is ready." in page.locator("main").inner_text()
         with schema_context("alpha"):
             assert User.objects.filter(email=email).exists()
         with schema_context("beta"):

@@ -1,0 +1,206 @@
+"""Forms for the seeker's pages. They shape input only: the services in tracking/services.py decide what is allowed,
+and their ValidationErrors come back onto these forms with ``form_errors_from``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tracking.models import Application, CVDocument, JobPosting, Stage
+from tracking.services import ALLOWED_MOVES
+
+CV_UPLOAD_ACCEPT = ".pdf,.docx,.txt"
+
+
+# Service arguments whose form field has another name.
+FIELD_ALIASES = {"at": "on", "due_at": "due_on"}
+
+
+def form_errors_from(form: forms.Form, error: ValidationError) -> None:
+    """Puts a service's refusal next to the field it names, or at the top when the form has no such field."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            name = FIELD_ALIASES.get(field, field)
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def moment_from_date(day: date | None, *, now: datetime | None = None) -> datetime | None:
+    """A day chosen by the user as an aware moment: today means now; an earlier day means noon of that day."""
+    if day is None:
+        return None
+    now = now or timezone.now()
+    if day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PostingForm(forms.Form):
+    """The posting as the user saw it, and optionally how they applied to it."""
+
+    title = forms.CharField(label=_("Job title"), max_length=200)
+    company = forms.CharField(label=_("Company"), max_length=200)
+    url = forms.URLField(label=_("Link to the posting"), max_length=1000, required=False, assume_scheme="https")
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    country = forms.CharField(
+        label=_("Country code"), max_length=2, required=False, help_text=_("Two letters, such as US or DE.")
+    )
+    employment_type = forms.ChoiceField(
+        label=_("Employment type"), choices=JobPosting.EmploymentType.choices, initial="full_time", required=False
+    )
+    remote = forms.ChoiceField(label=_("Where"), choices=JobPosting.Remote.choices, initial="on_site", required=False)
+    salary_min = forms.DecimalField(label=_("Salary from"), required=False, min_value=0, decimal_places=2)
+    salary_max = forms.DecimalField(label=_("Salary to"), required=False, min_value=0, decimal_places=2)
+    salary_currency = forms.CharField(
+        label=_("Currency"), max_length=3, required=False, help_text=_("Three letters, such as USD or EUR.")
+    )
+    salary_period = forms.ChoiceField(
+        label=_("Salary period"),
+        choices=[("", _("as posted"))] + list(JobPosting.SalaryPeriod.choices),
+        required=False,
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Paste the whole posting: requirements are split into must-have and nice-to-have from it."),
+    )
+    cv = forms.ModelChoiceField(
+        label=_("CV version sent"), queryset=CVDocument.objects.none(), required=False, empty_label=_("None yet")
+    )
+    channel = forms.ChoiceField(
+        label=_("How you applied"), choices=Application.Channel.choices, initial="job_board", required=False
+    )
+
+    posting_fields = (
+        "title",
+        "company",
+        "url",
+        "location",
+        "country",
+        "employment_type",
+        "remote",
+        "salary_min",
+        "salary_max",
+        "salary_currency",
+        "salary_period",
+        "description",
+    )
+
+    def __init__(self, *args, owner, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cv"].queryset = CVDocument.objects.filter(owner=owner)
+
+    def posting_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.posting_fields}
+        data["employment_type"] = data["employment_type"] or JobPosting.EmploymentType.FULL_TIME
+        data["remote"] = data["remote"] or JobPosting.Remote.ON_SITE
+        for name in self.posting_fields:
+            if data[name] is None and name not in ("salary_min", "salary_max"):
+                data[name] = ""
+        return data
+
+
+class ApplicationForm(forms.Form):
+    posting = forms.ModelChoiceField(label=_("Job posting"), queryset=JobPosting.objects.none())
+    cv = forms.ModelChoiceField(
+        label=_("CV version sent"), queryset=CVDocument.objects.none(), required=False, empty_label=_("None yet")
+    )
+    channel = forms.ChoiceField(label=_("How you applied"), choices=Application.Channel.choices, initial="job_board")
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        choices=[(Stage.SAVED, Stage.SAVED.label), (Stage.APPLIED, Stage.APPLIED.label)],
+        initial=Stage.APPLIED,
+    )
+    on = forms.DateField(label=_("Date"), required=False, widget=DateInput, help_text=_("Leave empty for today."))
+
+    def __init__(self, *args, owner, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["posting"].queryset = JobPosting.objects.filter(owner=owner)
+        self.fields["cv"].queryset = CVDocument.objects.filter(owner=owner)
+
+
+class MoveForm(forms.Form):
+    """The stages offered are the allowed next stages from ALLOWED_MOVES; the service checks again on save."""
+
+    to_stage = forms.ChoiceField(label=_("Move to"))
+    on = forms.DateField(label=_("Date"), required=False, widget=DateInput, help_text=_("Leave empty for today."))
+    offer_amount = forms.DecimalField(label=_("Offer amount"), required=False, min_value=0, decimal_places=2)
+    offer_currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, application: Application, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"move-{application.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].choices = stage_choices_after(application.stage)
+
+    def clean_on(self) -> date | None:
+        day = self.cleaned_data.get("on")
+        if day is not None and day > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return day
+
+
+def stage_choices_after(stage: str) -> list[tuple[str, str]]:
+    """Allowed next stages in pipeline order (interviewing again means the next round)."""
+    allowed = ALLOWED_MOVES.get(stage, frozenset())
+    choices = []
+    for value, label in Stage.choices:
+        if value in allowed:
+            if value == Stage.INTERVIEWING and stage == Stage.INTERVIEWING:
+                label = _("Next interview round")
+            choices.append((value, label))
+    return choices
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    role = forms.CharField(label=_("Role"), max_length=100, required=False, help_text=_("e.g. recruiter, referrer"))
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput)
+
+    def due_at(self) -> datetime | None:
+        day = self.cleaned_data.get("due_on")
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
+class CVUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CV file"),
+        help_text=_("PDF, Word (DOCX) or plain text, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": CV_UPLOAD_ACCEPT}),
+    )
+
+
+class CVPasteForm(forms.Form):
+    text = forms.CharField(
+        label=_("CV text"), widget=forms.Textarea(attrs={"rows": 10}), help_text=_("Paste the text of your CV.")
+    )
+
+
+class SnoozeForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label=_("Snooze for"),
+        coerce=int,
+        choices=[(1, _("1 day")), (3, _("3 days")), (7, _("7 days"))],
+    )

@@ -1,0 +1,125 @@
+"""The CV page: upload or paste a version, see what was read from it, download the original file.
+
+The upload services live in tracking/cv/services.py; they are imported when called so the rest of the site works
+while that module is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tracking.forms import CVPasteForm, CVUploadForm, form_errors_from
+from tracking.models import CVDocument
+from tracking.views_queries import cv_versions, owned
+
+# The types a CV file may be served as; anything else goes out as opaque bytes.
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "text/plain": ".txt",
+}
+UNSAFE_NAME_CHARS = re.compile(r"[^\w.\- ()]+")
+
+
+def download_name(cv: CVDocument) -> str:
+    """The user's file name without any folder, control or quoting characters; else a name made from the version."""
+    name = PureWindowsPath(PurePosixPath(cv.original_name or "").name).name
+    name = UNSAFE_NAME_CHARS.sub("_", name).strip(" ._")[:120]
+    return name or f"cv-v{cv.version}{EXTENSIONS.get(cv.content_type, '')}"
+
+
+def _render_cv(request: HttpRequest, *, shown: CVDocument | None = None, status: int = 200, **bound: forms.Form):
+    versions = list(cv_versions(user=request.user))
+    if shown is None and versions:
+        shown = CVDocument.objects.get(pk=versions[0].pk)
+    context = {
+        "versions": versions,
+        "shown": shown,
+        "is_latest": shown is not None and versions and shown.pk == versions[0].pk,
+        "upload_form": CVUploadForm(),
+        "paste_form": CVPasteForm(),
+        "parsed": (shown.parsed or {}) if shown is not None else {},
+        "unreadable": CVDocument.Status.UNREADABLE,
+    }
+    context.update(bound)
+    return render(request, "tracking/cv.html", context, status=status)
+
+
+@login_required
+@require_GET
+def cv_page(request: HttpRequest) -> HttpResponse:
+    return _render_cv(request)
+
+
+@login_required
+@require_GET
+def cv_version(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_cv(request, shown=owned(CVDocument, user=request.user, pk=pk))
+
+
+def _saved(request: HttpRequest, cv: CVDocument) -> HttpResponse:
+    if cv.status == CVDocument.Status.UNREADABLE:
+        messages.warning(request, _("We kept version %(version)s, but could not read it.") % {"version": cv.version})
+    else:
+        messages.success(request, _("Version %(version)s saved and read.") % {"version": cv.version})
+    return redirect("tracking:cv_version", cv.pk)
+
+
+@login_required
+@require_POST
+def cv_upload(request: HttpRequest) -> HttpResponse:
+    from tracking.cv import services as cv_services
+
+    form = CVUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            cv = cv_services.cv_upload(owner=request.user, uploaded_file=form.cleaned_data["file"])
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            return _saved(request, cv)
+    return _render_cv(request, status=400, upload_form=form)
+
+
+@login_required
+@require_POST
+def cv_paste(request: HttpRequest) -> HttpResponse:
+    from tracking.cv import services as cv_services
+
+    form = CVPasteForm(request.POST)
+    if form.is_valid():
+        try:
+            cv = cv_services.cv_paste(owner=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            return _saved(request, cv)
+    return _render_cv(request, status=400, paste_form=form)
+
+
+@login_required
+@require_GET
+def cv_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Streams the original file to its owner only, always as a download (never rendered by the browser)."""
+    cv = owned(CVDocument, user=request.user, pk=pk)
+    if not cv.file:
+        raise Http404
+    try:
+        handle = cv.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = cv.content_type if cv.content_type in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=download_name(cv), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -40,3 +40,4 @@ test: lint
 bench: install
 	bash scripts/ensure_package.sh wrk
 	$(PY) bench/tenants.py
+	$(PY) bench/tracking.py

@@ -11,6 +11,7 @@ from accounts.services import user_ensure
 from tenants.models import Client
 from tenants.provisioning import template_schema_sync, tenant_provision
 from tenants.services import public_tenant_ensure, tenant_create
+from tracking.demo import demo_seeker_ensure
 
 DEMO_PASSWORD = "cvplus-demo-2026"  # noqa: S105 - printed to the console for the local demo only
 
@@ -107,8 +108,10 @@ def demo_platform_ensure(*, stdout=None) -> list[tuple[str, str, list[str]]]:
             say(f"tenant {demo.schema_name}: provisioned from the template")
         with schema_context(demo.schema_name):
             logins = []
-            for email, full_name in demo.users:
+            for index, (email, full_name) in enumerate(demo.users):
                 user, _created = user_ensure(email=email, password=DEMO_PASSWORD, full_name=full_name)
                 logins.append(f"{user.email} / {DEMO_PASSWORD}")
+                if index == 0 and demo.kind == Client.Kind.CONSUMER and demo_seeker_ensure(user=user):
+                    say(f"{user.email}: demo CV and applications added")
         rows.append((f"{demo.subdomain}.{base}", demo.name, logins))
     return rows

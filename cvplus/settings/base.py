@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.tenant",
+                "tracking.context_processors.notifications",
             ],
         },
     },
@@ -248,6 +249,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Stage choices appear under three field names; CV and reminder statuses differ: name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "tracking.models.Stage",
+        "CVStatusEnum": "tracking.models.CVDocument.Status",
+        "ReminderStatusEnum": "tracking.models.Reminder.Status",
+    },
 }
 
 # Uploads: checked by content and bounded before anything is parsed (tracking/cv/).

@@ -61,6 +61,9 @@ PUBLIC_SCHEMA_NAME = "public"
 # New tenants are cloned from this migrated schema instead of running every migration (tenants/provisioning.py).
 TENANT_TEMPLATE_SCHEMA = "tenant_template"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "tenants.views.unknown_host"
+# Set the search path once per connection and tenant switch, not before every statement (half the round trips);
+# tests/search_path_guard.py checks every statement still runs on the active tenant's path.
+TENANT_LIMIT_SET_CALLS = True
 # migrate_schemas skips tenant schemas that have every migration (tenants/migration_executor.py).
 GET_EXECUTOR_FUNCTION = "tenants.migration_executor.get_executor"
 

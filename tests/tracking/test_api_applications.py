@@ -10,8 +10,6 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from accounts.models import User
-from tests.conftest import login
 from tests.tracking.factories import (
     ApplicationFactory,
     ContactFactory,
@@ -23,18 +21,6 @@ from tests.tracking.factories import (
 from tracking.models import Application, ApplicationEvent, Contact, Note, Reminder, Stage, Task
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner(cast) -> User:
-    with schema_context("alpha"):
-        return User.objects.get(email=cast.owner_email)
-
-
-@pytest.fixture
-def owner_client(cast, client_a):
-    login(client_a, cast.owner_email)
-    return client_a
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from accounts.models import User
-from tests.conftest import login
 from tests.tracking.factories import (
     ApplicationFactory,
     CVDocumentFactory,
@@ -23,18 +21,6 @@ from tracking.models import CandidateProfile, CVDocument, JobPosting, Notificati
 pytestmark = pytest.mark.django_db
 
 CV_TEXT = "Jane Doe\nData engineer\nExperience\n2019 - 2024 Data Engineer at Acme\nSkills: Python, SQL, Airflow"
-
-
-@pytest.fixture
-def owner(cast) -> User:
-    with schema_context("alpha"):
-        return User.objects.get(email=cast.owner_email)
-
-
-@pytest.fixture
-def owner_client(cast, client_a):
-    login(client_a, cast.owner_email)
-    return client_a
 
 
 # ---------------------------------------------------------------------------------------------------------------------

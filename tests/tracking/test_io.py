@@ -56,24 +56,6 @@ Wayne,Analyst,Archived,02/01/2024,,,,,1,
 """
 
 
-@pytest.fixture
-def owner(cast) -> User:
-    with schema_context("alpha"):
-        return User.objects.get(email=cast.owner_email)
-
-
-@pytest.fixture
-def member(cast) -> User:
-    with schema_context("alpha"):
-        return User.objects.get(email=cast.member_email)
-
-
-@pytest.fixture
-def owner_client(client_a, cast):
-    login(client_a, cast.owner_email)
-    return client_a
-
-
 def _upload(client, content: str | bytes, *, name: str = "jobs.csv", date_order: str = "auto"):
     data = content.encode() if isinstance(content, str) else content
     return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data, "text/csv"), "date_order": date_order})

@@ -25,12 +25,6 @@ def _due_application(owner: User, *, days_ago: int = 10) -> Application:
     )
 
 
-@pytest.fixture
-def owner(cast):
-    with schema_context("alpha"):
-        yield User.objects.get(email=cast.owner_email)
-
-
 @pytest.mark.django_db
 def test_it_sends_a_due_reminder_once_even_when_the_task_runs_twice(owner) -> None:
     reminder = Reminder.objects.get(application=_due_application(owner))

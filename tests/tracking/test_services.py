@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from accounts.models import User
 from tenants.context import NotInTenantSchema
@@ -26,12 +25,6 @@ from tracking.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner(cast):
-    with schema_context("alpha"):
-        yield User.objects.get(email=cast.owner_email)
 
 
 def _posting(owner, **overrides) -> JobPosting:

@@ -14,26 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from accounts.models import User
-from tests.conftest import login
 from tracking.models import Application, ApplicationEvent, Contact, JobPosting, Note, Reminder, Stage, Task
 from tracking.services import application_create, application_move, posting_create, task_add
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def owner(cast):
-    with schema_context("alpha"):
-        yield User.objects.get(email=cast.owner_email)
-
-
-@pytest.fixture
-def owner_client(cast, client_a):
-    login(client_a, cast.owner_email)
-    return client_a
 
 
 def make_application(owner, *, title: str = "Data Engineer", stage: str = Stage.APPLIED, days_ago: int = 3, **posting):

@@ -9,7 +9,6 @@ from django.core.files.base import ContentFile
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from tests.conftest import login
 from tracking.models import CVDocument
 
 pytestmark = pytest.mark.django_db
@@ -59,18 +58,6 @@ def make_cv(
             cv.file.save("ignored", ContentFile(content), save=False)
         cv.save()
         return cv
-
-
-@pytest.fixture
-def owner(cast):
-    with schema_context("alpha"):
-        yield User.objects.get(email=cast.owner_email)
-
-
-@pytest.fixture
-def owner_client(cast, client_a):
-    login(client_a, cast.owner_email)
-    return client_a
 
 
 def test_it_shows_the_latest_versions_sections_skills_with_evidence_titles_and_years(owner, owner_client) -> None:

@@ -8,24 +8,10 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from accounts.models import User
-from tests.conftest import login
 from tests.tracking.test_views import make_application, nav_count  # noqa: F401 - a fixture
 from tracking.models import Notification, Reminder
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner(cast):
-    with schema_context("alpha"):
-        yield User.objects.get(email=cast.owner_email)
-
-
-@pytest.fixture
-def owner_client(cast, client_a):
-    login(client_a, cast.owner_email)
-    return client_a
 
 
 def test_it_lists_due_and_upcoming_reminders(owner, owner_client) -> None:

@@ -29,6 +29,8 @@ from tracking.models import (
     DomainEvent,
     JobPosting,
     Note,
+    Notification,
+    Reminder,
     Stage,
     Task,
 )
@@ -335,3 +337,51 @@ def task_complete(*, task: Task) -> Task:
         task.save(update_fields=["done_at"])
         reminders.reminders_cancel(task=task)
     return task
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Profile, posting upkeep and notifications
+# ---------------------------------------------------------------------------------------------------------------------
+class PostingInUse(Exception):
+    """A posting pinned by an application is its record and cannot be deleted."""
+
+
+def profile_update(*, user: User, **changes: object) -> CandidateProfile:
+    """Writes the given profile fields. Turning reminders off also turns off the ones already scheduled."""
+    require_tenant_schema()
+    with transaction.atomic():
+        profile = CandidateProfile.objects.select_for_update().get(pk=profile_for(user).pk)
+        for name, value in changes.items():
+            setattr(profile, name, value)
+        profile.full_clean(exclude=["user"])
+        profile.save(update_fields=list(changes))
+        if changes.get("reminders_enabled") is False:
+            user.reminders.filter(status=Reminder.Status.SCHEDULED).update(status=Reminder.Status.OFF)
+    return profile
+
+
+def posting_url_update(*, posting: JobPosting, url: str) -> JobPosting:
+    """The link is the only part of a posting snapshot that may change (pages move); the rest is the record."""
+    posting.url = (url or "").strip()[:1000]
+    posting.full_clean(exclude=["owner"])
+    posting.save(update_fields=["url"])
+    return posting
+
+
+def posting_delete(*, posting: JobPosting) -> None:
+    """Deletes a posting no application pins; raises PostingInUse otherwise."""
+    with transaction.atomic():
+        if Application.objects.filter(posting=posting).exists():
+            raise PostingInUse
+        posting.delete()
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Idempotent: the first read time is kept."""
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -124,3 +124,14 @@ def test_it_sends_each_reminder_once_with_concurrent_senders_on_a_real_worker(ca
                 application.delete()
             JobPosting.objects.filter(owner=owner, company="Globex").delete()
             DomainEvent.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_it_turns_off_scheduled_reminders_when_the_user_turns_reminders_off(owner) -> None:
+    from tracking.services import profile_update
+
+    reminder = Reminder.objects.get(application=_due_application(owner))
+    profile_update(user=owner, reminders_enabled=False)
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.OFF
+    assert reminders.reminders_due_ids() == []

@@ -8,7 +8,6 @@ save it again.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -17,29 +16,14 @@ from rest_framework.response import Response
 
 from tracking import selectors
 from tracking.api.base import UserScopedViewSet
-from tracking.models import Application, JobPosting
-from tracking.services import posting_create
+from tracking.models import JobPosting
+from tracking.services import PostingInUse, posting_create, posting_delete, posting_url_update
 
 
-class PostingInUse(exceptions.APIException):
+class PostingInUseError(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("This posting has applications; it is kept as their record.")
     default_code = "posting_in_use"
-
-
-def posting_url_update(*, posting: JobPosting, url: str) -> JobPosting:
-    """Pending a home in tracking/services.py (see the API report)."""
-    posting.url = url.strip()[:1000]
-    posting.save(update_fields=["url"])
-    return posting
-
-
-def posting_delete(*, posting: JobPosting) -> None:
-    """Refuses while an application pins the posting. Pending a home in tracking/services.py."""
-    with transaction.atomic():
-        if Application.objects.filter(posting=posting).exists():
-            raise PostingInUse()
-        posting.delete()
 
 
 class PostingOutputSerializer(serializers.ModelSerializer):
@@ -130,5 +114,8 @@ class PostingViewSet(UserScopedViewSet):
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
-        posting_delete(posting=self.get_object())
+        try:
+            posting_delete(posting=self.get_object())
+        except PostingInUse:
+            raise PostingInUseError from None
         return Response(status=status.HTTP_204_NO_CONTENT)

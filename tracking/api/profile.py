@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
 from tracking.api.base import ServiceAPIView
 from tracking.models import CandidateProfile
-from tracking.services import COUNTRY_RE, profile_for, text_clean
-
-
-def profile_update(*, user: User, **changes: object) -> CandidateProfile:
-    """Writes the given profile fields. Pending a home in tracking/services.py (see the API report)."""
-    with transaction.atomic():
-        profile = CandidateProfile.objects.select_for_update().get(pk=profile_for(user).pk)
-        for name, value in changes.items():
-            setattr(profile, name, value)
-        profile.full_clean(exclude=["user"])
-        profile.save(update_fields=list(changes))
-    return profile
+from tracking.services import COUNTRY_RE, profile_for, profile_update, text_clean
 
 
 class ProfileView(ServiceAPIView):

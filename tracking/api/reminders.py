@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -14,13 +13,7 @@ from tracking.api.applications import PostingSummarySerializer
 from tracking.api.base import UserScopedViewSet
 from tracking.models import Notification, Reminder
 from tracking.reminders import reminder_snooze, reminder_turn_off
-
-
-def notification_mark_read(*, notification: Notification) -> Notification:
-    """Idempotent: the first read time is kept. Pending a home in tracking/services.py (see the API report)."""
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
-    notification.refresh_from_db(fields=["read_at"])
-    return notification
+from tracking.services import notification_mark_read
 
 
 class ReminderViewSet(UserScopedViewSet):

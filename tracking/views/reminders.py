@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tracking import reminders as reminder_services
+from tracking import services
 from tracking.forms import SnoozeForm
 from tracking.models import Notification, Reminder
 from tracking.views._common import back
@@ -62,7 +62,7 @@ def reminder_turn_off(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = owned(Notification, user=request.user, pk=pk)
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    services.notification_mark_read(notification=notification)
     if request.htmx:
         notification.refresh_from_db()
         return render(request, "tracking/_notification.html", {"notification": notification})
@@ -72,5 +72,5 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    services.notifications_mark_all_read(user=request.user)
     return redirect("tracking:reminders")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -185,11 +186,14 @@ class TaskForm(forms.Form):
 
 
 class CVUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("CV file"),
-        help_text=_("PDF, Word (DOCX) or plain text, up to 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": CV_UPLOAD_ACCEPT}),
-    )
+    file = forms.FileField(label=_("CV file"), widget=forms.ClearableFileInput(attrs={"accept": CV_UPLOAD_ACCEPT}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        megabytes = settings.CV_MAX_UPLOAD_BYTES / (1024 * 1024)
+        self.fields["file"].help_text = _("PDF, Word (DOCX) or plain text, up to %(size)s MB.") % {
+            "size": f"{megabytes:g}"
+        }
 
 
 class CVPasteForm(forms.Form):

@@ -24,7 +24,7 @@ from tracking.models import Stage
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy("From a spreadsheet, Huntr or Teal. Up to 2 MB and 5,000 rows."),
+        help_text=gettext_lazy("From a spreadsheet, Huntr or Teal. Up to 2 MB and 2,000 rows."),
     )
     date_order = forms.ChoiceField(
         label=gettext_lazy("Dates such as 03/05/2024 are"),

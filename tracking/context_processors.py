@@ -13,7 +13,7 @@ def notifications(request: HttpRequest) -> dict:
 
     def unread_notifications_count() -> int:
         # Called by the template only where the nav shows it: one COUNT query per page, none on pages without a nav.
-        from tracking.views_queries import notifications_unread_count
+        from tracking.selectors import notifications_unread_count
 
         return notifications_unread_count(user=user)
 

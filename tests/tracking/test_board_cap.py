@@ -11,7 +11,7 @@ from accounts.models import User
 from tests.conftest import login
 from tests.tracking.factories import ApplicationFactory
 from tracking.models import Stage
-from tracking.views_queries import CARDS_PER_COLUMN
+from tracking.selectors import CARDS_PER_COLUMN
 
 pytestmark = pytest.mark.django_db
 

@@ -25,13 +25,13 @@ from tracking.forms import (
     moment_from_date,
 )
 from tracking.models import Application, JobPosting, Reminder, Stage, Task
-from tracking.views._common import back
-from tracking.views_queries import (
+from tracking.selectors import (
     application_for_page,
     application_reminders,
     application_timeline,
     owned,
 )
+from tracking.views._common import back
 
 
 def render_application(request: HttpRequest, pk: int, **bound_forms: forms.Form) -> HttpResponse:

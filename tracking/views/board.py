@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from tracking import services
 from tracking.forms import MoveForm, PostingForm, form_errors_from, moment_from_date, stage_choices_after
 from tracking.models import Application, Stage
+from tracking.selectors import board_for, owned
 from tracking.views import applications as application_views
 from tracking.views._common import back
-from tracking.views_queries import board_for, owned
 
 
 def _board_context(request: HttpRequest, *, errors: dict[int, str] | None = None, status: str = "") -> dict:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tracking.forms import CVPasteForm, CVUploadForm, form_errors_from
 from tracking.models import CVDocument
-from tracking.views_queries import cv_versions, owned
+from tracking.selectors import cv_versions, owned
 
 # The types a CV file may be served as; anything else goes out as opaque bytes.
 EXTENSIONS = {

@@ -14,8 +14,8 @@ from tracking import reminders as reminder_services
 from tracking import services
 from tracking.forms import SnoozeForm
 from tracking.models import Notification, Reminder
+from tracking.selectors import notifications_recent, owned, reminders_open
 from tracking.views._common import back
-from tracking.views_queries import notifications_recent, owned, reminders_open
 
 
 @login_required

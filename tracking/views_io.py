@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracking import io
+from tracking import exports, io
 from tracking.models import Stage
 
 
@@ -94,12 +94,14 @@ def _attachment(content: str, *, content_type: str, name: str) -> HttpResponse:
 def export_csv(request: HttpRequest) -> HttpResponse:
     out = text_io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
-    io.applications_csv_write(user=request.user, out=out)
+    exports.applications_csv_write(user=request.user, out=out)
     return _attachment(out.getvalue(), content_type="text/csv; charset=utf-8", name="applications.csv")
 
 
 @login_required
 @require_GET
 def export_json(request: HttpRequest) -> HttpResponse:
-    content = json.dumps(io.export_everything(user=request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    content = json.dumps(
+        exports.export_everything(user=request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+    )
     return _attachment(content, content_type="application/json; charset=utf-8", name="everything.json")

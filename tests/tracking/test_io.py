@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from tests.conftest import login
+from tracking import exports as tracking_exports
 from tracking import io as tracking_io
 from tracking.models import (
     Application,
@@ -476,7 +477,7 @@ def test_it_exports_everything_in_the_same_number_of_queries_for_1_and_20_applic
         counts = []
         for user in (owner, member):
             with CaptureQueriesContext(connection) as queries:
-                data = tracking_io.export_everything(user=user)
+                data = tracking_exports.export_everything(user=user)
             # django-tenants sets the search path before each statement; count the statements that read data.
             counts.append(sum(1 for query in queries if not query["sql"].startswith("SET search_path")))
         assert len(data["applications"]) == 20

@@ -25,6 +25,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.
 # | admin                 | yes           | no             | staff admin is served on the public host only           |
 # | market                | yes           | no             | read-only reference data shared by all tenants          |
 # | tracking              | no            | yes            | each seeker's CVs, postings, applications and history   |
+# | predictions           | yes           | yes            | global models in public; tenant-trained ones per tenant |
 # | django_celery_beat    | yes           | no             | one beat schedule; the dispatcher fans out per tenant   |
 # ---------------------------------------------------------------------------------------------------------------------
 SHARED_APPS = [
@@ -33,6 +34,7 @@ SHARED_APPS = [
     "tenants",
     "accounts",
     "market",
+    "predictions",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -52,6 +54,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "accounts",
     "tracking",
+    "predictions",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

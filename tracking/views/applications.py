@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from predictions.match_service import application_match_for
 from tracking import services
 from tracking.forms import (
     ApplicationForm,
@@ -52,6 +53,7 @@ def render_application(request: HttpRequest, pk: int, **bound_forms: forms.Form)
         "snooze_form": SnoozeForm(),
         "scheduled": Reminder.Status.SCHEDULED,
         "is_open": bool(services.ALLOWED_MOVES.get(application.stage)),
+        "match": application_match_for(user=request.user, application=application),
     }
     context.update(bound_forms)
     status = 400 if bound_forms else 200

@@ -18,9 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, skip_reference_data: bool, **options) -> None:
         call_command("migrate_schemas", interactive=False, verbosity=0)
         self.stdout.write("schemas migrated")
-        rows = demo_platform_ensure(stdout=self.stdout)
         if not skip_reference_data:
+            # Before the demo users: their demo CV is parsed against the keyword data loaded here.
             call_command("load_reference_data")
+        rows = demo_platform_ensure(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("CVPlus demo is ready:"))
         for host, name, logins in rows:

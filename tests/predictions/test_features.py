@@ -1,0 +1,103 @@
+"""The salary feature function on small hand-made inputs (pure: no database)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from predictions.features import (
+    SALARY_FEATURE_NAMES,
+    CategoryVocabulary,
+    MarketReference,
+    SalaryInput,
+    category_vocabulary_build,
+    salary_feature_matrix,
+    salary_features,
+)
+
+
+def reference() -> MarketReference:
+    return MarketReference(
+        title_occupations={
+            "data scientist": ("15-2051.00", "15-2051"),
+            "data engineer": ("15-1243.00", "15-1243"),
+            "wrangler": ("45-2093.00", "45-2093"),
+        },
+        country_regions={"US": "NA", "DE": "EU", "IN": "APAC", "BR": None},
+        bls_national={"15-2051": (60000.0, 80000.0, 110000.0, 150000.0, None)},
+    )
+
+
+def item(**overrides) -> SalaryInput:
+    values = {
+        "title": "Data Scientist",
+        "experience_level": "SE",
+        "employment_type": "FT",
+        "remote_ratio": 50,
+        "company_size": "M",
+        "company_country": "US",
+        "residence_country": "US",
+        "work_year": 2022,
+    }
+    return SalaryInput(**(values | overrides))
+
+
+def feature(vector: np.ndarray, name: str) -> float:
+    return float(vector[SALARY_FEATURE_NAMES.index(name)])
+
+
+def test_it_encodes_a_known_title_with_bls_wages_in_log_and_missing_as_nan() -> None:
+    vector = salary_features(item(), reference=reference(), vocabulary=CategoryVocabulary())
+    assert vector.dtype == np.float64
+    assert vector.shape == (len(SALARY_FEATURE_NAMES),)
+    assert feature(vector, "experience_level") == 2
+    assert feature(vector, "company_size") == 1
+    assert feature(vector, "remote_ratio") == 50
+    assert feature(vector, "company_region") == 0
+    assert feature(vector, "residence_is_company_country") == 1
+    assert feature(vector, "bls_log_p50") == math.log(110000)
+    assert math.isnan(feature(vector, "bls_log_p90"))  # suppressed by BLS
+    assert feature(vector, "title_match_method") == 1
+    assert feature(vector, "work_year") == 2022
+
+
+def test_it_matches_a_near_title_fuzzily_and_rejects_a_single_shared_word() -> None:
+    ref = reference()
+    assert ref.title_match("Senior Data Scientist").soc_code == "15-2051"
+    assert ref.title_match("Senior Data Scientist").method == "fuzzy"
+    unknown = ref.title_match("Xyzzy Wrangler")
+    assert (unknown.soc_code, unknown.method) == (None, "none")
+
+
+def test_it_maps_countries_outside_the_three_markets_and_unknown_ones_to_other() -> None:
+    ref = reference()
+    for country in ("BR", "ZZ"):
+        vector = salary_features(item(company_country=country), reference=ref, vocabulary=CategoryVocabulary())
+        assert feature(vector, "company_region") == 3
+        assert feature(vector, "residence_is_company_country") == 0
+
+
+def test_it_leaves_unknown_titles_without_wages_and_categories_as_nan() -> None:
+    vocabulary = CategoryVocabulary(titles=("data scientist",), countries=("US",))
+    vector = salary_features(item(title="Xyzzy"), reference=reference(), vocabulary=vocabulary)
+    assert feature(vector, "title_match_method") == 0
+    assert all(math.isnan(feature(vector, f"bls_log_{p}")) for p in ("p10", "p25", "p50", "p75", "p90"))
+    assert math.isnan(feature(vector, "title_category"))
+    assert feature(vector, "company_country_category") == 0
+
+
+def test_it_builds_the_vocabulary_from_frequent_values_only() -> None:
+    items = [item()] * 3 + [item(title="Data Engineer", company_country="DE")]
+    vocabulary = category_vocabulary_build(items, min_rows=2)
+    assert vocabulary == CategoryVocabulary(titles=("data scientist",), countries=("US",))
+    assert CategoryVocabulary.from_json(vocabulary.to_json()) == vocabulary
+
+
+def test_it_stacks_rows_identically_to_single_vectors() -> None:
+    ref = reference()
+    items = [item(), item(title="Data Engineer", company_country="DE", residence_country="IN")]
+    matrix = salary_feature_matrix(items, reference=ref, vocabulary=CategoryVocabulary())
+    expected = np.vstack([salary_features(i, reference=ref, vocabulary=CategoryVocabulary()) for i in items])
+    np.testing.assert_array_equal(matrix, expected)
+    assert salary_feature_matrix([], reference=ref, vocabulary=CategoryVocabulary()).shape == (0, 15)

@@ -7,6 +7,8 @@ tenant is (the predictions table also exists in every tenant schema, for tenant-
 
 from __future__ import annotations
 
+import importlib
+import logging
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -20,8 +22,15 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from predictions.models import ModelVersion
 
 _cache_lock = threading.Lock()
-_loaded: dict[int, Any] = {}
+_loaded: dict[tuple[str, int], Any] = {}
+_broken: set[tuple[str, int]] = set()
+logger = logging.getLogger(__name__)
 Loader = Callable[[str], Any]
+
+
+def _scope_schema(scope: str) -> AbstractContextManager:
+    """Tenant-scope models live in the current tenant's schema; every other scope in the public schema."""
+    return nullcontext() if scope == ModelVersion.Scope.TENANT else _public_schema()
 
 
 def _public_schema() -> AbstractContextManager:
@@ -44,7 +53,7 @@ def model_save(
     notes: str = "",
 ) -> ModelVersion:
     """Stores a trained model as the next candidate version of (kind, scope, scope_key)."""
-    with _public_schema(), transaction.atomic():
+    with _scope_schema(scope), transaction.atomic():
         # Lock the scope's rows so two trainings never take the same version number.
         existing = ModelVersion.objects.select_for_update().filter(kind=kind, scope=scope, scope_key=scope_key)
         latest = max(existing.values_list("version", flat=True), default=0)
@@ -68,28 +77,46 @@ def model_save(
 class Promotion:
     promoted: bool
     reason: str
-    candidate_mae: float | None = None
-    champion_mae: float | None = None
+    candidate_score: float | None = None
+    champion_score: float | None = None
 
 
-def _test_mae(version: ModelVersion) -> float | None:
-    value = (version.metrics or {}).get("test", {}).get("mae_usd")
+@dataclass(frozen=True)
+class KindSpec:
+    """How the registry treats one model kind: where its artifact loader lives and which held-out metric decides a
+    promotion (lower is better for every kind: MAE, Brier score)."""
+
+    loader: str  # "module:Class.method"
+    metric: str
+
+
+KIND_SPECS: dict[str, KindSpec] = {
+    ModelVersion.Kind.SALARY: KindSpec("predictions.salary:SalaryModel.artifact_loads", "mae_usd"),
+    ModelVersion.Kind.TIME_TO_HIRE: KindSpec("predictions.time_to_hire:TimeToHireModel.artifact_loads", "mae_days"),
+    ModelVersion.Kind.INTERVIEW: KindSpec("predictions.interview:InterviewModel.artifact_loads", "brier"),
+}
+
+
+def _test_score(version: ModelVersion) -> float | None:
+    value = (version.metrics or {}).get("test", {}).get(KIND_SPECS[version.kind].metric)
     return float(value) if value is not None else None
 
 
 def model_promote(
     *, candidate: ModelVersion, champion_rescore: Callable[[ModelVersion], float] | None = None
 ) -> Promotion:
-    """Makes `candidate` the champion of its scope when there is none, or when its test MAE is lower than the
-    champion's on the same held-out rows. Same rows means the same `metrics["test_fingerprint"]`; otherwise the
-    champion is re-scored on the candidate's test rows by `champion_rescore`, and without one nothing changes."""
-    with _public_schema(), transaction.atomic():
+    """Makes `candidate` the champion of its scope when there is none, or when its test score (the kind's metric,
+    lower is better) beats the champion's on the same held-out rows. Same rows means the same
+    `metrics["test_fingerprint"]`; otherwise the champion is re-scored on the candidate's test rows by
+    `champion_rescore`, and without one nothing changes."""
+    with _scope_schema(candidate.scope), transaction.atomic():
         candidate = ModelVersion.objects.select_for_update().get(pk=candidate.pk)
         if candidate.status != ModelVersion.Status.CANDIDATE:
             return Promotion(False, f"v{candidate.version} is {candidate.status}, not a candidate")
-        candidate_mae = _test_mae(candidate)
-        if candidate_mae is None:
-            return Promotion(False, "the candidate has no test MAE")
+        metric = KIND_SPECS[candidate.kind].metric
+        candidate_score = _test_score(candidate)
+        if candidate_score is None:
+            return Promotion(False, f"the candidate has no test {metric}")
         champion = (
             ModelVersion.objects.select_for_update()
             .filter(
@@ -100,22 +127,23 @@ def model_promote(
             )
             .first()
         )
-        champion_mae: float | None = None
+        champion_score: float | None = None
         if champion is not None:
             same_rows = champion.metrics.get("test_fingerprint") == candidate.metrics.get("test_fingerprint")
             if same_rows:
-                champion_mae = _test_mae(champion)
+                champion_score = _test_score(champion)
             elif champion_rescore is not None:
-                champion_mae = champion_rescore(champion)
-            if champion_mae is None:
-                return Promotion(False, "the champion cannot be scored on the candidate's held-out rows", candidate_mae)
-            if not candidate_mae < champion_mae:
+                champion_score = champion_rescore(champion)
+            if champion_score is None:
+                reason = "the champion cannot be scored on the candidate's held-out rows"
+                return Promotion(False, reason, candidate_score)
+            if not candidate_score < champion_score:
                 return Promotion(
                     False,
-                    f"v{candidate.version} MAE {candidate_mae:,.0f} does not beat champion "
-                    f"v{champion.version} MAE {champion_mae:,.0f} on the same held-out rows",
-                    candidate_mae,
-                    champion_mae,
+                    f"v{candidate.version} {metric} {candidate_score:,.4g} does not beat champion "
+                    f"v{champion.version} {metric} {champion_score:,.4g} on the same held-out rows",
+                    candidate_score,
+                    champion_score,
                 )
             champion.status = ModelVersion.Status.ARCHIVED
             champion.save(update_fields=["status"])
@@ -123,45 +151,105 @@ def model_promote(
         candidate.promoted_at = timezone.now()
         candidate.save(update_fields=["status", "promoted_at"])
     reason = "no champion before" if champion is None else f"beats v{champion.version}"
-    return Promotion(True, reason, candidate_mae, champion_mae)
+    return Promotion(True, reason, candidate_score, champion_score)
 
 
 @dataclass(frozen=True)
 class LoadedModel:
     version: ModelVersion
     model: Any
+    fallback_from: int | None = None  # the champion's version number when its artifact could not be loaded
 
 
 def _loader(kind: str) -> Loader:
-    if kind == ModelVersion.Kind.SALARY:
-        from predictions.salary import SalaryModel
+    spec = KIND_SPECS.get(kind)
+    if spec is None:
+        raise ValueError(f"no loader for model kind {kind!r}")
+    module_name, _, attribute = spec.loader.partition(":")
+    target: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        target = getattr(target, part)
+    return target
 
-        return SalaryModel.artifact_loads
-    raise ValueError(f"no loader for model kind {kind!r}")
+
+def _load(version: ModelVersion, cache_key: tuple[str, int]) -> Any:
+    """The parsed artifact of `version`, parsed once per process; raises when the artifact is missing or corrupt
+    (and remembers that, so a broken version is not re-parsed on every request)."""
+    cached = _loaded.get(cache_key)
+    if cached is None:
+        if cache_key in _broken:
+            raise ValueError(f"{version} has a corrupt artifact")
+        artifact = ModelVersion.objects.values_list("artifact", flat=True).get(pk=version.pk)
+        try:
+            cached = _loader(version.kind)(artifact)
+        except Exception:
+            with _cache_lock:
+                _broken.add(cache_key)
+            raise
+        with _cache_lock:
+            _loaded[cache_key] = cached
+    return cached
 
 
 def champion_get(kind: str, scope: str = ModelVersion.Scope.GLOBAL, scope_key: str = "") -> LoadedModel | None:
-    """The champion of a scope with its parsed model, or None when the scope has no champion. One indexed query per
-    call; the artifact is read and parsed once per process per version id."""
-    with _public_schema() if scope != ModelVersion.Scope.TENANT else nullcontext():
-        version = (
-            ModelVersion.objects.filter(
-                kind=kind, scope=scope, scope_key=scope_key, status=ModelVersion.Status.CHAMPION
-            )
-            .defer("artifact")
-            .first()
-        )
-        if version is None:
+    """The champion of a scope with its parsed model, or None when the scope has no usable model. One indexed query
+    per call; an artifact is read and parsed once per process, keyed by (schema, version id).
+
+    A champion whose artifact is missing or corrupt is logged and replaced by the previous champion (the most
+    recently promoted archived version that loads), so a broken artifact never turns into a server error.
+    """
+    with _scope_schema(scope):
+        schema = getattr(connection, "schema_name", "public")
+        promoted = ModelVersion.objects.filter(
+            kind=kind,
+            scope=scope,
+            scope_key=scope_key,
+            status__in=[ModelVersion.Status.CHAMPION, ModelVersion.Status.ARCHIVED],
+            promoted_at__isnull=False,
+        ).defer("artifact")
+        champion = next((v for v in promoted if v.status == ModelVersion.Status.CHAMPION), None)
+        if champion is None:
             return None
-        cached = _loaded.get(version.pk)
-        if cached is None:
-            artifact = ModelVersion.objects.values_list("artifact", flat=True).get(pk=version.pk)
-            cached = _loader(kind)(artifact)
-            with _cache_lock:
-                _loaded[version.pk] = cached
-    return LoadedModel(version=version, model=cached)
+        try:
+            return LoadedModel(version=champion, model=_load(champion, (schema, champion.pk)))
+        except Exception:
+            logger.exception("model artifact of %s cannot be loaded; falling back to the previous champion", champion)
+        previous = sorted(
+            (v for v in promoted if v.status == ModelVersion.Status.ARCHIVED), key=lambda v: v.promoted_at, reverse=True
+        )
+        for version in previous:
+            try:
+                model = _load(version, (schema, version.pk))
+            except Exception:
+                logger.exception("previous champion %s cannot be loaded either", version)
+                continue
+            logger.warning("serving %s in place of champion %s (corrupt artifact)", version, champion)
+            return LoadedModel(version=version, model=model, fallback_from=champion.version)
+    return None
+
+
+def model_rollback(*, kind: str, scope: str = ModelVersion.Scope.GLOBAL, scope_key: str = "") -> ModelVersion | None:
+    """Archives the champion of a scope and makes the previously promoted version champion again (staff's rollback
+    in admin). Returns the restored version, or None when there is no earlier champion to restore."""
+    with _scope_schema(scope), transaction.atomic():
+        versions = list(
+            ModelVersion.objects.select_for_update()
+            .filter(kind=kind, scope=scope, scope_key=scope_key, promoted_at__isnull=False)
+            .order_by("-promoted_at")
+        )
+        champion = next((v for v in versions if v.status == ModelVersion.Status.CHAMPION), None)
+        previous = next((v for v in versions if v.status == ModelVersion.Status.ARCHIVED), None)
+        if champion is None or previous is None:
+            return None
+        champion.status = ModelVersion.Status.ARCHIVED
+        champion.save(update_fields=["status"])
+        previous.status = ModelVersion.Status.CHAMPION
+        previous.promoted_at = timezone.now()
+        previous.save(update_fields=["status", "promoted_at"])
+    return previous
 
 
 def model_cache_clear() -> None:
     with _cache_lock:
         _loaded.clear()
+        _broken.clear()

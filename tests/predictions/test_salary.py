@@ -149,7 +149,7 @@ def test_it_promotes_the_first_candidate_then_refuses_a_worse_one_on_the_same_ro
     worse = save(simulated_run, mae=10001)
     result = model_promote(candidate=worse)
     assert not result.promoted
-    assert (result.candidate_mae, result.champion_mae) == (10001, 10000)
+    assert (result.candidate_score, result.champion_score) == (10001, 10000)
     assert ModelVersion.objects.get(pk=first.pk).status == "champion"
     assert ModelVersion.objects.get(pk=worse.pk).status == "candidate"
 
@@ -170,7 +170,7 @@ def test_it_rescores_the_champion_when_the_held_out_rows_differ(db, simulated_ru
     assert not model_promote(candidate=other_rows).promoted  # not comparable without re-scoring
     result = model_promote(candidate=other_rows, champion_rescore=lambda champion: 8500.0)
     assert not result.promoted
-    assert result.champion_mae == 8500.0
+    assert result.champion_score == 8500.0
     assert model_promote(candidate=other_rows, champion_rescore=lambda champion: 9500.0).promoted
 
 

@@ -54,7 +54,7 @@ _STOP_WORDS = (
     "working work hands-on hands background year years yrs track record some any all other related relevant "
     "similar equivalent degree level one two three four five six seven eight nine ten more than"
 )
-STOP_STEMS = frozenset(keywords._key(word) for word in _STOP_WORDS.split())
+STOP_STEMS = frozenset(keywords.phrase_key(word) for word in _STOP_WORDS.split())
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10}  # fmt: skip
 _NUMBER = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
@@ -71,7 +71,7 @@ def _synonym_phrases() -> dict[tuple[str, ...], int]:
     phrases: dict[tuple[str, ...], int] = {}
     for group, (canonical, synonyms) in enumerate(keywords.SYNONYMS.items()):
         for written in (canonical.removeprefix("esco:"), *synonyms):
-            stems = tuple(keywords._key(written).split())
+            stems = tuple(keywords.phrase_key(written).split())
             if stems and " ".join(stems) not in keywords.AMBIGUOUS_NAMES:
                 phrases.setdefault(stems, group)
     return phrases
@@ -133,7 +133,7 @@ def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> list[C
 
 
 def _stems(text: str) -> tuple[str, ...]:
-    return tuple(keywords._key(text).split())
+    return tuple(keywords.phrase_key(text).split())
 
 
 def _contains(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -193,7 +193,7 @@ def requirement_concepts(requirement: str, *, index: keywords.KeywordIndex) -> l
 def _surface(text: str, stem: str) -> str:
     """The word as the posting writes it, for a message ("managed" rather than its stem "manag")."""
     for word in re.findall(r"[\w+#.]+", text):
-        if keywords._key(word) == stem:
+        if keywords.phrase_key(word) == stem:
             return word
     return stem
 
@@ -294,9 +294,9 @@ def _requirements_component(requirements: list[str], *, lines: list[CVLine], ind
 
 
 def _title_words(title: str) -> tuple[str, ...]:
-    words = keywords._title_tokens(title)
+    words = keywords.title_tokens(title)
     content = [word for word in words if word not in keywords.SENIORITY_WORDS and word not in keywords.TITLE_STOP_WORDS]
-    return tuple(dict.fromkeys(keywords._stem(word) for word in content if len(word) > 1 and not word.isdigit()))
+    return tuple(dict.fromkeys(keywords.word_stem(word) for word in content if len(word) > 1 and not word.isdigit()))
 
 
 def title_judge(*, posting_title: str, cv_titles: list[dict], lines: list[CVLine], index) -> Item | None:

@@ -100,7 +100,7 @@ _stem_lock = threading.Lock()
 
 
 @lru_cache(maxsize=200_000)
-def _stem(token: str) -> str:
+def word_stem(token: str) -> str:
     if not token.isalpha():
         return token  # C++, C#, .net, node.js, 3d are kept as written
     with _stem_lock:  # snowballstemmer objects are not thread-safe
@@ -111,10 +111,10 @@ def _tokens(text: str) -> list[re.Match]:
     return list(_TOKEN_RE.finditer(text))
 
 
-def _key(text: str) -> str:
+def phrase_key(text: str) -> str:
     """The lookup key: NFKC, case-folded, tokens stemmed and single-spaced."""
     normalized = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_stem(match.group(0)) for match in _tokens(normalized))
+    return " ".join(word_stem(match.group(0)) for match in _tokens(normalized))
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ def _is_subsequence(needle: list[str], haystack: str) -> bool:
 def _alias_add(
     index: KeywordIndex, written: str, skill: SkillRef, *, priority: int, derived: bool, curated: bool = False
 ) -> None:
-    key = _key(written)
+    key = phrase_key(written)
     if not key or key.count(" ") >= MAX_NGRAM_TOKENS:
         return
     current = index.aliases.get(key)
@@ -234,7 +234,7 @@ def _alias_add(
         index.aliases[key] = candidate
 
 
-def _title_tokens(title: str) -> tuple[str, ...]:
+def title_tokens(title: str) -> tuple[str, ...]:
     normalized = unicodedata.normalize("NFKC", title).casefold()
     return tuple(match.group(0) for match in _tokens(normalized))
 
@@ -276,7 +276,7 @@ def keyword_index_build(
 
     ranked = sorted(titles, key=lambda row: (TITLE_SOURCE_PRIORITY.get(row[1], 9), row[4] != "onet", row[2]))
     for title, _source, code, occupation_title, taxonomy in ranked:
-        tokens = _title_tokens(title)
+        tokens = title_tokens(title)
         if not tokens:
             continue
         text = " ".join(tokens)
@@ -365,7 +365,7 @@ def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
     for raw_line in text.splitlines():
         line = unicodedata.normalize("NFKC", raw_line)
         matches = _tokens(line)
-        stems = [_stem(match.group(0).casefold()) for match in matches]
+        stems = [word_stem(match.group(0).casefold()) for match in matches]
         position = 0
         while position < len(matches):
             step = 1
@@ -415,7 +415,7 @@ def _title_find(segment: str, index: KeywordIndex) -> TitleRef | None:
     """Exact normalized title (as written, then without seniority words), else the closest fuzzy title whose words
     and the segment's words cover each other: "Senior Sofware Engineer" finds "software engineer", while a bullet
     such as "introduced ML models" does not find "Models"."""
-    tokens = _title_tokens(segment)
+    tokens = title_tokens(segment)
     unranked = [token for token in tokens if token not in SENIORITY_WORDS] or list(tokens)
     for candidate in (tokens, unranked):
         exact = index.titles_exact.get(" ".join(candidate))

@@ -76,11 +76,20 @@ class TitleMatch:
 class MarketReference:
     """Plain-data view of the market tables. `title_occupations` maps a normalised O*NET title to its
     (occupation code, SOC code) in priority order; `bls_national` maps a SOC code to annual P10..P90 USD (None where
-    BLS suppresses or top-codes the value)."""
+    BLS suppresses or top-codes the value). The fields with defaults serve the BLS fallback and currency conversion
+    of the salary predictor; features never read them."""
 
     title_occupations: Mapping[str, tuple[str, str]]
     country_regions: Mapping[str, str | None]
     bls_national: Mapping[str, tuple[float | None, ...]]
+    # BLS wages by (FIPS state code, SOC) and by (OEWS sector code such as "62--63", SOC), same tuple shape.
+    bls_state: Mapping[tuple[str, str], tuple[float | None, ...]] = field(default_factory=dict)
+    bls_sector: Mapping[tuple[str, str], tuple[float | None, ...]] = field(default_factory=dict)
+    bls_state_names: Mapping[str, str] = field(default_factory=dict)  # lower-case state name -> FIPS code
+    bls_sector_codes: Mapping[str, str] = field(default_factory=dict)  # 2-digit NAICS -> OEWS sector code
+    # ISO 4217 code -> (units per USD, year): the survey's own conversion, latest year per currency.
+    fx_per_usd: Mapping[str, tuple[float, int]] = field(default_factory=dict)
+    country_currencies: Mapping[str, str] = field(default_factory=dict)  # ISO2 -> ISO 4217
     _title_cache: dict[str, TitleMatch] = field(default_factory=dict, repr=False)
     _choices: list[str] | None = field(default=None, repr=False)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from predictions import reference as reference_module
-from predictions.features import MarketReference
+from predictions.features import MarketReference, category_vocabulary_build, salary_feature_matrix
 from predictions.models import ModelVersion
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
 from predictions.salary import (
@@ -22,12 +22,15 @@ from predictions.salary import (
     salary_predict,
     salary_split,
     salary_train,
+    salary_tune,
     survey_rows_deduplicate,
 )
+from predictions.tuning import TuningBudget, group_kfold
 
 TITLES = {"Data Scientist": 1.0, "Data Engineer": 0.95, "Security Analyst": 0.8, "Data Analyst": 0.7}
 COUNTRIES = {"US": 1.0, "CA": 0.8, "DE": 0.6, "GB": 0.65, "IN": 0.25, "BR": 0.3}
 EXPERIENCE = {"EN": 0.7, "MI": 0.9, "SE": 1.15, "EX": 1.5}
+TINY_BUDGET = TuningBudget(trials=2, seconds=120)
 
 
 def simulated_reference() -> MarketReference:
@@ -71,7 +74,7 @@ def simulated_rows(n: int = 900, seed: int = 7) -> list[SurveyRow]:
 
 @pytest.fixture(scope="module")
 def simulated_run():
-    return salary_train(simulated_rows(), reference=simulated_reference())
+    return salary_train(simulated_rows(), reference=simulated_reference(), budget=TINY_BUDGET)
 
 
 @pytest.fixture
@@ -209,3 +212,42 @@ def test_it_flags_an_unknown_title_as_low_confidence_with_the_reason(
     assert result["low_confidence"] is True
     assert "unknown_title" in [reason["code"] for reason in result["low_confidence_reasons"]]
     assert result["salary_p10_usd"] <= result["salary_p50_usd"] <= result["salary_p90_usd"]
+
+
+def test_it_keeps_every_duplicate_group_inside_one_cv_fold() -> None:
+    groups = [f"g{i % 37}" for i in range(300)]
+    folds = group_kfold(groups, n_splits=5, seed=3)
+    held = np.concatenate([held for _, held in folds])
+    assert sorted(held.tolist()) == list(range(300))  # every row is held out exactly once
+    for train_index, held_index in folds:
+        assert {groups[i] for i in train_index}.isdisjoint({groups[i] for i in held_index})
+    assert [h.tolist() for _, h in folds] == [h.tolist() for _, h in group_kfold(groups, n_splits=5, seed=3)]
+
+
+def test_it_tunes_within_the_trial_budget_and_repeats_itself_with_the_same_seed() -> None:
+    rows = salary_split(simulated_rows(n=400)).train  # SIMULATED training rows only
+    reference = simulated_reference()
+    vocabulary = category_vocabulary_build(r.as_input() for r in rows)
+    x = salary_feature_matrix([r.as_input() for r in rows], reference=reference, vocabulary=vocabulary)
+    budget = TuningBudget(trials=4, seconds=300)
+    first = salary_tune(rows, x, seed=11, budget=budget, folds=3)
+    second = salary_tune(rows, x, seed=11, budget=budget, folds=3)
+    assert first.trials == 4
+    assert first.stopped_by == "trials"
+    assert len(first.history) == 4
+    assert first.best_params == second.best_params
+    assert first.best_cv == second.best_cv
+    assert len(first.best_cv.fold_scores) == 3
+    assert first.best_params["num_threads"] == 1
+
+
+def test_it_records_the_tuning_summary_in_the_metrics(simulated_run) -> None:
+    tuning = simulated_run.metrics["tuning"]
+    assert tuning["trials"] == TINY_BUDGET.trials
+    assert tuning["cv_score_mean"] > 0
+    assert {"num_leaves", "min_data_in_leaf"} <= set(tuning["best_params"])
+
+
+def test_it_rejects_an_empty_budget_naming_the_field() -> None:
+    with pytest.raises(ValueError, match="trials"):
+        TuningBudget(trials=0, seconds=10)

@@ -7,6 +7,7 @@ becomes champion only through predictions.registry.model_promote, which compares
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -62,3 +63,60 @@ class ModelVersion(models.Model):
     def __str__(self) -> str:
         scope = f"{self.scope}:{self.scope_key}" if self.scope_key else self.scope
         return f"{self.kind} v{self.version} ({scope}, {self.status})"
+
+
+class PredictionLog(models.Model):
+    """One served prediction request: which model version answered, on what input (by hash), how fast, for whom.
+
+    Lives in the tenant schema, next to the user it served (the table also exists in public because the app is shared;
+    predictions.service refuses to write it there). `model_version_id` is the ModelVersion's primary key but not a
+    foreign key: a global model lives in the public schema, and PostgreSQL cannot hold a key across schemas.
+
+    A batch is logged as one row per model version that answered it (normally exactly one), with `batch_size` items
+    and the hash of the whole validated batch: per-item rows would cost up to 10,000 inserts inside a request whose
+    budget is two seconds, and re-hashing the same payload still proves what was served.
+    """
+
+    class Kind(models.TextChoices):
+        SALARY = "salary", _("salary range")
+        TIME_TO_HIRE = "time_to_hire", _("time to hire")
+        INTERVIEW = "interview", _("interview probability")
+        MATCH = "match", _("match")
+
+    class Source(models.TextChoices):
+        API = "api", _("API")
+        PAGE = "page", _("application page")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    model_version_id = models.BigIntegerField(_("model version id"), null=True, blank=True)
+    model_version = models.PositiveIntegerField(_("model version"), null=True, blank=True)
+    model_label = models.CharField(
+        _("model label"), max_length=32, blank=True, help_text=_("e.g. match-1 for the scorer, prior without a model")
+    )
+    scope = models.CharField(_("scope"), max_length=10, blank=True)
+    input_hash = models.CharField(_("input hash (SHA-256)"), max_length=64)
+    latency_ms = models.FloatField(_("latency (ms)"))
+    batch_size = models.PositiveIntegerField(_("batch size"), default=1)
+    low_confidence = models.BooleanField(_("low confidence"), default=False)
+    low_confidence_count = models.PositiveIntegerField(_("low-confidence items"), default=0)
+    insufficient_data = models.BooleanField(_("insufficient data"), default=False)
+    source = models.CharField(_("source"), max_length=4, choices=Source.choices, default=Source.API)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("prediction log entry")
+        verbose_name_plural = _("prediction log")
+        indexes = [models.Index(fields=["kind", "created_at"], name="predictions_log_kind_created")]
+
+    def __str__(self) -> str:
+        version = f"v{self.model_version}" if self.model_version is not None else self.model_label or "-"
+        return f"{self.kind} {version} x{self.batch_size}"

@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "tracking.models.Stage",
         "CVStatusEnum": "tracking.models.CVDocument.Status",
         "ReminderStatusEnum": "tracking.models.Reminder.Status",
+        "EmploymentTypeEnum": "tracking.models.JobPosting.EmploymentType",
+        "SalaryEmploymentTypeEnum": "predictions.api.SALARY_EMPLOYMENT_TYPES",
     },
 }
 

@@ -28,6 +28,10 @@ EXPECTED_PATHS = {
     "/api/v1/reminders/{id}/turn-off/",
     "/api/v1/notifications/",
     "/api/v1/notifications/{id}/read/",
+    "/api/v1/predictions/salary",
+    "/api/v1/predictions/interview",
+    "/api/v1/predictions/time-to-hire",
+    "/api/v1/predictions/match",
 }
 
 

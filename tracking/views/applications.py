@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from predictions.match_service import application_match_for
+from predictions.application_panel import application_predictions, match_for_page
 from tracking import services
 from tracking.forms import (
     ApplicationForm,
@@ -53,8 +53,9 @@ def render_application(request: HttpRequest, pk: int, **bound_forms: forms.Form)
         "snooze_form": SnoozeForm(),
         "scheduled": Reminder.Status.SCHEDULED,
         "is_open": bool(services.ALLOWED_MOVES.get(application.stage)),
-        "match": application_match_for(user=request.user, application=application),
     }
+    context["predictions"] = application_predictions(user=request.user, application=application)
+    context["match"] = match_for_page(context["predictions"])
     context.update(bound_forms)
     status = 400 if bound_forms else 200
     return render(request, "tracking/application.html", context, status=status)

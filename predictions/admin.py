@@ -1,0 +1,109 @@
+"""Staff admin for the model registry (public host only): the versions of each model, promotion and rollback.
+
+Rows are read-only: a version changes status only through the registry's services, which enforce that a candidate
+must beat the champion on the same held-out data. The admin lists the public schema's versions (global, industry and
+region models); tenant-trained versions live in their tenant's schema.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from predictions.models import ModelVersion
+from predictions.registry import KIND_SPECS, model_promote, model_rollback
+
+ARTIFACT_PREVIEW_CHARS = 2_000
+
+
+def _label(version: ModelVersion) -> str:
+    scope = f"{version.scope}:{version.scope_key}" if version.scope_key else version.scope
+    return f"{version.kind} v{version.version} ({scope})"
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = ("kind", "scope", "scope_key", "version", "status", "key_metric", "trained_at", "promoted_at")
+    list_filter = ("kind", "scope", "status")
+    search_fields = ("scope_key", "notes")
+    ordering = ("kind", "scope", "scope_key", "-version")
+    exclude = ("artifact",)
+    readonly_fields = (
+        "kind",
+        "scope",
+        "scope_key",
+        "version",
+        "status",
+        "key_metric",
+        "params",
+        "data_fingerprint",
+        "metrics",
+        "feature_names",
+        "trained_at",
+        "training_seconds",
+        "promoted_at",
+        "notes",
+        "artifact_preview",
+    )
+    actions = ["promote", "rollback"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ModelVersion]:
+        return super().get_queryset(request).defer("artifact")  # artifacts run to megabytes; the list never shows them
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # versions come from training runs only
+
+    def has_delete_permission(self, request: HttpRequest, obj: ModelVersion | None = None) -> bool:
+        return False  # predictions logged in the tenants name these versions
+
+    @admin.display(description=gettext_lazy("key metric (held-out)"))
+    def key_metric(self, obj: ModelVersion) -> str:
+        spec = KIND_SPECS.get(obj.kind)
+        value = ((obj.metrics or {}).get("test") or {}).get(spec.metric) if spec else None
+        if value is None:
+            return "—"
+        value = float(value)
+        return f"{spec.metric} {value:,.0f}" if abs(value) >= 100 else f"{spec.metric} {value:.4g}"
+
+    @admin.display(description=gettext_lazy("artifact (preview)"))
+    def artifact_preview(self, obj: ModelVersion) -> str:
+        text = obj.artifact or ""
+        shown = text[:ARTIFACT_PREVIEW_CHARS]
+        more = (
+            _("… %(count)s more characters") % {"count": f"{len(text) - len(shown):,}"}
+            if len(text) > len(shown)
+            else ""
+        )
+        return format_html(
+            '<pre style="white-space: pre-wrap; max-height: 24rem; overflow: auto">{}</pre>{}', shown, more
+        )
+
+    @admin.action(description=gettext_lazy("Promote (if it beats the champion)"), permissions=["change"])
+    def promote(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        for version in queryset.order_by("kind", "scope", "scope_key", "version"):
+            result = model_promote(candidate=version)
+            values = {"version": _label(version), "reason": result.reason}
+            if result.promoted:
+                self.message_user(request, _("%(version)s is now the champion: %(reason)s.") % values, messages.SUCCESS)
+            else:
+                self.message_user(request, _("%(version)s was not promoted: %(reason)s.") % values, messages.WARNING)
+
+    @admin.action(description=gettext_lazy("Roll back to the previous champion"), permissions=["change"])
+    def rollback(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        scopes = sorted(set(queryset.values_list("kind", "scope", "scope_key")))
+        for kind, scope, scope_key in scopes:
+            restored = model_rollback(kind=kind, scope=scope, scope_key=scope_key)
+            label = f"{kind} ({scope}:{scope_key})" if scope_key else f"{kind} ({scope})"
+            if restored is None:
+                message = _("%(scope)s has no earlier champion to roll back to; nothing changed.") % {"scope": label}
+                self.message_user(request, message, messages.WARNING)
+            else:
+                message = _("%(scope)s rolled back: %(version)s is the champion again.") % {
+                    "scope": label,
+                    "version": _label(restored),
+                }
+                self.message_user(request, message, messages.SUCCESS)

@@ -1,0 +1,191 @@
+"""The four predictions on an application's page, each gathered on its own so one failure never hides the others.
+
+Every prediction goes through predictions.service (so it is logged with its model version, source "page"). A missing
+model or a failing predictor is logged and shown as a translated "not available yet" line, never a server error.
+Salary inputs the page does not know (seniority without years of experience, company size) are assumed and said so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import connection, transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from predictions import service
+from predictions.models import PredictionLog
+from tracking.models import Application, CandidateProfile, JobPosting
+
+logger = logging.getLogger(__name__)
+PAGE = PredictionLog.Source.PAGE
+EMPLOYMENT_TYPES = {
+    JobPosting.EmploymentType.FULL_TIME: "FT",
+    JobPosting.EmploymentType.PART_TIME: "PT",
+    JobPosting.EmploymentType.CONTRACT: "CT",
+    JobPosting.EmploymentType.FREELANCE: "FL",
+    JobPosting.EmploymentType.INTERNSHIP: "PT",
+}
+REMOTE_RATIOS = {JobPosting.Remote.ON_SITE: 0, JobPosting.Remote.HYBRID: 50, JobPosting.Remote.REMOTE: 100}
+ASSUMED_COMPANY_SIZE = "M"
+
+
+def experience_level_for(years: int | None) -> str | None:
+    """The survey's seniority bands from years of experience (None when unknown)."""
+    if years is None:
+        return None
+    return "EN" if years < 2 else "MI" if years < 5 else "SE" if years < 10 else "EX"
+
+
+def _signed(value: float, text: str) -> str:
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+def _usd_short(value: float) -> str:
+    return _signed(value, _("$%(thousands)sk") % {"thousands": number_format(abs(value) / 1000, decimal_pos=0)})
+
+
+def _factor_reasons(result: dict) -> list[str]:
+    """Plain-language reasons from a predictor's factors: "experience level: +$18k", "title: −4 days"."""
+    reasons = []
+    for factor in result.get("factors") or []:
+        if "effect_usd" in factor:
+            effect = _usd_short(float(factor["effect_usd"]))
+        elif "effect_days" in factor:
+            days = float(factor["effect_days"])
+            effect = _signed(days, _("%(days)s days") % {"days": number_format(abs(days), decimal_pos=0)})
+        elif "effect" in factor:
+            points = float(factor["effect"]) * 100
+            effect = _signed(
+                points, _("%(points)s percentage points") % {"points": number_format(abs(points), decimal_pos=0)}
+            )
+        else:
+            continue
+        reasons.append(
+            _("%(label)s: %(effect)s") % {"label": factor.get("label") or factor.get("factor"), "effect": effect}
+        )
+    return reasons
+
+
+def _section(result: dict, *, version_label: str, extra_reasons: list[dict] | None = None) -> dict:
+    caveats = [*(result.get("low_confidence_reasons") or []), *(extra_reasons or [])]
+    low = bool(result.get("low_confidence")) or bool(extra_reasons)
+    return {
+        "available": True,
+        "result": result,
+        "reasons": _factor_reasons(result),
+        "caveats": [str(c.get("message") or c.get("code")) for c in caveats],
+        "low_confidence": low,
+        "confidence_label": _("Low confidence") if low else _("Normal confidence"),
+        "version_label": version_label,
+    }
+
+
+def _unavailable(kind: str, error: Exception) -> dict:
+    if isinstance(error, service.ModelUnavailable):
+        logger.warning("application page: no %s model available", kind)
+    else:
+        logger.exception("application page: the %s prediction failed", kind)
+    return {"available": False, "message": _("Not available yet.")}
+
+
+def _isolated(kind: str, gather: Callable[[], dict]) -> dict:
+    try:
+        with transaction.atomic():  # a failing predictor's queries roll back alone; the page goes on
+            return gather()
+    except Exception as error:  # noqa: BLE001 - any predictor failure becomes the "not available yet" line
+        return _unavailable(kind, error)
+
+
+def _model_label(result: dict) -> str:
+    return _("Model version %(version)s") % {"version": result.get("model_version")}
+
+
+def _salary(*, user: User, application: Application, profile: CandidateProfile | None) -> dict:
+    posting = application.posting
+    assumed: list[dict] = []
+    level = experience_level_for(profile.years_experience if profile else None)
+    if level is None:
+        level = "MI"
+        assumed.append({"message": _("Assumed mid-level: add your years of experience to your profile.")})
+    assumed.append({"message": _("Assumed a mid-sized company.")})
+    tenant_currency = getattr(getattr(connection, "tenant", None), "currency", "") or "USD"
+    item = {
+        "title": posting.title,
+        "experience_level": level,
+        "employment_type": EMPLOYMENT_TYPES.get(posting.employment_type, "FT"),
+        "remote_ratio": REMOTE_RATIOS.get(posting.remote, 0),
+        "company_size": ASSUMED_COMPANY_SIZE,
+        "company_country": posting.country or (profile.country if profile else "") or "",
+        "residence_country": (profile.country if profile else "") or None,
+        "currency": tenant_currency,  # the workspace's currency, whatever the posting's country uses
+    }
+    result = service.salary_serve(user=user, items=[item], source=PAGE)[0]
+    # In the tenant's currency when the predictor converted it, else in USD.
+    currency = result.get("currency") if result.get("salary_p50") is not None else None
+    suffix = "" if currency else "_usd"
+    values = [result[f"salary_{p}{suffix}"] for p in ("p10", "p50", "p90")]
+    section = _section(result, version_label=_model_label(result), extra_reasons=assumed)
+    section["currency"] = currency or "USD"
+    section["p10"], section["p50"], section["p90"] = (
+        number_format(v, decimal_pos=0, force_grouping=True) for v in values
+    )
+    return section
+
+
+def _interview(*, user: User, application: Application) -> dict:
+    result = service.interview_serve(user=user, applications=[application], source=PAGE)[0]
+    if result.get("model_version") is None:
+        label = _("Prior: no trained model yet")
+    else:
+        label = _model_label(result)
+    section = _section(result, version_label=label)
+    section["insufficient_data"] = bool(result.get("insufficient_data"))
+    if section["insufficient_data"]:
+        section["confidence_label"] = _("Insufficient data")
+    for name in ("interview_probability", "offer_probability"):
+        value = result.get(name)
+        section[name] = None if value is None else round(float(value) * 100)
+    return section
+
+
+def _time_to_hire(*, user: User, application: Application) -> dict:
+    posting = application.posting
+    item = {"title": posting.title, "country": posting.country or None}
+    result = service.time_to_hire_serve(user=user, items=[item], source=PAGE)[0]
+    section = _section(result, version_label=_model_label(result))
+    section["days_p10"], section["days_p50"], section["days_p90"] = (
+        round(float(result[f"days_{p}"])) for p in ("p10", "p50", "p90")
+    )
+    return section
+
+
+def _match(*, user: User, application: Application) -> dict:
+    result = service.match_serve(user=user, applications=[application], source=PAGE)[0]
+    return _section(result, version_label=_("Scorer %(version)s") % {"version": result.get("model_version")})
+
+
+def application_predictions(*, user: User, application: Application) -> dict[str, dict]:
+    """{"salary", "interview", "time_to_hire", "match"} → a section dict: ``available`` and either ``message`` (the
+    "not available yet" line) or ``result``, ``reasons`` (plain-language factors), ``caveats`` (why confidence is
+    low), ``confidence_label`` and ``version_label``, plus the kind's display values."""
+    if application.owner_id != user.pk:
+        raise PermissionError("application_predictions: the application belongs to another user")
+    profile = CandidateProfile.objects.filter(user=user).first()
+    return {
+        "salary": _isolated("salary", lambda: _salary(user=user, application=application, profile=profile)),
+        "interview": _isolated("interview", lambda: _interview(user=user, application=application)),
+        "time_to_hire": _isolated("time_to_hire", lambda: _time_to_hire(user=user, application=application)),
+        "match": _isolated("match", lambda: _match(user=user, application=application)),
+    }
+
+
+def match_for_page(predictions: dict[str, dict]) -> dict:
+    """The match for the page's evidence panel (tracking/_match.html): the panel's result, or the "not available
+    yet" line in its place."""
+    section = predictions["match"]
+    if section["available"]:
+        return section["result"]
+    return {"score": None, "reason": section["message"], "components": [], "changes": [], "scorer_version": ""}

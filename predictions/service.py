@@ -1,0 +1,253 @@
+"""Serving: every prediction CVPlus makes goes through here, so every one is logged with the version that made it.
+
+Each `<kind>_serve` takes inputs already validated (by the API's serializers or built by the application page),
+calls the predictor, and writes PredictionLog rows in the tenant schema: one row per request and model version,
+with the SHA-256 of the canonical JSON of the validated input, the latency and the batch size. Results are returned
+as the predictor made them, with `model_version` always present.
+
+Predictor modules are imported lazily: a kind whose module or champion model is missing raises ModelUnavailable,
+which the API turns into a 503 and the application page into a "not available yet" line, never a server error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import MISSING
+from dataclasses import fields as dataclass_fields
+from types import ModuleType
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from predictions.models import PredictionLog
+from tenants.context import require_tenant_schema
+from tracking.models import Application
+
+logger = logging.getLogger(__name__)
+MAX_BATCH_ITEMS = 10_000
+SALARY_OPTIONAL = ("residence_country", "work_year", "currency", "state", "industry")
+TIME_TO_HIRE_OPTIONAL = ("country", "state", "application_count", "posted_on")
+
+
+class ModelUnavailable(Exception):
+    """No usable model of this kind: no champion, no loadable artifact, or the predictor is not deployed."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+    @property
+    def message(self) -> str:
+        return _("This prediction is not available yet: no trained model is ready. Please try again later.")
+
+
+def input_hash(payload: object) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces) of a validated input."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _module(kind: str, name: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        logger.exception("predictor module %s is missing", name)
+        raise ModelUnavailable(kind) from error
+
+
+def _present(item: dict, optional: Sequence[str]) -> dict:
+    """The item without optional keys left empty, so a predictor's own defaults apply."""
+    return {key: value for key, value in item.items() if not (key in optional and value in (None, ""))}
+
+
+def _log_write(
+    *, kind: str, results: list[dict], payload: object, latency_ms: float, user: User | None, source: str
+) -> list[PredictionLog]:
+    digest = input_hash(payload)
+    groups: dict[tuple, list[dict]] = {}
+    for result in results:
+        key = (result.get("model_version_id"), result.get("model_version"), result.get("scope") or "")
+        groups.setdefault(key, []).append(result)
+    rows = []
+    for (version_id, version, scope), answered in groups.items():
+        numbered = isinstance(version, int) and not isinstance(version, bool)
+        insufficient = any(r.get("insufficient_data") for r in answered)
+        label = "" if numbered else str(version or ("prior" if insufficient else ""))
+        low = sum(1 for r in answered if r.get("low_confidence"))
+        rows.append(
+            PredictionLog(
+                kind=kind,
+                model_version_id=version_id,
+                model_version=version if numbered else None,
+                model_label=label[:32],
+                scope=str(scope)[:10],
+                input_hash=digest,
+                latency_ms=latency_ms,
+                batch_size=len(answered),
+                low_confidence=low > 0,
+                low_confidence_count=low,
+                insufficient_data=insufficient,
+                source=source,
+                user=user if user is not None and user.is_authenticated else None,
+            )
+        )
+    return PredictionLog.objects.bulk_create(rows)
+
+
+def _serve(
+    kind: str, *, payload: object, predict: Callable[[], list[dict]], user: User | None, source: str
+) -> list[dict]:
+    require_tenant_schema()
+    started = time.perf_counter()
+    results = predict()
+    latency_ms = (time.perf_counter() - started) * 1000
+    for result in results:
+        result.setdefault("model_version", None)
+    _log_write(kind=kind, results=results, payload=payload, latency_ms=latency_ms, user=user, source=source)
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Salary and time to hire: plain inputs
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def salary_serve(
+    *, user: User | None, items: list[dict], explain: bool = True, source: str = PredictionLog.Source.API
+) -> list[dict]:
+    """Salary ranges for validated inputs (the keyword arguments of `predictions.salary.salary_predict`)."""
+    salary = _module(PredictionLog.Kind.SALARY, "predictions.salary")
+    inputs = [_present(item, SALARY_OPTIONAL) for item in items]
+
+    def predict() -> list[dict]:
+        try:
+            batch = getattr(salary, "salary_predict_batch", None)
+            if batch is not None and len(inputs) > 1:
+                return list(batch(inputs, explain=explain))
+            return [salary.salary_predict(**item) for item in inputs]
+        except salary.NoSalaryModel as error:
+            raise ModelUnavailable(PredictionLog.Kind.SALARY) from error
+
+    return _serve(PredictionLog.Kind.SALARY, payload=items, predict=predict, user=user, source=source)
+
+
+def time_to_hire_serve(
+    *, user: User | None, items: list[dict], explain: bool = True, source: str = PredictionLog.Source.API
+) -> list[dict]:
+    """Days to offer for validated inputs (the keyword arguments of `time_to_hire_predict`)."""
+    module = _module(PredictionLog.Kind.TIME_TO_HIRE, "predictions.time_to_hire")
+    inputs = [_present(item, TIME_TO_HIRE_OPTIONAL) for item in items]
+
+    def predict() -> list[dict]:
+        try:
+            if len(inputs) > 1 and hasattr(module, "time_to_hire_predict_batch"):
+                return list(module.time_to_hire_predict_batch(inputs, explain=explain))
+            return [module.time_to_hire_predict(**item) for item in inputs]
+        except module.NoTimeToHireModel as error:
+            raise ModelUnavailable(PredictionLog.Kind.TIME_TO_HIRE) from error
+
+    return _serve(PredictionLog.Kind.TIME_TO_HIRE, payload=items, predict=predict, user=user, source=source)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Interview and match: the caller's own applications, or raw inputs
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _unavailable_error(module: ModuleType, name: str) -> type[BaseException]:
+    error = getattr(module, name, None)
+    return error if isinstance(error, type) and issubclass(error, BaseException) else ModelUnavailable
+
+
+def interview_input_fields() -> list[tuple[str, Any, bool]]:
+    """(name, annotation, required) of `predictions.interview.InterviewInput`, for the API's raw-input serializer."""
+    module = _module(PredictionLog.Kind.INTERVIEW, "predictions.interview")
+    return [
+        (f.name, f.type, f.default is MISSING and f.default_factory is MISSING)
+        for f in dataclass_fields(module.InterviewInput)
+    ]
+
+
+def interview_serve(
+    *,
+    user: User,
+    applications: Sequence[Application] = (),
+    inputs: Sequence[dict] = (),
+    explain: bool = True,
+    source: str = PredictionLog.Source.API,
+) -> list[dict]:
+    """Interview and offer probabilities for the user's own applications (already scoped by the caller), or for raw
+    `InterviewInput` fields. One of the two is given."""
+    module = _module(PredictionLog.Kind.INTERVIEW, "predictions.interview")
+    unavailable = _unavailable_error(module, "NoInterviewModel")
+    for application in applications:
+        if application.owner_id != user.pk:
+            raise PermissionError("interview_serve: the application belongs to another user")
+
+    def predict() -> list[dict]:
+        try:
+            if applications:
+                return [module.interview_predict_for(user=user, application=a) for a in applications]
+            return list(module.interview_predict([module.InterviewInput(**item) for item in inputs], explain=explain))
+        except unavailable as error:
+            raise ModelUnavailable(PredictionLog.Kind.INTERVIEW) from error
+
+    payload = {"application_ids": [a.pk for a in applications]} if applications else list(inputs)
+    return _serve(PredictionLog.Kind.INTERVIEW, payload=payload, predict=predict, user=user, source=source)
+
+
+def _match_confidence(result: dict) -> dict:
+    from predictions.match import SCORER_VERSION
+
+    result["model_version"] = result.get("scorer_version") or SCORER_VERSION
+    result["low_confidence"] = result.get("score") is None
+    reason = result.get("reason")
+    result["low_confidence_reasons"] = [{"code": "no_score", "message": str(reason)}] if reason else []
+    return result
+
+
+def match_serve(
+    *,
+    user: User,
+    applications: Sequence[Application] = (),
+    inputs: Sequence[dict] = (),
+    source: str = PredictionLog.Source.API,
+) -> list[dict]:
+    """Match scores for the user's own applications, or for raw `cv_text`, `posting_title`, `posting_description`
+    (and optional `must_have`, `nice_to_have` lists; without them the requirements are read from the description)."""
+    from predictions.match import match_score
+    from predictions.match_service import application_match_for
+    from tracking.cv import keywords
+    from tracking.cv.services import cv_parse
+    from tracking.requirements import requirements_split
+
+    def raw_match(item: dict) -> dict:
+        requirements = requirements_split(item["posting_description"])
+        for key in ("must_have", "nice_to_have"):
+            if item.get(key) is not None:
+                requirements[key] = list(item[key])
+        return match_score(
+            cv_readable=True,
+            cv_text=item["cv_text"],
+            cv_parsed=cv_parse(item["cv_text"]),
+            posting_title=item["posting_title"],
+            posting_description=item["posting_description"],
+            requirements=requirements,
+            index=keywords.keyword_index(),
+        )
+
+    def predict() -> list[dict]:
+        if applications:
+            results = [application_match_for(user=user, application=a) for a in applications]
+        else:
+            results = [raw_match(item) for item in inputs]
+        return [_match_confidence(dict(result)) for result in results]
+
+    payload = {"application_ids": [a.pk for a in applications]} if applications else list(inputs)
+    return _serve(PredictionLog.Kind.MATCH, payload=payload, predict=predict, user=user, source=source)

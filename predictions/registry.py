@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -24,6 +26,7 @@ from predictions.models import ModelVersion
 _cache_lock = threading.Lock()
 _loaded: dict[tuple[str, int], Any] = {}
 _broken: set[tuple[str, int]] = set()
+_champions: dict[tuple[str, str, str, str], tuple[float, LoadedModel | None]] = {}
 logger = logging.getLogger(__name__)
 Loader = Callable[[str], Any]
 
@@ -192,8 +195,28 @@ def _load(version: ModelVersion, cache_key: tuple[str, int]) -> Any:
 
 
 def champion_get(kind: str, scope: str = ModelVersion.Scope.GLOBAL, scope_key: str = "") -> LoadedModel | None:
-    """The champion of a scope with its parsed model, or None when the scope has no usable model. One indexed query
-    per call; an artifact is read and parsed once per process, keyed by (schema, version id).
+    """The champion of a scope with its parsed model, or None when the scope has no usable model.
+
+    Serving calls this on every prediction, so the answer is kept in process for PREDICTIONS_CHAMPION_TTL_S seconds
+    (a query costs more than the three boosters together). A promotion or rollback clears it at once in the process
+    that made it (the ModelVersion save signal) and reaches the other processes within the TTL.
+    """
+    schema = getattr(connection, "schema_name", "public") if scope == ModelVersion.Scope.TENANT else "public"
+    key = (schema, kind, scope, scope_key)
+    now = time.monotonic()
+    hit = _champions.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    loaded = _champion_lookup(kind, scope, scope_key)
+    ttl = float(getattr(settings, "PREDICTIONS_CHAMPION_TTL_S", 5.0))
+    if ttl > 0:
+        with _cache_lock:
+            _champions[key] = (now + ttl, loaded)
+    return loaded
+
+
+def _champion_lookup(kind: str, scope: str, scope_key: str) -> LoadedModel | None:
+    """One indexed query; an artifact is read and parsed once per process, keyed by (schema, version id).
 
     A champion whose artifact is missing or corrupt is logged and replaced by the previous champion (the most
     recently promoted archived version that loads), so a broken artifact never turns into a server error.
@@ -249,7 +272,14 @@ def model_rollback(*, kind: str, scope: str = ModelVersion.Scope.GLOBAL, scope_k
     return previous
 
 
+def champion_cache_clear(**_signal_kwargs: object) -> None:
+    """Forgets which version is champion (not the parsed artifacts): connected to ModelVersion's save and delete."""
+    with _cache_lock:
+        _champions.clear()
+
+
 def model_cache_clear() -> None:
     with _cache_lock:
         _loaded.clear()
         _broken.clear()
+        _champions.clear()

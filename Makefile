@@ -41,3 +41,4 @@ bench: install
 	bash scripts/ensure_package.sh wrk
 	$(PY) bench/tenants.py
 	$(PY) bench/tracking.py
+	$(PY) bench/predict.py

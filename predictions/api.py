@@ -148,6 +148,13 @@ class TimeToHireView(PredictionView):
         country = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
         state = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
         application_count = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+        posting_open_days = serializers.IntegerField(
+            min_value=0,
+            max_value=365,
+            required=False,
+            allow_null=True,
+            help_text=gettext_lazy("Days between the posting opening and its closing date, when the posting says."),
+        )
         posted_on = serializers.DateField(
             required=False, allow_null=True, help_text=gettext_lazy("When the posting went up (its month matters).")
         )

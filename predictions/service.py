@@ -32,7 +32,7 @@ from tracking.models import Application
 logger = logging.getLogger(__name__)
 MAX_BATCH_ITEMS = 10_000
 SALARY_OPTIONAL = ("residence_country", "work_year", "currency", "state", "industry")
-TIME_TO_HIRE_OPTIONAL = ("country", "state", "application_count", "posted_on")
+TIME_TO_HIRE_OPTIONAL = ("country", "state", "application_count", "posting_open_days", "posted_on")
 
 
 class ModelUnavailable(Exception):

@@ -333,5 +333,5 @@ def test_it_refuses_to_train_a_tenant_model_below_the_minimum(owner) -> None:
 
     application_with_history(owner, (Stage.APPLIED, 45), (Stage.SCREENING, 40))
     with pytest.raises(CommandError, match="labelled outcomes"):
-        call_command("train", "interview", "--tenant", "alpha", "--no-model-card")
+        call_command("train", "interview", "--tenant", "alpha")
     assert ModelVersion.objects.filter(kind="interview").count() == 0

@@ -1,0 +1,71 @@
+"""Celery entry points for predictions, routed to the `training` queue (settings: CELERY_TASK_ROUTES) so that a long
+training job never delays a reminder. Thin: they call predictions.training, the path `manage.py train` uses too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.utils.log import get_task_logger
+from django.db import transaction
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from cvplus.celery import app
+from predictions.models import ModelVersion
+
+logger = get_task_logger(__name__)
+TRAINING_SOFT_TIME_LIMIT_S = 1800
+TRAINING_TIME_LIMIT_S = 1900
+
+
+@app.task(bind=True, soft_time_limit=TRAINING_SOFT_TIME_LIMIT_S, time_limit=TRAINING_TIME_LIMIT_S, acks_late=True)
+def model_train_task(
+    self,
+    kind: str,
+    *,
+    promote: bool = False,
+    scope: str = ModelVersion.Scope.GLOBAL,
+    tenant_schema: str | None = None,
+) -> dict[str, Any]:
+    """Trains one model and returns its TrainingSummary as a dict; progress lines go to this task's logger.
+
+    A global model runs in the public schema; a tenant model runs inside `tenant_schema` and is saved there, next to
+    the outcomes it learns from. The tenant must exist and be ready (fails closed otherwise).
+    """
+    from predictions.training import model_train, training_request_check
+    from tenants.models import Client
+
+    training_request_check(kind=kind, scope=scope, tenant_schema=tenant_schema)
+    if scope == ModelVersion.Scope.TENANT:
+        with schema_context(get_public_schema_name()):
+            ready = Client.objects.filter(schema_name=tenant_schema, is_ready=True).exists()
+        if not ready:
+            raise ValueError(f"tenant_schema: {tenant_schema!r} is not a ready tenant")
+        schema = tenant_schema
+    else:
+        schema = get_public_schema_name()
+    logger.info("training %s (%s scope, schema %s, promote=%s)", kind, scope, schema, promote)
+    with schema_context(schema):
+        summary = model_train(kind, promote=promote, scope=scope, progress=logger.info)
+    return summary.as_dict()
+
+
+def model_train_enqueue(
+    kind: str,
+    *,
+    promote: bool = False,
+    scope: str = ModelVersion.Scope.GLOBAL,
+    tenant_schema: str | None = None,
+) -> None:
+    """Validates the request now (so a bad one fails in the caller, naming the field) and sends the task to the
+    training queue once the caller's transaction commits, tagged with the schema it runs in."""
+    from predictions.training import training_request_check
+
+    training_request_check(kind=kind, scope=scope, tenant_schema=tenant_schema)
+    schema = tenant_schema if scope == ModelVersion.Scope.TENANT else get_public_schema_name()
+    transaction.on_commit(
+        lambda: model_train_task.apply_async(
+            args=[kind],
+            kwargs={"promote": promote, "scope": scope, "tenant_schema": tenant_schema},
+            headers={"_schema_name": schema},
+        )
+    )

@@ -109,6 +109,11 @@ class MarketReference:
         exact = self.title_occupations.get(key)
         if exact is not None:
             return TitleMatch(exact[1], exact[0], "exact", 100.0)
+        # "Staff Data Engineer" is a data engineer, not the O*NET "staff engineer" (hardware): a seniority word says
+        # the level, not the occupation, so the title without it is tried before any fuzzy match.
+        core = title_core(key)
+        if core != key and (exact := self.title_occupations.get(core)) is not None:
+            return TitleMatch(exact[1], exact[0], "exact", 100.0)
         if self._choices is None:
             self._choices = sorted(self.title_occupations)
         # token_set_ratio scores any subset 100 ("engineer" in "data engineer"), so among the hits prefer the choice
@@ -126,6 +131,17 @@ class MarketReference:
         best = max(hits, key=lambda hit: (hit[1], fuzz.ratio(key, hit[0]), -hit[2]))
         occupation_code, soc_code = self.title_occupations[best[0]]
         return TitleMatch(soc_code, occupation_code, "fuzzy", float(best[1]))
+
+
+SENIORITY_WORDS = frozenset(
+    {"senior", "sr", "sr.", "staff", "lead", "principal", "junior", "jr", "jr.", "i", "ii", "iii", "iv", "-", "–"}
+)
+
+
+def title_core(key: str) -> str:
+    """A normalised title without its seniority words ("staff data engineer ii" -> "data engineer")."""
+    words = [word for word in key.replace(",", " ").split() if word not in SENIORITY_WORDS]
+    return " ".join(words) if words else key
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ def reference() -> MarketReference:
             "data scientist": ("15-2051.00", "15-2051"),
             "data engineer": ("15-1243.00", "15-1243"),
             "wrangler": ("45-2093.00", "45-2093"),
+            "staff engineer": ("17-2061.00", "17-2061"),
         },
         country_regions={"US": "NA", "DE": "EU", "IN": "APAC", "BR": None},
         bls_national={"15-2051": (60000.0, 80000.0, 110000.0, 150000.0, None)},
@@ -64,10 +65,19 @@ def test_it_encodes_a_known_title_with_bls_wages_in_log_and_missing_as_nan() -> 
 
 def test_it_matches_a_near_title_fuzzily_and_rejects_a_single_shared_word() -> None:
     ref = reference()
-    assert ref.title_match("Senior Data Scientist").soc_code == "15-2051"
-    assert ref.title_match("Senior Data Scientist").method == "fuzzy"
+    assert ref.title_match("Data Scientist Intern").soc_code == "15-2051"
+    assert ref.title_match("Data Scientist Intern").method == "fuzzy"
     unknown = ref.title_match("Xyzzy Wrangler")
     assert (unknown.soc_code, unknown.method) == (None, "none")
+
+
+def test_it_reads_a_seniority_word_as_the_level_not_the_occupation() -> None:
+    ref = reference()
+    # O*NET lists "staff engineer" under hardware engineers; a staff *data* engineer is a data engineer.
+    assert ref.title_match("Staff Data Engineer").soc_code == "15-1243"
+    assert ref.title_match("Sr. Data Scientist II").soc_code == "15-2051"
+    assert ref.title_match("Senior Data Scientist").method == "exact"
+    assert ref.title_match("Staff Engineer").soc_code == "17-2061"
 
 
 def test_it_maps_countries_outside_the_three_markets_and_unknown_ones_to_other() -> None:

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from market.catalogue import SOURCES, Source
-from market.models import ReferenceDataset
+from market.models import Country, ReferenceDataset
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,21 @@ def reference_source_list() -> list[SourceStatus]:
         )
         for source in SOURCES
     ]
+
+
+_country_names: dict[tuple[str, str], str] = {}
+
+
+def country_name(code: str) -> str:
+    """The country's name in the active language ("Canada", "Kanada"), or the code itself when it is not a known
+    country. Reference data only changes with a release, so names are kept per process."""
+    from django.utils.translation import get_language
+
+    code = (code or "").upper()
+    key = (get_language() or "en", code)
+    name = _country_names.get(key)
+    if name is None:
+        country = Country.objects.filter(iso2=code).only("name").first()  # market tables are on every search path
+        name = str(country.name) if country is not None and country.name else code
+        _country_names[key] = name
+    return name

@@ -71,6 +71,8 @@ def _factor_reasons(result: dict) -> list[str]:
 
 def _section(result: dict, *, version_label: str, extra_reasons: list[dict] | None = None) -> dict:
     caveats = [*(result.get("low_confidence_reasons") or []), *(extra_reasons or [])]
+    if result.get("prior_note"):  # the note already says why there is only a prior
+        caveats = [c for c in caveats if c.get("code") != "insufficient_data"]
     low = bool(result.get("low_confidence")) or bool(extra_reasons)
     return {
         "available": True,

@@ -8,7 +8,7 @@ import math
 import lightgbm as lgb
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from scipy.stats import beta
 
 from predictions.interview_features import FACTOR_OF_FEATURE, INTERVIEW_FEATURE_NAMES
@@ -53,10 +53,14 @@ def interview_prior(counts: dict, *, minimum: int) -> dict:
     labelled, positives = int(counts.get("labelled", 0)), int(counts.get("positives", 0))
     offer_labelled, offer_positives = int(counts.get("offer_labelled", 0)), int(counts.get("offer_positives", 0))
     if labelled:
-        note = _(
+        note = ngettext(
+            "Too few finished applications to predict this one: %(labelled)s tracked outcome in this workspace, "
+            "%(positives)s of them reached screening or beyond, and a model needs at least %(minimum)s. This is that "
+            "observed rate, the same for every application, not an estimate of this one.",
             "Too few finished applications to predict this one: %(labelled)s tracked outcomes in this workspace, "
             "%(positives)s of them reached screening or beyond, and a model needs at least %(minimum)s. This is that "
-            "observed rate, the same for every application, not an estimate of this one."
+            "observed rate, the same for every application, not an estimate of this one.",
+            labelled,
         ) % {"labelled": labelled, "positives": positives, "minimum": minimum}
     else:
         note = _(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
+from market.selectors import country_name
 from predictions.features import SALARY_FEATURE_NAMES, MarketReference, SalaryInput, region_of, salary_feature_matrix
 from predictions.salary_fallback import BlsWages, bls_wages, fallback_predict_log, industry_code, state_fips
 
@@ -195,7 +196,7 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
                 reasons.append(_reason("outside_survey_coverage", message))
         if source is not None and str(item["company_country"]).upper() != "US":
             message = str(_("US (BLS) wages were extrapolated to %(country)s for this occupation."))
-            reasons.append(_reason("extrapolated", message % {"country": str(item["company_country"]).upper()}))
+            reasons.append(_reason("extrapolated", message % {"country": country_name(str(item["company_country"]))}))
         if regions[i] in thin_regions:
             message = str(_("Few salaries from %(region)s were available to calibrate this range."))
             reasons.append(_reason("thin_region_data", message % {"region": regions[i]}))

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import get_public_schema_name
 
+from market.selectors import country_name
 from predictions.time_to_hire_card import time_to_hire_metrics_table, time_to_hire_model_card
 from predictions.time_to_hire_data import (
     FEATURE_NAMES,
@@ -149,12 +150,23 @@ def _champion() -> tuple[Any, str]:
     return champion, "global"
 
 
-def _factors(contributions: np.ndarray, *, top: int = 3) -> list[dict[str, object]]:
-    ranked = sorted(zip(FEATURE_NAMES, contributions[:-1], strict=True), key=lambda item: abs(item[1]), reverse=True)
+def _factors(contributions: np.ndarray, values: np.ndarray, *, top: int = 3) -> list[dict[str, object]]:
+    """The largest per-feature contributions in days. A feature the request did not give still moves the estimate
+    (the model has learnt what "unknown" means); its label says it was not given, so a Canadian posting does not
+    read as if a US state had been chosen."""
+    ranked = sorted(
+        zip(FEATURE_NAMES, contributions[:-1], values, strict=True), key=lambda item: abs(item[1]), reverse=True
+    )
     return [
-        {"factor": name, "label": str(FACTOR_LABELS[name]), "effect_days": round(float(value), 1)}
-        for name, value in ranked[:top]
-        if round(float(value), 1) != 0.0
+        {
+            "factor": name,
+            "label": str(FACTOR_LABELS[name])
+            if not np.isnan(value)
+            else _("%(factor)s not given") % {"factor": FACTOR_LABELS[name]},
+            "effect_days": round(float(effect), 1),
+        }
+        for name, effect, value in ranked[:top]
+        if round(float(effect), 1) != 0.0
     ]
 
 
@@ -174,7 +186,7 @@ def _reasons(model: TimeToHireModel, *, family: str | None, country: str | None)
         reasons.append({"code": "thin_occupation_data", "message": message})
     if model.source != "tenant" and country is not None and country != "US":
         message = _("Estimated from US federal hiring data; hiring in %(country)s may be faster or slower.") % {
-            "country": country
+            "country": country_name(country)
         }
         reasons.append({"code": "outside_us", "message": message})
     return reasons
@@ -220,7 +232,7 @@ def time_to_hire_predict_batch(items: Sequence[Mapping[str, Any]], *, explain: b
                 "occupation_family": item.occupation_family,
                 "low_confidence": bool(reasons),
                 "low_confidence_reasons": reasons,
-                "factors": _factors(contributions[i]) if contributions is not None else [],
+                "factors": _factors(contributions[i], features[i]) if contributions is not None else [],
             }
         )
     return results

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyModel(models.Model):
@@ -66,7 +67,7 @@ class CVDocument(AppendOnlyModel):
         PASTE = "paste", _("pasted text")
 
     class Status(models.TextChoices):
-        PARSED = "parsed", _("read")
+        PARSED = "parsed", pgettext_lazy("CV status", "read")
         UNREADABLE = "unreadable", _("could not read this file")
 
     owner = models.ForeignKey(

@@ -69,3 +69,19 @@ def model_train_enqueue(
             headers={"_schema_name": schema},
         )
     )
+
+
+def champions_ensure(kinds: tuple[str, ...] = (ModelVersion.Kind.SALARY, ModelVersion.Kind.TIME_TO_HIRE)) -> list[str]:
+    """Queues a training (with promotion) of every global model in `kinds` that has no champion yet, and returns the
+    kinds queued. `make run` calls it through demo_setup so a fresh machine gets real models without blocking the web
+    server: the worker trains them on the training queue (inline, and so before returning, without Redis). Interview
+    is not here: it learns from tracked outcomes only, and without enough of them serves its documented prior."""
+    from django.core.cache import cache
+
+    from predictions.registry import champion_get
+
+    # cache.add is atomic: a second `make run` while the first training is still queued does not queue another.
+    missing = [kind for kind in kinds if champion_get(kind) is None and cache.add(f"champions-ensure:{kind}", 1, 900)]
+    for kind in missing:
+        model_train_enqueue(kind, promote=True)
+    return missing

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from predictions.tasks import champions_ensure
 from tenants.demo import demo_platform_ensure
 
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
             # Before the demo users: their demo CV is parsed against the keyword data loaded here.
             call_command("load_reference_data")
         rows = demo_platform_ensure(stdout=self.stdout)
+        queued = champions_ensure()
+        if queued:
+            where = "now, inline" if settings.TASKS_RUN_INLINE else "on the training queue (about a minute)"
+            self.stdout.write(f"training the {' and '.join(queued)} models {where}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("CVPlus demo is ready:"))
         for host, name, logins in rows:

@@ -76,12 +76,12 @@ def champions_ensure(kinds: tuple[str, ...] = (ModelVersion.Kind.SALARY, ModelVe
     kinds queued. `make run` calls it through demo_setup so a fresh machine gets real models without blocking the web
     server: the worker trains them on the training queue (inline, and so before returning, without Redis). Interview
     is not here: it learns from tracked outcomes only, and without enough of them serves its documented prior."""
-    from django.core.cache import cache
-
     from predictions.registry import champion_get
 
-    # cache.add is atomic: a second `make run` while the first training is still queued does not queue another.
-    missing = [kind for kind in kinds if champion_get(kind) is None and cache.add(f"champions-ensure:{kind}", 1, 900)]
+    # No guard against queuing twice (say `make run` stopped and started again before the worker trained): a guard
+    # that outlives a killed worker would leave a fresh machine without models, while a second training of the same
+    # data is only refused at promotion (it does not beat an equal champion).
+    missing = [kind for kind in kinds if champion_get(kind) is None]
     for kind in missing:
         model_train_enqueue(kind, promote=True)
     return missing

@@ -115,6 +115,14 @@ def _factor(name: str, effect_usd: float) -> dict[str, object]:
     return {"factor": name, "label": str(FACTOR_LABELS.get(name, name)), "effect_usd": round(effect_usd, -2)}
 
 
+REGION_NAMES = {
+    "NA": _("North America"),
+    "EU": _("Europe"),
+    "APAC": _("Asia-Pacific"),
+    "other": _("countries outside North America, Europe and Asia-Pacific"),
+}
+
+
 def salary_factors(model: SalaryModel, features: np.ndarray, *, top: int = 3) -> list[dict[str, object]]:
     """The top factors of one feature row (see `_model_factors`)."""
     return _model_factors(model, features.reshape(1, -1), top=top)[0]
@@ -194,12 +202,15 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
             if math.isnan(model.vocabulary.title_index(str(item["title"]))):
                 message = str(_("This occupation is outside the salary surveys and has no BLS wage data."))
                 reasons.append(_reason("outside_survey_coverage", message))
-        if source is not None and str(item["company_country"]).upper() != "US":
+        if str(item["company_country"]).upper() not in reference.country_regions:
+            message = str(_("%(country)s is not a country code we know, so the range is not specific to it."))
+            reasons.append(_reason("unknown_country", message % {"country": str(item["company_country"]).upper()}))
+        elif source is not None and str(item["company_country"]).upper() != "US":
             message = str(_("US (BLS) wages were extrapolated to %(country)s for this occupation."))
             reasons.append(_reason("extrapolated", message % {"country": country_name(str(item["company_country"]))}))
         if regions[i] in thin_regions:
             message = str(_("Few salaries from %(region)s were available to calibrate this range."))
-            reasons.append(_reason("thin_region_data", message % {"region": regions[i]}))
+            reasons.append(_reason("thin_region_data", message % {"region": REGION_NAMES.get(regions[i], regions[i])}))
         code, rate, rate_year, rate_source, currency_reason = _currency(
             item["currency"], str(item["company_country"]), reference
         )

@@ -188,3 +188,13 @@ def test_it_keeps_the_fallback_calibration_in_the_artifact_and_reports_it_on_sur
     assert report["test"]["rows"] == len(fallback_run.split.test)  # every simulated title maps to a BLS occupation
     assert 0 <= report["test"]["coverage_p10_p90"] <= 100
     assert "tech" in report["measured_on"]
+
+
+def test_it_answers_an_unknown_country_with_the_reason_and_names_a_known_one(champion) -> None:
+    unknown = salary_predict(title="Data Analyst", **{**BASE, "company_country": "ZZ"})
+    reasons = {reason["code"]: reason["message"] for reason in unknown["low_confidence_reasons"]}
+    assert unknown["low_confidence"] is True
+    assert "ZZ" in reasons["unknown_country"]
+    assert unknown["salary_p10_usd"] <= unknown["salary_p50_usd"] <= unknown["salary_p90_usd"]
+    known = salary_predict(title="Data Analyst", **{**BASE, "company_country": "DE"})
+    assert "unknown_country" not in {reason["code"] for reason in known["low_confidence_reasons"]}

@@ -105,6 +105,14 @@ def _model_label(result: dict) -> str:
     return _("Model version %(version)s") % {"version": result.get("model_version")}
 
 
+def _us_state(posting) -> str | None:
+    """The US state written in a US posting's location ("Austin, TX"), which the BLS wages and the hiring times use;
+    None elsewhere."""
+    from predictions.time_to_hire_data import location_state
+
+    return location_state(posting.location) if (posting.country or "").upper() == "US" else None
+
+
 def _salary(*, user: User, application: Application, profile: CandidateProfile | None) -> dict:
     posting = application.posting
     assumed: list[dict] = []
@@ -123,6 +131,7 @@ def _salary(*, user: User, application: Application, profile: CandidateProfile |
         "company_country": posting.country or (profile.country if profile else "") or "",
         "residence_country": (profile.country if profile else "") or None,
         "currency": tenant_currency,  # the workspace's currency, whatever the posting's country uses
+        "state": _us_state(posting),
     }
     result = service.salary_serve(user=user, items=[item], source=PAGE)[0]
     # In the tenant's currency when the predictor converted it, else in USD.
@@ -155,7 +164,7 @@ def _interview(*, user: User, application: Application) -> dict:
 
 def _time_to_hire(*, user: User, application: Application) -> dict:
     posting = application.posting
-    item = {"title": posting.title, "country": posting.country or None}
+    item = {"title": posting.title, "country": posting.country or None, "state": _us_state(posting)}
     result = service.time_to_hire_serve(user=user, items=[item], source=PAGE)[0]
     section = _section(result, version_label=_model_label(result))
     section["days_p10"], section["days_p50"], section["days_p90"] = (

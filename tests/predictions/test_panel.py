@@ -138,3 +138,29 @@ def test_it_returns_404_for_another_users_page_and_predicts_nothing(cast, owner,
 @pytest.mark.parametrize(("years", "level"), [(None, None), (0, "EN"), (2, "MI"), (5, "SE"), (10, "EX")])
 def test_it_maps_years_of_experience_to_the_surveys_seniority_bands(years, level) -> None:
     assert experience_level_for(years) == level
+
+
+def test_it_passes_the_us_state_written_in_the_postings_location(owner, owner_client, monkeypatch) -> None:
+    seen: dict[str, list[dict]] = {}
+
+    def capture(kind):
+        def serve(*, user, items, **kwargs):
+            seen[kind] = items
+            raise RuntimeError("captured")
+
+        return serve
+
+    monkeypatch.setattr(service, "salary_serve", capture("salary"))
+    monkeypatch.setattr(service, "time_to_hire_serve", capture("time_to_hire"))
+    us = owner_application(owner, country="US")
+    with schema_context("alpha"):
+        us.posting.__class__.objects.filter(pk=us.posting.pk).update(location="Austin, TX")
+    page_of(owner_client, us)
+    assert seen["salary"][0]["state"] == seen["time_to_hire"][0]["state"] == "TX"
+
+    canadian = owner_application(owner, country="CA", marker="ca")
+    with schema_context("alpha"):
+        canadian.posting.__class__.objects.filter(pk=canadian.posting.pk).update(location="Vancouver, BC")
+    page_of(owner_client, canadian)
+    assert seen["salary"][0]["state"] is None
+    assert seen["time_to_hire"][0]["state"] is None

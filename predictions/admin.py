@@ -2,20 +2,25 @@
 
 Rows are read-only: a version changes status only through the registry's services, which enforce that a candidate
 must beat the champion on the same held-out data. The admin lists the public schema's versions (global, industry and
-region models); tenant-trained versions live in their tenant's schema.
+region models); tenant-trained versions live in their tenant's schema and are listed, promoted and rolled back on the
+"tenant models" page (`tenant-models/`), which acts inside the chosen tenant's schema.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tenants.utils import schema_context
 
 from predictions.models import ModelVersion
 from predictions.registry import KIND_SPECS, model_promote, model_rollback
+from tenants.context import dangerously_for_each_tenant, ready_tenant_schemas
 
 ARTIFACT_PREVIEW_CHARS = 2_000
 
@@ -50,6 +55,46 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "artifact_preview",
     )
     actions = ["promote", "rollback"]
+    change_list_template = "admin/predictions/modelversion/change_list.html"
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.tenant_models_view)
+        return [path("tenant-models/", view, name="predictions_modelversion_tenant_models"), *super().get_urls()]
+
+    def tenant_models_view(self, request: HttpRequest) -> HttpResponse:
+        """Every ready tenant's own model versions; POST promotes one or rolls its scope back, in that schema."""
+        if not self.has_view_permission(request):
+            raise Http404
+        if request.method == "POST":
+            if not self.has_change_permission(request):
+                raise Http404
+            self._tenant_model_act(request)
+            return HttpResponseRedirect(reverse("admin:predictions_modelversion_tenant_models"))
+
+        def versions(_schema: str) -> list[ModelVersion]:
+            return list(ModelVersion.objects.filter(scope=ModelVersion.Scope.TENANT).defer("artifact"))
+
+        tenants = [(schema, rows) for schema, rows in dangerously_for_each_tenant(versions) if rows]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Models trained on a tenant's own data"),
+            "opts": self.model._meta,
+            "tenants": [(schema, [(v, self.key_metric(v)) for v in rows]) for schema, rows in tenants],
+        }
+        return TemplateResponse(request, "admin/predictions/modelversion/tenant_models.html", context)
+
+    def _tenant_model_act(self, request: HttpRequest) -> None:
+        schema = request.POST.get("schema", "")
+        if schema not in ready_tenant_schemas():
+            raise Http404  # only a ready tenant's schema, never an arbitrary one
+        with schema_context(schema):
+            version = ModelVersion.objects.filter(pk=request.POST.get("version"), scope="tenant").first()
+            if version is None:
+                raise Http404
+            if request.POST.get("do") == "promote":
+                self.promote(request, ModelVersion.objects.filter(pk=version.pk))
+            elif request.POST.get("do") == "rollback":
+                self.rollback(request, ModelVersion.objects.filter(pk=version.pk))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ModelVersion]:
         return super().get_queryset(request).defer("artifact")  # artifacts run to megabytes; the list never shows them

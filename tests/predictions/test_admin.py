@@ -120,3 +120,60 @@ def test_it_changes_nothing_when_there_is_no_earlier_champion_to_roll_back_to(st
 
 def test_it_is_served_on_the_public_host_only(cast, client_a) -> None:
     assert client_a.get(CHANGELIST).status_code == 404
+
+
+TENANT_MODELS = "/admin/predictions/modelversion/tenant-models/"
+
+
+def tenant_version(schema: str, *, brier: float) -> ModelVersion:
+    with schema_context(schema):
+        return model_save(
+            kind="interview",
+            scope="tenant",
+            artifact="{}",
+            metrics={"test": {"brier": brier}, "test_fingerprint": "t" * 64},
+            params={},
+            feature_names=["x"],
+            data_fingerprint="d" * 64,
+            training_seconds=1.0,
+        )
+
+
+def tenant_status(schema: str, version: ModelVersion) -> str:
+    with schema_context(schema):
+        return ModelVersion.objects.get(pk=version.pk).status
+
+
+def test_it_lists_each_tenants_own_models_and_promotes_one_inside_its_schema(staff_client) -> None:
+    first = tenant_version("alpha", brier=0.20)
+    better = tenant_version("alpha", brier=0.15)
+
+    page = staff_client.get(TENANT_MODELS).content.decode()
+    assert "<h2>alpha</h2>" in page
+    assert "brier 0.15" in page
+    assert "<h2>beta</h2>" not in page  # beta has trained nothing of its own
+
+    for candidate in (first, better):
+        response = staff_client.post(TENANT_MODELS, {"schema": "alpha", "version": candidate.pk, "do": "promote"})
+        assert response.status_code == 302
+    assert (tenant_status("alpha", first), tenant_status("alpha", better)) == ("archived", "champion")
+
+    staff_client.post(TENANT_MODELS, {"schema": "alpha", "version": better.pk, "do": "rollback"})
+    assert (tenant_status("alpha", first), tenant_status("alpha", better)) == ("champion", "archived")
+
+
+def test_it_refuses_a_schema_that_is_not_a_ready_tenant_or_a_version_of_another(staff_client) -> None:
+    version = tenant_version("alpha", brier=0.2)
+    for schema in ("public", "tenant_template", "nope"):
+        response = staff_client.post(TENANT_MODELS, {"schema": schema, "version": version.pk, "do": "promote"})
+        assert response.status_code == 404
+    # The id exists in alpha, not in beta: acting on it through beta finds nothing.
+    response = staff_client.post(TENANT_MODELS, {"schema": "beta", "version": version.pk, "do": "promote"})
+    assert response.status_code == 404
+    assert tenant_status("alpha", version) == "candidate"
+
+
+def test_it_keeps_the_tenant_models_page_from_members_and_anonymous_visitors(cast, public_client) -> None:
+    response = public_client.get(TENANT_MODELS)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -178,6 +178,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600,
         "args": ("tracking.tasks.applications_flag_likely_ghosted",),
     },
+    # On the training queue (predictions.tasks.*): a tenant's own models once it has enough tracked outcomes.
+    "refresh-tenant-models-in-every-tenant": {
+        "task": "tenants.tasks.tenants_dispatch",
+        "schedule": 24 * 3600,
+        "args": ("predictions.tasks.tenant_models_refresh",),
+    },
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

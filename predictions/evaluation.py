@@ -158,10 +158,16 @@ def time_to_hire_section_build(*, seed: int | None, progress: Progress) -> Secti
         raise TrainingDataMissing("time_to_hire: no GSA vacancy rows")
     progress(f"time_to_hire: training on {len(rows):,} GSA rows")
     run = module.time_to_hire_train(rows, progress=progress, **_seeded(seed))
+    metrics = dict(run.metrics)
+    repeated_cv = getattr(module, "time_to_hire_repeated_cv", None)
+    if repeated_cv is not None:  # beside the fixed split, over the same usable rows; nothing is chosen from it
+        usable = [*run.split.train, *run.split.test]
+        progress(f"time_to_hire: repeated grouped cross-validation over {len(usable):,} usable rows")
+        metrics["repeated_cv"] = repeated_cv(usable, seed=_seed(module, seed), progress=progress)
     return Section(
         kind="time_to_hire",
         title="Time to hire",
-        markdown=module.time_to_hire_model_card(run.metrics, version=None, params=run.model.params),
+        markdown=module.time_to_hire_model_card(metrics, version=None, params=run.model.params),
         coverage=coverage_rows("time to hire", run.metrics, width_unit="days"),
         seed=_seed(module, seed),
     )

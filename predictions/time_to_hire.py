@@ -37,6 +37,7 @@ from predictions.time_to_hire_data import (
 )
 from predictions.time_to_hire_evaluation import time_to_hire_test_mae
 from predictions.time_to_hire_model import TimeToHireModel
+from predictions.time_to_hire_repeated import time_to_hire_repeated_cv
 from predictions.time_to_hire_tenant import (
     MIN_TENANT_DURATIONS,
     TenantDuration,
@@ -64,6 +65,7 @@ __all__ = [
     "time_to_hire_model_card",
     "time_to_hire_predict",
     "time_to_hire_predict_batch",
+    "time_to_hire_repeated_cv",
     "time_to_hire_tenant_run",
     "time_to_hire_test_mae",
     "time_to_hire_train",

@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from predictions import reference as reference_module
+from predictions import time_to_hire_repeated as repeated_module
 from predictions.features import MarketReference
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
 from predictions.time_to_hire import (
@@ -28,6 +29,7 @@ from predictions.time_to_hire import (
     time_to_hire_model_card,
     time_to_hire_predict,
     time_to_hire_predict_batch,
+    time_to_hire_repeated_cv,
     time_to_hire_test_mae,
     time_to_hire_train,
     time_to_hire_train_tenant,
@@ -206,6 +208,88 @@ def test_it_trains_end_to_end_on_simulated_rows_within_the_tuning_budget(simulat
     card = time_to_hire_model_card(metrics, version=1, params=simulated_run.model.params)
     assert f"{metrics['test']['mae_days']:.1f}" in card
     assert f"{metrics['test_seeker_fields']['mae_days']:.1f}" in card
+
+
+@pytest.fixture(scope="module")
+def simulated_repeated_cv():
+    """A 2 x 2 repeated CV on SIMULATED rows with a tiny budget, recording which vacancies each outer fold's pipeline
+    was fitted on and which it was scored on."""
+    usable, _ = gsa_rows_clean(simulated_gsa_rows(vacancies=80, seed=21))
+    fitted_on: list[set[str]] = []
+    scored_on: list[set[str]] = []
+    real_fit, real_evaluate = repeated_module.time_to_hire_fit, repeated_module.time_to_hire_evaluate
+
+    def fit(split, **kwargs):
+        fitted_on.append({r.group for r in split.train})
+        return real_fit(split, **kwargs)
+
+    def evaluate(model, split, *, seed):
+        scored_on.append({r.group for r in split.test})
+        return real_evaluate(model, split, seed=seed)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(repeated_module, "time_to_hire_fit", fit)
+        patch.setattr(repeated_module, "time_to_hire_evaluate", evaluate)
+        report = time_to_hire_repeated_cv(usable, repeats=2, folds=2, seed=4, trials=1, inner_folds=2, max_rounds=30)
+    return usable, report, fitted_on, scored_on
+
+
+def test_it_never_lets_a_vacancy_straddle_an_outer_fold_of_the_repeated_cv(simulated_repeated_cv) -> None:
+    usable, report, fitted_on, scored_on = simulated_repeated_cv
+    vacancies = {r.group for r in usable}
+    assert len(fitted_on) == len(scored_on) == 4
+    for train, test in zip(fitted_on, scored_on, strict=True):
+        assert train.isdisjoint(test)
+        assert train | test == vacancies
+    for repeat in (scored_on[:2], scored_on[2:]):  # each repeat holds every vacancy out exactly once
+        assert repeat[0].isdisjoint(repeat[1])
+        assert repeat[0] | repeat[1] == vacancies
+    assert scored_on[0] not in scored_on[2:]  # each repeat is its own shuffle
+    assert [(f["repeat"], f["fold"]) for f in report["outer_folds"]] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert [f["test_groups"] for f in report["outer_folds"]] == [len(test) for test in scored_on]
+    with pytest.raises(ValueError, match="folds"):
+        time_to_hire_repeated_cv(usable, folds=1, seed=4)
+    with pytest.raises(ValueError, match="repeats"):
+        time_to_hire_repeated_cv(usable, repeats=0, seed=4)
+
+
+def test_it_reports_the_repeated_cv_per_input_case_and_in_the_card(simulated_run, simulated_repeated_cv) -> None:
+    usable, report, _, _ = simulated_repeated_cv
+    assert (report["repeats"], report["folds"], report["trials"], report["rows"]) == (2, 2, 1, len(usable))
+    assert report["groups"] == 80
+    assert set(report["cases"]) == {
+        "test",
+        "test_without_application_count",
+        "test_seeker_fields",
+        "test_title_state_only",
+    }
+    assert set(report["baselines"]) == {"global_median", "family_median"}
+    for case, m in report["cases"].items():
+        assert set(m) == {
+            "mae_days",
+            "improvement_pct",
+            "folds_reaching_target",
+            "share_reaching_target",
+            "target_met_on_average",
+            "coverage_p10_p90",
+            "median_width_days",
+        }
+        folds = report["outer_folds"]
+        maes = [f["cases"][case]["mae_days"] for f in folds]
+        assert m["mae_days"]["mean"] == pytest.approx(np.mean(maes))
+        assert m["mae_days"]["std"] == pytest.approx(np.std(maes, ddof=1))
+        gains = [100 * (1 - f["cases"][case]["mae_days"] / f["baselines"]["global_median"]) for f in folds]
+        assert m["improvement_pct"]["mean"] == pytest.approx(np.mean(gains))
+        assert m["folds_reaching_target"] == sum(gain >= 15 for gain in gains)
+        assert m["target_met_on_average"] is bool(np.mean(gains) >= 15)
+    metrics = simulated_run.metrics
+    plain = time_to_hire_model_card(metrics, version=1, params=simulated_run.model.params)
+    assert "more reliable than one split" not in plain  # only when the metrics contain it
+    card = time_to_hire_model_card({**metrics, "repeated_cv": report}, version=1, params=simulated_run.model.params)
+    assert "### Repeated grouped cross-validation (more reliable than one split)" in card
+    mae = report["cases"]["test"]["mae_days"]
+    assert f"{mae['mean']:.1f} ± {mae['std']:.1f}" in card
+    assert card.count("on average (") == 4
 
 
 def test_it_round_trips_the_artifact_and_rejects_a_corrupt_one(simulated_run) -> None:

@@ -26,6 +26,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.
 # | market                | yes           | no             | read-only reference data shared by all tenants          |
 # | tracking              | no            | yes            | each seeker's CVs, postings, applications and history   |
 # | predictions           | yes           | yes            | global models in public; tenant-trained ones per tenant |
+# | billing               | yes           | no             | plans, Stripe customers/subscriptions/events, contracts |
 # | django_celery_beat    | yes           | no             | one beat schedule; the dispatcher fans out per tenant   |
 # ---------------------------------------------------------------------------------------------------------------------
 SHARED_APPS = [
@@ -35,6 +36,7 @@ SHARED_APPS = [
     "accounts",
     "market",
     "predictions",
+    "billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

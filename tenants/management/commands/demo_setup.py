@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from billing.catalogue import plans_ensure
+from billing.demo import demo_plans_grant
 from predictions.tasks import champions_ensure
 from tenants.demo import demo_platform_ensure
 
@@ -23,6 +25,8 @@ class Command(BaseCommand):
             # Before the demo users: their demo CV is parsed against the keyword data loaded here.
             call_command("load_reference_data")
         rows = demo_platform_ensure(stdout=self.stdout)
+        plans_ensure()
+        demo_plans_grant()
         queued = champions_ensure()
         if queued:
             where = "now, inline" if settings.TASKS_RUN_INLINE else "on the training queue (about a minute)"

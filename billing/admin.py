@@ -1,0 +1,49 @@
+"""Staff admin for billing (public host): plans (translated), subscriptions (staff grant plans here when Stripe is
+not configured), customers, the Stripe event store (read-only) and enterprise contracts."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+
+from billing.models import Contract, Customer, Plan, Subscription, WebhookEvent
+
+
+@admin.register(Plan)
+class PlanAdmin(TranslationAdmin):
+    list_display = ("code", "name", "kind", "interval", "price_minor", "currency", "stripe_price_id", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name")
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("tenant", "user_id", "plan", "status", "source", "current_period_end", "granted_until")
+    list_filter = ("status", "source", "plan")
+    search_fields = ("stripe_subscription_id", "user_id")
+    readonly_fields = ("stripe_subscription_id", "stripe_updated", "created_at", "updated_at")
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("stripe_customer_id", "tenant", "user_id", "email", "created_at")
+    search_fields = ("stripe_customer_id", "email")
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    list_display = ("event_id", "type", "created", "outcome", "received_at", "processed_at")
+    list_filter = ("outcome", "type")
+    search_fields = ("event_id",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ("tenant", "seats", "price_per_seat_minor", "currency", "starts_on", "ends_on")
+    list_filter = ("currency",)

@@ -1,0 +1,142 @@
+"""One question, asked by every gated place: may this user (in the current tenant) use this feature now, and how much
+is left? A downgrade never deletes anything: it only changes the answer, so data beyond a limit stays visible and
+editable while new items past the limit are refused.
+
+Who gets what:
+- a seeker on a consumer site: their subscription's plan while it grants (active, trial, or payment overdue during
+  Stripe's retry period; a staff grant until its date), otherwise the Free plan;
+- a member of an enterprise tenant: the features of the tenant's contract in force today, otherwise the Free plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.catalogue import PLAN_SPECS
+from billing.models import Contract, Feature, Plan, Subscription
+from tenants.context import require_tenant_schema
+from tenants.models import Client
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The plan that applies, as plain values (a Plan row, a contract, or the catalogue's Free plan)."""
+
+    code: str
+    kind: str
+    name: str
+    features: frozenset[str]
+    application_limit: int | None
+    source: str  # "subscription", "staff", "contract" or "default"
+    renews_or_ends: object = None  # datetime or date, when known
+    cancel_at_period_end: bool = False
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    feature: str
+    allowed: bool
+    plan: PlanView
+    limit: int | None = None
+    used: int | None = None
+    reason: str = ""
+
+    @property
+    def remaining(self) -> int | None:
+        if self.limit is None:
+            return None
+        return max(self.limit - (self.used or 0), 0)
+
+
+def _free_plan() -> PlanView:
+    source = Plan.objects.filter(code="free").first() or PLAN_SPECS["free"]
+    return PlanView(
+        source.code, source.kind, str(source.name), frozenset(source.features), source.application_limit, "default"
+    )
+
+
+def _subscription_grants(subscription: Subscription) -> bool:
+    if subscription.source == Subscription.Source.STAFF:
+        return subscription.granted_until is None or subscription.granted_until >= timezone.localdate()
+    return subscription.status in Subscription.GRANTING
+
+
+def plan_for(user) -> PlanView:
+    """The plan that applies to `user` in the current tenant now. Must run in a tenant schema (fails closed)."""
+    schema = require_tenant_schema()
+    tenant = connection.tenant
+    if not isinstance(tenant, Client):  # schema_context() sets a stand-in without the tenant's fields
+        tenant = Client.objects.get(schema_name=schema)
+    if tenant.kind == tenant.Kind.ENTERPRISE:
+        today = timezone.localdate()
+        in_force = Contract.objects.filter(tenant=tenant, starts_on__lte=today, ends_on__gte=today)
+        contract = in_force.order_by("-starts_on").first()
+        if contract is not None:
+            return PlanView(
+                f"contract-{contract.pk}",
+                Plan.Kind.ENTERPRISE,
+                _("Enterprise contract"),
+                frozenset(contract.features),
+                None,
+                "contract",
+                renews_or_ends=contract.ends_on,
+            )
+        return _free_plan()
+    subscription = (
+        Subscription.objects.select_related("plan").filter(tenant=tenant, user_id=user.pk).first()
+        if user is not None and user.is_authenticated
+        else None
+    )
+    if subscription is not None and _subscription_grants(subscription):
+        plan = subscription.plan
+        return PlanView(
+            plan.code,
+            plan.kind,
+            str(plan.name),
+            frozenset(plan.features),
+            plan.application_limit,
+            "staff" if subscription.source == Subscription.Source.STAFF else "subscription",
+            renews_or_ends=subscription.granted_until or subscription.current_period_end,
+            cancel_at_period_end=subscription.cancel_at_period_end,
+            status=subscription.status,
+        )
+    return _free_plan()
+
+
+def _applications_used(user) -> int:
+    from tracking.models import Application
+
+    return Application.objects.filter(owner=user).count()
+
+
+def entitlement_check(*, user, feature: str, plan: PlanView | None = None) -> Entitlement:
+    """May `user` use `feature` now, and how much is left. Pass `plan` (from plan_for) to ask several questions
+    with one lookup."""
+    plan = plan or plan_for(user)
+    if feature not in plan.features:
+        return Entitlement(
+            feature,
+            False,
+            plan,
+            reason=_("%(feature)s is not part of the %(plan)s plan.")
+            % {"feature": Feature(feature).label, "plan": plan.name},
+        )
+    if feature == Feature.TRACKING and plan.application_limit is not None:
+        used = _applications_used(user)
+        if used >= plan.application_limit:
+            return Entitlement(
+                feature,
+                False,
+                plan,
+                limit=plan.application_limit,
+                used=used,
+                reason=_("The %(plan)s plan tracks up to %(limit)s applications; you have %(used)s.")
+                % {"plan": plan.name, "limit": plan.application_limit, "used": used},
+            )
+        return Entitlement(feature, True, plan, limit=plan.application_limit, used=used)
+    return Entitlement(feature, True, plan)

@@ -1,7 +1,7 @@
 """The public host: landing page, data sources, staff admin, health. (Stripe webhooks and the licensee API later.)"""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from cvplus import views
@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("billing/", include("billing.urls_public")),
 ]

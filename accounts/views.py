@@ -13,6 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import EmailAuthenticationForm, LanguageForm, SignupForm
+from billing.entitlements import plan_for
+from billing.models import Customer
+from billing.stripe_client import billing_configured
 from tenants.models import Client
 
 
@@ -75,4 +78,14 @@ def account(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your settings were saved."))
         return redirect("accounts:account")
-    return render(request, "accounts/account.html", {"form": form})
+    return render(request, "accounts/account.html", {"form": form, **_billing_context(request)})
+
+
+def _billing_context(request: HttpRequest) -> dict:
+    """The account page's plan section: the plan that applies now, its renewal or end, and whether the user has a
+    Stripe customer to manage in the portal (invoices are listed there)."""
+    return {
+        "plan": plan_for(request.user),
+        "has_customer": Customer.objects.filter(tenant=request.tenant, user_id=request.user.pk).exists(),
+        "billing_configured": billing_configured(),
+    }

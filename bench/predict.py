@@ -388,6 +388,8 @@ def main() -> int:
     from django_tenants.utils import schema_context
 
     from accounts.services import user_create
+    from billing.catalogue import plans_ensure
+    from billing.services import plan_grant
     from predictions.training import ModelKindUnavailable, kind_module
     from tenants.provisioning import tenant_provision
     from tenants.services import tenant_create
@@ -405,7 +407,9 @@ def main() -> int:
         )
         tenant_provision(client_id=client_row.pk)
         with schema_context(SCHEMA):
-            user_create(email=EMAIL, password=PASSWORD)
+            bench_user = user_create(email=EMAIL, password=PASSWORD)
+        plans_ensure()  # Premium: the Free plan sees no interview, time to hire or salary range
+        plan_grant(schema=SCHEMA, user_id=bench_user.pk, plan_code="premium-yearly")
         print("\n== Training (real data, one thread) ==")
         benches = []
         for kind, build in BENCHES.items():

@@ -127,6 +127,8 @@ def main() -> int:
     from django_tenants.utils import schema_context
 
     from accounts.services import user_create
+    from billing.catalogue import plans_ensure
+    from billing.services import plan_grant
     from tenants.provisioning import tenant_provision
     from tenants.services import tenant_create
 
@@ -145,6 +147,10 @@ def main() -> int:
         with schema_context("bench_track"):
             owner = user_create(email="seeker@bench.example", password="bench-password-123")
             importer = user_create(email="importer@bench.example", password="bench-password-123")
+        plans_ensure()  # Premium for both: the Free plan stops at 25 tracked applications
+        for user in (owner, importer):
+            plan_grant(schema="bench_track", user_id=user.pk, plan_code="premium-yearly")
+        with schema_context("bench_track"):
             print(f"seeded {APPLICATIONS} applications through the services in {seed(owner, APPLICATIONS):.1f} s")
         http = HttpClient(HTTP_HOST=HOST)
         with schema_context("bench_track"):

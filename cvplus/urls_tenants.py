@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.tenant_home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("app/", include("tracking.urls")),
+    path("billing/", include("billing.urls")),
     path("api/v1/predictions/", include("predictions.api_urls")),
     path("api/v1/", include("tracking.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -5,6 +5,9 @@ A single prediction is a JSON object; a batch is ``{"items": [...], "explain": f
 only, so another user's or another tenant's id is a 404 that carries none of its data. A malformed request is a 400
 naming the field; no trained model is a 503; unknown titles, countries or currencies are answered with
 ``low_confidence`` and the reasons.
+
+Each endpoint needs its feature in the caller's plan (billing.entitlements): otherwise a 403 whose ``detail`` says
+why. Salary on a plan without ranges answers the basic estimate only (the median, ``"basic": true``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from billing.entitlements import entitlement_check
+from billing.gating import entitlement_require
+from billing.models import Feature
 from predictions import service
+from predictions.application_panel import salary_basic
 from predictions.service import MAX_BATCH_ITEMS, ModelUnavailable
 from tracking.api.base import ServiceAPIView
 from tracking.models import Application
@@ -50,6 +57,7 @@ class PredictionView(ServiceAPIView):
     """Validates a single object or a batch with the view's ``InputSerializer`` and hands it to ``serve``."""
 
     InputSerializer: ClassVar[type[serializers.Serializer]]
+    feature: ClassVar[str]  # the billing feature a caller's plan must include (billing.entitlements)
 
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
         raise NotImplementedError
@@ -77,6 +85,7 @@ class PredictionView(ServiceAPIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
+        entitlement_require(user=request.user, feature=self.feature)  # a 403 with the reason, before any work
         items, is_batch, explain = self.validated(request.data)
         results = self.serve(items, explain=explain)
         return Response({"items": results} if is_batch else results[0])
@@ -136,8 +145,14 @@ class SalaryView(PredictionView):
                 raise serializers.ValidationError(_("Enter a three-letter currency code, such as EUR."))
             return value.upper() if value else None
 
+    feature = Feature.SALARY_BASIC
+
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
-        return service.salary_serve(user=self.request.user, items=items, explain=explain)
+        user = self.request.user
+        if entitlement_check(user=user, feature=Feature.SALARY_RANGE).allowed:
+            return service.salary_serve(user=user, items=items, explain=explain)
+        # The basic estimate only: the median, without the range or its reasons (``"basic": true``).
+        return [salary_basic(result) for result in service.salary_serve(user=user, items=items, explain=False)]
 
 
 class TimeToHireView(PredictionView):
@@ -166,6 +181,8 @@ class TimeToHireView(PredictionView):
             if value and not COUNTRY_RE.match(value):
                 raise serializers.ValidationError(_("Enter a two-letter state code, such as CA."))
             return value.upper() if value else None
+
+    feature = Feature.TIME_TO_HIRE
 
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
         return service.time_to_hire_serve(user=self.request.user, items=items, explain=explain)
@@ -263,6 +280,8 @@ class InterviewView(ApplicationOrRawView):
         def raw_serializer(self) -> type[serializers.Serializer]:
             return interview_raw_serializer()
 
+    feature = Feature.INTERVIEW
+
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
         applications, inputs = self.split(items)
         return service.interview_serve(
@@ -289,6 +308,8 @@ class MatchView(ApplicationOrRawView):
     class InputSerializer(ApplicationOrRawSerializer):
         def raw_serializer(self) -> type[serializers.Serializer]:
             return MatchRawInputSerializer
+
+    feature = Feature.MATCH
 
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
         applications, inputs = self.split(items)

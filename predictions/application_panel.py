@@ -15,6 +15,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from billing.entitlements import entitlement_check, plan_for
+from billing.gating import locked_section
+from billing.models import Feature
 from predictions import service
 from predictions.models import PredictionLog
 from tracking.models import Application, CandidateProfile, JobPosting
@@ -30,6 +33,23 @@ EMPLOYMENT_TYPES = {
 }
 REMOTE_RATIOS = {JobPosting.Remote.ON_SITE: 0, JobPosting.Remote.HYBRID: 50, JobPosting.Remote.REMOTE: 100}
 ASSUMED_COMPANY_SIZE = "M"
+BASIC_SALARY_KEYS = (
+    "salary_p50_usd",
+    "salary_p50",
+    "currency",
+    "exchange_rate",
+    "exchange_rate_year",
+    "exchange_rate_source",
+    "method",
+    "model_version",
+    "model_version_id",
+    "region",
+    "title_match",
+    "low_confidence",
+    "low_confidence_reasons",
+    "prior_note",
+)
+PANEL_FEATURES = (Feature.SALARY_BASIC, Feature.SALARY_RANGE, Feature.INTERVIEW, Feature.TIME_TO_HIRE, Feature.MATCH)
 
 
 def experience_level_for(years: int | None) -> str | None:
@@ -113,7 +133,13 @@ def _us_state(posting) -> str | None:
     return location_state(posting.location) if (posting.country or "").upper() == "US" else None
 
 
-def _salary(*, user: User, application: Application, profile: CandidateProfile | None) -> dict:
+def salary_basic(result: dict) -> dict:
+    """The basic salary estimate (the free plan's): the median and how sure it is, from an allowlist, so neither the
+    range nor its reasons can reach a user whose plan does not include them, whatever keys the predictor adds."""
+    return {key: result[key] for key in BASIC_SALARY_KEYS if key in result} | {"basic": True}
+
+
+def _salary(*, user: User, application: Application, profile: CandidateProfile | None, with_range: bool = True) -> dict:
     posting = application.posting
     assumed: list[dict] = []
     level = experience_level_for(profile.years_experience if profile else None)
@@ -133,16 +159,17 @@ def _salary(*, user: User, application: Application, profile: CandidateProfile |
         "currency": tenant_currency,  # the workspace's currency, whatever the posting's country uses
         "state": _us_state(posting),
     }
-    result = service.salary_serve(user=user, items=[item], source=PAGE)[0]
+    result = service.salary_serve(user=user, items=[item], source=PAGE, explain=with_range)[0]
+    if not with_range:
+        result = salary_basic(result)
     # In the tenant's currency when the predictor converted it, else in USD.
     currency = result.get("currency") if result.get("salary_p50") is not None else None
     suffix = "" if currency else "_usd"
-    values = [result[f"salary_{p}{suffix}"] for p in ("p10", "p50", "p90")]
     section = _section(result, version_label=_model_label(result), extra_reasons=assumed)
     section["currency"] = currency or "USD"
-    section["p10"], section["p50"], section["p90"] = (
-        number_format(v, decimal_pos=0, force_grouping=True) for v in values
-    )
+    section["basic"] = not with_range
+    for p in ("p10", "p50", "p90") if with_range else ("p50",):
+        section[p] = number_format(result[f"salary_{p}{suffix}"], decimal_pos=0, force_grouping=True)
     return section
 
 
@@ -180,17 +207,40 @@ def _match(*, user: User, application: Application) -> dict:
 
 def application_predictions(*, user: User, application: Application) -> dict[str, dict]:
     """{"salary", "interview", "time_to_hire", "match"} → a section dict: ``available`` and either ``message`` (the
-    "not available yet" line) or ``result``, ``reasons`` (plain-language factors), ``caveats`` (why confidence is
-    low), ``confidence_label`` and ``version_label``, plus the kind's display values."""
+    "not available yet" line, or with ``locked`` the plan's reason plus ``feature`` and ``pricing_url``) or
+    ``result``, ``reasons`` (plain-language factors), ``caveats`` (why confidence is low), ``confidence_label`` and
+    ``version_label``, plus the kind's display values.
+
+    Each section asks billing.entitlements first; a predictor whose answer the plan does not cover is never run.
+    A plan with the basic salary estimate but not the range gets ``basic`` set and the median only."""
     if application.owner_id != user.pk:
         raise PermissionError("application_predictions: the application belongs to another user")
+    plan = plan_for(user)
+    allowed = {feature: entitlement_check(user=user, feature=feature, plan=plan) for feature in PANEL_FEATURES}
     profile = CandidateProfile.objects.filter(user=user).first()
-    return {
-        "salary": _isolated("salary", lambda: _salary(user=user, application=application, profile=profile)),
-        "interview": _isolated("interview", lambda: _interview(user=user, application=application)),
-        "time_to_hire": _isolated("time_to_hire", lambda: _time_to_hire(user=user, application=application)),
-        "match": _isolated("match", lambda: _match(user=user, application=application)),
+
+    def gated(kind: str, feature: str, gather: Callable[[], dict]) -> dict:
+        if not allowed[feature].allowed:
+            return locked_section(allowed[feature])
+        return _isolated(kind, gather)
+
+    with_range = allowed[Feature.SALARY_RANGE].allowed
+    salary_feature = Feature.SALARY_RANGE if with_range else Feature.SALARY_BASIC
+    sections = {
+        "salary": gated(
+            "salary",
+            salary_feature,
+            lambda: _salary(user=user, application=application, profile=profile, with_range=with_range),
+        ),
+        "interview": gated("interview", Feature.INTERVIEW, lambda: _interview(user=user, application=application)),
+        "time_to_hire": gated(
+            "time_to_hire", Feature.TIME_TO_HIRE, lambda: _time_to_hire(user=user, application=application)
+        ),
+        "match": gated("match", Feature.MATCH, lambda: _match(user=user, application=application)),
     }
+    if sections["salary"].get("basic"):
+        sections["salary"]["upgrade"] = locked_section(allowed[Feature.SALARY_RANGE])
+    return sections
 
 
 def match_for_page(predictions: dict[str, dict]) -> dict:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from billing.gating import entitlement_require
+from billing.models import Feature
 from tenants.context import require_tenant_schema
 from tracking import reminders
 from tracking.events import domain_event_record
@@ -182,7 +184,10 @@ def application_create(
     stage: str = Stage.SAVED,
     at: datetime | None = None,
 ) -> Application:
-    """Records an application (saved or already applied) with its first event. Pins the CV version and posting."""
+    """Records an application (saved or already applied) with its first event. Pins the CV version and posting.
+
+    Raises billing.gating.EntitlementRequired (a ValidationError naming the limit) when the owner's plan tracks no
+    more applications."""
     require_tenant_schema()
     at = at or timezone.now()
     if posting.owner_id != owner.pk:
@@ -195,6 +200,10 @@ def application_create(
         raise ValidationError({"stage": _("A new application starts as saved or applied.")})
     _check_at(at, not_before=None)
     with transaction.atomic():
+        # The plan's limit is counted under a lock on the owner, so two concurrent creates cannot both take the
+        # last free place; a refusal raises before anything is written.
+        User.objects.select_for_update().filter(pk=owner.pk).exists()
+        entitlement_require(user=owner, feature=Feature.TRACKING)
         application = Application.objects.create(
             owner=owner,
             posting=posting,

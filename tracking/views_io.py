@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.entitlements import entitlement_check
+from billing.gating import pricing_url
+from billing.models import Feature
 from tracking import exports, io
 from tracking.models import Stage
 
@@ -89,9 +92,20 @@ def _attachment(content: str, *, content_type: str, name: str) -> HttpResponse:
     return response
 
 
+def _exports_refused(request: HttpRequest) -> HttpResponse | None:
+    """Exports are a premium feature: a plan without them is sent to the pricing page with the reason."""
+    entitlement = entitlement_check(user=request.user, feature=Feature.EXPORTS)
+    if entitlement.allowed:
+        return None
+    messages.info(request, entitlement.reason)
+    return redirect(pricing_url() or "tracking:board")
+
+
 @login_required
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
+    if refused := _exports_refused(request):
+        return refused
     out = text_io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
     exports.applications_csv_write(user=request.user, out=out)
@@ -101,6 +115,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def export_json(request: HttpRequest) -> HttpResponse:
+    if refused := _exports_refused(request):
+        return refused
     content = json.dumps(
         exports.export_everything(user=request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
     )

@@ -18,6 +18,8 @@ from django_tenants.utils import schema_context
 from accounts.services import user_create
 from predictions.models import ModelVersion
 from predictions.registry import model_promote
+from tests.billing.grants import plan_grant
+from tests.conftest import wait_until
 from tests.predictions.serving_support import (  # noqa: F401 - fixtures
     owner_application,
     salary_run,
@@ -34,7 +36,9 @@ def seeker(committed):
     email = f"browser.predictions.{uuid.uuid4().hex[:10]}@example.com"
     with schema_context("alpha"):
         user = user_create(email=email, password=PASSWORD, full_name="Pia Predict")
+    grant = plan_grant(schema="alpha", email=email)  # every prediction is premium's to see (gating: test_billing.py)
     yield user
+    grant.delete()
     with schema_context("alpha"):
         Application.objects.filter(owner=user).delete()
         user.delete()
@@ -60,7 +64,13 @@ def test_it_shows_every_prediction_with_its_version_and_confidence(
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/app/$"))
 
-    page.goto(f"{site}/app/applications/{application.pk}/")
+    def salary_shown() -> bool:
+        page.goto(f"{site}/app/applications/{application.pk}/")
+        return "Not available yet." not in page.locator("#prediction-salary").inner_text()
+
+    # The server process caches its champion lookup for a few seconds (predictions.registry): an earlier browser test's
+    # page may have left "no champion" there, so the page is reloaded until the new champion is seen (bounded).
+    assert wait_until(salary_shown, timeout_s=30, interval_s=1.0)
     salary = page.locator("#prediction-salary").inner_text()
     assert re.search(r"[\d,]+ – [\d,]+ USD", salary), salary
     assert f"Model version {committed_salary_champion.version}" in salary

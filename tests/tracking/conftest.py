@@ -6,7 +6,14 @@ import pytest
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from tests.billing.grants import cast_premium  # noqa: F401 - fixture
 from tests.conftest import login
+
+
+@pytest.fixture(autouse=True)
+def _premium_for_the_cast(cast_premium) -> None:  # noqa: F811
+    """The tracking tests predate billing and track more than the free plan's limit: their users get premium (the
+    limit itself is tested in tests/billing/test_gating.py)."""
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from rest_framework import exceptions, serializers, views, viewsets
 from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.response import Response
 
+from billing.gating import PLAN_REQUIRED, EntitlementRequired
 from tenants.context import require_tenant_schema
 from tracking.models import Application
 
@@ -34,7 +35,8 @@ def service_error_detail(error: DjangoValidationError) -> dict[str, list[str]]:
 
 
 class ServiceErrorsMixin:
-    """Turns the ValidationError a service raises into a 400 naming the field, like an input serializer's.
+    """Turns the ValidationError a service raises into a 400 naming the field, like an input serializer's, and a
+    plan's refusal (billing.gating.EntitlementRequired) into a 403 whose ``detail`` is the translated reason.
 
     Also names the view's nested Input/Output serializers in the OpenAPI schema after the view (``ApplicationViewSet.
     OutputSerializer`` → ``ApplicationOutput``), since every view has its own ``OutputSerializer``.
@@ -49,7 +51,9 @@ class ServiceErrorsMixin:
                 set_override(value, "component_name", prefix + name.removesuffix("Serializer"))
 
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, DjangoValidationError):
+        if isinstance(exc, EntitlementRequired):  # the plan refuses: a 403 saying why, not a form error
+            exc = exceptions.PermissionDenied(detail=exc.reason, code=PLAN_REQUIRED)
+        elif isinstance(exc, DjangoValidationError):
             exc = exceptions.ValidationError(detail=service_error_detail(exc))
         return super().handle_exception(exc)  # type: ignore[misc]
 

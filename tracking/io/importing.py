@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from django.core.cache import cache
@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from billing.entitlements import entitlement_check
+from billing.gating import EntitlementRequired
+from billing.models import Feature
 from tenants.context import require_tenant_schema
 from tracking.io.formats import (
     AUTO,
@@ -217,12 +220,38 @@ def _row_import(*, user: User, row: dict, stage: str, today: date) -> Applicatio
     return application
 
 
+def _plan_limit_check(*, user: User, adding: int) -> None:
+    """Refuses the whole import up front when it would take the user past their plan's application limit, so a
+    file is never half-imported; the message names the limit and how many rows would fit."""
+    if not adding:
+        return
+    entitlement = entitlement_check(user=user, feature=Feature.TRACKING)
+    if entitlement.limit is None:
+        if not entitlement.allowed:
+            raise EntitlementRequired(entitlement)
+        return
+    if adding > (entitlement.remaining or 0):
+        message = _(
+            "The %(plan)s plan tracks up to %(limit)s applications: you have %(used)s and this file adds %(adding)s. "
+            "Import at most %(remaining)s rows, or upgrade to track more."
+        ) % {
+            "plan": entitlement.plan.name,
+            "limit": entitlement.limit,
+            "used": entitlement.used,
+            "adding": adding,
+            "remaining": entitlement.remaining,
+        }
+        raise EntitlementRequired(replace(entitlement, allowed=False, reason=message))
+
+
 def import_commit(*, user: User, token: str, stage_choices: Mapping[str, str]) -> ImportResult:
     """Imports the preview's rows without errors, all in one transaction, and consumes the preview.
 
     ``stage_choices`` maps a status's index in the preview's ``stages`` to a stage value, AUTO or "" (skip those
     rows). Raises ImportNotFound for an unknown token, ImportAlreadyDone for a consumed one, and ValidationError (with
     the row number) when a service refuses a row, in which case nothing is imported and the preview stays usable.
+    A file that would take the user past their plan's application limit is refused as a whole, before any row is
+    written (billing.gating.EntitlementRequired, a ValidationError).
     """
     require_tenant_schema()
     key = _preview_key(user, token)
@@ -243,7 +272,7 @@ def import_commit(*, user: User, token: str, stage_choices: Mapping[str, str]) -
     result = ImportResult(imported=0)
     with transaction.atomic():
         seen = _existing_keys(user)
-        imported: list[int] = []
+        ready: list[tuple[dict, str]] = []
         for row in stored["rows"]:
             stage = _stage_of(row, stages)
             errors = [
@@ -254,7 +283,11 @@ def import_commit(*, user: User, token: str, stage_choices: Mapping[str, str]) -
                 errors.append({"column": "", "reason": _("Already in your tracker (same company, title and date).")})
             if errors:
                 result.skipped.append({"row": row["row"], "company": row["company"], "errors": errors})
-                continue
+            else:
+                ready.append((row, stage))
+        _plan_limit_check(user=user, adding=len(ready))
+        imported: list[int] = []
+        for row, stage in ready:
             try:
                 imported.append(_row_import(user=user, row=row, stage=stage, today=today).pk)
             except ValidationError as exc:

@@ -1,0 +1,164 @@
+"""Premium through Stripe Checkout, for seekers on a tenant host: the plans offered, a Checkout Session for one of
+them, and a Customer Portal session to manage or cancel it.
+
+Nothing here changes a subscription: Stripe reports the outcome by webhook (billing's webhook handlers), which is the
+only writer of Subscription rows from Stripe. The session carries who pays, as metadata
+``{"tenant": <schema>, "user_id": "<id>"}`` on the session and on the subscription it creates, and as
+``client_reference_id`` ``"<schema>:<id>"``, so the handler resolves the tenant and user without entering any tenant.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+import stripe
+from django.db import connection
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from billing.entitlements import PlanView, plan_for
+from billing.models import Customer, Plan
+from billing.stripe_client import billing_configured, stripe_client
+from tenants.context import require_tenant_schema
+from tenants.models import Client
+
+logger = logging.getLogger(__name__)
+
+# Stripe's zero-decimal currencies: their amounts are already whole units (https://docs.stripe.com/currencies).
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
+)
+SEEKER_PLAN_KINDS = (Plan.Kind.FREE, Plan.Kind.PREMIUM)
+
+
+class CheckoutRefused(Exception):
+    """A checkout or portal request that cannot go ahead; ``message`` is translated and safe to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PlanOffer:
+    code: str
+    kind: str
+    name: str
+    description: str
+    price: str  # formatted in the plan's currency, in the active language
+    interval: str  # "monthly", "yearly" or "" (translated)
+    is_current: bool
+    can_checkout: bool  # a paid plan with a Stripe price, while billing is configured
+
+
+def price_format(amount_minor: int, currency: str) -> str:
+    """``1900, "USD"`` → "19.00 USD" in English, "19,00 USD" in French; zero-decimal currencies have no decimals."""
+    code = currency.upper()
+    places = 0 if code in ZERO_DECIMAL_CURRENCIES else 2
+    amount = Decimal(amount_minor).scaleb(-places)
+    formatted = number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return _("%(amount)s %(currency)s") % {"amount": formatted, "currency": code}
+
+
+def plan_offers(*, user, current: PlanView | None = None) -> list[PlanOffer]:
+    """The seeker plans on sale (Free and Premium), in catalogue order, with the user's current one marked."""
+    current = current or plan_for(user)
+    configured = billing_configured()
+    offers = []
+    for plan in Plan.objects.filter(is_active=True, kind__in=SEEKER_PLAN_KINDS):
+        is_current = plan.code == current.code
+        offers.append(
+            PlanOffer(
+                code=plan.code,
+                kind=plan.kind,
+                name=str(plan.name),
+                description=str(plan.description),
+                price=price_format(plan.price_minor, plan.currency),
+                interval=str(Plan.Interval(plan.interval).label) if plan.interval else "",
+                is_current=is_current,
+                can_checkout=configured
+                and plan.kind == Plan.Kind.PREMIUM
+                and bool(plan.stripe_price_id)
+                and not is_current,
+            )
+        )
+    return offers
+
+
+def _current_tenant() -> Client:
+    schema = require_tenant_schema()
+    tenant = connection.tenant
+    return tenant if isinstance(tenant, Client) else Client.objects.get(schema_name=schema)
+
+
+def _payer(user) -> dict[str, str]:
+    return {"tenant": require_tenant_schema(), "user_id": str(user.pk)}
+
+
+def _refuse_stripe_error(error: stripe.StripeError, *, doing: str) -> CheckoutRefused:
+    logger.warning("billing: Stripe refused %s: %s", doing, error.user_message or error)
+    return CheckoutRefused(_("Stripe could not be reached or refused the request. Please try again in a minute."))
+
+
+def checkout_session_create(*, user, plan_code: str, success_url: str, cancel_url: str) -> str:
+    """Creates a Stripe Checkout Session (mode subscription) for a premium plan and returns its URL.
+
+    Reuses the user's Stripe customer when one exists (so Stripe keeps one customer and its payment methods), and
+    otherwise pre-fills the email. Raises CheckoutRefused (translated) when billing is not configured, the plan is
+    not on sale or has no Stripe price, the user's plan is not theirs to change (an enterprise contract), they
+    already pay through Stripe (the portal is the place to change plans), or Stripe fails.
+    """
+    tenant = _current_tenant()
+    if not billing_configured():
+        raise CheckoutRefused(_("Billing is not configured on this site yet, so plans cannot be bought here."))
+    plan = Plan.objects.filter(code=plan_code, is_active=True, kind=Plan.Kind.PREMIUM).first()
+    if plan is None or not plan.stripe_price_id:
+        raise CheckoutRefused(_("This plan cannot be bought online. Choose another plan."))
+    if tenant.kind == Client.Kind.ENTERPRISE:
+        raise CheckoutRefused(_("Your organisation's contract sets your plan: ask your administrator."))
+    current = plan_for(user)
+    if current.source == "subscription":
+        raise CheckoutRefused(_("You already have a subscription: change or cancel it from the billing portal."))
+    customer = Customer.objects.filter(tenant=tenant, user_id=user.pk).first()
+    payer = _payer(user)
+    params: dict = {
+        "mode": "subscription",
+        "line_items": [{"price": plan.stripe_price_id, "quantity": 1}],
+        "client_reference_id": f"{payer['tenant']}:{payer['user_id']}",
+        "metadata": {**payer, "plan": plan.code},
+        "subscription_data": {"metadata": {**payer, "plan": plan.code}},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "locale": "auto",
+    }
+    if customer is not None:
+        params["customer"] = customer.stripe_customer_id
+    elif user.email:
+        params["customer_email"] = user.email
+    try:
+        session = stripe_client().v1.checkout.sessions.create(params=params)
+    except stripe.StripeError as error:
+        raise _refuse_stripe_error(error, doing="a checkout session") from error
+    if not session.url:
+        raise CheckoutRefused(_("Stripe did not return a checkout page. Please try again in a minute."))
+    return session.url
+
+
+def portal_session_create(*, user, return_url: str) -> str:
+    """A Stripe Customer Portal session for the user's Stripe customer; returns its URL. Raises CheckoutRefused when
+    billing is not configured, the user has never paid through Stripe, or Stripe fails."""
+    tenant = _current_tenant()
+    if not billing_configured():
+        raise CheckoutRefused(_("Billing is not configured on this site yet, so there is nothing to manage here."))
+    customer = Customer.objects.filter(tenant=tenant, user_id=user.pk).first()
+    if customer is None:
+        raise CheckoutRefused(_("You have no paid subscription to manage yet."))
+    try:
+        session = stripe_client().v1.billing_portal.sessions.create(
+            params={"customer": customer.stripe_customer_id, "return_url": return_url}
+        )
+    except stripe.StripeError as error:
+        raise _refuse_stripe_error(error, doing="a portal session") from error
+    return session.url

@@ -1,0 +1,75 @@
+"""Billing pages on a tenant host: pricing, Checkout (redirect to Stripe), back from Checkout, and the Customer
+Portal. The work is in billing.checkout; without Stripe keys every page still renders and says so."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from billing.checkout import CheckoutRefused, checkout_session_create, plan_offers, portal_session_create
+from billing.entitlements import plan_for
+from billing.stripe_client import billing_configured
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    """303: the browser follows a POST's answer with a GET, as Stripe's hosted pages expect."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+@require_GET
+def pricing(request: HttpRequest) -> HttpResponse:
+    current = plan_for(request.user)
+    context = {
+        "offers": plan_offers(user=request.user, current=current),
+        "current": current,
+        "billing_configured": billing_configured(),
+        "enterprise": current.source == "contract",
+    }
+    return render(request, "billing/pricing.html", context)
+
+
+@login_required
+@require_POST
+def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
+    try:
+        url = checkout_session_create(
+            user=request.user,
+            plan_code=plan_code,
+            success_url=request.build_absolute_uri(reverse("billing:success")) + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=request.build_absolute_uri(reverse("billing:cancel")),
+        )
+    except CheckoutRefused as refused:
+        messages.warning(request, refused.message)
+        return redirect("billing:pricing")
+    return _see_other(url)
+
+
+@login_required
+@require_GET
+def success(request: HttpRequest) -> HttpResponse:
+    return render(request, "billing/success.html", {"current": plan_for(request.user)})
+
+
+@login_required
+@require_GET
+def cancel(request: HttpRequest) -> HttpResponse:
+    return render(request, "billing/cancel.html")
+
+
+@login_required
+@require_POST
+def portal(request: HttpRequest) -> HttpResponse:
+    try:
+        url = portal_session_create(
+            user=request.user, return_url=request.build_absolute_uri(reverse("accounts:account"))
+        )
+    except CheckoutRefused as refused:
+        messages.warning(request, refused.message)
+        return redirect("accounts:account")
+    return _see_other(url)

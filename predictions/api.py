@@ -25,7 +25,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.entitlements import entitlement_check
+from billing.entitlements import entitlement_check, plan_for
 from billing.gating import entitlement_require
 from billing.models import Feature
 from predictions import service
@@ -85,7 +85,8 @@ class PredictionView(ServiceAPIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        entitlement_require(user=request.user, feature=self.feature)  # a 403 with the reason, before any work
+        self.plan = plan_for(request.user)  # one lookup per request, for every question below
+        entitlement_require(user=request.user, feature=self.feature, plan=self.plan)  # a 403 before any work
         items, is_batch, explain = self.validated(request.data)
         results = self.serve(items, explain=explain)
         return Response({"items": results} if is_batch else results[0])
@@ -149,7 +150,7 @@ class SalaryView(PredictionView):
 
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
         user = self.request.user
-        if entitlement_check(user=user, feature=Feature.SALARY_RANGE).allowed:
+        if entitlement_check(user=user, feature=Feature.SALARY_RANGE, plan=self.plan).allowed:
             return service.salary_serve(user=user, items=items, explain=explain)
         # The basic estimate only: the median, without the range or its reasons (``"basic": true``).
         return [salary_basic(result) for result in service.salary_serve(user=user, items=items, explain=False)]

@@ -241,3 +241,34 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.seats} seats {self.starts_on}–{self.ends_on}"
+
+
+class ConsultingEngagement(models.Model):
+    """Consulting work sold to an organisation, entered by staff: the fourth revenue stream, outside Stripe."""
+
+    client_name = models.CharField(_("client"), max_length=200)
+    tenant = models.ForeignKey(
+        "tenants.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tenant"),
+        help_text=_("When the client is also a tenant."),
+    )
+    amount_minor = models.PositiveIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("consulting engagement")
+        verbose_name_plural = _("consulting engagements")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="billing_consulting_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_name} {self.starts_on}–{self.ends_on}"

@@ -16,9 +16,25 @@ def user_create(*, email: str, password: str, full_name: str = "", language: str
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": _("An account with this email address already exists.")})
     with transaction.atomic():
+        if not is_staff and _is_enterprise_schema():
+            from billing.seats import seat_require
+
+            seat_require()  # an enterprise contract pays for a number of seats
         return User.objects.create_user(
             email, password, full_name=full_name, language=language, is_staff=is_staff, is_superuser=is_staff
         )
+
+
+def _is_enterprise_schema() -> bool:
+    from django.db import connection
+
+    from tenants.models import Client
+
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Client):
+        return tenant.kind == Client.Kind.ENTERPRISE
+    schema = connection.schema_name
+    return Client.objects.filter(schema_name=schema, kind=Client.Kind.ENTERPRISE).exists()
 
 
 def user_signup(*, email: str, password: str, full_name: str = "") -> User:

@@ -15,6 +15,7 @@ from accounts import services
 from accounts.forms import EmailAuthenticationForm, LanguageForm, SignupForm
 from billing.entitlements import plan_for
 from billing.models import Customer
+from billing.seats import seats_for_current_tenant
 from billing.stripe_client import billing_configured
 from tenants.models import Client
 
@@ -84,8 +85,10 @@ def account(request: HttpRequest) -> HttpResponse:
 def _billing_context(request: HttpRequest) -> dict:
     """The account page's plan section: the plan that applies now, its renewal or end, and whether the user has a
     Stripe customer to manage in the portal (invoices are listed there)."""
+    enterprise = request.tenant.kind == request.tenant.Kind.ENTERPRISE
     return {
         "plan": plan_for(request.user),
         "has_customer": Customer.objects.filter(tenant=request.tenant, user_id=request.user.pk).exists(),
         "billing_configured": billing_configured(),
+        "seats": seats_for_current_tenant() if enterprise else None,
     }

@@ -47,3 +47,18 @@ class WebhookEventAdmin(admin.ModelAdmin):
 class ContractAdmin(admin.ModelAdmin):
     list_display = ("tenant", "seats", "price_per_seat_minor", "currency", "starts_on", "ends_on")
     list_filter = ("currency",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Saves the contract, then (seats changed, billed through Stripe) sets the subscription's quantity."""
+        super().save_model(request, obj, form, change)
+        if change and "seats" in form.changed_data:
+            from django.contrib import messages
+            from django.utils.translation import gettext as _
+
+            from billing.seats import contract_seats_sync
+
+            if contract_seats_sync(obj):
+                self.message_user(request, _("Stripe now bills %(seats)s seats.") % {"seats": obj.seats})
+            else:
+                message = _("Seats saved; this contract is not billed through Stripe, so nothing was sent.")
+                self.message_user(request, message, messages.WARNING)

@@ -42,3 +42,4 @@ bench: install
 	$(PY) bench/tenants.py
 	$(PY) bench/tracking.py
 	$(PY) bench/predict.py
+	$(PY) bench/billing.py

@@ -123,7 +123,7 @@ def entitlement_check(*, user, feature: str, plan: PlanView | None = None) -> En
             feature,
             False,
             plan,
-            reason=_("%(feature)s is not part of the %(plan)s plan.")
+            reason=_("The %(plan)s plan does not include %(feature)s.")
             % {"feature": Feature(feature).label, "plan": plan.name},
         )
     if feature == Feature.TRACKING and plan.application_limit is not None:

@@ -195,7 +195,7 @@ def test_it_answers_premium_api_features_with_403_and_the_reason_for_a_free_user
         body = {"application_id": application.pk} if kind == "interview" else {"title": "Data Scientist"}
         response = owner_client.post(f"/api/v1/predictions/{kind}", body, content_type="application/json")
         assert response.status_code == 403, kind
-        assert response.json()["detail"] == f"{feature} is not part of the Free plan."
+        assert response.json()["detail"] == f"The Free plan does not include {feature}."
 
 
 def test_it_answers_a_free_users_salary_request_with_the_median_only(owner, owner_client, plans, salary_champion):

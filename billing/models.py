@@ -272,3 +272,118 @@ class ConsultingEngagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_name} {self.starts_on}–{self.ends_on}"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# API licensing: licensees are organisations using the prediction API from their own systems, not tenants.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+class Licensee(models.Model):
+    """An organisation licensed to call the prediction API with its keys, on an API plan (quota and rate).
+
+    Stripe's metered usage is billed to `stripe_customer_id` (a licensee has no tenant, so it cannot be a `Customer`
+    row, which names one); empty means its usage is metered here but not reported."""
+
+    name = models.CharField(_("name"), max_length=200)
+    contact_email = models.EmailField(_("contact email"))
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        related_name="licensees",
+        limit_choices_to={"kind": Plan.Kind.API},
+        verbose_name=_("plan"),
+    )
+    stripe_customer_id = models.CharField(_("Stripe customer id"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("API licensee")
+        verbose_name_plural = _("API licensees")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiKey(models.Model):
+    """A licensee's key. Only the SHA-256 of the secret is stored; `prefix` (shown in admin and in the secret itself)
+    lets staff and the licensee recognise a key without it."""
+
+    licensee = models.ForeignKey(Licensee, on_delete=models.CASCADE, related_name="api_keys")
+    prefix = models.CharField(_("prefix"), max_length=32, unique=True)
+    key_hash = models.CharField(_("key hash (SHA-256)"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return self.prefix
+
+
+class ApiUsage(models.Model):
+    """Calls a licensee made in one calendar month (UTC): the quota is enforced on this row by a conditional UPDATE.
+    `reported_calls` is how many of them have been handed to Stripe (as ApiUsageReport rows)."""
+
+    licensee = models.ForeignKey(Licensee, on_delete=models.CASCADE, related_name="usage")
+    period_start = models.DateField(_("month"))
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+    reported_calls = models.PositiveIntegerField(_("calls reported to Stripe"), default=0)
+
+    class Meta:
+        ordering = ["-period_start"]
+        verbose_name = _("API usage (month)")
+        verbose_name_plural = _("API usage (months)")
+        constraints = [
+            models.UniqueConstraint(fields=["licensee", "period_start"], name="billing_apiusage_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(reported_calls__lte=models.F("calls")), name="billing_apiusage_reported_le_calls"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licensee_id} {self.period_start:%Y-%m}: {self.calls}"
+
+
+class ApiUsageDay(models.Model):
+    """Calls a licensee made in one day (UTC), for the usage-over-time table; the month row is the one enforced."""
+
+    licensee = models.ForeignKey(Licensee, on_delete=models.CASCADE, related_name="usage_days")
+    day = models.DateField(_("day"))
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("API usage (day)")
+        verbose_name_plural = _("API usage (days)")
+        constraints = [models.UniqueConstraint(fields=["licensee", "day"], name="billing_apiusageday_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.licensee_id} {self.day}: {self.calls}"
+
+
+class ApiUsageReport(models.Model):
+    """One Stripe meter event: written (with its quantity and idempotency identifier) before it is sent, so a send
+    that failed or whose answer was lost is retried with the same identifier and value and Stripe counts it once."""
+
+    usage = models.ForeignKey(ApiUsage, on_delete=models.PROTECT, related_name="reports")
+    calls = models.PositiveIntegerField(_("calls"))
+    identifier = models.CharField(_("Stripe meter event identifier"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API usage report")
+        verbose_name_plural = _("API usage reports")
+
+    def __str__(self) -> str:
+        return self.identifier

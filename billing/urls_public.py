@@ -1,7 +1,9 @@
-"""Billing URLs on the public host: Stripe calls one address for every tenant."""
+"""Billing URLs on the public host: Stripe calls one address for every tenant, and licensees call the prediction API
+here (they are not tenants). `licensee_api_urlpatterns` is included at /api/v1/licensee/ by cvplus/urls_public.py."""
 
 from django.urls import path
 
+from billing.api_licensee import LicenseeMatchView, LicenseeSalaryView, LicenseeTimeToHireView, LicenseeUsageView
 from billing.views_webhooks import stripe_webhook
 
 app_name = "billing_public"
@@ -9,3 +11,13 @@ app_name = "billing_public"
 urlpatterns = [
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
 ]
+
+licensee_api_urlpatterns = (
+    [
+        path("predictions/salary", LicenseeSalaryView.as_view(), name="salary"),
+        path("predictions/time-to-hire", LicenseeTimeToHireView.as_view(), name="time-to-hire"),
+        path("predictions/match", LicenseeMatchView.as_view(), name="match"),
+        path("usage", LicenseeUsageView.as_view(), name="usage"),
+    ],
+    "licensee-api",
+)

@@ -1,9 +1,10 @@
-"""The public host: landing page, data sources, staff admin, health. (Stripe webhooks and the licensee API later.)"""
+"""The public host: landing page, data sources, staff admin, health. Stripe webhooks, the licensee API."""
 
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from billing.urls_public import licensee_api_urlpatterns
 from cvplus import views
 from cvplus.health import healthz
 from market.views import data_sources
@@ -15,4 +16,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("billing/", include("billing.urls_public")),
+    path("api/v1/licensee/", include(licensee_api_urlpatterns)),
 ]

@@ -122,37 +122,52 @@ def salary_serve(
     *, user: User | None, items: list[dict], explain: bool = True, source: str = PredictionLog.Source.API
 ) -> list[dict]:
     """Salary ranges for validated inputs (the keyword arguments of `predictions.salary.salary_predict`)."""
+    return _serve(
+        PredictionLog.Kind.SALARY,
+        payload=items,
+        predict=lambda: salary_predict_items(items, explain=explain),
+        user=user,
+        source=source,
+    )
+
+
+def salary_predict_items(items: list[dict], *, explain: bool = True) -> list[dict]:
+    """The predictor alone, without the tenant's prediction log: for callers that meter elsewhere (the licensee
+    API in the public schema). Raises ModelUnavailable."""
     salary = _module(PredictionLog.Kind.SALARY, "predictions.salary")
     inputs = [_present(item, SALARY_OPTIONAL) for item in items]
-
-    def predict() -> list[dict]:
-        try:
-            batch = getattr(salary, "salary_predict_batch", None)
-            if batch is not None and len(inputs) > 1:
-                return list(batch(inputs, explain=explain))
-            return [salary.salary_predict(**item) for item in inputs]
-        except salary.NoSalaryModel as error:
-            raise ModelUnavailable(PredictionLog.Kind.SALARY) from error
-
-    return _serve(PredictionLog.Kind.SALARY, payload=items, predict=predict, user=user, source=source)
+    try:
+        batch = getattr(salary, "salary_predict_batch", None)
+        if batch is not None and len(inputs) > 1:
+            return list(batch(inputs, explain=explain))
+        return [salary.salary_predict(**item) for item in inputs]
+    except salary.NoSalaryModel as error:
+        raise ModelUnavailable(PredictionLog.Kind.SALARY) from error
 
 
 def time_to_hire_serve(
     *, user: User | None, items: list[dict], explain: bool = True, source: str = PredictionLog.Source.API
 ) -> list[dict]:
     """Days to offer for validated inputs (the keyword arguments of `time_to_hire_predict`)."""
+    return _serve(
+        PredictionLog.Kind.TIME_TO_HIRE,
+        payload=items,
+        predict=lambda: time_to_hire_predict_items(items, explain=explain),
+        user=user,
+        source=source,
+    )
+
+
+def time_to_hire_predict_items(items: list[dict], *, explain: bool = True) -> list[dict]:
+    """The predictor alone, without the tenant's prediction log (see `salary_predict_items`)."""
     module = _module(PredictionLog.Kind.TIME_TO_HIRE, "predictions.time_to_hire")
     inputs = [_present(item, TIME_TO_HIRE_OPTIONAL) for item in items]
-
-    def predict() -> list[dict]:
-        try:
-            if len(inputs) > 1 and hasattr(module, "time_to_hire_predict_batch"):
-                return list(module.time_to_hire_predict_batch(inputs, explain=explain))
-            return [module.time_to_hire_predict(**item) for item in inputs]
-        except module.NoTimeToHireModel as error:
-            raise ModelUnavailable(PredictionLog.Kind.TIME_TO_HIRE) from error
-
-    return _serve(PredictionLog.Kind.TIME_TO_HIRE, payload=items, predict=predict, user=user, source=source)
+    try:
+        if len(inputs) > 1 and hasattr(module, "time_to_hire_predict_batch"):
+            return list(module.time_to_hire_predict_batch(inputs, explain=explain))
+        return [module.time_to_hire_predict(**item) for item in inputs]
+    except module.NoTimeToHireModel as error:
+        raise ModelUnavailable(PredictionLog.Kind.TIME_TO_HIRE) from error
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -212,17 +227,11 @@ def _match_confidence(result: dict) -> dict:
     return result
 
 
-def match_serve(
-    *,
-    user: User,
-    applications: Sequence[Application] = (),
-    inputs: Sequence[dict] = (),
-    source: str = PredictionLog.Source.API,
-) -> list[dict]:
-    """Match scores for the user's own applications, or for raw `cv_text`, `posting_title`, `posting_description`
-    (and optional `must_have`, `nice_to_have` lists; without them the requirements are read from the description)."""
+def match_raw_predict(inputs: Sequence[dict]) -> list[dict]:
+    """Match scores for raw `cv_text`, `posting_title`, `posting_description` (and optional `must_have`,
+    `nice_to_have` lists; without them the requirements are read from the description), without the tenant's
+    prediction log (see `salary_predict_items`)."""
     from predictions.match import match_score
-    from predictions.match_service import application_match_for
     from tracking.cv import keywords
     from tracking.cv.services import cv_parse
     from tracking.requirements import requirements_split
@@ -242,12 +251,23 @@ def match_serve(
             index=keywords.keyword_index(),
         )
 
+    return [_match_confidence(dict(raw_match(item))) for item in inputs]
+
+
+def match_serve(
+    *,
+    user: User,
+    applications: Sequence[Application] = (),
+    inputs: Sequence[dict] = (),
+    source: str = PredictionLog.Source.API,
+) -> list[dict]:
+    """Match scores for the user's own applications, or for raw inputs (`match_raw_predict`)."""
+    from predictions.match_service import application_match_for
+
     def predict() -> list[dict]:
         if applications:
-            results = [application_match_for(user=user, application=a) for a in applications]
-        else:
-            results = [raw_match(item) for item in inputs]
-        return [_match_confidence(dict(result)) for result in results]
+            return [_match_confidence(dict(application_match_for(user=user, application=a))) for a in applications]
+        return match_raw_predict(inputs)
 
     payload = {"application_ids": [a.pk for a in applications]} if applications else list(inputs)
     return _serve(PredictionLog.Kind.MATCH, payload=payload, predict=predict, user=user, source=source)

@@ -1,0 +1,143 @@
+"""The licensee API on the public host: POST /api/v1/licensee/predictions/{salary,time-to-hire,match} and
+GET /api/v1/licensee/usage, authenticated by API key only (billing/api_auth.py).
+
+Licensees are not tenants: they send raw inputs, validated by the same serializers as the tenant API, and get the
+same predictors' answers. Interview probability is not offered: it needs applications tracked in a tenant. Nothing is
+written to a tenant's prediction log; each call is metered in ApiUsage instead.
+
+Order of checks: key (401/403), rate (429, every request counts, a batch is one), input (400 naming the field, not
+metered), quota (429; a batch of N items needs N calls and is refused whole if they do not fit), then the answer.
+Calls refused for lack of a model (503) are given back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, views
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from billing.api_auth import ApiKeyAuthentication, HasActiveLicence
+from billing.api_keys import (
+    QUOTA,
+    QuotaResult,
+    quota_consume,
+    quota_refund,
+    quota_remaining,
+    rate_consume,
+    usage_days,
+    usage_months,
+)
+from predictions import service
+from predictions.api import MatchRawInputSerializer, PredictionView, SalaryView, TimeToHireView
+from predictions.service import ModelUnavailable
+
+LICENSEE_API_DESCRIPTION = gettext_lazy(
+    "For API licensees, with an API key (Authorization: Bearer <key> or X-API-Key). Send one object or a batch "
+    '{"items": [...]}; a batch of N items uses N calls of the monthly quota and is refused whole when they do not '
+    "fit. Interview probability is not offered here: it needs applications tracked in CVPlus."
+)
+
+
+def _limit_response(result: QuotaResult) -> Response:
+    if result.reason == QUOTA:
+        detail = _("The monthly API quota is used up (or this batch does not fit in what is left).")
+    else:
+        detail = _("Too many requests this minute. Please retry after %(seconds)s seconds.") % {
+            "seconds": result.retry_after
+        }
+    body = {"detail": detail, "code": f"{result.reason}_exceeded", "retry_after": result.retry_after}
+    if result.reason == QUOTA:
+        body["remaining"] = result.remaining
+    return Response(body, status=429, headers={"Retry-After": str(result.retry_after)})
+
+
+class LicenseePredictionView(PredictionView):
+    """A tenant prediction view's validation, with API-key auth, rate, quota and metering instead of plans."""
+
+    authentication_classes: ClassVar[list] = [ApiKeyAuthentication]
+    permission_classes: ClassVar[list] = [HasActiveLicence]
+    predict: ClassVar[Callable[..., list[dict]]]
+
+    @extend_schema(
+        description=LICENSEE_API_DESCRIPTION,
+        responses={200: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        licensee = request.user.licensee
+        rate = rate_consume(licensee)
+        if not rate.allowed:
+            return _limit_response(rate)
+        items, is_batch, explain = self.validated(request.data)
+        quota = quota_consume(licensee, len(items))
+        if not quota.allowed:
+            return _limit_response(quota)
+        try:
+            results = type(self).predict(items, explain=explain)
+        except ModelUnavailable:
+            quota_refund(licensee, len(items))
+            raise
+        headers = {} if quota.limit is None else {"X-Quota-Limit": str(quota.limit)}
+        if quota.remaining is not None:
+            headers["X-Quota-Remaining"] = str(quota.remaining)
+        return Response({"items": results} if is_batch else results[0], headers=headers)
+
+
+class LicenseeSalaryView(LicenseePredictionView):
+    """Salary range (P10/P50/P90) in USD and the requested or local currency, with reasons and confidence."""
+
+    InputSerializer = SalaryView.InputSerializer
+    predict = staticmethod(service.salary_predict_items)
+
+
+class LicenseeTimeToHireView(LicenseePredictionView):
+    """Days from posting to an offer (P10/P50/P90), with reasons and confidence."""
+
+    InputSerializer = TimeToHireView.InputSerializer
+    predict = staticmethod(service.time_to_hire_predict_items)
+
+
+def _match_predict(items: list[dict], *, explain: bool) -> list[dict]:
+    return service.match_raw_predict(items)
+
+
+class LicenseeMatchView(LicenseePredictionView):
+    """CV-to-posting match (0-100) with its evidence, for raw ``cv_text``, ``posting_title`` and
+    ``posting_description``."""
+
+    InputSerializer = MatchRawInputSerializer
+    predict = staticmethod(_match_predict)
+
+
+class LicenseeUsageView(views.APIView):
+    """The calling licensee's own usage: this month's quota and what is left, the last months and days."""
+
+    authentication_classes: ClassVar[list] = [ApiKeyAuthentication]
+    permission_classes: ClassVar[list] = [HasActiveLicence]
+
+    class OutputSerializer(serializers.Serializer):
+        licensee = serializers.CharField()
+        plan = serializers.CharField()
+        monthly_quota = serializers.IntegerField(allow_null=True)
+        remaining = serializers.IntegerField(allow_null=True)
+        months = serializers.ListField(child=serializers.DictField())
+        days = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(description=LICENSEE_API_DESCRIPTION, responses={200: OutputSerializer})
+    def get(self, request: Request) -> Response:
+        licensee = request.user.licensee  # only the key's own licensee: there is no parameter naming another
+        data = {
+            "licensee": licensee.name,
+            "plan": licensee.plan.code,
+            "monthly_quota": licensee.plan.api_monthly_quota,
+            "remaining": quota_remaining(licensee),
+            "months": [{"period": f"{u.period_start:%Y-%m}", "calls": u.calls} for u in usage_months(licensee)],
+            "days": [{"day": d.day.isoformat(), "calls": d.calls} for d in usage_days(licensee)],
+        }
+        return Response(self.OutputSerializer(data).data)

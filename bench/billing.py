@@ -4,8 +4,8 @@ Prints, measured side by side in one run:
 1. Stripe webhook handling, p50/p99 per delivery through Django's full stack in-process (signature check on the raw
    body, the event stored once, the subscription updated under its locks): new events, then the same events
    delivered again (the duplicate path).
-2. When the licensee API exists (billing.api_keys): the overhead of API-key authentication plus the quota and rate
-   checks per request, as a ratio to the same prediction served without them (target <= 1.1).
+2. The overhead of API-key authentication plus the rate window, the quota and metering per licensee request, as a
+   ratio to the same view and predictor mounted without them (target <= 1.1).
 
 Events are built in Stripe's shapes and signed with Stripe's scheme (tests/billing/stripe_fakes.py); every id in
 them is SIMULATED. Works on its own database (cvplus_bench), dropped and recreated; never the development one.
@@ -95,9 +95,80 @@ def webhook_bench(deliveries: int) -> None:
     print(f"  events applied: {applied:,} of {deliveries:,}; final status {final.status} (the last event's)")
 
 
+def api_key_bench(requests: int) -> None:
+    """The licensee match endpoint (API key, rate window, quota, metering) beside the same view and predictor mounted
+    without them, both through the full stack (middleware, public-host routing) in one process, interleaved."""
+    import json
+
+    from django.test import Client as HttpClient
+    from django.urls import clear_url_caches, path
+    from rest_framework.permissions import AllowAny
+    from rest_framework.request import Request
+    from rest_framework.response import Response
+
+    from billing.api_keys import api_key_issue
+    from billing.api_licensee import LicenseeMatchView
+    from billing.models import Licensee, Plan
+    from cvplus import urls_public
+
+    class UnmeteredMatchView(LicenseeMatchView):
+        authentication_classes: list = []
+        permission_classes = [AllowAny]
+
+        def post(self, request: Request) -> Response:
+            items, is_batch, explain = self.validated(request.data)
+            results = type(self).predict(items, explain=explain)
+            return Response({"items": results} if is_batch else results[0])
+
+    urls_public.urlpatterns.append(path("bench/unmetered/match", UnmeteredMatchView.as_view()))
+    clear_url_caches()
+    plan = Plan.objects.create(
+        code="bench-api",
+        kind=Plan.Kind.API,
+        interval=Plan.Interval.MONTH,
+        name="Bench API",
+        api_monthly_quota=10_000_000,
+        api_rate_per_minute=10_000_000,
+        features=["api"],
+    )
+    licensee = Licensee.objects.create(name="Bench licensee", contact_email="api@bench.example", plan=plan)
+    _key, secret = api_key_issue(licensee=licensee, name="bench")
+    body = json.dumps(
+        {
+            "cv_text": "Data engineer\nExperience\n- Built Python and SQL pipelines on Airflow",
+            "posting_title": "Data Engineer",
+            "posting_description": "Requirements:\n- Python\n- SQL\n- Kafka is a plus",
+        }
+    )
+    http = HttpClient(HTTP_HOST=PUBLIC_HOST)
+
+    def timed(url: str, **headers: str) -> float:
+        began = time.perf_counter()
+        response = http.post(url, data=body, content_type="application/json", **headers)
+        elapsed = (time.perf_counter() - began) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}: {response.content[:200]!r}")
+        return elapsed
+
+    keyed, bare = [], []
+    for i in range(requests + 50):
+        with_key = timed("/api/v1/licensee/predictions/match", HTTP_X_API_KEY=secret)
+        without = timed("/bench/unmetered/match")
+        if i >= 50:  # warm-up
+            keyed.append(with_key)
+            bare.append(without)
+    ratio = statistics.median(keyed) / statistics.median(bare)
+    print(f"\n== Licensee API, {requests:,} requests each, interleaved (in process, full stack, match on raw text) ==")
+    line("same view without key, rate or quota", bare)
+    line("with API key + rate window + quota + metering", keyed)
+    verdict = "PASS" if ratio <= RATIO_TARGET else "FAIL"
+    print(f"  overhead ratio p50: {ratio:.3f}x   {verdict} (target <= {RATIO_TARGET}x)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deliveries", type=int, default=1000, help="webhook deliveries (100..10000)")
+    parser.add_argument("--requests", type=int, default=1000, help="licensee API requests per variant (100..10000)")
     parser.add_argument("--keep-db", action="store_true")
     options = parser.parse_args()
     if not 100 <= options.deliveries <= 10000:
@@ -129,6 +200,7 @@ def main() -> int:
         )
         tenant_provision(client_id=client_row.pk)
         webhook_bench(options.deliveries)
+        api_key_bench(options.requests)
     finally:
         from django.db import connections
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -68,7 +69,13 @@ def test_it_shows_seats_used_and_free_on_the_portal_account_page(cast, enterpris
     login(enterprise_client, cast.enterprise_email)
     page = enterprise_client.get("/accounts/").content.decode()
     used = members()
-    assert f"Seats: {used} of {used + 3} used, 3 free." in page
+    with translation.override("de"):  # the portal speaks its organisation's language
+        expected = gettext("Seats: %(used)s of %(total)s used, %(free)s free.") % {
+            "used": used,
+            "total": used + 3,
+            "free": 3,
+        }
+    assert expected in page
 
 
 def test_it_sets_the_stripe_quantity_when_staff_change_the_seats(cast, settings, public_client) -> None:

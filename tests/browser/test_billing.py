@@ -51,7 +51,7 @@ def test_it_leads_a_free_user_from_a_locked_prediction_to_the_pricing_page(live_
     page.goto(f"{site}/app/applications/{application.pk}/")
     interview = page.locator("#prediction-interview")
     assert "Unlock interview and offer probability." in interview.inner_text()
-    assert "not part of the Free plan" in interview.inner_text()
+    assert "The Free plan does not include" in interview.inner_text()
     interview.get_by_role("link", name="See plans to unlock it").click()
 
     page.wait_for_url(re.compile(r"/billing/pricing/$"))

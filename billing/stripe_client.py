@@ -43,10 +43,12 @@ def stripe_client() -> stripe.StripeClient:
     """
     if not billing_configured():
         raise BillingNotConfigured("STRIPE_SECRET_KEY is not set: billing is not configured.")
+    api_base = getattr(settings, "STRIPE_API_BASE", "")
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         http_client=_http_client_override,
         max_network_retries=MAX_NETWORK_RETRIES,
+        base_addresses={"api": api_base} if api_base else None,
     )
 
 

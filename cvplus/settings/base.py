@@ -283,6 +283,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STRIPE_SECRET_KEY = env.prefixed_secret("STRIPE_SECRET_KEY", ("sk_", "rk_"))
 STRIPE_PUBLISHABLE_KEY = env.prefixed_secret("STRIPE_PUBLISHABLE_KEY", ("pk_",))
 STRIPE_WEBHOOK_SECRET = env.prefixed_secret("STRIPE_WEBHOOK_SECRET", ("whsec_",))
+# Another Stripe API address, e.g. Stripe's own stripe-mock, or the browser tests' fake; empty means api.stripe.com.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", "")
 
 LOGGING = {
     "version": 1,

@@ -26,8 +26,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_site(cast, django_db_blocker) -> Iterator[str]:
+def fake_stripe() -> Iterator[object]:
+    """The live server's Stripe API (tests/browser/fake_stripe.py): billing is configured, nothing leaves loopback."""
+    from tests.browser.fake_stripe import FakeStripe
+
+    with FakeStripe() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def live_site(cast, django_db_blocker, fake_stripe) -> Iterator[str]:
     """Serves the project (test settings, the test database) with runserver; yields ``http://{host}:{port}``."""
+    from tests.billing.stripe_fakes import SECRET_KEY
+
     with django_db_blocker.unblock():
         database = connection.settings_dict["NAME"]
     port = _free_port()
@@ -35,6 +46,8 @@ def live_site(cast, django_db_blocker) -> Iterator[str]:
         "DJANGO_SETTINGS_MODULE": "cvplus.settings.test",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "PYTHONUNBUFFERED": "1",
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_API_BASE": fake_stripe.url,
     }
     log = open(ROOT / ".pytest-live-server.log", "w")  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(  # noqa: S603 - fixed arguments

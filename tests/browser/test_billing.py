@@ -1,10 +1,9 @@
 """A free user meets a premium feature in a real browser: the application page's locked interview section names
-the feature and links to the pricing page, which shows the plans with the current one marked.
+the feature and links to the pricing page, which shows the plans with the current one marked; upgrading sends the
+browser to Stripe Checkout.
 
-The live server runs in its own process with the test settings and no Stripe keys, so its Checkout call cannot be
-recorded here: this test follows the user to the pricing page and its "billing is not configured" message, and
-tests/billing/test_checkout.py covers the upgrade button's Checkout Session and 303 redirect with the real `stripe`
-library and a recording HTTP client.
+The live server runs in its own process; its real `stripe` library talks to a fake Stripe API on loopback
+(tests/browser/fake_stripe.py, STRIPE_API_BASE), which answers the Checkout Session with a SIMULATED checkout page.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from accounts.services import user_create
 from billing.catalogue import plans_ensure
+from billing.models import Plan
 from tests.predictions.serving_support import owner_application
 from tracking.models import Application
 
@@ -30,16 +30,21 @@ def free_seeker(committed):
     email = f"browser.billing.{uuid.uuid4().hex[:10]}@example.com"
     with schema_context("public"):
         plans_ensure()  # idempotent: the catalogue stays for the session, as demo_setup leaves it
+        Plan.objects.filter(code="premium-monthly").update(stripe_price_id="price_SIMULATED_monthly")
     with schema_context("alpha"):
         user = user_create(email=email, password=PASSWORD, full_name="Fran Free")
     yield user
     with schema_context("alpha"):
         Application.objects.filter(owner=user).delete()
         user.delete()
+    with schema_context("public"):
+        Plan.objects.filter(code="premium-monthly").update(stripe_price_id="")
     connections.close_all()  # Playwright's event loop ran ORM calls on a connection of its own
 
 
-def test_it_leads_a_free_user_from_a_locked_prediction_to_the_pricing_page(live_site, page, free_seeker) -> None:
+def test_it_leads_a_free_user_from_a_locked_prediction_through_the_pricing_page_to_checkout(
+    live_site, page, free_seeker, fake_stripe
+) -> None:
     application = owner_application(free_seeker, title="Data Scientist", country="US", marker=uuid.uuid4().hex[:6])
     site = live_site.format(host="alpha.localhost")
     page.goto(site + "/accounts/login/")
@@ -56,8 +61,15 @@ def test_it_leads_a_free_user_from_a_locked_prediction_to_the_pricing_page(live_
 
     page.wait_for_url(re.compile(r"/billing/pricing/$"))
     assert page.get_by_role("heading", name="Plans and pricing").is_visible()
-    assert "Billing is not configured on this site yet" in page.locator("#billing-not-configured").inner_text()
     assert "You are on the Free plan." in page.locator("main").inner_text()
     assert "Your plan" in page.locator("#plan-free").inner_text()
-    assert "Premium, monthly" in page.locator("#plan-premium-monthly").inner_text()
-    assert page.get_by_role("button", name=re.compile("Upgrade to")).count() == 0  # nothing to buy without keys
+    page.get_by_role("button", name="Upgrade to Premium, monthly").click()
+
+    page.wait_for_url(re.compile(r"/c/pay/cs_SIMULATED$"))
+    assert "SIMULATED Stripe Checkout" in page.locator("h1").inner_text()
+    created = [form for method, path, form in fake_stripe.requests if path == "/v1/checkout/sessions"]
+    assert len(created) == 1
+    assert created[0]["line_items[0][price]"] == "price_SIMULATED_monthly"
+    assert created[0]["mode"] == "subscription"
+    assert created[0]["metadata[tenant]"] == "alpha"
+    assert created[0]["metadata[user_id]"] == str(free_seeker.pk)

@@ -18,6 +18,7 @@ import secrets
 import string
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -55,7 +56,10 @@ class QuotaResult:
 
 
 def _public():
-    return schema_context(get_public_schema_name())
+    """The public schema, without switching (and so without two extra SET search_path round trips) when the
+    connection is already there, as it is for every request on the public host."""
+    public = get_public_schema_name()
+    return nullcontext() if getattr(connection, "schema_name", public) == public else schema_context(public)
 
 
 def key_hash(raw: str) -> str:
@@ -79,7 +83,29 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
     with _public():
         ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         key.refresh_from_db(fields=["revoked_at"])
+    api_key_cache_clear()  # an update() sends no signal: this process stops accepting the key at once
     return key
+
+
+KEY_CACHE_TTL_S = 30.0
+_key_cache: dict[str, tuple[float, ApiKey | None]] = {}
+
+
+def _key_by_prefix(prefix: str) -> ApiKey | None:
+    """The key with its licensee and plan, kept in process for KEY_CACHE_TTL_S seconds: the three-table lookup cost
+    more than the rest of the metering together. A save of a key, licensee or plan clears the cache in the process
+    that made it (billing.apps); a revocation reaches the other processes within the TTL."""
+    now = time.monotonic()
+    hit = _key_cache.get(prefix)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    key = ApiKey.objects.select_related("licensee__plan").filter(prefix=prefix).first()
+    _key_cache[prefix] = (now + KEY_CACHE_TTL_S, key)
+    return key
+
+
+def api_key_cache_clear(**_signal_kwargs: object) -> None:
+    _key_cache.clear()
 
 
 def api_key_authenticate(raw: str) -> ApiKey | None:
@@ -90,7 +116,7 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
     if not raw or not raw.startswith(KEY_PREFIX) or len(raw) <= PREFIX_LENGTH:
         return None
     with _public():
-        key = ApiKey.objects.select_related("licensee__plan").filter(prefix=raw[:PREFIX_LENGTH]).first()
+        key = _key_by_prefix(raw[:PREFIX_LENGTH])
         if key is None or not hmac.compare_digest(key.key_hash, key_hash(raw)) or key.revoked_at is not None:
             return None
         now = timezone.now()
@@ -126,14 +152,20 @@ def quota_consume(licensee: Licensee, calls: int = 1, *, now: datetime | None = 
     usage_table = ApiUsage._meta.db_table
     day_table = ApiUsageDay._meta.db_table
     condition = f" WHERE {usage_table}.calls + EXCLUDED.calls <= %s" if limit is not None else ""
-    params = [licensee.pk, month, calls] + ([limit] if limit is not None else [])
-    with _public(), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {usage_table} (licensee_id, period_start, calls, reported_calls) VALUES (%s, %s, %s, 0) "  # noqa: S608 - table names from the models
-            f"ON CONFLICT (licensee_id, period_start) DO UPDATE SET calls = {usage_table}.calls + EXCLUDED.calls"
-            f"{condition} RETURNING calls",
-            params,
-        )
+    # One statement, one round trip, atomic on its own: the month's upsert decides, and the day's bucket is counted
+    # only when the month's row took the calls (the data-modifying CTE's RETURNING row exists).
+    sql = (
+        f"WITH month AS (INSERT INTO {usage_table} (licensee_id, period_start, calls, reported_calls) "  # noqa: S608 - table names from the models
+        f"VALUES (%s, %s, %s, 0) ON CONFLICT (licensee_id, period_start) DO UPDATE "
+        f"SET calls = {usage_table}.calls + EXCLUDED.calls{condition} RETURNING calls), "
+        f"day AS (INSERT INTO {day_table} (licensee_id, day, calls) "
+        "SELECT %s, %s, %s WHERE EXISTS (SELECT 1 FROM month) "
+        f"ON CONFLICT (licensee_id, day) DO UPDATE SET calls = {day_table}.calls + EXCLUDED.calls) "
+        "SELECT calls FROM month"
+    )
+    params = [licensee.pk, month, calls] + ([limit] if limit is not None else []) + [licensee.pk, now.date(), calls]
+    with _public(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:
             cursor.execute(
@@ -142,11 +174,6 @@ def quota_consume(licensee: Licensee, calls: int = 1, *, now: datetime | None = 
             )
             used = cursor.fetchone()[0]
             return QuotaResult(False, max(0, limit - used), limit, _seconds_to_next_month(now), QUOTA)
-        cursor.execute(
-            f"INSERT INTO {day_table} (licensee_id, day, calls) VALUES (%s, %s, %s) "  # noqa: S608
-            f"ON CONFLICT (licensee_id, day) DO UPDATE SET calls = {day_table}.calls + EXCLUDED.calls",
-            [licensee.pk, now.date(), calls],
-        )
     return QuotaResult(True, None if limit is None else limit - row[0], limit)
 
 
@@ -167,6 +194,23 @@ def quota_refund(licensee: Licensee, calls: int, *, now: datetime | None = None)
         )
 
 
+def _window_incr(key: str) -> int:
+    """INCR and EXPIRE in one Redis round trip (a pipeline) when the cache is Redis; the cache API otherwise."""
+    client_of = getattr(getattr(cache, "_cache", None), "get_client", None)  # Django's RedisCache
+    if client_of is None:  # a cache without Redis behind it (development without Redis)
+        cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
+        try:
+            return cache.incr(key)
+        except ValueError:  # the key expired between add and incr
+            cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
+            return 1
+    full_key = cache.make_key(key)
+    pipe = client_of(full_key, write=True).pipeline()
+    pipe.incr(full_key)
+    pipe.expire(full_key, RATE_WINDOW_SECONDS * 2)
+    return int(pipe.execute()[0])
+
+
 def rate_consume(licensee: Licensee) -> QuotaResult:
     """Counts one request in the licensee's current minute; refused past the plan's rate, until the minute ends."""
     limit = licensee.plan.api_rate_per_minute
@@ -175,12 +219,7 @@ def rate_consume(licensee: Licensee) -> QuotaResult:
     now = clock()
     window = int(now) // RATE_WINDOW_SECONDS
     key = f"billing:api-rate:{licensee.pk}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        used = 1
+    used = _window_incr(key)
     if used > limit:
         retry_after = max(1, RATE_WINDOW_SECONDS - int(now) % RATE_WINDOW_SECONDS)
         return QuotaResult(False, 0, limit, retry_after, RATE)

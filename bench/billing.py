@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from bench.tenants import bench_env, database_drop, database_recreate  # noqa: E402
+from bench.tenants import bench_env, consumer_tenant_provision, database_drop, database_recreate  # noqa: E402
 
 SCHEMA = "bench_billing"
 HOST = "bench-billing.localhost"
@@ -182,23 +182,12 @@ def main() -> int:
 
     django.setup()
     from billing.catalogue import plans_ensure
-    from tenants.provisioning import tenant_provision
-    from tenants.services import public_tenant_ensure, tenant_create
+    from tenants.services import public_tenant_ensure
 
     try:
         public_tenant_ensure(domain=PUBLIC_HOST)
         plans_ensure()
-        client_row = tenant_create(
-            name="Bench billing",
-            schema_name=SCHEMA,
-            domain=HOST,
-            kind="consumer",
-            region="NA",
-            language="en",
-            currency="USD",
-            provision=False,
-        )
-        tenant_provision(client_id=client_row.pk)
+        consumer_tenant_provision(name="Bench billing", schema=SCHEMA, host=HOST)
         webhook_bench(options.deliveries)
         api_key_bench(options.requests)
     finally:

@@ -37,7 +37,14 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from bench.http_load import LOOPBACK, free_loopback_port  # noqa: E402
-from bench.tenants import bench_env, database_drop, database_recreate, manage, verdict  # noqa: E402
+from bench.tenants import (  # noqa: E402
+    bench_env,
+    consumer_tenant_provision,
+    database_drop,
+    database_recreate,
+    manage,
+    verdict,
+)
 
 HOST = "bench-predict.localhost"
 SCHEMA = "bench_predict"
@@ -391,21 +398,9 @@ def main() -> int:
     from billing.catalogue import plans_ensure
     from billing.services import plan_grant
     from predictions.training import ModelKindUnavailable, kind_module
-    from tenants.provisioning import tenant_provision
-    from tenants.services import tenant_create
 
     try:
-        client_row = tenant_create(
-            name="Bench predictions",
-            schema_name=SCHEMA,
-            domain=HOST,
-            kind="consumer",
-            region="NA",
-            language="en",
-            currency="USD",
-            provision=False,
-        )
-        tenant_provision(client_id=client_row.pk)
+        consumer_tenant_provision(name="Bench predictions", schema=SCHEMA, host=HOST)
         with schema_context(SCHEMA):
             bench_user = user_create(email=EMAIL, password=PASSWORD)
         plans_ensure()  # Premium: the Free plan sees no interview, time to hire or salary range

@@ -444,3 +444,21 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def consumer_tenant_provision(*, name: str, schema: str, host: str) -> None:
+    """A consumer tenant (NA, English, USD) created and provisioned in this process, as the other benchmarks use."""
+    from tenants.provisioning import tenant_provision
+    from tenants.services import tenant_create
+
+    client_row = tenant_create(
+        name=name,
+        schema_name=schema,
+        domain=host,
+        kind="consumer",
+        region="NA",
+        language="en",
+        currency="USD",
+        provision=False,
+    )
+    tenant_provision(client_id=client_row.pk)

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from bench.tenants import bench_env, database_drop, database_recreate  # noqa: E402
+from bench.tenants import bench_env, consumer_tenant_provision, database_drop, database_recreate  # noqa: E402
 
 HOST = "bench-track.localhost"
 APPLICATIONS = 1000
@@ -129,21 +129,9 @@ def main() -> int:
     from accounts.services import user_create
     from billing.catalogue import plans_ensure
     from billing.services import plan_grant
-    from tenants.provisioning import tenant_provision
-    from tenants.services import tenant_create
 
     try:
-        client_row = tenant_create(
-            name="Bench tracking",
-            schema_name="bench_track",
-            domain=HOST,
-            kind="consumer",
-            region="NA",
-            language="en",
-            currency="USD",
-            provision=False,
-        )
-        tenant_provision(client_id=client_row.pk)
+        consumer_tenant_provision(name="Bench tracking", schema="bench_track", host=HOST)
         with schema_context("bench_track"):
             owner = user_create(email="seeker@bench.example", password="bench-password-123")
             importer = user_create(email="importer@bench.example", password="bench-password-123")

@@ -27,14 +27,14 @@ def user_create(*, email: str, password: str, full_name: str = "", language: str
 
 def _is_enterprise_schema() -> bool:
     from django.db import connection
+    from django_tenants.utils import get_public_schema_name
 
-    from tenants.models import Client
+    from tenants.context import current_tenant
 
-    tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, Client):
-        return tenant.kind == Client.Kind.ENTERPRISE
-    schema = connection.schema_name
-    return Client.objects.filter(schema_name=schema, kind=Client.Kind.ENTERPRISE).exists()
+    if connection.schema_name == get_public_schema_name():
+        return False
+    tenant = current_tenant()
+    return tenant.kind == tenant.Kind.ENTERPRISE
 
 
 def user_signup(*, email: str, password: str, full_name: str = "") -> User:

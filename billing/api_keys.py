@@ -18,16 +18,15 @@ import secrets
 import string
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name, schema_context
 
 from billing.models import ApiKey, ApiUsage, ApiUsageDay, Licensee
+from tenants.context import public_schema_context
 
 KEY_PREFIX = "cvp_live_"
 PREFIX_RANDOM_LENGTH = 8
@@ -55,11 +54,7 @@ class QuotaResult:
     reason: str | None = None
 
 
-def _public():
-    """The public schema, without switching (and so without two extra SET search_path round trips) when the
-    connection is already there, as it is for every request on the public host."""
-    public = get_public_schema_name()
-    return nullcontext() if getattr(connection, "schema_name", public) == public else schema_context(public)
+_public = public_schema_context
 
 
 def key_hash(raw: str) -> str:

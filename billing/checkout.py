@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import stripe
-from django.db import connection
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from billing.entitlements import PlanView, plan_for
 from billing.models import Customer, Plan
 from billing.stripe_client import billing_configured, stripe_client
-from tenants.context import require_tenant_schema
+from tenants.context import current_tenant, require_tenant_schema
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -88,9 +87,7 @@ def plan_offers(*, user, current: PlanView | None = None) -> list[PlanOffer]:
 
 
 def _current_tenant() -> Client:
-    schema = require_tenant_schema()
-    tenant = connection.tenant
-    return tenant if isinstance(tenant, Client) else Client.objects.get(schema_name=schema)
+    return current_tenant()
 
 
 def _payer(user) -> dict[str, str]:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.catalogue import PLAN_SPECS
 from billing.models import Contract, Feature, Plan, Subscription
-from tenants.context import require_tenant_schema
-from tenants.models import Client
+from tenants.context import current_tenant
 
 
 @dataclass(frozen=True)
@@ -68,10 +66,7 @@ def _subscription_grants(subscription: Subscription) -> bool:
 
 def plan_for(user) -> PlanView:
     """The plan that applies to `user` in the current tenant now. Must run in a tenant schema (fails closed)."""
-    schema = require_tenant_schema()
-    tenant = connection.tenant
-    if not isinstance(tenant, Client):  # schema_context() sets a stand-in without the tenant's fields
-        tenant = Client.objects.get(schema_name=schema)
+    tenant = current_tenant()
     if tenant.kind == tenant.Kind.ENTERPRISE:
         today = timezone.localdate()
         in_force = Contract.objects.filter(tenant=tenant, starts_on__lte=today, ends_on__gte=today)

@@ -19,9 +19,9 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name, schema_context
 
 from predictions.models import ModelVersion
+from tenants.context import public_schema_context
 
 _cache_lock = threading.Lock()
 _loaded: dict[tuple[str, int], Any] = {}
@@ -33,13 +33,7 @@ Loader = Callable[[str], Any]
 
 def _scope_schema(scope: str) -> AbstractContextManager:
     """Tenant-scope models live in the current tenant's schema; every other scope in the public schema."""
-    return nullcontext() if scope == ModelVersion.Scope.TENANT else _public_schema()
-
-
-def _public_schema() -> AbstractContextManager:
-    public = get_public_schema_name()
-    current = getattr(connection, "schema_name", None)
-    return schema_context(public) if current and current != public else nullcontext()
+    return nullcontext() if scope == ModelVersion.Scope.TENANT else public_schema_context()
 
 
 def model_save(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import TypeVar
 
 from django.db import connection
@@ -25,6 +26,23 @@ def require_tenant_schema() -> str:
     if not schema or schema == get_public_schema_name():
         raise NotInTenantSchema("This operation needs a tenant schema; the connection is on the public schema.")
     return schema
+
+
+def current_tenant():  # -> tenants.models.Client
+    """The current tenant's Client row (fails closed in public). Requests carry the real row; ``schema_context()``
+    only sets a stand-in without the tenant's fields, so that case reads it by schema name."""
+    from tenants.models import Client
+
+    schema = require_tenant_schema()
+    tenant = getattr(connection, "tenant", None)
+    return tenant if isinstance(tenant, Client) else Client.objects.get(schema_name=schema)
+
+
+def public_schema_context() -> AbstractContextManager:
+    """The public schema, without switching (and so without two extra SET search_path round trips) when the
+    connection is already there, as it is on the public host and in management commands."""
+    public = get_public_schema_name()
+    return nullcontext() if getattr(connection, "schema_name", public) == public else schema_context(public)
 
 
 def ready_tenant_schemas() -> list[str]:

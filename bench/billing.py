@@ -24,18 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from bench.tenants import bench_env, consumer_tenant_provision, database_drop, database_recreate  # noqa: E402
+from bench.tenants import (  # noqa: E402
+    bench_env,
+    consumer_tenant_provision,
+    database_drop,
+    database_recreate,
+    percentile,
+)
 
 SCHEMA = "bench_billing"
 HOST = "bench-billing.localhost"
 PUBLIC_HOST = "localhost"
 PRICE_ID = "price_SIMULATED_bench_monthly"
 RATIO_TARGET = 1.1
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def line(label: str, values: list[float]) -> None:

@@ -43,6 +43,7 @@ from bench.tenants import (  # noqa: E402
     database_drop,
     database_recreate,
     manage,
+    percentile,
     verdict,
 )
 
@@ -75,11 +76,6 @@ SALARY_TITLES = ("Data Scientist", "Data Engineer", "Machine Learning Engineer",
 COUNTRIES = ("US", "DE", "GB", "IN", "CA", "FR", "BR")
 TIME_TO_HIRE_ITEM = {"title": "IT Specialist", "country": "US", "state": "CA"}
 TIME_TO_HIRE_TITLES = ("IT Specialist", "Registered Nurse", "Accountant", "Data Scientist", "Mechanical Engineer")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def timed_ms(fn: Callable[[], object], repeats: int, warmup: int) -> list[float]:

@@ -462,3 +462,9 @@ def consumer_tenant_provision(*, name: str, schema: str, host: str) -> None:
         provision=False,
     )
     tenant_provision(client_id=client_row.pk)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The nearest-rank percentile every benchmark prints (q in 0..1)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

@@ -125,11 +125,14 @@ def period_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _seconds_to_next_month(now: datetime) -> int:
-    first = period_start(now.date())
-    following = (first + timedelta(days=32)).replace(day=1)
-    reset = datetime(following.year, following.month, 1, tzinfo=UTC)
-    return max(1, int((reset - now).total_seconds()))
+def next_period_start(now: datetime) -> datetime:
+    """When the quota resets: midnight UTC on the first of the next month."""
+    following = (period_start(now.date()) + timedelta(days=32)).replace(day=1)
+    return datetime(following.year, following.month, 1, tzinfo=UTC)
+
+
+def seconds_to_next_month(now: datetime) -> int:
+    return max(1, int((next_period_start(now) - now).total_seconds()))
 
 
 def quota_consume(licensee: Licensee, calls: int = 1, *, now: datetime | None = None) -> QuotaResult:
@@ -143,7 +146,7 @@ def quota_consume(licensee: Licensee, calls: int = 1, *, now: datetime | None = 
     month = period_start(now.date())
     limit = licensee.plan.api_monthly_quota
     if limit is not None and calls > limit:
-        return QuotaResult(False, None, limit, _seconds_to_next_month(now), QUOTA)
+        return QuotaResult(False, None, limit, seconds_to_next_month(now), QUOTA)
     usage_table = ApiUsage._meta.db_table
     day_table = ApiUsageDay._meta.db_table
     condition = f" WHERE {usage_table}.calls + EXCLUDED.calls <= %s" if limit is not None else ""
@@ -168,7 +171,7 @@ def quota_consume(licensee: Licensee, calls: int = 1, *, now: datetime | None = 
                 [licensee.pk, month],
             )
             used = cursor.fetchone()[0]
-            return QuotaResult(False, max(0, limit - used), limit, _seconds_to_next_month(now), QUOTA)
+            return QuotaResult(False, max(0, limit - used), limit, seconds_to_next_month(now), QUOTA)
     return QuotaResult(True, None if limit is None else limit - row[0], limit)
 
 

@@ -1,10 +1,11 @@
-"""The public host: landing page, data sources, staff admin, health. Stripe webhooks, the licensee API."""
+"""The public host: landing page, data sources, staff admin, health. Stripe webhooks, the licensee API
+and the licensee's usage page."""
 
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from billing.urls_public import licensee_api_urlpatterns
+from billing.urls_public import licensee_api_urlpatterns, licensee_page_urlpatterns
 from cvplus import views
 from cvplus.health import healthz
 from market.views import data_sources
@@ -17,4 +18,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("billing/", include("billing.urls_public")),
     path("api/v1/licensee/", include(licensee_api_urlpatterns)),
+    path("licensee/", include(licensee_page_urlpatterns)),
 ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import uuid
 
 import pytest
 from django.core.cache import cache
@@ -18,8 +17,9 @@ from django_tenants.utils import schema_context
 
 from billing import api_keys
 from billing.api_keys import api_key_authenticate, api_key_issue, api_key_revoke, quota_consume
-from billing.models import ApiKey, ApiUsage, ApiUsageDay, Licensee, Plan
+from billing.models import ApiKey, ApiUsage, ApiUsageDay, Licensee
 from tests.accounts.factories import StaffUserFactory
+from tests.billing.licensees import licensee_create
 from tests.conftest import HOST_A, PASSWORD, PUBLIC_HOST, login
 
 MATCH = "/api/v1/licensee/predictions/match"
@@ -29,23 +29,6 @@ MATCH_RAW = {
     "posting_title": "Data Scientist",
     "posting_description": "Requirements:\n- Python\n- Terraform",
 }
-
-
-def api_plan(*, quota: int | None = 100, rate: int | None = None) -> Plan:
-    return Plan.objects.create(
-        code=f"api-test-{uuid.uuid4().hex[:12]}",
-        kind=Plan.Kind.API,
-        interval=Plan.Interval.MONTH,
-        name="API test plan",
-        api_monthly_quota=quota,
-        api_rate_per_minute=rate,
-    )
-
-
-def licensee_create(*, quota: int | None = 100, rate: int | None = None, name: str = "Acme HR", **extra) -> Licensee:
-    return Licensee.objects.create(
-        name=name, contact_email="api@acme.example", plan=api_plan(quota=quota, rate=rate), **extra
-    )
 
 
 def post(secret: str | None, body: object, *, path: str = MATCH, host: str = PUBLIC_HOST, client=None):

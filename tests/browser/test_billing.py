@@ -73,3 +73,47 @@ def test_it_leads_a_free_user_from_a_locked_prediction_through_the_pricing_page_
     assert created[0]["mode"] == "subscription"
     assert created[0]["metadata[tenant]"] == "alpha"
     assert created[0]["metadata[user_id]"] == str(free_seeker.pk)
+
+
+@pytest.fixture
+def licensee_with_calls(committed):
+    from billing.api_keys import api_key_issue, quota_consume
+    from tests.billing.licensees import licensee_create
+
+    with schema_context("public"):
+        licensee = licensee_create(quota=1000, rate=60, name=f"Browser Licensee {uuid.uuid4().hex[:6]}")
+        _key, secret = api_key_issue(licensee=licensee, name="browser")
+        quota_consume(licensee, 42)
+    yield licensee, secret
+    with schema_context("public"):
+        licensee.delete()
+        licensee.plan.delete()
+    connections.close_all()
+
+
+def test_a_licensee_signs_in_with_a_key_and_sees_usage_and_quota(live_site, page, licensee_with_calls) -> None:
+    licensee, secret = licensee_with_calls
+    site = live_site.format(host="localhost")
+    page.goto(site + "/")
+    page.get_by_role("link", name="API licensees").click()
+    page.wait_for_url(re.compile(r"/licensee/$"))
+
+    page.get_by_label("API key").fill(secret[:-1] + ("x" if secret[-1] != "x" else "y"))
+    page.get_by_role("button", name="Sign in").click()
+    assert "This API key is unknown or has been revoked." in page.locator("main").inner_text()
+
+    page.get_by_label("API key").fill(secret)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/licensee/usage/$"))
+    assert page.get_by_role("heading", name=f"API usage for {licensee.name}").is_visible()
+    assert "42 of 1,000 calls used; 958 left." in page.locator("#quota").inner_text()
+    chart = page.locator("svg.usage-chart")
+    assert chart.is_visible()
+    assert chart.bounding_box()["height"] > 50
+    assert page.locator("svg.usage-chart rect").count() == 30
+    assert secret not in page.content()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/licensee/$"))
+    page.goto(site + "/licensee/usage/")
+    page.wait_for_url(re.compile(r"/licensee/$"))

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from billing.catalogue import plans_ensure
-from billing.demo import demo_plans_grant
+from billing.demo import demo_licensee_ensure, demo_plans_grant
 from predictions.tasks import champions_ensure
 from tenants.demo import demo_platform_ensure
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         rows = demo_platform_ensure(stdout=self.stdout)
         plans_ensure()
         demo_plans_grant()
+        key_file = demo_licensee_ensure()
         queued = champions_ensure()
         if queued:
             where = "now, inline" if settings.TASKS_RUN_INLINE else "on the training queue (about a minute)"
@@ -37,5 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  http://{host}:{port}/  {name}")
             for login in logins:
                 self.stdout.write(f"      {login}")
+        self.stdout.write(
+            f"  http://{settings.BASE_DOMAIN}:{port}/licensee/  API licensee page: sign in with the key in {key_file}"
+        )
         mode = "inline (no Redis found)" if settings.TASKS_RUN_INLINE else f"queued on {settings.CELERY_BROKER_URL}"
         self.stdout.write(f"  health: http://{settings.BASE_DOMAIN}:{port}/healthz   tasks: {mode}")

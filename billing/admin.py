@@ -4,12 +4,14 @@ not configured), customers, the Stripe event store (read-only) and enterprise co
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from billing.api_keys import api_key_issue, api_key_revoke, quota_remaining, usage_days, usage_months
+from billing.api_keys import api_key_issue, api_key_revoke
+from billing.metering import quota_remaining, usage_days, usage_flush, usage_months
 from billing.models import ApiKey, Contract, Customer, Licensee, Plan, Subscription, WebhookEvent
 
 
@@ -93,6 +95,14 @@ class LicenseeAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "quota_left", "usage_over_time")
     inlines = (ApiKeyInline,)
     actions = ("issue_key", "revoke_keys")
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        usage_flush()  # the counts shown include the last seconds' calls
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
+        usage_flush()
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("calls left this month"))
     def quota_left(self, obj: Licensee) -> str:

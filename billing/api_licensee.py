@@ -5,9 +5,12 @@ Licensees are not tenants: they send raw inputs, validated by the same serialize
 same predictors' answers. Interview probability is not offered: it needs applications tracked in a tenant. Nothing is
 written to a tenant's prediction log; each call is metered in ApiUsage instead.
 
-Order of checks: key (401/403), rate (429, every request counts, a batch is one), input (400 naming the field, not
-metered), quota (429; a batch of N items needs N calls and is refused whole if they do not fit), then the answer.
-Calls refused for lack of a model (503) are given back.
+Order of checks: key (401/403), input, then rate and quota in one metering round trip (billing/metering.py): rate
+429 (every request counts, a batch is one, an invalid one too: it is a 429 past the rate, else the 400 naming the
+field, with no call metered), quota 429 (a batch of N items needs N calls and is refused whole if they do not fit),
+then the answer. The metering decision is asked of Redis before the prediction and read after it (the two overlap);
+a refused request gets its 429 and the prediction is discarded. Calls counted but not answered (a 503 for lack of a
+model, or an error) are given back.
 """
 
 from __future__ import annotations
@@ -19,24 +22,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, views
+from rest_framework import exceptions, serializers, views
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.api_auth import ApiKeyAuthentication, HasActiveLicence
-from billing.api_keys import (
+from billing.metering import (
     QUOTA,
+    Metering,
     QuotaResult,
-    quota_consume,
-    quota_refund,
+    meter,
+    meter_refund,
     quota_remaining,
-    rate_consume,
     usage_days,
+    usage_flush,
     usage_months,
 )
 from predictions import service
 from predictions.api import MatchRawInputSerializer, PredictionView, SalaryView, TimeToHireView
-from predictions.service import ModelUnavailable
 
 LICENSEE_API_DESCRIPTION = gettext_lazy(
     "For API licensees, with an API key (Authorization: Bearer <key> or X-API-Key). Send one object or a batch "
@@ -71,18 +74,29 @@ class LicenseePredictionView(PredictionView):
     )
     def post(self, request: Request) -> Response:
         licensee = request.user.licensee
-        rate = rate_consume(licensee)
-        if not rate.allowed:
-            return _limit_response(rate)
-        items, is_batch, explain = self.validated(request.data)
-        quota = quota_consume(licensee, len(items))
-        if not quota.allowed:
-            return _limit_response(quota)
+        try:
+            items, is_batch, explain = self.validated(request.data)
+        except exceptions.ValidationError:
+            counted = meter(licensee, 0)  # a refused request still counts towards the rate
+            if not counted.allowed:
+                return _limit_response(counted)
+            raise
+        # Rate and quota in one Redis round trip, asked now and read after the prediction, which runs meanwhile:
+        # nothing is answered before the decision, and a refused request's work is thrown away.
+        metering = Metering(licensee, len(items))
+        if metering.decided and not metering.result().allowed:
+            return _limit_response(metering.result())
         try:
             results = type(self).predict(items, explain=explain)
-        except ModelUnavailable:
-            quota_refund(licensee, len(items))
+        except Exception:
+            quota = metering.result()
+            if not quota.allowed:
+                return _limit_response(quota)
+            meter_refund(licensee, len(items))  # counted but not answered (a 503 without a model, or an error)
             raise
+        quota = metering.result()
+        if not quota.allowed:
+            return _limit_response(quota)
         headers = {} if quota.limit is None else {"X-Quota-Limit": str(quota.limit)}
         if quota.remaining is not None:
             headers["X-Quota-Remaining"] = str(quota.remaining)
@@ -132,6 +146,7 @@ class LicenseeUsageView(views.APIView):
     @extend_schema(description=LICENSEE_API_DESCRIPTION, responses={200: OutputSerializer})
     def get(self, request: Request) -> Response:
         licensee = request.user.licensee  # only the key's own licensee: there is no parameter naming another
+        usage_flush()
         data = {
             "licensee": licensee.name,
             "plan": licensee.plan.code,

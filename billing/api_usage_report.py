@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from billing.metering import usage_flush
 from billing.models import ApiUsage, ApiUsageReport
 from billing.stripe_client import stripe_client
 
@@ -72,7 +73,8 @@ def usage_reports_claim() -> int:
 def usage_report(*, progress: Callable[[str], object] = lambda _line: None) -> UsageReportSummary:
     """Claims unreported usage and sends every unsent report to Stripe. Raises BillingNotConfigured without keys."""
     with schema_context(get_public_schema_name()):
-        client = stripe_client()  # before claiming: without Stripe nothing changes
+        usage_flush()  # the last seconds' calls, still in Redis, are claimed too
+        client = stripe_client()  # before claiming: without Stripe nothing is claimed
         claimed = usage_reports_claim()
         sent = failed = 0
         now = timezone.now()

@@ -387,3 +387,20 @@ class ApiUsageReport(models.Model):
 
     def __str__(self) -> str:
         return self.identifier
+
+
+class ApiUsageFlush(models.Model):
+    """A batch of metered calls moved from Redis into ApiUsage and ApiUsageDay (billing/metering.py): recorded in the
+    same transaction, so a batch that is seen again (its deletion from Redis was lost) is not counted twice."""
+
+    batch = models.CharField(_("batch"), max_length=64, unique=True)
+    calls = models.IntegerField(_("calls"))
+    applied_at = models.DateTimeField(_("applied"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-applied_at"]
+        verbose_name = _("API usage flush")
+        verbose_name_plural = _("API usage flushes")
+
+    def __str__(self) -> str:
+        return self.batch

@@ -180,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600,
         "args": ("tracking.tasks.applications_flag_likely_ghosted",),
     },
+    # Licensee API calls are metered in Redis and recorded in PostgreSQL by this flush (billing/metering.py).
+    "flush-licensee-api-usage": {"task": "billing.tasks.api_usage_flush", "schedule": 10},
     # On the training queue (predictions.tasks.*): a tenant's own models once it has enough tracked outcomes.
     "refresh-tenant-models-in-every-tenant": {
         "task": "tenants.tasks.tenants_dispatch",

@@ -12,8 +12,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from billing.api_keys import quota_consume
 from billing.api_usage_report import METER_EVENT_NAME
+from billing.metering import meter
 from billing.models import ApiUsage, ApiUsageReport
 from billing.stripe_client import use_recording_client
 from tests.billing.stripe_fakes import SECRET_KEY, CannedResponse, RecordingHTTPClient, stripe_id
@@ -38,8 +38,8 @@ def test_it_reports_usage_to_stripe_once(cast, db, settings) -> None:
     billed = licensee_create(stripe_customer_id=customer)
     unbilled = licensee_create(name="No Stripe Inc")
     for _ in range(7):
-        quota_consume(billed)
-    quota_consume(unbilled)
+        meter(billed, 1)
+    meter(unbilled, 1)
     http = RecordingHTTPClient({("POST", "/v1/billing/meter_events"): meter_event("7", customer)})
 
     with use_recording_client(http):
@@ -47,7 +47,7 @@ def test_it_reports_usage_to_stripe_once(cast, db, settings) -> None:
         call_command("billing_usage_report", stdout=StringIO())
         assert len(http.requests) == 1
         for _ in range(2):
-            quota_consume(billed)
+            meter(billed, 1)
         call_command("billing_usage_report", stdout=StringIO())
 
     first, second = http.requests
@@ -67,14 +67,14 @@ def test_it_retries_a_failed_report_with_the_same_identifier(cast, db, settings)
     customer = stripe_id("cus")
     billed = licensee_create(stripe_customer_id=customer)
     for _ in range(4):
-        quota_consume(billed)
+        meter(billed, 1)
     refusal = CannedResponse({"error": {"type": "invalid_request_error", "message": "SIMULATED"}}, status=400)
     http = RecordingHTTPClient({("POST", "/v1/billing/meter_events"): [refusal, meter_event("4", customer)]})
 
     with use_recording_client(http):
         with pytest.raises(CommandError, match="not sent"):
             call_command("billing_usage_report", stdout=StringIO())
-        quota_consume(billed)  # a call after the claim goes into the next report, not into the retried one
+        meter(billed, 1)  # a call after the claim goes into the next report, not into the retried one
         call_command("billing_usage_report", stdout=StringIO())
 
     failed, retried, following = http.requests
@@ -87,7 +87,7 @@ def test_it_retries_a_failed_report_with_the_same_identifier(cast, db, settings)
 def test_it_says_billing_is_not_configured_and_claims_nothing(cast, db, settings) -> None:
     settings.STRIPE_SECRET_KEY = ""
     billed = licensee_create(stripe_customer_id=stripe_id("cus"))
-    quota_consume(billed)
+    meter(billed, 1)
 
     with pytest.raises(CommandError, match="not configured"):
         call_command("billing_usage_report")

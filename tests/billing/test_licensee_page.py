@@ -11,8 +11,9 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from django.utils.translation import override
 
-from billing.api_keys import api_key_issue, api_key_revoke, next_period_start, quota_consume, seconds_to_next_month
+from billing.api_keys import api_key_authenticate, api_key_issue, api_key_revoke
 from billing.licensee_portal import SESSION_KEY, day_bars
+from billing.metering import meter, next_period_start, seconds_to_next_month
 from billing.models import ApiUsage, ApiUsageDay
 from tests.billing.licensees import licensee_create
 from tests.conftest import PUBLIC_HOST
@@ -39,8 +40,8 @@ def signed_in(secret: str) -> HttpClient:
 def test_a_licensee_signs_in_with_a_key_and_sees_quota_days_months_and_keys(acme) -> None:
     licensee, key, secret = acme
     _other_key, other_secret = api_key_issue(licensee=licensee, name="staging")
-    quota_consume(licensee, 7)
-    quota_consume(licensee, 3)
+    meter(licensee, 7)
+    meter(licensee, 3)
     yesterday = timezone.now().date() - timedelta(days=1)
     ApiUsageDay.objects.create(licensee=licensee, day=yesterday, calls=4)
     ApiUsage.objects.create(
@@ -119,7 +120,7 @@ def test_a_session_sees_only_its_own_licensee(acme) -> None:
     _licensee, _key, secret = acme
     other = licensee_create(quota=5000, name="Globex Staffing")
     other_key, other_secret = api_key_issue(licensee=other, name="globex-prod")
-    quota_consume(other, 123)
+    meter(other, 123)
 
     html = signed_in(secret).get(USAGE).content.decode()
 
@@ -150,7 +151,7 @@ def test_the_page_lives_on_the_public_host_only(acme, client_a) -> None:
 def test_an_unlimited_plan_says_it_has_no_quota(cast, db) -> None:
     licensee = licensee_create(quota=None, name="Unlimited Ltd")
     _key, secret = api_key_issue(licensee=licensee)
-    quota_consume(licensee, 2)
+    meter(licensee, 2)
 
     html = signed_in(secret).get(USAGE).content.decode()
 
@@ -161,3 +162,23 @@ def test_the_quota_resets_at_midnight_utc_on_the_first_of_the_next_month() -> No
     assert next_period_start(datetime(2026, 12, 15, 9, 30, tzinfo=UTC)) == datetime(2027, 1, 1, tzinfo=UTC)
     assert next_period_start(datetime(2026, 1, 31, 23, 59, tzinfo=UTC)) == datetime(2026, 2, 1, tzinfo=UTC)
     assert seconds_to_next_month(datetime(2026, 2, 28, 23, 59, 30, tzinfo=UTC)) == 30
+
+
+def test_the_demo_licensee_keeps_its_key_in_a_file_and_replaces_a_stale_one(cast, db, tmp_path, monkeypatch) -> None:
+    from billing import demo
+    from billing.catalogue import plans_ensure
+
+    plans_ensure()
+    key_file = tmp_path / ".run" / "demo-licensee-key"
+    monkeypatch.setattr(demo, "DEMO_KEY_FILE", key_file)
+
+    demo.demo_licensee_ensure()
+    secret = key_file.read_text().strip()
+    demo.demo_licensee_ensure()
+    assert key_file.read_text().strip() == secret  # re-running keeps the key
+
+    assert signed_in(secret).get(USAGE).status_code == 200
+    key_file.write_text("cvp_live_stale000_not-a-key\n")
+    demo.demo_licensee_ensure()
+    assert key_file.read_text().strip() != "cvp_live_stale000_not-a-key"
+    assert api_key_authenticate(key_file.read_text().strip()).licensee.name == demo.DEMO_LICENSEE

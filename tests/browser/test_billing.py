@@ -77,13 +77,14 @@ def test_it_leads_a_free_user_from_a_locked_prediction_through_the_pricing_page_
 
 @pytest.fixture
 def licensee_with_calls(committed):
-    from billing.api_keys import api_key_issue, quota_consume
+    from billing.api_keys import api_key_issue
+    from billing.metering import meter
     from tests.billing.licensees import licensee_create
 
     with schema_context("public"):
         licensee = licensee_create(quota=1000, rate=60, name=f"Browser Licensee {uuid.uuid4().hex[:6]}")
         _key, secret = api_key_issue(licensee=licensee, name="browser")
-        quota_consume(licensee, 42)
+        meter(licensee, 42)
     yield licensee, secret
     with schema_context("public"):
         licensee.delete()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import EmailAuthenticationForm, LanguageForm, SignupForm
+from billing.checkout import invoices_for
 from billing.entitlements import plan_for
 from billing.models import Customer
 from billing.seats import seats_for_current_tenant
@@ -83,10 +84,11 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 def _billing_context(request: HttpRequest) -> dict:
-    """The account page's plan section: the plan that applies now, its renewal or end, and whether the user has a
-    Stripe customer to manage in the portal (invoices are listed there)."""
+    """The account page's plan section: the plan that applies now, its renewal or end, the user's last invoices, and
+    whether the user has a Stripe customer to manage in the portal."""
     enterprise = request.tenant.kind == request.tenant.Kind.ENTERPRISE
     return {
+        "invoices": invoices_for(tenant=request.tenant, user_id=request.user.pk),
         "plan": plan_for(request.user),
         "has_customer": Customer.objects.filter(tenant=request.tenant, user_id=request.user.pk).exists(),
         "billing_configured": billing_configured(),

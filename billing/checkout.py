@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import stripe
@@ -18,9 +19,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from billing.entitlements import PlanView, plan_for
-from billing.models import Customer, Plan
+from billing.models import Customer, Invoice, Plan
 from billing.stripe_client import billing_configured, stripe_client
-from tenants.context import current_tenant, require_tenant_schema
+from tenants.context import current_tenant, public_schema_context, require_tenant_schema
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -159,3 +160,37 @@ def portal_session_create(*, user, return_url: str) -> str:
     except stripe.StripeError as error:
         raise _refuse_stripe_error(error, doing="a portal session") from error
     return session.url
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """One of a seeker's invoices as the account page lists it."""
+
+    created: datetime
+    amount: str  # formatted with its currency
+    status: str  # translated
+    paid: bool
+    payment_failed: bool
+    url: str  # Stripe's hosted invoice page, or ""
+
+
+def invoices_for(*, tenant: Client, user_id: int, limit: int = 12) -> list[InvoiceLine]:
+    """The user's last invoices in this tenant, newest first, as Stripe last reported them (webhooks)."""
+    with public_schema_context():
+        invoices = list(
+            Invoice.objects.filter(customer__tenant=tenant, customer__user_id=user_id).order_by("-created_at")[:limit]
+        )
+    return [
+        InvoiceLine(
+            created=invoice.created_at,
+            amount=price_format(
+                invoice.amount_paid_minor if invoice.status == Invoice.Status.PAID else invoice.amount_due_minor,
+                invoice.currency,
+            ),
+            status=invoice.get_status_display(),
+            paid=invoice.status == Invoice.Status.PAID,
+            payment_failed=invoice.payment_failed,
+            url=invoice.hosted_invoice_url,
+        )
+        for invoice in invoices
+    ]

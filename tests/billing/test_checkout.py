@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_tenants.utils import schema_context
 
+from accounts.services import user_create
 from billing.catalogue import plans_ensure
-from billing.models import Customer, Plan, Subscription
+from billing.models import Customer, Invoice, Plan, Subscription
 from billing.stripe_client import use_recording_client
 from tenants.models import Client
 from tests.billing.grants import plan_grant
@@ -252,3 +253,45 @@ def test_it_shows_a_staff_grant_on_the_account_page_without_keys(owner, owner_cl
     assert "granted by staff" in page
     assert "Billing is not configured on this site yet." in page
     assert 'action="/billing/portal/"' not in page
+
+
+def test_it_lists_the_users_own_invoices_on_the_account_page(owner, owner_client, plans, stripe_keys) -> None:
+    customer = customer_for(owner)
+    with schema_context("alpha"):
+        other = user_create(email="other.payer@example.com", password="another-long-passphrase")
+    other_customer = customer_for(other)
+    with schema_context("public"):
+        Invoice.objects.create(
+            stripe_invoice_id="in_SIMULATED_paid",
+            customer=customer,
+            status=Invoice.Status.PAID,
+            amount_due_minor=1900,
+            amount_paid_minor=1900,
+            currency="usd",
+            hosted_invoice_url="https://invoice.stripe.com/i/SIMULATED_paid",
+        )
+        Invoice.objects.create(
+            stripe_invoice_id="in_SIMULATED_failed",
+            customer=customer,
+            status=Invoice.Status.OPEN,
+            payment_failed=True,
+            amount_due_minor=14900,
+            currency="eur",
+        )
+        Invoice.objects.create(
+            stripe_invoice_id="in_SIMULATED_other",
+            customer=other_customer,
+            status=Invoice.Status.PAID,
+            amount_due_minor=77700,
+            amount_paid_minor=77700,
+            currency="usd",
+        )
+
+    page = owner_client.get("/accounts/").content.decode()
+
+    assert 'id="invoices"' in page
+    assert "19.00 USD" in page
+    assert "149.00 EUR" in page
+    assert "payment failed" in page
+    assert 'href="https://invoice.stripe.com/i/SIMULATED_paid"' in page
+    assert "777.00" not in page  # another user's invoice

@@ -314,3 +314,161 @@ class ReferenceDataset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Industries and their keyword databases (market/industries.py, market/keyword_databases.py)
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+class Industry(models.Model):
+    """One of the product's ten industries, defined in market/industries.py by BLS OEWS sectors (and, where a sector
+    is shared, the occupation groups that belong to this industry). Name and description are translated."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)  # translated (translation.py)
+    description = models.TextField(_("description"), blank=True)  # translated (translation.py)
+    naics_sectors = models.CharField(
+        _("NAICS sectors"), max_length=200, help_text=_("The BLS OEWS sectors the industry's occupations come from.")
+    )
+    employment = models.PositiveIntegerField(
+        _("US employment (BLS OEWS May 2025)"), default=0, help_text=_("Detailed occupations with a published count.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndustryOccupation(models.Model):
+    """How much of an industry's US employment one SOC occupation holds (BLS OEWS, national, by sector)."""
+
+    industry = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, related_name="occupations", verbose_name=_("industry")
+    )
+    soc_code = models.CharField(_("SOC 2018 code"), max_length=7, db_index=True)
+    title = models.CharField(_("occupation title"), max_length=255)
+    employment = models.PositiveIntegerField(_("employment"))
+    share = models.FloatField(_("share of the industry's employment"))
+
+    class Meta:
+        ordering = ["industry_id", "-share"]
+        verbose_name = _("industry occupation")
+        verbose_name_plural = _("industry occupations")
+        constraints = [
+            models.UniqueConstraint(fields=["industry", "soc_code"], name="market_industryoccupation_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.industry_id} {self.soc_code}"
+
+
+class KeywordDatabase(models.Model):
+    """One build of every industry's keyword database by `manage.py build_keyword_databases`. Exactly one is current;
+    earlier versions are kept (a few) so a build can be compared with the last."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    is_current = models.BooleanField(_("current"), default=False)
+    built_at = models.DateTimeField(_("built"), auto_now_add=True)
+    build_seconds = models.FloatField(_("build time (s)"), default=0)
+    sources = models.JSONField(_("source fingerprints"), default=dict)
+    counts = models.JSONField(_("counts"), default=dict)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("keyword database")
+        verbose_name_plural = _("keyword databases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="market_keyworddatabase_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class SynonymGroup(models.Model):
+    """Terms that name the same thing: the titles of one occupation (O*NET preferred, alternate and reported titles,
+    ESCO labels of the European occupations with the same title) or the ways of writing one skill."""
+
+    class Kind(models.TextChoices):
+        TITLE = "title", _("job title")
+        SKILL = "skill", _("skill")
+
+    database = models.ForeignKey(
+        KeywordDatabase, on_delete=models.CASCADE, related_name="synonym_groups", verbose_name=_("keyword database")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    canonical = models.CharField(_("canonical name"), max_length=255)
+    code = models.CharField(_("code"), max_length=200, help_text=_("O*NET-SOC code for titles; O*NET key for skills."))
+
+    class Meta:
+        ordering = ["database_id", "kind", "canonical"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        constraints = [
+            models.UniqueConstraint(fields=["database", "kind", "code"], name="market_synonymgroup_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return self.canonical
+
+
+class SynonymTerm(models.Model):
+    class Source(models.TextChoices):
+        ONET = "onet", _("O*NET")
+        ESCO = "esco", _("ESCO")
+        DERIVED = "derived", _("derived (vendor or suffix dropped)")
+        CURATED = "curated", _("curated abbreviation")
+
+    group = models.ForeignKey(SynonymGroup, on_delete=models.CASCADE, related_name="terms", verbose_name=_("group"))
+    term = models.CharField(_("term"), max_length=255)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+
+    class Meta:
+        ordering = ["group_id", "term"]
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class IndustryKeyword(models.Model):
+    """A skill, a job title or a task word as it weighs in one industry: `weight` is the share of the industry's US
+    employment in occupations that list it (skills, titles), or for task words how much more often the industry's
+    O*NET tasks use it than all ten industries' tasks do."""
+
+    class Kind(models.TextChoices):
+        SKILL = "skill", _("skill")
+        TITLE = "title", _("job title")
+        TASK_WORD = "task", _("task word")
+
+    database = models.ForeignKey(
+        KeywordDatabase, on_delete=models.CASCADE, related_name="keywords", verbose_name=_("keyword database")
+    )
+    industry = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, related_name="keywords", verbose_name=_("industry")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    term = models.CharField(_("term"), max_length=255)
+    group = models.ForeignKey(
+        SynonymGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("synonyms")
+    )
+    weight = models.FloatField(_("weight"))
+    hot = models.BooleanField(_("O*NET hot technology"), default=False)
+
+    class Meta:
+        ordering = ["database_id", "industry_id", "kind", "-weight"]
+        verbose_name = _("industry keyword")
+        verbose_name_plural = _("industry keywords")
+        indexes = [models.Index(fields=["database", "industry", "kind"], name="market_indkw_db_ind_kind")]
+
+    def __str__(self) -> str:
+        return self.term

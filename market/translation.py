@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from market.models import Country, Currency, Region
+from market.models import Country, Currency, Industry, Region
 
 
 @register(Region)
@@ -16,3 +16,8 @@ class CountryTranslationOptions(TranslationOptions):
 @register(Currency)
 class CurrencyTranslationOptions(TranslationOptions):
     fields = ("name",)
+
+
+@register(Industry)
+class IndustryTranslationOptions(TranslationOptions):
+    fields = ("name", "description")

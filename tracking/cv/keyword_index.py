@@ -326,3 +326,8 @@ def keyword_index_clear() -> None:
     """Forget the cached index (tests that create market rows without a new fingerprint call this)."""
     with _cache_lock:
         _cache.clear()
+
+
+def derived_aliases(name: str, lowercase_vocabulary: set[str]) -> list[str]:
+    """The shorter ways a CV writes an O*NET skill name (public for the industry keyword databases)."""
+    return _derived_aliases(name, lowercase_vocabulary)

@@ -116,3 +116,6 @@ class SalarySurveyRowAdmin(ReadOnlyAdmin):
 @admin.register(ReferenceDataset)
 class ReferenceDatasetAdmin(ReadOnlyAdmin):
     list_display = ["name", "rows_loaded", "loaded_at", "load_duration_ms", "licence"]
+
+
+from market import admin_industries  # noqa: E402, F401 - registers the industry admins

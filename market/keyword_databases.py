@@ -229,21 +229,21 @@ def keyword_databases_build(*, force: bool = False) -> BuildSummary | None:
                 hot_skills.add(name)
     tasks_by_occupation = _core_tasks(task_path)
 
-    titles_by_occupation: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    titles_by_occupation: dict[str, list[tuple[str, str]]] = defaultdict(list)  # (title, normalized)
     normalized_onet: dict[str, set[str]] = defaultdict(set)
     for occupation_id, title, normalized, _source in OccupationTitle.objects.filter(
         occupation__taxonomy=Taxonomy.ONET
     ).values_list("occupation_id", "title", "normalized_title", "source"):
         code = onet_id_to_code[occupation_id]
-        titles_by_occupation[code].append((title, SynonymTerm.Source.ONET))
+        titles_by_occupation[code].append((title, normalized))
         normalized_onet[code].add(normalized)
-    esco_labels: dict[str, list[str]] = defaultdict(list)
+    esco_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)  # (label, normalized)
     normalized_esco: dict[str, set[str]] = defaultdict(set)
     esco_preferred: dict[str, str] = {}
     for uri, title, normalized, source in OccupationTitle.objects.filter(
         occupation__taxonomy=Taxonomy.ESCO
     ).values_list("occupation__code", "title", "normalized_title", "source"):
-        esco_labels[uri].append(title)
+        esco_labels[uri].append((title, normalized))
         normalized_esco[uri].add(normalized)
         if source == OccupationTitle.Source.PREFERRED:
             esco_preferred[uri] = normalized
@@ -281,15 +281,15 @@ def keyword_databases_build(*, force: bool = False) -> BuildSummary | None:
         terms: list[SynonymTerm] = []
         esco_terms = 0
         for code, group in title_group_by_code.items():
-            seen: set[str] = set()
-            for title, source in titles_by_occupation.get(code, ()):
-                if title.casefold() not in seen:
-                    seen.add(title.casefold())
-                    terms.append(SynonymTerm(group=group, term=title[:255], source=source))
+            seen: set[str] = set()  # normalized titles: "Registered Nurses" and "registered nurse" are one
+            for title, normalized in titles_by_occupation.get(code, ()):
+                if normalized not in seen:
+                    seen.add(normalized)
+                    terms.append(SynonymTerm(group=group, term=title[:255], source=SynonymTerm.Source.ONET))
             for uri in sorted(links.get(code, ())):
-                for label in esco_labels.get(uri, ()):
-                    if label.casefold() not in seen:
-                        seen.add(label.casefold())
+                for label, normalized in esco_labels.get(uri, ()):
+                    if normalized not in seen:
+                        seen.add(normalized)
                         terms.append(SynonymTerm(group=group, term=label[:255], source=SynonymTerm.Source.ESCO))
                         esco_terms += 1
         # Skills: a group per skill that weighs in any industry.

@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from billing.entitlements import entitlement_check, plan_for
 from billing.gating import entitlement_require
 from billing.models import Feature
+from market.industries import industry_choices
 from predictions import service
 from predictions.application_panel import salary_basic
 from predictions.service import MAX_BATCH_ITEMS, ModelUnavailable
@@ -299,6 +300,12 @@ class MatchRawInputSerializer(serializers.Serializer):
     )
     nice_to_have = serializers.ListField(
         child=serializers.CharField(max_length=500), max_length=60, required=False, allow_null=True
+    )
+    industry = serializers.ChoiceField(
+        choices=industry_choices(),
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("The posting's industry (one of the ten); detected from the posting when left out."),
     )
 
 

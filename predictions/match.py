@@ -110,6 +110,13 @@ def component_labels() -> dict[str, str]:
     }
 
 
+def _industry_share(industry, component: str, item: Item) -> int | None:
+    """For a keyword, the percentage of the industry's US jobs in occupations that use it (None without one)."""
+    if industry is None or component != "keywords":
+        return None
+    return round(100 * industry.skill_weight(item.skill_name)) if item.skill_name else None
+
+
 def weights_effective(judged: list[str]) -> dict[str, Fraction]:
     """Base weights of the judged components scaled to 100; keywords never above KEYWORDS_MAX_WEIGHT, the excess
     shared by the others in proportion to their base weights."""
@@ -134,13 +141,18 @@ def match_score(
     posting_description: str,
     requirements: dict,
     index: keywords.KeywordIndex,
+    industry=None,
 ) -> dict:
     """The match of one CV version against one posting, as a plain dict (see the module docstring).
+
+    With the posting's industry profile (market.keyword_databases.IndustryProfile), the keywords judged are the
+    ones that industry uses most, and every judged skill says the share of the industry's jobs that use it.
 
     An unreadable CV (or one with no text) gets ``score: None`` and its ``reason``, never 0.
     """
     result: dict = {"score": None, "band": None, "reason": None, "components": [], "changes": []}
     result["scorer_version"] = SCORER_VERSION
+    result["industry"] = industry.code if industry is not None else None
     if not cv_readable or not cv_text.strip():
         result["reason"] = _("We could not read this CV, so it has no match score.")
         return result
@@ -163,7 +175,7 @@ def match_score(
         "title": [title_item] if title_item else [],
         "experience": [experience_item] if experience_item else [],
         "keywords": keywords_judge(
-            description=posting_description, requirement_lines=must + nice, lines=lines, index=index
+            description=posting_description, requirement_lines=must + nice, lines=lines, index=index, industry=industry
         ),
     }
     judged = [name for name, items in items_by_component.items() if any(item.share for item in items)]
@@ -207,6 +219,7 @@ def match_score(
                         "section": item.section,
                         "points": one_decimal(weight * item.earned),
                         "max_points": one_decimal(weight * item.share),
+                        "industry_share": _industry_share(industry, name, item),
                     }
                     for item in items
                 ],

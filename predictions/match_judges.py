@@ -38,6 +38,7 @@ class Item:
     missing: tuple[Concept, ...] = ()
     placement: tuple[tuple[str, str], ...] = ()  # (skill name, section) found only outside the skills section
     undated: bool = False  # experience: the CV has no dated roles
+    skill_name: str = ""  # keywords: the O*NET (or ESCO) name of the skill judged
 
 
 def _evidence(concepts: list[Concept], lines: list[CVLine]) -> tuple[list[CVLine], list[Concept]]:
@@ -156,17 +157,24 @@ def experience_judge(*, asked: tuple[int, str] | None, cv_years: int | None) -> 
     return item
 
 
-def keywords_judge(*, description: str, requirement_lines: list[str], lines: list[CVLine], index) -> list[Item]:
-    """Skills in the description that no requirement line names, each once, at most MAX_KEYWORDS."""
+def keywords_judge(
+    *, description: str, requirement_lines: list[str], lines: list[CVLine], index, industry=None
+) -> list[Item]:
+    """Skills in the description that no requirement line names, each once, at most MAX_KEYWORDS: with an industry
+    profile (market.keyword_databases.IndustryProfile), the ones its industry uses most, else the first written."""
     named = {skill_identity(skill) for text in requirement_lines for skill in keywords.skills_match(text, index=index)}
     extra = [skill for skill in keywords.skills_match(description, index=index) if skill_identity(skill) not in named]
+    if industry is not None:
+        extra.sort(key=lambda skill: -industry.skill_weight(skill["name"]))  # stable: ties keep document order
     items = []
     for skill in extra[:MAX_KEYWORDS]:
         concept = Concept(skill["matched_text"], SKILL_CONCEPT_WEIGHT, skills=(skill_identity(skill),))
         holder = next((line for line in lines if concept_met_by(concept, line)), None)
         share = Fraction(1, min(len(extra), MAX_KEYWORDS))
         if holder is None:
-            items.append(Item(skill["matched_text"], MISSING, _("missing"), share=share, missing=(concept,)))
+            item = Item(skill["matched_text"], MISSING, _("missing"), share=share, missing=(concept,))
         else:
-            items.append(Item(skill["matched_text"], MET, holder.text, holder.section, share=share, earned=share))
+            item = Item(skill["matched_text"], MET, holder.text, holder.section, share=share, earned=share)
+        item.skill_name = skill["name"]
+        items.append(item)
     return items

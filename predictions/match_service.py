@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from market.keyword_databases import industry_profiles
 from predictions.match import SCORER_VERSION, match_score
 from tenants.context import require_tenant_schema
 from tracking.cv import keywords
@@ -49,4 +50,5 @@ def application_match_for(*, user: User, application: Application) -> dict:
         posting_description=posting.description,
         requirements=posting.requirements or {},
         index=keywords.keyword_index(),
+        industry=industry_profiles().get(posting.industry) if posting.industry else None,
     )

@@ -231,16 +231,21 @@ def match_raw_predict(inputs: Sequence[dict]) -> list[dict]:
     """Match scores for raw `cv_text`, `posting_title`, `posting_description` (and optional `must_have`,
     `nice_to_have` lists; without them the requirements are read from the description), without the tenant's
     prediction log (see `salary_predict_items`)."""
+    from market.keyword_databases import industry_profiles
     from predictions.match import match_score
     from tracking.cv import keywords
     from tracking.cv.services import cv_parse
     from tracking.requirements import requirements_split
+    from tracking.services import posting_industry_detect
 
     def raw_match(item: dict) -> dict:
         requirements = requirements_split(item["posting_description"])
         for key in ("must_have", "nice_to_have"):
             if item.get(key) is not None:
                 requirements[key] = list(item[key])
+        industry = item.get("industry") or posting_industry_detect(
+            title=item["posting_title"], description=item["posting_description"]
+        )
         return match_score(
             cv_readable=True,
             cv_text=item["cv_text"],
@@ -249,6 +254,7 @@ def match_raw_predict(inputs: Sequence[dict]) -> list[dict]:
             posting_description=item["posting_description"],
             requirements=requirements,
             index=keywords.keyword_index(),
+            industry=industry_profiles().get(industry) if industry else None,
         )
 
     return [_match_confidence(dict(raw_match(item))) for item in inputs]

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from market.industries import industry_choices
 from tracking.models import Application, CVDocument, JobPosting, Stage
 from tracking.services import ALLOWED_MOVES
 
@@ -59,6 +60,12 @@ class PostingForm(forms.Form):
         label=_("Employment type"), choices=JobPosting.EmploymentType.choices, initial="full_time", required=False
     )
     remote = forms.ChoiceField(label=_("Where"), choices=JobPosting.Remote.choices, initial="on_site", required=False)
+    industry = forms.ChoiceField(
+        label=_("Industry"),
+        choices=[("", _("Detect it from the posting"))] + industry_choices(),
+        required=False,
+        help_text=_("Advice and the match use the industry's skills and titles."),
+    )
     salary_min = forms.DecimalField(label=_("Salary from"), required=False, min_value=0, decimal_places=2)
     salary_max = forms.DecimalField(label=_("Salary to"), required=False, min_value=0, decimal_places=2)
     salary_currency = forms.CharField(
@@ -90,6 +97,7 @@ class PostingForm(forms.Form):
         "country",
         "employment_type",
         "remote",
+        "industry",
         "salary_min",
         "salary_max",
         "salary_currency",

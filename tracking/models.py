@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from market.industries import industry_choices
+
 
 class AppendOnlyModel(models.Model):
     """Rows that are written once. Updating one is a programming error; deleting happens only by cascade."""
@@ -134,6 +136,14 @@ class JobPosting(models.Model):
         _("employment type"), max_length=10, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME
     )
     remote = models.CharField(_("remote"), max_length=8, choices=Remote.choices, default=Remote.ON_SITE)
+    industry = models.CharField(
+        _("industry"),
+        max_length=40,
+        blank=True,
+        choices=industry_choices(),
+        help_text=_("Chosen by the user, or detected from the title and description when the posting was saved."),
+    )
+    industry_detected = models.BooleanField(_("industry detected"), default=False)
     description = models.TextField(_("description"), blank=True)
     requirements = models.JSONField(
         _("requirements"), default=dict, blank=True, help_text=_('{"must_have": [...], "nice_to_have": [...]}')

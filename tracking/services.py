@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from billing.gating import entitlement_require
 from billing.models import Feature
+from market.industries import INDUSTRY_CODES
 from tenants.context import require_tenant_schema
 from tracking import reminders
 from tracking.events import domain_event_record
@@ -103,7 +104,10 @@ def posting_create(
     salary_period: str = "",
     employment_type: str = JobPosting.EmploymentType.FULL_TIME,
     remote: str = JobPosting.Remote.ON_SITE,
+    industry: str = "",
 ) -> JobPosting:
+    """A posting as the user saved it. Without an industry, the industry its title and description read as is
+    detected (market.keyword_databases) and marked as detected."""
     require_tenant_schema()
     title = text_clean(title, max_chars=200)
     company = text_clean(company, max_chars=200)
@@ -125,6 +129,9 @@ def posting_create(
         errors["remote"] = _("Choose on site, hybrid or remote.")
     if salary_period and salary_period not in JobPosting.SalaryPeriod.values:
         errors["salary_period"] = _("Choose per year, per month or per hour.")
+    industry = (industry or "").strip()
+    if industry and industry not in INDUSTRY_CODES:
+        errors["industry"] = _("Choose an industry from the list.")
     if errors:
         raise ValidationError(errors)
     low = _money(salary_min, field="salary_min")
@@ -148,11 +155,35 @@ def posting_create(
         salary_period=salary_period or (JobPosting.SalaryPeriod.YEAR if low or high else ""),
         employment_type=employment_type,
         remote=remote,
+        industry=industry or posting_industry_detect(title=title, description=description),
+        industry_detected=not industry,
         requirements=requirements_split(description),
     )
+    posting.industry_detected = posting.industry_detected and bool(posting.industry)
     posting.full_clean(exclude=["owner"])
     posting.save()
     return posting
+
+
+INDUSTRY_DETECT_MIN_SHARE = 0.35  # below this the posting reads as several industries: leave it to the user
+
+
+def posting_industry_detect(*, title: str, description: str) -> str:
+    """The industry a posting reads as (its title's O*NET occupation and its task words), or "" when the keyword
+    databases are not built or no industry stands out."""
+    from market.keyword_databases import industry_detect
+    from tracking.cv import keywords
+
+    index = keywords.keyword_index()
+    codes = [
+        found["occupation_code"]
+        for found in keywords.titles_match(text=title, sections=[], index=index)
+        if found["taxonomy"] == "onet"
+    ]
+    ranked = industry_detect(text=f"{title}\n{description}", occupation_codes=codes)
+    if ranked and ranked[0][1] >= INDUSTRY_DETECT_MIN_SHARE:
+        return ranked[0][0]
+    return ""
 
 
 def _region_of(country: str) -> str:

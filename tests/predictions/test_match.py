@@ -13,7 +13,9 @@ import pytest
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from market.keyword_databases import IndustryProfile
 from market.models import Skill
+from predictions import match_judges
 from predictions.match import BASE_WEIGHTS, KEYWORDS_MAX_WEIGHT, SCORER_VERSION, match_score
 from predictions.match_service import application_match
 from tenants.context import NotInTenantSchema
@@ -140,6 +142,7 @@ def test_it_matches_word_forms():
         "section": "Summary",
         "points": None,
         "max_points": 58.8,
+        "industry_share": None,
     }
 
 
@@ -170,6 +173,7 @@ def test_it_marks_a_requirement_without_evidence_missing_and_flags_it_as_a_gap()
         "section": "",
         "points": 0.0,
         "max_points": 16.7,
+        "industry_share": None,
     }
     gaps = [change for change in result["changes"] if change["requirement"] == "Terraform"]
     assert gaps == [
@@ -231,6 +235,7 @@ def test_it_judges_years_of_experience_against_the_years_asked():
         "section": "",
         "points": 8.4,
         "max_points": 11.8,
+        "industry_share": None,
     }
 
 
@@ -253,6 +258,31 @@ def test_it_caps_the_keywords_part_so_stuffing_cannot_dominate():
     assert sum(BASE_WEIGHTS.values()) == 100
 
 
+def test_an_industry_picks_the_keywords_it_uses_most_and_says_how_many_of_its_jobs_use_them(monkeypatch):
+    monkeypatch.setattr(match_judges, "MAX_KEYWORDS", 2)
+    description = "Our stack: Apache Kafka, Docker, Kubernetes, PostgreSQL."
+    profile = IndustryProfile("technology", 1, skills={"Kubernetes": 0.42, "PostgreSQL": 0.3, "Apache Kafka": 0.01})
+    requirements = {"must_have": ["Python"], "nice_to_have": []}
+
+    plain = score(requirements=requirements, description=description)
+    weighted = match_score(
+        cv_readable=True,
+        cv_text=CV_TEXT,
+        cv_parsed=cv_parsed(CV_TEXT, index_build()),
+        posting_title="Data Engineer",
+        posting_description=description,
+        requirements=requirements,
+        index=index_build(),
+        industry=profile,
+    )
+
+    assert [i["requirement"] for i in component(plain, "keywords")["items"]] == ["Apache Kafka", "Docker"]
+    assert [i["requirement"] for i in component(weighted, "keywords")["items"]] == ["Kubernetes", "PostgreSQL"]
+    assert [i["industry_share"] for i in component(weighted, "keywords")["items"]] == [42, 30]
+    assert weighted["industry"] == "technology"
+    assert plain["industry"] is None
+
+
 def test_it_gives_no_score_to_an_unreadable_cv():
     result = match_score(
         cv_readable=False,
@@ -271,6 +301,7 @@ def test_it_gives_no_score_to_an_unreadable_cv():
         "components": [],
         "changes": [],
         "scorer_version": SCORER_VERSION,
+        "industry": None,
     }
 
 

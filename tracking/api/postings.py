@@ -14,6 +14,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from market.industries import industry_choices
 from tracking import selectors
 from tracking.api.base import UserScopedViewSet
 from tracking.models import JobPosting
@@ -43,6 +44,8 @@ class PostingOutputSerializer(serializers.ModelSerializer):
             "salary_period",
             "employment_type",
             "remote",
+            "industry",
+            "industry_detected",
             "description",
             "requirements",
             "created_at",
@@ -67,6 +70,12 @@ class PostingViewSet(UserScopedViewSet):
         )
         employment_type = serializers.ChoiceField(choices=JobPosting.EmploymentType.choices, required=False)
         remote = serializers.ChoiceField(choices=JobPosting.Remote.choices, required=False)
+        industry = serializers.ChoiceField(
+            choices=industry_choices(),
+            required=False,
+            allow_blank=True,
+            help_text=_("One of the ten industries; detected from the posting when left out."),
+        )
         description = serializers.CharField(required=False, allow_blank=True)
 
     class UpdateInputSerializer(serializers.Serializer):

@@ -44,14 +44,26 @@ def original_name_clean(name: str) -> str:
     return name[:MAX_ORIGINAL_NAME_CHARS]
 
 
+CV_INDUSTRIES_SHOWN = 3
+
+
 def cv_parse(text: str) -> dict:
-    """The ``parsed`` document of a CV's text: sections, skills, titles, years of experience, contact flags."""
+    """The ``parsed`` document of a CV's text: sections, skills, titles, years of experience, contact flags, and
+    the industries it reads as (its titles' O*NET occupations and task words against the industry keyword
+    databases; empty until they are built)."""
+    from market.keyword_databases import industry_detect
+
     cv_sections = sections.cv_sections_split(text)
     index = keywords.keyword_index()
+    titles = keywords.titles_match(text=text, sections=cv_sections, index=index)
+    industries = industry_detect(
+        text=text, occupation_codes=[title["occupation_code"] for title in titles if title["taxonomy"] == "onet"]
+    )
     return {
         "sections": cv_sections,
         "skills": keywords.skills_match(text, index=index),
-        "titles": keywords.titles_match(text=text, sections=cv_sections, index=index),
+        "titles": titles,
+        "industries": [{"code": code, "share": share} for code, share in industries[:CV_INDUSTRIES_SHOWN]],
         "years_experience": sections.experience_years(cv_sections, today=timezone.localdate()),
         **sections.contact_flags(text),
     }

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         if not skip_reference_data:
             # Before the demo users: their demo CV is parsed against the keyword data loaded here.
             call_command("load_reference_data")
+            call_command("build_keyword_databases")  # the industries' keyword databases; skipped when unchanged
         rows = demo_platform_ensure(stdout=self.stdout)
         plans_ensure()
         demo_plans_grant()

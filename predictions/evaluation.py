@@ -30,6 +30,7 @@ PLOT_NAME = "model-card-calibration.png"
 COVERAGE_PCT_KEYS = ("coverage_p10_p90", "coverage_pct", "interval_coverage_pct")  # in percent
 COVERAGE_SHARE_KEYS = ("interval_coverage", "coverage")  # as a share in [0, 1]
 SIMULATED = "SIMULATED"
+MIN_INDUSTRY_ROWS = 200  # held-out rows an industry needs before its metrics are reported
 
 
 def _quiet(_message: str) -> None:
@@ -59,6 +60,19 @@ class ReliabilityCurve:
     simulated: bool
 
 
+@dataclass(frozen=True)
+class IndustryRow:
+    """One model's held-out figures for one industry; `note` says why there are none."""
+
+    model: str
+    industry: str
+    rows: int
+    mae: float | None = None
+    mae_unit: str = "usd"
+    coverage_pct: float | None = None
+    note: str = ""
+
+
 @dataclass
 class Section:
     kind: str
@@ -69,6 +83,7 @@ class Section:
     seed: int | None = None
     seconds: float = 0.0
     skipped: str | None = None  # why the kind was not evaluated
+    industries: list[IndustryRow] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -95,7 +110,7 @@ def coverage_rows(model: str, metrics: dict, *, width_unit: str) -> list[Coverag
     rows: list[CoverageRow] = []
     breakdowns: list[tuple[str, dict]] = [("overall", metrics.get("test") or {})]
     for key, groups in metrics.items():
-        if key.startswith("test_by_") and isinstance(groups, dict):
+        if key.startswith("test_by_") and key != "test_by_industry" and isinstance(groups, dict):
             by = key.removeprefix("test_by_")
             breakdowns += [(f"{by} {name}", values) for name, values in groups.items() if isinstance(values, dict)]
     for group, values in breakdowns:
@@ -103,6 +118,25 @@ def coverage_rows(model: str, metrics: dict, *, width_unit: str) -> list[Coverag
         if coverage is not None:
             count = int(values.get("rows", values.get("n", 0)) or 0)
             rows.append(CoverageRow(model, group, count, coverage, _width_of(values), width_unit))
+    return rows
+
+
+def industry_rows(model: str, by_industry: dict, *, mae_key: str, mae_unit: str) -> list[IndustryRow]:
+    """Every industry (market.industries), with its held-out rows; metrics only from MIN_INDUSTRY_ROWS rows up."""
+    from market.industries import INDUSTRY_CODES
+
+    rows = []
+    for code in (*INDUSTRY_CODES, *sorted(set(by_industry) - set(INDUSTRY_CODES))):
+        values = by_industry.get(code) or {}
+        count = int(values.get("rows", values.get("n", 0)) or 0)
+        if count == 0:
+            rows.append(IndustryRow(model, code, 0, mae_unit=mae_unit, note="no held-out rows"))
+        elif count < MIN_INDUSTRY_ROWS:
+            rows.append(
+                IndustryRow(model, code, count, mae_unit=mae_unit, note=f"too little data (< {MIN_INDUSTRY_ROWS})")
+            )
+        else:
+            rows.append(IndustryRow(model, code, count, values.get(mae_key), mae_unit, _coverage_of(values)))
     return rows
 
 
@@ -148,6 +182,9 @@ def salary_section_build(*, seed: int | None, progress: Progress) -> Section:
         markdown=salary.salary_model_card(run.metrics, version=None, params=run.model.params),
         coverage=coverage_rows("salary", run.metrics, width_unit="usd"),
         seed=_seed(salary, seed),
+        industries=industry_rows(
+            "salary", run.metrics.get("test_by_industry") or {}, mae_key="mae_usd", mae_unit="usd"
+        ),
     )
 
 
@@ -170,6 +207,11 @@ def time_to_hire_section_build(*, seed: int | None, progress: Progress) -> Secti
         markdown=module.time_to_hire_model_card(metrics, version=None, params=run.model.params),
         coverage=coverage_rows("time to hire", run.metrics, width_unit="days"),
         seed=_seed(module, seed),
+        # Every GSA vacancy is US federal hiring: the public sector's figures are the test set's; the other
+        # industries have no rows (their predictions are extrapolated from federal hiring, and say so).
+        industries=industry_rows(
+            "time to hire", {"public-sector": run.metrics.get("test") or {}}, mae_key="mae_days", mae_unit="days"
+        ),
     )
 
 
@@ -319,6 +361,37 @@ def coverage_table(sections: Sequence[Section]) -> str:
     return "\n".join(lines) if len(lines) > 2 else "_No model reported interval coverage in this run._"
 
 
+def industry_table(sections: Sequence[Section]) -> str:
+    lines = [
+        "| model | industry | held-out rows | MAE | [P10, P90] coverage | |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for section in sections:
+        for row in section.industries:
+            if row.mae is None:
+                mae = "n/a"
+            else:
+                mae = f"${row.mae:,.0f}" if row.mae_unit == "usd" else f"{row.mae:,.1f} days"
+            coverage = "n/a" if row.coverage_pct is None else f"{row.coverage_pct:.1f} %"
+            lines.append(f"| {row.model} | {row.industry} | {row.rows:,} | {mae} | {coverage} | {row.note} |")
+    return "\n".join(lines) if len(lines) > 2 else "_No model reported per-industry figures in this run._"
+
+
+INDUSTRY_NOTES = " ".join(
+    [
+        "Per industry, from the same held-out data; metrics are reported only where an industry has at least",
+        f"{MIN_INDUSTRY_ROWS} held-out rows. The salary surveys record no industry, so a salary row counts for the",
+        "industry employing most of its title's BLS occupation (market.industries): the surveys cover data, AI,",
+        "DevOps and security jobs, so most industries have too little data for a model of their own and use the",
+        "global model, with BLS sector wages for occupations outside the surveys. The time-to-hire model learns from",
+        "US federal vacancies only (public sector). Interview probability learns from a tenant's own outcomes and",
+        "needs at least 200 labelled outcomes in an industry before it could be evaluated there; no tenant has them",
+        "in this run. The match score is deterministic (no training data); the industry changes which skills it",
+        "weighs.",
+    ]
+)
+
+
 def model_card_render(
     sections: Sequence[Section], *, seed: int | None, generated_at: datetime, commit: str | None
 ) -> str:
@@ -345,6 +418,12 @@ def model_card_render(
         coverage_table(sections),
         "",
         f"![Interval coverage and calibration]({PLOT_NAME})",
+        "",
+        "## Metrics per industry",
+        "",
+        INDUSTRY_NOTES,
+        "",
+        industry_table(sections),
         "",
     ]
     parts += [headings_nest(s.markdown) for s in sections if not s.skipped and s.markdown]

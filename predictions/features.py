@@ -90,6 +90,10 @@ class MarketReference:
     # ISO 4217 code -> (units per USD, year): the survey's own conversion, latest year per currency.
     fx_per_usd: Mapping[str, tuple[float, int]] = field(default_factory=dict)
     country_currencies: Mapping[str, str] = field(default_factory=dict)  # ISO2 -> ISO 4217
+    # SOC code -> the industry (market.industries) employing most of that occupation; for per-industry evaluation.
+    soc_industry: Mapping[str, str] = field(default_factory=dict)
+    # industry code -> the OEWS sector its wages come from (its first sector), for industry-aware BLS wages.
+    industry_sectors: Mapping[str, str] = field(default_factory=dict)
     _title_cache: dict[str, TitleMatch] = field(default_factory=dict, repr=False)
     _choices: list[str] | None = field(default=None, repr=False)
 

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from market.models import Country, OccupationTitle, Taxonomy, WagePercentile
+from market.industries import INDUSTRIES
+from market.models import Country, IndustryOccupation, OccupationTitle, Taxonomy, WagePercentile
 from predictions.features import TITLE_SOURCE_PRIORITY, MarketReference
 
 _lock = threading.Lock()
@@ -77,6 +78,7 @@ def market_reference_load() -> MarketReference:
             )
         )
         country_currencies = dict(Country.objects.filter(currency__isnull=False).values_list("iso2", "currency__code"))
+        industry_rows = list(IndustryOccupation.objects.values_list("soc_code", "industry__code", "employment"))
     # Several occupations share a title ("data engineer"): keep the best source, then the lowest occupation code.
     title_rows.sort(key=lambda row: (row[0], TITLE_SOURCE_PRIORITY[row[1]], row[2]))
     title_occupations: dict[str, tuple[str, str]] = {}
@@ -98,7 +100,17 @@ def market_reference_load() -> MarketReference:
         bls_sector_codes=sector_codes,
         fx_per_usd=fx_rates_load(),
         country_currencies={iso2.upper(): code.upper() for iso2, code in country_currencies.items()},
+        soc_industry=soc_industry_map(industry_rows),
+        industry_sectors={definition.code: definition.sources[0].oews_code for definition in INDUSTRIES},
     )
+
+
+def soc_industry_map(rows: list[tuple[str, str, int]]) -> dict[str, str]:
+    """Pure: each SOC code's industry is the one employing most of it (ties: the first code alphabetically)."""
+    best: dict[str, str] = {}
+    for soc, industry, _employment in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
+        best.setdefault(soc, industry)
+    return best
 
 
 def market_reference() -> MarketReference:

@@ -1,5 +1,8 @@
-"""Scores a trained salary model on the held-out test year, beside the baselines, per region and per source, and
-scores the BLS fallback on the test rows whose titles map to BLS occupations."""
+"""Scores a trained salary model on the held-out test year, beside the baselines, per region, per source and per
+industry, and scores the BLS fallback on the test rows whose titles map to BLS occupations.
+
+The surveys record no industry: a test row's industry is the one employing most of its title's BLS occupation
+(market.industries), so "per industry" means "for the kinds of jobs each industry employs most"."""
 
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ from predictions.salary_fallback import FallbackCalibration, fallback_evaluate
 
 if TYPE_CHECKING:
     from predictions.salary import SalaryModel
+
+
+UNMAPPED = "unmapped"  # a test title that maps to no BLS occupation, or to one no industry employs
 
 
 def salary_evaluate(model: SalaryModel, split: SalarySplit, *, reference: MarketReference) -> dict[str, object]:
@@ -52,6 +58,14 @@ def salary_evaluate(model: SalaryModel, split: SalarySplit, *, reference: Market
         for source in SOURCES
         if (m := sources == source).any()
     }
+    industries = np.asarray(
+        [reference.soc_industry.get(reference.title_match(r.job_title).soc_code or "", UNMAPPED) for r in test]
+    )
+    by_industry = {
+        industry: {**point_metrics(actual[m], p50[m]), **interval_metrics(actual[m], p10[m], p90[m])}
+        for industry in sorted(set(industries.tolist()))
+        if (m := industries == industry).any()
+    }
     baseline_metrics = {name: point_metrics(actual, predict(test)) for name, predict in baselines.items()}
     best_group = min(baseline_metrics["group_median_min1"]["mae_usd"], baseline_metrics["group_median_min5"]["mae_usd"])
     targets = {
@@ -65,6 +79,7 @@ def salary_evaluate(model: SalaryModel, split: SalarySplit, *, reference: Market
         "test": overall,
         "test_by_region": by_region,
         "test_by_source": by_source,
+        "test_by_industry": by_industry,
         "baselines": baseline_metrics,
         "targets": targets,
         "conformal": {"log_margins": model.margins, "calibration_rows": model.calibration_rows},

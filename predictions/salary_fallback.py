@@ -97,10 +97,13 @@ def state_fips(state: str | None, reference: MarketReference) -> str | None:
 
 
 def industry_code(industry: str | None, reference: MarketReference) -> str | None:
-    """The BLS OEWS sector code ("62--63") of a NAICS sector given as "62", "62--63" or a 2-6 digit NAICS code."""
+    """The BLS OEWS sector code ("62--63") of one of the ten industries ("healthcare": its first sector) or of a
+    NAICS sector given as "62", "62--63" or a 2-6 digit NAICS code."""
     key = (industry or "").strip()
     if not key:
         return None
+    if key in reference.industry_sectors:
+        return reference.industry_sectors[key]
     if key in reference.bls_sector_codes.values():
         return key
     return reference.bls_sector_codes.get(key[:2]) if key[:2].isdigit() else None

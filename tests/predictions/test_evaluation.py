@@ -124,6 +124,14 @@ def test_it_writes_a_card_naming_every_section_and_a_valid_png(cast, small_model
     assert [curve.simulated for curve in sections[2].reliability] == [False, True]
     assert "interview: SIMULATED outcomes with known probabilities" in progress
 
+    assert "## Metrics per industry" in text
+    industries = {row.industry: row for row in salary_section.industries}
+    assert set(industries) >= {"technology", "healthcare", "public-sector"}  # all ten, each with its row count
+    assert sum(row.rows for row in salary_section.industries) == overall.rows  # every held-out row counted once
+    public = next(row for row in sections[1].industries if row.industry == "public-sector")
+    assert public.rows == tth.rows  # time to hire: US federal vacancies only
+    assert "| time to hire | healthcare | 0 | n/a | n/a | no held-out rows |" in text
+
     data = plot.read_bytes()
     assert data[:8] == PNG_MAGIC
     assert imread(plot).shape[:2] == (550, 1300)
@@ -168,3 +176,26 @@ def test_it_nests_each_card_under_the_report_whatever_level_it_starts_at() -> No
     text = "# Card\n## Data\n```\n# not a heading\n```\n#hashtag\n"
     assert evaluation.headings_nest(text) == "## Card\n### Data\n```\n# not a heading\n```\n#hashtag\n"
     assert evaluation.headings_nest("### Interview\n#### Data\n") == "## Interview\n### Data\n"
+
+
+def test_an_industry_with_too_little_data_shows_its_rows_and_no_metrics() -> None:
+    rows = evaluation.industry_rows(
+        "salary",
+        {
+            "technology": {"rows": 900, "mae_usd": 41000.0, "coverage_p10_p90": 80.5},
+            "healthcare": {"rows": 12, "mae_usd": 9000.0, "coverage_p10_p90": 100.0},
+            "unmapped": {"rows": 40, "mae_usd": 50000.0},
+        },
+        mae_key="mae_usd",
+        mae_unit="usd",
+    )
+    by_industry = {row.industry: row for row in rows}
+
+    assert len(rows) == 11  # the ten industries, then the rows no industry employs
+    assert by_industry["technology"].mae == 41000.0
+    assert by_industry["healthcare"].mae is None
+    assert by_industry["healthcare"].note == f"too little data (< {evaluation.MIN_INDUSTRY_ROWS})"
+    assert by_industry["education"].note == "no held-out rows"
+    table = evaluation.industry_table([evaluation.Section(kind="salary", title="Salary", industries=rows)])
+    assert "| salary | technology | 900 | $41,000 | 80.5 % |  |" in table
+    assert "| salary | healthcare | 12 | n/a | n/a | too little data (< 200) |" in table

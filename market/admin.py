@@ -118,4 +118,5 @@ class ReferenceDatasetAdmin(ReadOnlyAdmin):
     list_display = ["name", "rows_loaded", "loaded_at", "load_duration_ms", "licence"]
 
 
-from market import admin_industries  # noqa: E402, F401 - registers the industry admins
+# Registers the industry and CV rules admins, which build on ReadOnlyAdmin above.
+from market import admin_cv_rules, admin_industries  # noqa: E402, F401

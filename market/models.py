@@ -472,3 +472,104 @@ class IndustryKeyword(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Regional CV conventions (market/cv_rules_catalogue.py, market/cv_rules.py, market/cv_checks.py)
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+class CVRule(models.Model):
+    """One CV convention of a country, or of a region as the default for its countries without rules of their own.
+
+    Written only by market.cv_rules.cv_rules_ensure from the catalogue (market/cv_rules_catalogue.py). `check_kind`
+    names what the CV's text is searched for (market/cv_checks.py); a "guidance" rule is about something text cannot
+    show (a photo) and is advice only. Title and advice are translated, and the advice names its country or region
+    in each language.
+    """
+
+    class Severity(models.TextChoices):
+        MUST = "must", _("must")
+        SHOULD = "should", _("should")
+        TIP = "tip", _("tip")
+
+    class Topic(models.TextChoices):
+        PHOTO = "photo", _("photo")
+        PERSONAL_DETAILS = "personal_details", _("date of birth, age and other personal details")
+        MARITAL_STATUS = "marital_status", _("marital status and family")
+        NATIONALITY = "nationality", _("nationality and right to work")
+        LENGTH = "length", _("length")
+        SUMMARY = "summary", _("personal statement or summary")
+        REFERENCES = "references", _("references")
+        LANGUAGES = "languages", _("language levels")
+        EUROPASS = "europass", _("Europass")
+        FORMAT = "format", _("format and local documents")
+
+    class CheckKind(models.TextChoices):
+        GUIDANCE = "guidance", _("advice only (not visible in the text)")
+        DOB_PRESENT = "dob_present", _("flags a date of birth or age")
+        DOB_MISSING = "dob_missing", _("flags a missing date of birth")
+        MARITAL_PRESENT = "marital_present", _("flags marital status or children")
+        PERSONAL_DETAILS_PRESENT = "personal_details_present", _("flags a date of birth, marital status or parent")
+        NATIONALITY_PRESENT = "nationality_present", _("flags a nationality")
+        WORK_STATUS_MISSING = "work_status_missing", _("flags a missing citizenship or work pass status")
+        LENGTH_OVER = "length_over", _("flags a CV longer than the usual number of pages")
+        SUMMARY_MISSING = "summary_missing", _("flags a missing summary section")
+        REFERENCES_ON_REQUEST = "references_on_request", _("flags “references available on request”")
+        REFERENCES_MISSING = "references_missing", _("flags missing referees")
+        LANGUAGE_LEVEL_MISSING = "language_level_missing", _("flags languages listed without a level")
+        JLPT_MISSING = "jlpt_missing", _("flags Japanese listed without a JLPT level")
+        CALENDARS_MIXED = "calendars_mixed", _("flags Japanese era years mixed with Western years")
+        DECLARATION_PRESENT = "declaration_present", _("flags a closing declaration")
+
+    region = models.ForeignKey(
+        Region,
+        to_field="code",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cv_rules",
+        verbose_name=_("region"),
+        help_text=_("Set for a region's default rules; empty for a country's own."),
+    )
+    country = models.ForeignKey(
+        Country,
+        to_field="iso2",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cv_rules",
+        verbose_name=_("country"),
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    check_kind = models.CharField(_("what is checked"), max_length=30, choices=CheckKind.choices)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=120)  # translated (translation.py)
+    advice = models.TextField(_("advice"))  # translated (translation.py)
+    basis = models.TextField(
+        _("basis"), blank=True, help_text=_("Why the convention holds and where it is documented (for staff).")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["country_id", "region_id", "position"]
+        verbose_name = _("CV rule")
+        verbose_name_plural = _("CV rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(region__isnull=True, country__isnull=False)
+                | models.Q(region__isnull=False, country__isnull=True),
+                name="market_cvrule_one_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["country", "code"], condition=models.Q(country__isnull=False), name="market_cvrule_country_code"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "code"], condition=models.Q(region__isnull=False), name="market_cvrule_region_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id or self.region_id}:{self.code}"

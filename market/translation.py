@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from market.models import Country, Currency, Industry, Region
+from market.models import Country, Currency, CVRule, Industry, Region
 
 
 @register(Region)
@@ -21,3 +21,8 @@ class CurrencyTranslationOptions(TranslationOptions):
 @register(Industry)
 class IndustryTranslationOptions(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(CVRule)
+class CVRuleTranslationOptions(TranslationOptions):
+    fields = ("title", "advice")

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from market.cv_rules import cv_rules_ensure
 from market.readers import ReferenceDataError
 from market.services import DATASET_NAMES, reference_data_load
 
@@ -25,6 +26,17 @@ class Command(BaseCommand):
             )
         except ReferenceDataError as error:
             raise CommandError(str(error)) from error
+        # The CV rules are content defined in code (market/cv_rules_catalogue.py) that names countries and regions.
+        rules = cv_rules_ensure()
+        self.stdout.write(
+            _("CV rules: %(written)d written, %(deleted)d removed")
+            % {"written": rules.written, "deleted": rules.deleted}
+        )
+        if rules.missing_scopes:
+            self.stdout.write(
+                _("CV rules not written for %(scopes)s: load cldr_countries first.")
+                % {"scopes": ", ".join(rules.missing_scopes)}
+            )
         loaded = [result for result in results if not result.skipped]
         self.stdout.write(
             self.style.SUCCESS(

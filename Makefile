@@ -43,3 +43,4 @@ bench: install
 	$(PY) bench/tracking.py
 	$(PY) bench/predict.py
 	$(PY) bench/billing.py
+	$(PY) bench/market.py

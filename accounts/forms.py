@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, email_normalize
+from tenants.locale import member_language
 
 
 class SignupForm(BaseUserCreationForm):
@@ -28,3 +31,22 @@ class LanguageForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("full_name", "language")
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Writes each reset email in its recipient's language (their own, else their organisation's), never in the
+    language of whoever filled in the form."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with translation.override(member_language(context["user"])):
+            super().send_mail(
+                subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name
+            )

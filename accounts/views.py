@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -10,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language
 
 from accounts import services
-from accounts.forms import EmailAuthenticationForm, LanguageForm, SignupForm
+from accounts.forms import EmailAuthenticationForm, LanguageForm, PasswordResetForm, SignupForm
 from billing.checkout import invoices_for
 from billing.entitlements import plan_for
 from billing.models import Customer
@@ -47,6 +49,17 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's ``set_language`` (the cookie, then back to the page), and for a signed-in user
+    their saved language too, which otherwise outranks the cookie (tenants.middleware) and is the language of their
+    emails."""
+    response = set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and language != request.user.language:
+        services.user_language_set(user=request.user, language=language)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
@@ -54,6 +67,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

@@ -3,8 +3,8 @@ and the licensee's usage page."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from accounts.views import language_set
 from billing.urls_public import licensee_api_urlpatterns, licensee_page_urlpatterns
 from cvplus import views
 from cvplus.health import healthz
@@ -14,7 +14,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("data-sources/", data_sources, name="data-sources"),
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("billing/", include("billing.urls_public")),
     path("api/v1/licensee/", include(licensee_api_urlpatterns)),

@@ -1,8 +1,8 @@
 """A tenant host: the consumer site or an enterprise portal. No staff admin here."""
 
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from accounts.views import language_set
 from cvplus import views
 from cvplus.health import healthz
 
@@ -13,6 +13,6 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("api/v1/predictions/", include("predictions.api_urls")),
     path("api/v1/", include("tracking.api_urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -129,7 +129,16 @@ class SalaryView(PredictionView):
             max_length=3, required=False, allow_null=True, allow_blank=True, help_text=gettext_lazy("e.g. EUR.")
         )
         state = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
-        industry = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
+        industry = serializers.CharField(
+            max_length=100,
+            required=False,
+            allow_null=True,
+            allow_blank=True,
+            help_text=gettext_lazy(
+                "One of the ten industries (e.g. healthcare) or a NAICS sector (e.g. 62): titles outside the "
+                "salary surveys then use that sector's BLS wages."
+            ),
+        )
 
         def validate_company_country(self, value: str) -> str:
             return _country(value) or ""

@@ -20,6 +20,8 @@ from billing.gating import locked_section
 from billing.models import Feature
 from predictions import service
 from predictions.models import PredictionLog
+from tenants.context import current_tenant
+from tenants.locale import tenant_home_country
 from tracking.models import Application, CandidateProfile, JobPosting
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ BASIC_SALARY_KEYS = (
     "exchange_rate",
     "exchange_rate_year",
     "exchange_rate_source",
+    "exchange_rate_note",
     "method",
     "model_version",
     "model_version_id",
@@ -139,7 +142,14 @@ def salary_basic(result: dict) -> dict:
     return {key: result[key] for key in BASIC_SALARY_KEYS if key in result} | {"basic": True}
 
 
-def _salary(*, user: User, application: Application, profile: CandidateProfile | None, with_range: bool = True) -> dict:
+def _salary(
+    *,
+    user: User,
+    application: Application,
+    profile: CandidateProfile | None,
+    with_range: bool = True,
+    source: str = PAGE,
+) -> dict:
     posting = application.posting
     assumed: list[dict] = []
     level = experience_level_for(profile.years_experience if profile else None)
@@ -154,12 +164,13 @@ def _salary(*, user: User, application: Application, profile: CandidateProfile |
         "employment_type": EMPLOYMENT_TYPES.get(posting.employment_type, "FT"),
         "remote_ratio": REMOTE_RATIOS.get(posting.remote, 0),
         "company_size": ASSUMED_COMPANY_SIZE,
-        "company_country": posting.country or (profile.country if profile else "") or "",
+        "company_country": _country_for(posting, profile) or "",
         "residence_country": (profile.country if profile else "") or None,
         "currency": tenant_currency,  # the workspace's currency, whatever the posting's country uses
         "state": _us_state(posting),
+        "industry": posting.industry or None,  # the BLS fallback then uses the industry's sector wages
     }
-    result = service.salary_serve(user=user, items=[item], source=PAGE, explain=with_range)[0]
+    result = service.salary_serve(user=user, items=[item], source=source, explain=with_range)[0]
     if not with_range:
         result = salary_basic(result)
     # In the tenant's currency when the predictor converted it, else in USD.
@@ -171,6 +182,12 @@ def _salary(*, user: User, application: Application, profile: CandidateProfile |
     for p in ("p10", "p50", "p90") if with_range else ("p50",):
         section[p] = number_format(result[f"salary_{p}{suffix}"], decimal_pos=0, force_grouping=True)
     return section
+
+
+def _country_for(posting: JobPosting, profile: CandidateProfile | None) -> str | None:
+    """The posting's country, else the member's, else their workspace's home country: a member who has not said
+    where they are is taken to be in the tenant's region (tenants.locale)."""
+    return posting.country or (profile.country if profile else "") or tenant_home_country(current_tenant())
 
 
 def _interview(*, user: User, application: Application) -> dict:
@@ -189,9 +206,9 @@ def _interview(*, user: User, application: Application) -> dict:
     return section
 
 
-def _time_to_hire(*, user: User, application: Application) -> dict:
+def _time_to_hire(*, user: User, application: Application, profile: CandidateProfile | None) -> dict:
     posting = application.posting
-    item = {"title": posting.title, "country": posting.country or None, "state": _us_state(posting)}
+    item = {"title": posting.title, "country": _country_for(posting, profile), "state": _us_state(posting)}
     result = service.time_to_hire_serve(user=user, items=[item], source=PAGE)[0]
     section = _section(result, version_label=_model_label(result))
     section["days_p10"], section["days_p50"], section["days_p90"] = (
@@ -234,13 +251,25 @@ def application_predictions(*, user: User, application: Application) -> dict[str
         ),
         "interview": gated("interview", Feature.INTERVIEW, lambda: _interview(user=user, application=application)),
         "time_to_hire": gated(
-            "time_to_hire", Feature.TIME_TO_HIRE, lambda: _time_to_hire(user=user, application=application)
+            "time_to_hire",
+            Feature.TIME_TO_HIRE,
+            lambda: _time_to_hire(user=user, application=application, profile=profile),
         ),
         "match": gated("match", Feature.MATCH, lambda: _match(user=user, application=application)),
     }
     if sections["salary"].get("basic"):
         sections["salary"]["upgrade"] = locked_section(allowed[Feature.SALARY_RANGE])
     return sections
+
+
+def salary_range_section(*, user: User, application: Application, source: str = PAGE) -> dict:
+    """The salary section with its range alone (as application_predictions builds it), e.g. for the comparison API;
+    the locked section when the plan has no salary range."""
+    entitlement = entitlement_check(user=user, feature=Feature.SALARY_RANGE)
+    if not entitlement.allowed:
+        return locked_section(entitlement)
+    profile = CandidateProfile.objects.filter(user=user).first()
+    return _isolated("salary", lambda: _salary(user=user, application=application, profile=profile, source=source))
 
 
 def match_for_page(predictions: dict[str, dict]) -> dict:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from market.selectors import country_name
@@ -91,6 +92,23 @@ def _currency(
         return "USD", 1.0, None, FX_SOURCE_IDENTITY, None
     message = str(_("No exchange rate is known for %(currency)s; the range is shown in USD.")) % {"currency": wanted}
     return "USD", 1.0, None, FX_SOURCE_IDENTITY, _reason("unknown_currency", message)
+
+
+def exchange_rate_note(*, currency: str, rate: float, year: int | None, source: str) -> str | None:
+    """Says, in the active language, which rate converted the range: the salary survey's rate of a named year (its
+    own USD conversion, data/reference/aijobs_salaries/fx_usd_from_survey.csv), never presented as today's rate.
+    None when nothing was converted."""
+    if source != FX_SOURCE_SURVEY or year is None or rate <= 0:
+        return None
+    decimals = max(0, 3 - math.floor(math.log10(rate)))  # four significant digits: 0.9262, 1.350, 131.6
+    message = str(
+        _("Converted from USD at the %(year)s salary survey's rate (1 USD = %(rate)s %(currency)s), not today's rate.")
+    )
+    return message % {
+        "year": year,
+        "rate": number_format(round(rate, decimals), decimal_pos=decimals),  # number_format truncates: round first
+        "currency": currency,
+    }
 
 
 def _model_factors(model: SalaryModel, features: np.ndarray, *, top: int = 3) -> list[list[dict[str, object]]]:
@@ -192,6 +210,7 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
                 ]
 
     thin_regions = model.low_confidence_regions()
+    notes: dict[str, str | None] = {}
     results = []
     for i, item in enumerate(checked):
         match, source = matches[i], sources[i]
@@ -216,6 +235,8 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
         )
         if currency_reason is not None:
             reasons.append(currency_reason)
+        if code not in notes:  # once per currency, not per row of a 10,000-row batch
+            notes[code] = exchange_rate_note(currency=code, rate=rate, year=rate_year, source=rate_source)
         results.append(
             {
                 "salary_p10_usd": round(float(low[i]), -2),
@@ -228,6 +249,7 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
                 "exchange_rate": rate,
                 "exchange_rate_year": rate_year,
                 "exchange_rate_source": rate_source,
+                "exchange_rate_note": notes[code],
                 "method": "model" if source is None else "bls_fallback",
                 "bls_wage_basis": None
                 if source is None

@@ -10,11 +10,13 @@ from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import Client, Domain
 
 TENANT_HOST_CACHE_TTL_S = 30.0
+API_PATH_PREFIX = "/api/"  # the tenant API (/api/v1/) and the licensee API on the public host (/api/v1/licensee/)
 _tenants_by_host: dict[str, tuple[float, Client]] = {}
 _tenants_by_host_lock = threading.Lock()
 
@@ -70,6 +72,9 @@ class TenantLocaleMiddleware(MiddlewareMixin):
     Precedence: the signed-in user's chosen language; then the language cookie (the switcher); then, on the public
     and consumer sites, the browser's Accept-Language; then the tenant's default language. Enterprise portals skip
     the browser's language: an organisation's members see the organisation's language unless they choose another.
+
+    API requests (``API_PATH_PREFIX``) put a supported Accept-Language first on every site: an API client names the
+    language it wants with each request, and its error messages come back in it. Without the header, the order above.
     """
 
     def process_request(self, request: HttpRequest) -> None:
@@ -80,6 +85,9 @@ class TenantLocaleMiddleware(MiddlewareMixin):
     @staticmethod
     def language_for(request: HttpRequest) -> str:
         supported = dict(settings.LANGUAGES)
+        accepted = _accepted_language(request)
+        if accepted is not None and request.path.startswith(API_PATH_PREFIX):
+            return accepted
         user = getattr(request, "user", None)
         user_language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
         if user_language in supported:
@@ -89,13 +97,24 @@ class TenantLocaleMiddleware(MiddlewareMixin):
             return cookie
         tenant = getattr(request, "tenant", None)
         tenant_language = getattr(tenant, "default_language", settings.LANGUAGE_CODE)
-        if tenant is None or tenant.kind != Client.Kind.ENTERPRISE:
-            accepted = translation.get_language_from_request(request, check_path=False)
-            if accepted in supported and "HTTP_ACCEPT_LANGUAGE" in request.META:
-                return accepted
+        if accepted is not None and (tenant is None or tenant.kind != Client.Kind.ENTERPRISE):
+            return accepted
         return tenant_language if tenant_language in supported else settings.LANGUAGE_CODE
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+def _accepted_language(request: HttpRequest) -> str | None:
+    """The first language of the request's Accept-Language header that the site ships (``de-AT`` → ``de``), or None.
+    Unlike ``translation.get_language_from_request`` it never reads the cookie, whose place in the order differs."""
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None

@@ -6,11 +6,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from predictions.api_comparison import ApplicationComparisonView
 from tracking.api.applications import ApplicationViewSet, ContactViewSet, EventViewSet, NoteViewSet, TaskViewSet
 from tracking.api.base import RedocView
 from tracking.api.cvs import CVViewSet
 from tracking.api.postings import PostingViewSet
 from tracking.api.profile import ProfileView
+from tracking.api.progression import ProgressionView
 from tracking.api.reminders import NotificationViewSet, ReminderViewSet
 
 app_name = "api"
@@ -26,6 +28,7 @@ LIST_AND_ADD = {"get": "list", "post": "create"}
 
 urlpatterns = [
     path("profile/", ProfileView.as_view(), name="profile"),
+    path("progression/", ProgressionView.as_view(), name="progression"),
     path(
         "applications/<int:application_pk>/events/",
         EventViewSet.as_view({"get": "list"}),
@@ -38,6 +41,11 @@ urlpatterns = [
     ),
     path("applications/<int:application_pk>/notes/", NoteViewSet.as_view(LIST_AND_ADD), name="application-notes"),
     path("applications/<int:application_pk>/tasks/", TaskViewSet.as_view(LIST_AND_ADD), name="application-tasks"),
+    path(
+        "applications/<int:application_pk>/comparison/",
+        ApplicationComparisonView.as_view(),
+        name="application-comparison",
+    ),
     path("tasks/<int:pk>/complete/", TaskViewSet.as_view({"post": "complete"}), name="task-complete"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -46,6 +46,13 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class CVVersionChoiceField(forms.ModelChoiceField):
+    """Names each CV version in the reader's language ("Version 2"); the model's ``__str__`` is for admin and logs."""
+
+    def label_from_instance(self, obj: CVDocument) -> str:
+        return _("Version %(version)s") % {"version": obj.version}
+
+
 class PostingForm(forms.Form):
     """The posting as the user saw it, and optionally how they applied to it."""
 
@@ -82,7 +89,7 @@ class PostingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Paste the whole posting: requirements are split into must-have and nice-to-have from it."),
     )
-    cv = forms.ModelChoiceField(
+    cv = CVVersionChoiceField(
         label=_("CV version sent"), queryset=CVDocument.objects.none(), required=False, empty_label=_("None yet")
     )
     channel = forms.ChoiceField(
@@ -121,7 +128,7 @@ class PostingForm(forms.Form):
 
 class ApplicationForm(forms.Form):
     posting = forms.ModelChoiceField(label=_("Job posting"), queryset=JobPosting.objects.none())
-    cv = forms.ModelChoiceField(
+    cv = CVVersionChoiceField(
         label=_("CV version sent"), queryset=CVDocument.objects.none(), required=False, empty_label=_("None yet")
     )
     channel = forms.ChoiceField(label=_("How you applied"), choices=Application.Channel.choices, initial="job_board")

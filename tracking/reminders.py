@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Q
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tenants.locale import member_language
 from tracking.models import Application, ApplicationEvent, DomainEvent, Notification, Reminder, Stage, Task
 
 CLAIM_LEASE = timedelta(minutes=10)
@@ -161,8 +161,7 @@ def reminder_deliver(*, reminder_id: int) -> bool:
     if reminder.status != Reminder.Status.SENDING:
         return False
     user = reminder.owner
-    language = user.language or getattr(connection.tenant, "default_language", settings.LANGUAGE_CODE)
-    with translation.override(language):
+    with translation.override(member_language(user)):  # the recipient's language, whatever the worker's
         title, body = _message_for(reminder)
         url = reverse("tracking:application", args=[reminder.application_id])
     with transaction.atomic():

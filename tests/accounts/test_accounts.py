@@ -103,6 +103,20 @@ def test_it_resets_a_password_through_an_emailed_link_on_the_tenant_host(cast, c
         assert User.objects.get(email=cast.member_email).check_password(NEW_PASSWORD)
 
 
+def test_it_writes_a_password_reset_email_in_the_account_holders_language(cast, client_a, client_b) -> None:
+    with schema_context("alpha"):
+        User.objects.filter(email=cast.member_email).update(language="ja")
+
+    client_a.post("/accounts/password-reset/", {"email": cast.member_email}, HTTP_ACCEPT_LANGUAGE="de")
+    client_b.post("/accounts/password-reset/", {"email": cast.stranger_email}, HTTP_ACCEPT_LANGUAGE="en")
+
+    japanese, french = mail.outbox  # the member's own language; the stranger has none: beta's, French
+    assert japanese.subject == "CVPlus のパスワードの再設定"
+    assert "こちらから新しいパスワードを設定してください" in japanese.body
+    assert french.subject == "Réinitialisez votre mot de passe CVPlus"
+    assert "Choisissez un nouveau mot de passe ici" in french.body
+
+
 def test_it_sends_no_email_for_an_address_of_another_tenant(cast, client_b) -> None:
     client_b.post("/accounts/password-reset/", {"email": cast.owner_email})
     assert mail.outbox == []

@@ -54,7 +54,7 @@ def test_it_tracks_an_application_from_cv_upload_to_an_interview_reminder(live_s
         page.get_by_label("Job title").fill("Data Engineer")
         page.get_by_label("Company").fill("Globex")
         page.get_by_label("Description").fill("Requirements:\n- Python\n- SQL is required\n- Kafka is a plus")
-        page.get_by_label("CV version sent").select_option(label="CV v1")
+        page.get_by_label("CV version sent").select_option(label="Version 1")
         page.get_by_label("How you applied").select_option("referral")
         page.get_by_role("button", name="Save and mark applied").click()
         page.wait_for_url(re.compile(r"/app/applications/\d+/$"))

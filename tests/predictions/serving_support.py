@@ -19,6 +19,14 @@ from tests.predictions.test_salary import simulated_reference, simulated_rows
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory, JobPostingFactory
 
 SMALL_BUDGET = TuningBudget(trials=1, seconds=5.0)
+SALARY_REQUEST = {  # one valid salary request (POST /api/v1/predictions/salary)
+    "title": "Data Scientist",
+    "experience_level": "SE",
+    "employment_type": "FT",
+    "remote_ratio": 0,
+    "company_size": "M",
+    "company_country": "US",
+}
 CV_TEXT = "Sam Seeker\nData scientist\nExperience\n- Built Python models on PostgreSQL\nSkills\nPython, SQL"
 
 

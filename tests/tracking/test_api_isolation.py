@@ -29,6 +29,7 @@ MARKER = "Zebracorn"
 # (method, path with {placeholders} filled from the owner's objects, JSON body)
 OBJECT_ENDPOINTS = [
     ("get", "/api/v1/cvs/{cv}/", None),
+    ("get", "/api/v1/cvs/{cv}/conventions/", None),
     ("get", "/api/v1/postings/{posting}/", None),
     ("patch", "/api/v1/postings/{posting}/", {"url": "https://attacker.example/"}),
     ("delete", "/api/v1/postings/{posting}/", None),
@@ -50,6 +51,7 @@ COLLECTION_ENDPOINTS = [
     ("get", "/api/v1/profile/", None),
     ("patch", "/api/v1/profile/", {"headline": "planted"}),
     ("get", "/api/v1/cvs/", None),
+    ("get", "/api/v1/cvs/conventions/", None),
     ("post", "/api/v1/cvs/", {"text": "planted CV text that is long enough to read."}),
     ("get", "/api/v1/postings/", None),
     ("post", "/api/v1/postings/", {"title": "Planted", "company": "Planted"}),

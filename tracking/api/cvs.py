@@ -1,4 +1,6 @@
-"""/api/v1/cvs/: the user's CV versions. Versions are immutable: list, retrieve and create only.
+"""/api/v1/cvs/: the user's CV versions. Versions are immutable: list, retrieve and create only. A version's
+conventions (/api/v1/cvs/{id}/conventions/, or the latest one's at /api/v1/cvs/conventions/) check it against the CV
+conventions of the country the user applies to (market/cv_rules.py).
 
 The upload services live in tracking/cv/services.py and are imported when called, so the rest of the API works while
 that module is missing.
@@ -7,13 +9,16 @@ that module is missing.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracking import selectors
 from tracking.api.base import UserScopedViewSet
+from tracking.cv.conventions import cv_conventions
 from tracking.models import CVDocument
 
 CV_SUMMARY_FIELDS = [
@@ -28,6 +33,30 @@ CV_SUMMARY_FIELDS = [
     "parser_version",
     "created_at",
 ]
+
+
+class CVConventionsFormatsSerializer(serializers.Serializer):
+    locale = serializers.CharField(help_text=_("The locale the examples follow; empty when not known."))
+    date_short = serializers.CharField(help_text=_("31 December 2026 as a short date; empty when not known."))
+    date_long = serializers.CharField()
+    number = serializers.CharField(help_text=_("1234567.89 as the country writes it; empty when not known."))
+    paper_size = serializers.CharField()
+    currency_code = serializers.CharField()
+    currency_name = serializers.CharField()
+
+
+class CVConventionsResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    topic = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["must", "should", "tip"])
+    status = serializers.ChoiceField(
+        choices=["finding", "advice", "ok"],
+        help_text=_("finding: change this; advice: general advice, not judged from the text; ok: already done."),
+    )
+    title = serializers.CharField()
+    message = serializers.CharField()
+    detail = serializers.CharField()
+    evidence = serializers.CharField(help_text=_("The CV line behind the outcome, when there is one."))
 
 
 class CVViewSet(UserScopedViewSet):
@@ -57,6 +86,65 @@ class CVViewSet(UserScopedViewSet):
             fields = [*CV_SUMMARY_FIELDS, "text", "parsed"]
             read_only_fields = fields
 
+    class ConventionsQuerySerializer(serializers.Serializer):
+        country = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=10,
+            help_text=_(
+                "ISO 3166 code of the country you apply to, e.g. DE. Default: your profile's country, else your "
+                "workspace's region."
+            ),
+        )
+
+    class ConventionsOutputSerializer(serializers.Serializer):
+        cv = serializers.IntegerField(allow_null=True, help_text=_("The CV version checked; null when you have none."))
+        cv_version = serializers.IntegerField(allow_null=True)
+        country = serializers.CharField(source="report.country_code", help_text=_("Empty for a region's defaults."))
+        country_name = serializers.CharField(source="report.country_name")
+        region = serializers.CharField(source="report.region_code")
+        region_name = serializers.CharField(source="report.region_name")
+        scope = serializers.ChoiceField(
+            source="report.scope",
+            choices=["country", "region", "none"],
+            help_text=_("country: its own rules; region: the region's defaults; none: no rules for it yet."),
+        )
+        checked = serializers.BooleanField(
+            source="report.checked", help_text=_("False when there was no readable CV: every result is advice.")
+        )
+        paper_size = serializers.CharField(source="report.paper_size")
+        formats = CVConventionsFormatsSerializer(source="report.formats", allow_null=True)
+        results = CVConventionsResultSerializer(source="report.results", many=True)
+
+    def _conventions_response(self, request: Request, cv: CVDocument | None) -> Response:
+        query = self.ConventionsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = cv_conventions(user=request.user, cv=cv, country=query.validated_data.get("country", "").strip())
+        payload = {"cv": cv.pk if cv else None, "cv_version": cv.version if cv else None, "report": report}
+        return Response(self.ConventionsOutputSerializer(payload).data)
+
+    @extend_schema(
+        parameters=[ConventionsQuerySerializer],
+        responses=ConventionsOutputSerializer,
+        operation_id="cvs_conventions_retrieve",
+    )
+    @action(detail=True, methods=["get"])
+    def conventions(self, request: Request, pk: str) -> Response:
+        """This CV version checked against the CV conventions of a country (photo, date of birth, length...)."""
+        return self._conventions_response(request, self.get_object())
+
+    @extend_schema(
+        parameters=[ConventionsQuerySerializer],
+        responses=ConventionsOutputSerializer,
+        operation_id="cvs_latest_conventions_retrieve",
+    )
+    @action(detail=False, methods=["get"], url_path="conventions")
+    def latest_conventions(self, request: Request) -> Response:
+        """Your latest CV version checked against the CV conventions of a country; the advice alone without a CV."""
+        from tracking.cv.services import cv_latest
+
+        return self._conventions_response(request, cv_latest(owner=request.user))
+
     def safely_get_queryset(self):
         if self.action == "list":
             return selectors.cv_list(user=self.request.user)
@@ -85,3 +173,11 @@ class CVViewSet(UserScopedViewSet):
         else:
             cv = cv_services.cv_paste(owner=request.user, text=serializer.validated_data["text"])
         return Response(self.DetailOutputSerializer(cv).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def progression(self, request: Request, pk: str) -> Response:
+        """Where this CV version can lead: next roles, the skills each adds, the wage change (tracking.progression)."""
+        from tracking.progression import progression_for_cv
+
+        return Response(progression_for_cv(user=request.user, cv=self.get_object()))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from predictions.application_panel import application_predictions, match_for_page
+from predictions.comparison_service import application_comparison
 from tracking import services
 from tracking.forms import (
     ApplicationForm,
@@ -56,6 +57,9 @@ def render_application(request: HttpRequest, pk: int, **bound_forms: forms.Form)
     }
     context["predictions"] = application_predictions(user=request.user, application=application)
     context["match"] = match_for_page(context["predictions"])
+    context["comparison"] = application_comparison(
+        user=request.user, application=application, predictions=context["predictions"]
+    )
     context.update(bound_forms)
     status = 400 if bound_forms else 200
     return render(request, "tracking/application.html", context, status=status)

@@ -18,8 +18,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from market.cv_rules import cv_rule_country_choices
+from tracking.cv.conventions import cv_conventions
 from tracking.forms import CVPasteForm, CVUploadForm, form_errors_from
 from tracking.models import CVDocument
+from tracking.progression import progression_for_cv
 from tracking.selectors import cv_versions, owned
 
 # The types a CV file may be served as; anything else goes out as opaque bytes.
@@ -38,6 +41,17 @@ def download_name(cv: CVDocument) -> str:
     return name or f"cv-v{cv.version}{EXTENSIONS.get(cv.content_type, '')}"
 
 
+def _conventions_context(request: HttpRequest, shown: CVDocument | None) -> dict:
+    """The "Conventions for <country>" panel: the country picked with ?country=, else the default target."""
+    error = ""
+    try:
+        report = cv_conventions(user=request.user, cv=shown, country=request.GET.get("country", "").strip()[:10])
+    except ValidationError as invalid:
+        error = " ".join(invalid.messages)
+        report = cv_conventions(user=request.user, cv=shown)
+    return {"conventions": report, "conventions_error": error, "convention_choices": cv_rule_country_choices()}
+
+
 def _render_cv(request: HttpRequest, *, shown: CVDocument | None = None, status: int = 200, **bound: forms.Form):
     versions = list(cv_versions(user=request.user))
     if shown is None and versions:
@@ -50,6 +64,8 @@ def _render_cv(request: HttpRequest, *, shown: CVDocument | None = None, status:
         "paste_form": CVPasteForm(),
         "parsed": (shown.parsed or {}) if shown is not None else {},
         "unreadable": CVDocument.Status.UNREADABLE,
+        "progression": progression_for_cv(user=request.user, cv=shown) if shown is not None else None,
+        **_conventions_context(request, shown),
     }
     context.update(bound)
     return render(request, "tracking/cv.html", context, status=status)

@@ -51,13 +51,21 @@ class CountryAdmin(ReadOnlyAdmin):
     search_fields = ["iso2", "iso3", "name_en"]
 
 
-class OccupationTitleInline(admin.TabularInline):
-    model = OccupationTitle
-    fields = ["title", "source"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """A listing of related reference rows: nothing to add, change or delete (set `fields`)."""
+
     extra = 0
+    max_num = 0
     can_delete = False
     show_change_link = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return list(self.fields or [])
+
+
+class OccupationTitleInline(ReadOnlyInline):
+    model = OccupationTitle
+    fields = ["title", "source"]
 
 
 @admin.register(Occupation)

@@ -6,17 +6,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from market.admin import ReadOnlyAdmin
+from market.admin import ReadOnlyAdmin, ReadOnlyInline
 from market.models import Industry, IndustryKeyword, IndustryOccupation, KeywordDatabase, SynonymGroup, SynonymTerm
 
 
-class IndustryOccupationInline(admin.TabularInline):
+class IndustryOccupationInline(ReadOnlyInline):
     model = IndustryOccupation
     fields = ["soc_code", "title", "employment", "share"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    max_num = 0
 
 
 @admin.register(Industry)
@@ -43,13 +39,9 @@ class IndustryKeywordAdmin(ReadOnlyAdmin):
     search_fields = ["term"]
 
 
-class SynonymTermInline(admin.TabularInline):
+class SynonymTermInline(ReadOnlyInline):
     model = SynonymTerm
     fields = ["term", "source"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    max_num = 0
 
 
 @admin.register(SynonymGroup)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client as HttpClient
 from django.utils import timezone
 
 from market import keyword_databases as kdb
@@ -28,6 +29,8 @@ from market.models import (
     WagePercentile,
 )
 from market.text import title_normalize
+from tests.accounts.factories import StaffUserFactory
+from tests.conftest import PASSWORD, PUBLIC_HOST
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Pure parts
@@ -285,3 +288,25 @@ def test_the_command_reports_a_build_and_a_missing_source(small_world, capsys) -
     ReferenceDataset.objects.filter(name="esco_occupations").delete()
     with pytest.raises(Exception, match="load_reference_data"):
         call_command("build_keyword_databases", "--force")
+
+
+def test_staff_browse_the_versions_keywords_and_synonym_groups_in_admin(small_world) -> None:
+    kdb.keyword_databases_build()
+    StaffUserFactory(email="keywords-staff@cvplus.example")
+    staff = HttpClient(HTTP_HOST=PUBLIC_HOST)
+    staff.post("/admin/login/?next=/admin/", {"username": "keywords-staff@cvplus.example", "password": PASSWORD})
+    database = KeywordDatabase.objects.get(is_current=True)
+    nurse = SynonymGroup.objects.get(database=database, code="29-1141.00")
+    healthcare = Industry.objects.get(code="healthcare")
+
+    versions = staff.get("/admin/market/keyworddatabase/").content.decode()
+    keywords = staff.get("/admin/market/industrykeyword/", {"q": "Epic", "industry__id__exact": healthcare.pk})
+    group = staff.get(f"/admin/market/synonymgroup/{nurse.pk}/change/").content.decode()
+    industry = staff.get(f"/admin/market/industry/{healthcare.pk}/change/").content.decode()
+
+    assert f'<a href="/admin/market/keyworddatabase/{database.pk}/change/">{database.version}</a>' in versions
+    assert keywords.status_code == 200
+    assert "Epic Systems" in keywords.content.decode()
+    assert "general nurse" in group
+    assert "Registered Nurses" in industry
+    assert staff.post(f"/admin/market/synonymgroup/{nurse.pk}/delete/").status_code == 403  # read-only

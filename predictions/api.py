@@ -135,7 +135,7 @@ class SalaryView(PredictionView):
             allow_null=True,
             allow_blank=True,
             help_text=gettext_lazy(
-                "One of the ten industries (e.g. healthcare) or a NAICS sector (e.g. 62): titles outside the "
+                "One of the industries (e.g. healthcare) or a NAICS sector (e.g. 62): titles outside the "
                 "salary surveys then use that sector's BLS wages."
             ),
         )
@@ -314,7 +314,7 @@ class MatchRawInputSerializer(serializers.Serializer):
         choices=industry_choices(),
         required=False,
         allow_blank=True,
-        help_text=gettext_lazy("The posting's industry (one of the ten); detected from the posting when left out."),
+        help_text=gettext_lazy("The posting's industry (e.g. healthcare); detected from the posting when left out."),
     )
 
 

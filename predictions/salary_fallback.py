@@ -97,7 +97,7 @@ def state_fips(state: str | None, reference: MarketReference) -> str | None:
 
 
 def industry_code(industry: str | None, reference: MarketReference) -> str | None:
-    """The BLS OEWS sector code ("62--63") of one of the ten industries ("healthcare": its first sector) or of a
+    """The BLS OEWS sector code ("62--63") of one of the industries ("healthcare": its first sector) or of a
     NAICS sector given as "62", "62--63" or a 2-6 digit NAICS code."""
     key = (industry or "").strip()
     if not key:

@@ -136,11 +136,11 @@ class JobPosting(models.Model):
         _("employment type"), max_length=10, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME
     )
     remote = models.CharField(_("remote"), max_length=8, choices=Remote.choices, default=Remote.ON_SITE)
+    # A market.industries code; no model choices, so the industry list can change without a migration.
     industry = models.CharField(
         _("industry"),
         max_length=40,
         blank=True,
-        choices=industry_choices(),
         help_text=_("Chosen by the user, or detected from the title and description when the posting was saved."),
     )
     industry_detected = models.BooleanField(_("industry detected"), default=False)
@@ -157,6 +157,11 @@ class JobPosting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} · {self.company}"
+
+    @property
+    def industry_label(self) -> str:
+        """The industry's name in the active language, or "" for none (or one no longer in the list)."""
+        return str(dict(industry_choices()).get(self.industry, ""))
 
 
 class Stage(models.TextChoices):

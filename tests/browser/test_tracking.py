@@ -1,5 +1,6 @@
-"""A job seeker's first session in a real browser: sign up, upload a CV, add a job, apply, get an interview, and see
-the history and the follow-up reminder it scheduled."""
+"""A job seeker's first session in a real browser: sign up, upload a CV (with its conventions and progression
+panels), add a job in an industry, apply (the comparison panel), get an interview, and see the history and the
+follow-up reminder it scheduled."""
 
 from __future__ import annotations
 
@@ -48,18 +49,25 @@ def test_it_tracks_an_application_from_cv_upload_to_an_interview_reminder(live_s
         assert "We could not read this file" not in cv_page
         # Skills and titles need the reference vocabularies, which the test database does not load.
         assert "Name and contact details\nExperience\nEducation" in cv_page
+        # Issue 6's panels are on the page even without reference data: the CV conventions of the workspace's region
+        # and where the titles can lead (here: not enough data, since no O*NET occupations are loaded).
+        assert page.locator("#conventions-h").is_visible()
+        assert page.get_by_role("heading", name="Where this can lead").is_visible()
 
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Board").click()
         page.get_by_role("link", name="Add a job").first.click()
         page.get_by_label("Job title").fill("Data Engineer")
         page.get_by_label("Company").fill("Globex")
         page.get_by_label("Description").fill("Requirements:\n- Python\n- SQL is required\n- Kafka is a plus")
+        page.get_by_label("Industry").select_option(label="Technology")
         page.get_by_label("CV version sent").select_option(label="Version 1")
         page.get_by_label("How you applied").select_option("referral")
         page.get_by_role("button", name="Save and mark applied").click()
         page.wait_for_url(re.compile(r"/app/applications/\d+/$"))
         assert "Applied" in page.locator(".page-head").inner_text()
         assert "Version 1" in page.locator("main").inner_text()
+        assert page.locator("#posting-industry").inner_text() == "Technology"
+        assert page.get_by_role("heading", name="How you compare").is_visible()
 
         page.get_by_label("Move to").select_option("interviewing")
         page.get_by_role("button", name="Save the move").click()

@@ -37,9 +37,10 @@ from tests.conftest import PASSWORD, PUBLIC_HOST
 # ---------------------------------------------------------------------------------------------------------------------
 
 
-def test_there_are_ten_industries_each_with_a_sector() -> None:
-    assert len(INDUSTRIES) == 10
-    assert len(set(INDUSTRY_CODES)) == 10
+def test_the_issues_ten_industries_and_logistics_each_have_a_sector() -> None:
+    assert len(INDUSTRIES) == 11
+    assert len(set(INDUSTRY_CODES)) == 11
+    assert {"healthcare", "technology", "transportation-logistics", "energy-utilities"} <= set(INDUSTRY_CODES)
     assert all(definition.sources for definition in INDUSTRIES)
 
 
@@ -231,7 +232,7 @@ def test_a_build_weighs_skills_titles_and_task_words_per_industry(small_world) -
 
     database = KeywordDatabase.objects.get(is_current=True)
     assert summary.version == database.version
-    assert Industry.objects.count() == 10
+    assert Industry.objects.count() == len(INDUSTRY_CODES)
     finance = Industry.objects.get(code="finance-insurance")
     assert dict(IndustryOccupation.objects.filter(industry=finance).values_list("soc_code", "share")) == {
         "13-2072": pytest.approx(0.8),

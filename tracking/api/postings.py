@@ -74,7 +74,7 @@ class PostingViewSet(UserScopedViewSet):
             choices=industry_choices(),
             required=False,
             allow_blank=True,
-            help_text=_("One of the ten industries; detected from the posting when left out."),
+            help_text=_("One of the industries (e.g. healthcare); detected from the posting when left out."),
         )
         description = serializers.CharField(required=False, allow_blank=True)
 

@@ -1,4 +1,4 @@
-"""`manage.py build_keyword_databases [--force]`: build the ten industries' keyword databases as a new version."""
+"""`manage.py build_keyword_databases [--force]`: build every industry's keyword database as a new version."""
 
 from __future__ import annotations
 

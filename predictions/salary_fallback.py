@@ -109,6 +109,20 @@ def industry_code(industry: str | None, reference: MarketReference) -> str | Non
     return reference.bls_sector_codes.get(key[:2]) if key[:2].isdigit() else None
 
 
+def industry_ratios(reference: MarketReference, soc: str | None, industry: str | None) -> tuple[float, ...] | None:
+    """How much the industry's BLS sector pays the occupation against its national cross-industry wages, as
+    (P10, P50, P90) ratios; None without an industry, or when BLS lacks either side of any percentile."""
+    sector_code = industry_code(industry, reference)
+    national = reference.bls_national.get(soc or "")
+    sector = reference.bls_sector.get((sector_code, soc)) if sector_code else None
+    if national is None or sector is None:
+        return None
+    indices = list(PERCENTILE_INDEX.values())
+    if not all(national[i] and sector[i] for i in indices):
+        return None
+    return tuple(sector[i] / national[i] for i in indices)
+
+
 def bls_wages(
     reference: MarketReference, soc: str | None, *, state: str | None = None, industry: str | None = None
 ) -> BlsWages | None:

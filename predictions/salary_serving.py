@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from market.selectors import country_name
 from predictions.features import SALARY_FEATURE_NAMES, MarketReference, SalaryInput, region_of, salary_feature_matrix
-from predictions.salary_fallback import BlsWages, bls_wages, fallback_predict_log, industry_code, state_fips
+from predictions.salary_fallback import (
+    BlsWages,
+    bls_wages,
+    fallback_predict_log,
+    industry_code,
+    industry_ratios,
+    state_fips,
+)
 
 if TYPE_CHECKING:
     from predictions.salary import SalaryModel
@@ -44,6 +51,7 @@ FACTOR_LABELS: dict[str, str] = {
     "title_match_method": _("title match"),
     "title_category": _("job title"),
     "company_country_category": _("company country"),
+    "industry": _("industry (BLS sector wages)"),
 }
 
 
@@ -173,6 +181,7 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
     n = len(checked)
     low, mid, high = np.empty(n), np.empty(n), np.empty(n)
     factors: list[list[dict[str, object]]] = [[] for _ in range(n)]
+    industry_used: list[str | None] = [None] * n
 
     model_rows = [i for i in range(n) if sources[i] is None]
     if model_rows:
@@ -191,6 +200,17 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
         if explain:
             for i, row_factors in zip(model_rows, _model_factors(model, x), strict=True):
                 factors[i] = row_factors
+        # The surveys record no industry: with one, the range moves by what BLS pays the occupation in the industry's
+        # sector against all industries (per percentile), a documented adjustment, not something the model learned.
+        for i in model_rows:
+            ratios = industry_ratios(reference, matches[i].soc_code, checked[i]["industry"])
+            if ratios is None:
+                continue
+            before = mid[i]
+            low[i], mid[i], high[i] = low[i] * ratios[0], mid[i] * ratios[1], high[i] * ratios[2]
+            industry_used[i] = industry_code(checked[i]["industry"], reference)
+            if explain:
+                factors[i] = [*factors[i], _factor("industry", mid[i] - before)]
 
     fallback_rows = [i for i in range(n) if sources[i] is not None]
     if fallback_rows:
@@ -254,6 +274,7 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
                 "bls_wage_basis": None
                 if source is None
                 else {"area": source.area, "state_fips": source.state_fips, "industry_code": source.industry_code},
+                "industry_adjustment": industry_used[i],  # the BLS sector a model range was scaled to, if any
                 "model_version_id": champion.version.pk,
                 "model_version": champion.version.version,
                 "region": regions[i],

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - fixtures imported by name are redefined as test arguments
 """The salary predictor's view of industries: each SOC occupation's industry (the one employing most of it), and an
 industry's BLS sector for industry-aware wages."""
 
@@ -9,6 +10,13 @@ from market.industries import INDUSTRIES
 from predictions.features import MarketReference
 from predictions.reference import soc_industry_map
 from predictions.salary_fallback import bls_wages, industry_code
+from predictions.salary_serving import salary_predict
+from tests.predictions.serving_support import (  # noqa: F401 - fixtures
+    SALARY_REQUEST,
+    salary_champion,
+    salary_reference,
+    salary_run,
+)
 
 
 def test_an_occupation_belongs_to_the_industry_employing_most_of_it() -> None:
@@ -56,3 +64,25 @@ def test_bls_wages_for_an_industry_follow_its_sector() -> None:
     assert national.industry_code is None
     assert healthcare.industry_code == "62--63"
     assert healthcare.log_p50 - national.log_p50 == pytest.approx(0.0953, abs=1e-3)  # log(99,000 / 90,000)
+
+
+@pytest.mark.django_db
+def test_a_survey_model_range_moves_by_what_bls_pays_the_occupation_in_the_industrys_sector(
+    salary_champion, salary_reference
+) -> None:
+    salary_reference.bls_sector = {("52--53", "15-2051"): (72000.0, 88000.0, 121000.0, 165000.0, 199500.0)}
+    salary_reference.industry_sectors = {"finance-insurance": "52--53", "healthcare": "62--63"}
+
+    plain = salary_predict(**SALARY_REQUEST)
+    finance = salary_predict(**SALARY_REQUEST, industry="finance-insurance")
+    healthcare = salary_predict(**SALARY_REQUEST, industry="healthcare")  # BLS has no wages for it in that sector
+
+    assert plain["method"] == finance["method"] == "model"
+    assert finance["industry_adjustment"] == "52--53"
+    assert finance["salary_p10_usd"] == pytest.approx(plain["salary_p10_usd"] * 1.2, abs=100)
+    assert finance["salary_p50_usd"] == pytest.approx(plain["salary_p50_usd"] * 1.1, abs=100)
+    assert finance["salary_p90_usd"] == pytest.approx(plain["salary_p90_usd"] * 1.05, abs=100)
+    assert any(factor["factor"] == "industry" and factor["effect_usd"] > 0 for factor in finance["factors"])
+    assert plain["industry_adjustment"] is None
+    assert healthcare["industry_adjustment"] is None
+    assert healthcare["salary_p50_usd"] == plain["salary_p50_usd"]

@@ -385,10 +385,10 @@ INDUSTRY_NOTES = " ".join(
         "DevOps and security jobs, so most industries have too little data for a model of their own and use the",
         "global model; with a posting's industry, its range is scaled by what BLS pays the occupation in that",
         "industry's sector (not evaluated here: the held-out rows have no industry). The time-to-hire model learns",
-        "from US federal vacancies only (public sector). Interview probability learns from a tenant's own outcomes and",
-        "needs at least 200 labelled outcomes in an industry before it could be evaluated there; no tenant has them",
-        "in this run. The match score is deterministic (no training data); the industry changes which skills it",
-        "weighs.",
+        "from US federal vacancies only (public sector). Interview probability learns from a tenant's own outcomes,",
+        "with the posting's industry as a feature; it needs at least 200 labelled outcomes in an industry before it",
+        "could be evaluated there, and no tenant has them in this run. The match score is deterministic (no",
+        "training data); the industry changes which skills it weighs.",
     ]
 )
 

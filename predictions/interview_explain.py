@@ -32,6 +32,7 @@ FACTOR_LABELS = {
     "remote_level": gettext_lazy("on-site, hybrid or remote"),
     "employment_full_time": gettext_lazy("full-time or not"),
     "company_size_level": gettext_lazy("company size"),
+    "industry": gettext_lazy("the posting's industry"),
 }
 _GROUPS = list(dict.fromkeys(FACTOR_OF_FEATURE[name] for name in INTERVIEW_FEATURE_NAMES))
 _GROUP_COLUMNS = {g: [i for i, n in enumerate(INTERVIEW_FEATURE_NAMES) if FACTOR_OF_FEATURE[n] == g] for g in _GROUPS}

@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from market.industries import INDUSTRY_CODES
+
 GHOSTED_AFTER_DAYS = 30  # the CandidateProfile.ghosted_after_days default: silence this long counts as an answer
 OFFER_HORIZON_DAYS = 60  # an offer label needs a process this old; open ones that still move are censored
 
@@ -65,11 +67,16 @@ INTERVIEW_FEATURE_NAMES: list[str] = [
     "remote_level",
     "employment_full_time",
     "company_size_level",
+    # The posting's industry (tracking.JobPosting.industry), one-hot: a tenant's outcomes can then differ by
+    # industry without one model per industry, which no tenant has the outcomes for.
+    *(f"industry_{code}" for code in INDUSTRY_CODES),
 ]
-# Several columns explain one thing to a user: the channel's one-hot columns are one factor.
-FACTOR_OF_FEATURE: dict[str, str] = {name: name for name in INTERVIEW_FEATURE_NAMES} | {
-    f"channel_{channel}": "channel" for channel in CHANNELS
-}
+# Several columns explain one thing to a user: the channel's and the industry's one-hot columns are one factor each.
+FACTOR_OF_FEATURE: dict[str, str] = (
+    {name: name for name in INTERVIEW_FEATURE_NAMES}
+    | {f"channel_{channel}": "channel" for channel in CHANNELS}
+    | {f"industry_{code}": "industry" for code in INDUSTRY_CODES}
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,7 @@ class InterviewInput:
     remote: str | None = None  # on_site, hybrid, remote
     employment_type: str | None = None  # full_time, part_time, contract, freelance, internship
     company_size: str | None = None  # S, M, L
+    industry: str | None = None  # one of market.industries.INDUSTRY_CODES
 
 
 def _number(value: object, name: str, low: float | None = None, high: float | None = None) -> float:
@@ -119,6 +127,9 @@ def interview_feature_row(item: InterviewInput) -> list[float]:
         math.nan if not item.channel else float(item.channel == name)  # unknown channel: all NaN, not "none of them"
         for name in CHANNELS
     ]
+    if item.industry not in (None, "", *INDUSTRY_CODES):
+        raise ValueError(f"industry: {item.industry!r} is not one of {list(INDUSTRY_CODES)}")
+    industry = [math.nan if not item.industry else float(item.industry == code) for code in INDUSTRY_CODES]
     full_time = math.nan if not item.employment_type else float(item.employment_type == "full_time")
     return [
         _number(item.match_score, "match_score", 0, 100),
@@ -133,6 +144,7 @@ def interview_feature_row(item: InterviewInput) -> list[float]:
         _level(item.remote, REMOTE_LEVELS, "remote"),
         full_time,
         _level(item.company_size, COMPANY_SIZE_LEVELS, "company_size"),
+        *industry,
     ]
 
 

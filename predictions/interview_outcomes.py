@@ -63,6 +63,7 @@ def interview_input_for(application, *, applied_at: datetime | None = None) -> I
         seniority=seniority_of(posting.title),
         remote=posting.remote or None,
         employment_type=posting.employment_type or None,
+        industry=posting.industry or None,
     )
 
 

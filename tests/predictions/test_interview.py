@@ -23,6 +23,7 @@ from predictions.interview import (
     OutcomeRow,
     campus_evaluate,
     interview_features,
+    interview_input_for,
     interview_model_card,
     interview_outcomes_collect,
     interview_predict,
@@ -31,7 +32,7 @@ from predictions.interview import (
     outcome_counts,
     simulator_evaluate,
 )
-from predictions.interview_features import INTERVIEW_FEATURE_NAMES, InterviewInput, outcome_labels
+from predictions.interview_features import FACTOR_OF_FEATURE, INTERVIEW_FEATURE_NAMES, InterviewInput, outcome_labels
 from predictions.interview_simulator import censoring_check, simulate_outcomes
 from predictions.models import ModelVersion
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
@@ -204,6 +205,18 @@ def test_it_rejects_an_unknown_channel_naming_the_field() -> None:
     assert np.isnan(row).all()
 
 
+def test_the_postings_industry_is_one_hot_and_an_unknown_one_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="industry"):
+        interview_features([InterviewInput(industry="underwater basket weaving")])
+    healthcare, unknown = interview_features([InterviewInput(industry="healthcare"), InterviewInput()])
+    columns = [i for i, name in enumerate(INTERVIEW_FEATURE_NAMES) if name.startswith("industry_")]
+
+    assert [INTERVIEW_FEATURE_NAMES[i] for i in columns if healthcare[i] == 1.0] == ["industry_healthcare"]
+    assert sum(healthcare[i] for i in columns) == 1.0
+    assert all(np.isnan(unknown[i]) for i in columns)  # unknown: NaN, not "none of them"
+    assert {FACTOR_OF_FEATURE[INTERVIEW_FEATURE_NAMES[i]] for i in columns} == {"industry"}
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Training, registry and serving
 # ---------------------------------------------------------------------------------------------------------------------
@@ -335,3 +348,12 @@ def test_it_refuses_to_train_a_tenant_model_below_the_minimum(owner) -> None:
     with pytest.raises(CommandError, match="labelled outcomes"):
         call_command("train", "interview", "--tenant", "alpha")
     assert ModelVersion.objects.filter(kind="interview").count() == 0
+
+
+def test_an_applications_features_carry_its_postings_industry(owner) -> None:
+    with schema_context("alpha"):
+        posting = JobPostingFactory(owner=owner, title="Registered Nurse", industry="healthcare")
+        application = ApplicationFactory(owner=owner, posting=posting)
+        item = interview_input_for(application)
+
+    assert item.industry == "healthcare"

@@ -226,7 +226,8 @@ def match_score(
             }
         )
         for position, item in enumerate(items):
-            for change in item_changes(name, item, weight * (item.share - item.earned), cv_text):
+            share = _industry_share(industry, name, item)
+            for change in item_changes(name, item, weight * (item.share - item.earned), cv_text, industry_share=share):
                 change["_order"] = (order, position)
                 changes.append(change)
     changes.sort(key=lambda change: (-change["_gain"], KIND_ORDER[change["kind"]], change["_order"]))

@@ -32,7 +32,11 @@ def _change(kind: str, message: str, gain: Fraction, component: str, item: Item,
     }
 
 
-def item_changes(component: str, item: Item, gain: Fraction, cv_text: str) -> list[dict]:
+def item_changes(
+    component: str, item: Item, gain: Fraction, cv_text: str, *, industry_share: int | None = None
+) -> list[dict]:
+    """The changes that would earn an item's missing points; `industry_share` (a keyword's share of the posting's
+    industry's jobs, in %) is named in the advice when known."""
     changes = []
     if gain > 0 and component in ("must_have", "nice_to_have", "keywords") and item.missing:
         what = ", ".join(concept.label for concept in item.missing)
@@ -47,12 +51,17 @@ def item_changes(component: str, item: Item, gain: Fraction, cv_text: str) -> li
                 "The posting would value %(what)s; your CV does not mention it — a gap to close, do not add it unless "
                 "you have the experience."
             )
+        elif industry_share:
+            message = _(
+                "The description mentions %(what)s, which %(share)s%% of this industry's jobs use; your CV does not — "
+                "add it only if you have used it, otherwise it is a gap to close."
+            )
         else:
             message = _(
                 "The description mentions %(what)s; your CV does not — add it only if you have used it, otherwise "
                 "it is a gap to close."
             )
-        changes.append(_change("gap", message % {"what": what}, gain, component, item, skills))
+        changes.append(_change("gap", message % {"what": what, "share": industry_share}, gain, component, item, skills))
     elif gain > 0 and component == "title":
         message = _(
             "The posting's title is “%(title)s”; none of your CV's titles matches it. Use its wording in your headline "

@@ -281,6 +281,11 @@ def test_an_industry_picks_the_keywords_it_uses_most_and_says_how_many_of_its_jo
     assert [i["industry_share"] for i in component(weighted, "keywords")["items"]] == [42, 30]
     assert weighted["industry"] == "technology"
     assert plain["industry"] is None
+    advice = [change["message"] for change in weighted["changes"] if change["requirement"] == "Kubernetes"]
+    assert advice == [
+        "The description mentions Kubernetes, which 42% of this industry's jobs use; your CV does not — add it only "
+        "if you have used it, otherwise it is a gap to close."
+    ]
 
 
 def test_it_gives_no_score_to_an_unreadable_cv():

@@ -58,6 +58,14 @@ from predictions.salary_fallback import FALLBACK_MIN_SOC_ROWS, FallbackCalibrati
 from predictions.tuning import TuningBudget, TuningResult, group_kfold, lgb_cross_validate, optuna_search
 
 MIN_CALIBRATION_ROWS = 50
+INDUSTRY_MARGIN_PREFIX = "industry:"  # margins["industry:healthcare"]: an industry with its own conformal margin
+
+
+def row_industries(rows: Sequence[SurveyRow], reference: MarketReference) -> list[str | None]:
+    """A survey row's industry: the one employing most of its title's BLS occupation (the surveys record none)."""
+    return [reference.soc_industry.get(reference.title_match(r.job_title).soc_code or "") for r in rows]
+
+
 QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
 BASE_PARAMS: dict[str, object] = {
     "objective": "quantile",
@@ -120,10 +128,16 @@ class SalaryModel:
         """Whether the surveys hold at least FALLBACK_MIN_SOC_ROWS training rows of this occupation."""
         return self.covered_socs.get(soc or "", 0) >= FALLBACK_MIN_SOC_ROWS
 
-    def predict_log(self, features: np.ndarray, regions: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(p10, p50, p90) in log USD, conformally widened per region and never crossing."""
+    def predict_log(
+        self, features: np.ndarray, regions: Sequence[str], industries: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(p10, p50, p90) in log USD, conformally widened per region and never crossing. A row whose industry has
+        its own margin (enough calibration rows) gets the wider of its region's and its industry's."""
         p10, p50, p90 = (self.boosters[name].predict(features, num_threads=1) for name in ("p10", "p50", "p90"))
         margin = np.asarray([self.margins.get(region, self.margins["global"]) for region in regions])
+        if industries is not None:  # a margin can be negative (a narrower interval): no margin is not 0
+            own = [self.margins.get(f"{INDUSTRY_MARGIN_PREFIX}{code}") if code else None for code in industries]
+            margin = np.asarray([m if o is None else max(m, o) for m, o in zip(margin, own, strict=True)])
         low = np.minimum(p10, p50) - margin
         high = np.maximum(p90, p50) + margin
         return np.minimum(low, p50), p50, np.maximum(high, p50)
@@ -318,6 +332,13 @@ def _calibrate(
         counts[region] = int(region_scores.size)
         own = conformal_margin(region_scores)
         margins[region] = own if region_scores.size >= MIN_CALIBRATION_ROWS else max(own, global_margin)
+    # Per-industry calibration where an industry has enough calibration rows; the others keep their region's.
+    industries = np.asarray([code or "" for code in row_industries(rows, reference)])
+    for code in sorted(set(industries.tolist()) - {""}):
+        industry_scores = scores[industries == code]
+        if industry_scores.size >= MIN_CALIBRATION_ROWS:
+            margins[f"{INDUSTRY_MARGIN_PREFIX}{code}"] = conformal_margin(industry_scores)
+            counts[f"{INDUSTRY_MARGIN_PREFIX}{code}"] = int(industry_scores.size)
     return margins, counts
 
 
@@ -327,7 +348,8 @@ def salary_predict_rows(
     """(p10, p50, p90) in USD for survey rows."""
     x = salary_feature_matrix([r.as_input() for r in rows], reference=reference, vocabulary=model.vocabulary)
     regions = [region_of(r.company_location, reference) for r in rows]
-    return tuple(np.exp(part) for part in model.predict_log(x, regions))  # type: ignore[return-value]
+    parts = model.predict_log(x, regions, row_industries(rows, reference))
+    return tuple(np.exp(part) for part in parts)  # type: ignore[return-value]
 
 
 def salary_test_mae(artifact: str, split: SalarySplit, *, reference: MarketReference) -> float:

@@ -17,6 +17,7 @@ import numpy as np
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from market.industries import INDUSTRY_CODES
 from market.selectors import country_name
 from predictions.features import SALARY_FEATURE_NAMES, MarketReference, SalaryInput, region_of, salary_feature_matrix
 from predictions.salary_fallback import (
@@ -194,7 +195,8 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
             for i in model_rows
         ]
         x = salary_feature_matrix(inputs, reference=reference, vocabulary=model.vocabulary)
-        parts = model.predict_log(x, [regions[i] for i in model_rows])
+        industries = [checked[i]["industry"] if checked[i]["industry"] in INDUSTRY_CODES else None for i in model_rows]
+        parts = model.predict_log(x, [regions[i] for i in model_rows], industries)
         for target, part in zip((low, mid, high), parts, strict=True):
             target[model_rows] = np.exp(part)
         if explain:

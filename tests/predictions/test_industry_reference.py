@@ -4,11 +4,16 @@ industry's BLS sector for industry-aware wages."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from market.industries import INDUSTRIES
-from predictions.features import MarketReference
+from predictions import salary as salary_module
+from predictions.features import MarketReference, salary_feature_matrix
 from predictions.reference import soc_industry_map
+from predictions.salary import row_industries
 from predictions.salary_fallback import bls_wages, industry_code
 from predictions.salary_serving import salary_predict
 from tests.predictions.serving_support import (  # noqa: F401 - fixtures
@@ -17,6 +22,7 @@ from tests.predictions.serving_support import (  # noqa: F401 - fixtures
     salary_reference,
     salary_run,
 )
+from tests.predictions.test_salary import simulated_reference, simulated_rows
 
 
 def test_an_occupation_belongs_to_the_industry_employing_most_of_it() -> None:
@@ -86,3 +92,40 @@ def test_a_survey_model_range_moves_by_what_bls_pays_the_occupation_in_the_indus
     assert plain["industry_adjustment"] is None
     assert healthcare["industry_adjustment"] is None
     assert healthcare["salary_p50_usd"] == plain["salary_p50_usd"]
+
+
+def test_an_industry_with_its_own_margin_widens_its_rows_and_only_theirs(salary_run, salary_reference) -> None:
+    model = salary_run.model
+    rows = simulated_rows(n=4, seed=3)
+    x = salary_feature_matrix([r.as_input() for r in rows[:1]], reference=salary_reference, vocabulary=model.vocabulary)
+    margins = dict(model.margins)
+    try:
+        model.margins = {**margins, "industry:technology": margins["global"] + 0.5}
+        plain = model.predict_log(x, ["NA"])
+        tech = model.predict_log(x, ["NA"], ["technology"])
+        other = model.predict_log(x, ["NA"], ["healthcare"])  # no margin of its own: its region's
+    finally:
+        model.margins = margins
+
+    assert tech[0][0] < plain[0][0]
+    assert tech[2][0] > plain[2][0]
+    assert tech[1][0] == plain[1][0]
+    assert [part[0] for part in other] == [part[0] for part in plain]
+
+
+def test_calibration_gives_an_industry_its_own_margin_only_from_enough_rows(salary_run) -> None:
+    rows = simulated_rows(n=400, seed=21)
+    reference = replace(simulated_reference(), soc_industry={"15-2051": "technology", "15-1212": "public-sector"})
+    model = salary_run.model
+    x = salary_feature_matrix([r.as_input() for r in rows], reference=reference, vocabulary=model.vocabulary)
+    y = np.log([r.salary_usd for r in rows])
+
+    margins, counts = salary_module._calibrate(model, rows, x, y, reference=reference)
+
+    industries = row_industries(rows, reference)
+    for code in ("technology", "public-sector"):
+        n = industries.count(code)
+        assert (f"industry:{code}" in margins) == (n >= salary_module.MIN_CALIBRATION_ROWS)
+        if n >= salary_module.MIN_CALIBRATION_ROWS:
+            assert counts[f"industry:{code}"] == n
+    assert not any(key.startswith("industry:") and key[9:] not in {"technology", "public-sector"} for key in margins)

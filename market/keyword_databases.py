@@ -99,10 +99,16 @@ def task_words(text: str) -> list[str]:
 
 
 def onet_shares(soc_shares: dict[str, float], onet_by_soc: dict[str, list[str]]) -> dict[str, float]:
-    """Pure: SOC occupation shares spread evenly over their O*NET occupations; SOC codes O*NET lacks are dropped."""
+    """Pure: SOC occupation shares spread evenly over their O*NET occupations. OEWS publishes some occupations
+    combined under a code O*NET does not use (31-1120 home health and personal care aides, 25-9045 teaching
+    assistants); those are spread over the O*NET occupations of the same SOC broad group (31-112x), or dropped when
+    it has none."""
+    by_broad_group: dict[str, list[str]] = defaultdict(list)
+    for soc, codes in onet_by_soc.items():
+        by_broad_group[soc[:6]].extend(codes)
     shares: dict[str, float] = {}
     for soc, share in soc_shares.items():
-        codes = onet_by_soc.get(soc) or []
+        codes = onet_by_soc.get(soc) or by_broad_group.get(soc[:6]) or []
         for code in codes:
             shares[code] = shares.get(code, 0.0) + share / len(codes)
     return shares

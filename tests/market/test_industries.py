@@ -63,6 +63,14 @@ def test_occupation_weights_narrow_shared_sectors_and_skip_suppressed_counts() -
     assert weights[0].share == pytest.approx(800 / 900)
 
 
+def test_an_oews_code_o_net_does_not_use_is_spread_over_its_broad_group() -> None:
+    onet = {"31-1121": ["31-1121.00"], "31-1122": ["31-1122.00"], "29-1141": ["29-1141.00"]}
+
+    shares = kdb.onet_shares({"31-1120": 0.4, "29-1141": 0.5, "99-9990": 0.1}, onet)
+
+    assert shares == pytest.approx({"31-1121.00": 0.2, "31-1122.00": 0.2, "29-1141.00": 0.5})
+
+
 def test_skill_weights_are_the_shares_of_the_occupations_listing_them() -> None:
     shares = kdb.onet_shares(
         {"15-1252": 0.6, "13-2072": 0.4, "99-9999": 0.1},
@@ -311,3 +319,18 @@ def test_staff_browse_the_versions_keywords_and_synonym_groups_in_admin(small_wo
     assert "general nurse" in group
     assert "Registered Nurses" in industry
     assert staff.post(f"/admin/market/synonymgroup/{nurse.pk}/delete/").status_code == 403  # read-only
+
+
+def test_the_industry_mapping_covers_every_occupation_and_skill_in_the_keyword_databases(small_world) -> None:
+    kdb.keyword_databases_build()
+    database = KeywordDatabase.objects.get(is_current=True)
+    weighted = IndustryKeyword.objects.filter(database=database)
+
+    title_groups = set(SynonymGroup.objects.filter(database=database, kind="title").values_list("pk", flat=True))
+    skill_groups = set(SynonymGroup.objects.filter(database=database, kind="skill").values_list("pk", flat=True))
+
+    assert title_groups
+    assert title_groups == set(weighted.filter(kind="title").values_list("group_id", flat=True))
+    assert skill_groups == set(weighted.filter(kind="skill").values_list("group_id", flat=True))
+    onet_socs = set(Occupation.objects.filter(taxonomy=Taxonomy.ONET).values_list("soc_code", flat=True))
+    assert set(IndustryOccupation.objects.values_list("soc_code", flat=True)) <= onet_socs

@@ -7,7 +7,7 @@ from django.conf import settings
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from billing.api_keys import api_key_authenticate, api_key_issue
+from billing.api_keys import api_key_authenticate, api_key_issue, api_key_revoke
 from billing.models import Licensee, Plan, Subscription
 from billing.services import plan_grant
 
@@ -38,6 +38,8 @@ def demo_licensee_ensure() -> str:
         key = api_key_authenticate(DEMO_KEY_FILE.read_text().strip())
         if key is not None and key.licensee_id == licensee.pk:
             return str(DEMO_KEY_FILE)
+    for stale in licensee.api_keys.filter(name="demo", revoked_at__isnull=True):
+        api_key_revoke(key=stale)  # its secret is in another checkout's file, or lost: nobody here can use it
     _key, secret = api_key_issue(licensee=licensee, name="demo")
     DEMO_KEY_FILE.parent.mkdir(exist_ok=True)
     DEMO_KEY_FILE.write_text(secret + "\n")

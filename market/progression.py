@@ -186,7 +186,8 @@ def role_resolve(
 
     The title is looked up among every O*NET title: as written, then without seniority words ("Senior"), then with
     plurals ignored ("Registered Nurses"), then through an ESCO match's label. When several occupations carry it
-    ("Data Analyst" is a title of eight), the one listing most of the CV's skills is taken, and between equals the one
+    ("Data Analyst" is a title of eight), the CV parser's own choice among them is kept when it is one of them (so the
+    CV page reads the title one way), else the one listing most of the CV's skills, and between equals the one
     employing the most people in the US (BLS OEWS), where most people with the title work. Failing all that, the CV
     parser's own O*NET match (which may be fuzzy) is used.
     """
@@ -199,6 +200,9 @@ def role_resolve(
         specific = [occupation for occupation in occupations if not is_catch_all(occupation)] or occupations
         if len(specific) == 1:
             return ResolvedRole(title.title_as_written, specific[0], "title", len(occupations) - 1)
+        parsed = next((o for o in specific if title.taxonomy == "onet" and o.code == title.occupation_code), None)
+        if parsed is not None:  # the CV page names the parser's occupation: keep the two readings the same
+            return ResolvedRole(title.title_as_written, parsed, "most_likely", len(occupations) - 1)
         best = min(
             specific,
             key=lambda occupation: (

@@ -14,7 +14,7 @@ from django.utils.translation import override
 from billing.api_keys import api_key_authenticate, api_key_issue, api_key_revoke
 from billing.licensee_portal import SESSION_KEY, day_bars
 from billing.metering import meter, next_period_start, seconds_to_next_month
-from billing.models import ApiUsage, ApiUsageDay
+from billing.models import ApiKey, ApiUsage, ApiUsageDay
 from tests.billing.licensees import licensee_create
 from tests.conftest import PUBLIC_HOST
 
@@ -182,3 +182,5 @@ def test_the_demo_licensee_keeps_its_key_in_a_file_and_replaces_a_stale_one(cast
     demo.demo_licensee_ensure()
     assert key_file.read_text().strip() != "cvp_live_stale000_not-a-key"
     assert api_key_authenticate(key_file.read_text().strip()).licensee.name == demo.DEMO_LICENSEE
+    live = ApiKey.objects.filter(licensee__name=demo.DEMO_LICENSEE, revoked_at__isnull=True)
+    assert live.count() == 1  # the key whose secret nobody here has any more was revoked

@@ -241,6 +241,8 @@ def test_a_shared_title_is_read_as_the_most_employed_occupation_unless_the_cvs_s
         1,
     )
     assert by_skills.occupation.code == "19-3022.00"
+    parsed = role_resolve(CVTitle("Data Analyst", occupation_code="19-3022.00", taxonomy="onet"), reference)
+    assert parsed.occupation.code == "19-3022.00"  # the CV parser's own reading of the title is kept
 
 
 def test_titles_are_matched_without_plurals_seniority_or_through_an_esco_label() -> None:

@@ -15,8 +15,9 @@ Comparable applications (``match_cohort_scores``):
 
 Nothing of another application leaves this module: callers get the count and this application's percentile only.
 Scores are those the owner would see (predictions.match_service.application_match_for on their behalf), cached for
-a day under a key made of the CV version, the posting snapshot and the scorer and keyword data fingerprints (CV
-versions and posting snapshots never change), so a cold cohort is scored once, not on every page view.
+a day under a key made of the CV version, the posting snapshot, the scorer and keyword data fingerprints and the
+industry keyword database's version (CV versions and posting snapshots never change), so a cold cohort is scored
+once, not on every page view.
 
 Plans: the percentile needs both the match score and the interview and offer probability (the premium prediction
 it belongs with: how likely this application is to be picked over the others); salary positions need the salary
@@ -40,7 +41,7 @@ from accounts.models import User
 from billing.entitlements import Entitlement, entitlement_check, plan_for
 from billing.gating import locked_section
 from billing.models import Feature
-from market.models import ReferenceDataset
+from market.models import KeywordDatabase, ReferenceDataset
 from predictions import service
 from predictions.application_panel import salary_range_section
 from predictions.comparison import MIN_COMPARABLE, percentile_rank, title_key
@@ -102,10 +103,14 @@ def _bases_for(titles: Iterable[str], index: keywords.KeywordIndex) -> dict[str,
 
 
 def _scorer_fingerprint() -> str:
+    """What a cached score depends on beyond its CV and posting: the scorer, the keyword index's data and the
+    industry keyword database's version (the match weighs the posting industry's skills)."""
     datasets = dict(
         ReferenceDataset.objects.filter(name__in=keywords.INDEX_DATASETS).values_list("name", "fingerprint")
     )
-    return "|".join([SCORER_VERSION, *(datasets.get(name, "") for name in keywords.INDEX_DATASETS)])
+    industry_version = KeywordDatabase.objects.filter(is_current=True).values_list("version", flat=True).first()
+    parts = [SCORER_VERSION, *(datasets.get(name, "") for name in keywords.INDEX_DATASETS), f"kdb{industry_version}"]
+    return "|".join(parts)
 
 
 def _score_key(fingerprint: str, cv_id: int, cv_sha256: str, posting_id: int, posting_saved: object) -> str:

@@ -451,7 +451,7 @@ def test_it_scores_a_cohort_once_and_then_reads_the_scores_from_the_cache(owner,
     assert sorted(first) == sorted(second) == [10, 20, 30]
     assert asked_first == 3
     assert len(scores) == 3  # nothing scored again
-    assert len(queries) == 4  # titles, index fingerprints, the cohort, the scorer's fingerprints
+    assert len(queries) == 5  # titles, index fingerprints, the cohort, the scorer's fingerprints, the industry data
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -549,3 +549,15 @@ def test_it_locks_only_the_part_a_plan_does_not_cover(cast, enterprise_client, s
         "Der Tarif Unternehmensvertrag umfasst die Funktion „Gehaltsspanne mit Begründungen“ nicht."
     )
     assert "items" not in body["salary"]
+
+
+@pytest.mark.django_db
+def test_a_new_industry_keyword_database_is_a_new_score_fingerprint(cast) -> None:
+    from market.models import KeywordDatabase
+    from predictions.comparison_service import _scorer_fingerprint
+
+    before = _scorer_fingerprint()
+    KeywordDatabase.objects.filter(is_current=True).update(is_current=False)
+    KeywordDatabase.objects.create(version=9_999, is_current=True)
+
+    assert _scorer_fingerprint() != before  # the match weighs the posting industry's skills from it

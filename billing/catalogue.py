@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Feature, Plan
+from cvplus.i18n import in_every_language
 
 FREE_APPLICATION_LIMIT = 25
 FREE_FEATURES = [Feature.TRACKING, Feature.MATCH, Feature.SALARY_BASIC]
@@ -125,10 +124,9 @@ def plans_ensure() -> list[Plan]:
                 },
             )
             if created:
-                for language, _name in settings.LANGUAGES:
-                    with translation.override(language):
-                        setattr(plan, f"name_{language}", str(spec.name))
-                        setattr(plan, f"description_{language}", str(spec.description))
+                names = in_every_language("name", spec.name) | in_every_language("description", spec.description)
+                for column, value in names.items():
+                    setattr(plan, column, value)
                 plan.save()
             plans.append(plan)
     return plans

@@ -293,18 +293,14 @@ class Metering:
         if self._decided is not None:
             return self._decided
         try:
-            status, value = self._connection.read_response()
+            try:
+                status, value = self._connection.read_response()
+            finally:
+                self._release()
         except redis.exceptions.NoScriptError:  # a Redis that has not seen the script yet: nothing was counted
-            self._release()
-            self._decided = _run(self._client, self._ask)
-        else:
-            self._release()
-            if status == SEEDED:
-                self._decided = _run(self._client, self._ask)
-            else:
-                self._decided = self._ask.answer(status, value)
-        finally:
-            self._release()
+            status, value = SEEDED, 0
+        # A missing script or month counter: ask again synchronously (seeding the counter first if needed).
+        self._decided = _run(self._client, self._ask) if status == SEEDED else self._ask.answer(status, value)
         self._remember(self._decided)
         return self._decided
 

@@ -11,13 +11,13 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from cvplus.i18n import in_every_language
 from market.cv_checks import ADVICE, FINDING, OK, CVFacts, rule_check
 from market.cv_rules_catalogue import COUNTRY_PACKS, COUNTRY_WHERE, REGION_PACKS, REGION_WHERE, RuleSpec
 from market.formats import CountryFormats, country_formats, paper_size, region_paper_size
@@ -35,19 +35,19 @@ STATUS_ORDER = {FINDING: 0, ADVICE: 1, OK: 2}
 def _in_every_language(field: str, text: Promise, where: Promise | None = None) -> dict[str, str]:
     """The field's value in every language the site offers (django-modeltranslation's columns), from the
     catalogues; ``where`` fills the advice's %(where)s in the same language."""
-    values = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            value = str(text)
-            if where is not None:
-                try:
-                    value = value % {"where": str(where)}
-                except (KeyError, ValueError, TypeError):  # a broken translation: the English text, not a failed load
-                    logger.warning("CV rule text in %s has bad placeholders: %r", code, value)
-                    with translation.override("en"):
-                        value = str(text) % {"where": str(where)}
-            values[f"{field}_{code.replace('-', '_')}"] = value
-    return values
+
+    def render() -> str:
+        value = str(text)
+        if where is None:
+            return value
+        try:
+            return value % {"where": str(where)}
+        except (KeyError, ValueError, TypeError):  # a broken translation: the English text, not a failed load
+            logger.warning("CV rule text in %s has bad placeholders: %r", translation.get_language(), value)
+            with translation.override("en"):
+                return str(text) % {"where": str(where)}
+
+    return in_every_language(field, render)
 
 
 def _rule_defaults(spec: RuleSpec, *, where: Promise, position: int) -> dict:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cvplus.i18n import in_every_language
 from market.models import Industry, IndustryOccupation, WagePercentile
 
 
@@ -190,8 +191,8 @@ def industries_ensure() -> dict[str, int]:
                     "position": position,
                     "naics_sectors": definition.naics,
                     "employment": sum(weight.employment for weight in weights),
-                    **_translated("name", definition.name),
-                    **_translated("description", definition.description),
+                    **in_every_language("name", definition.name),
+                    **in_every_language("description", definition.description),
                 },
             )
             IndustryOccupation.objects.filter(industry=industry).delete()
@@ -208,15 +209,3 @@ def industries_ensure() -> dict[str, int]:
             written[definition.code] = len(weights)
         Industry.objects.exclude(code__in=INDUSTRY_CODES).delete()
     return written
-
-
-def _translated(field: str, text: str) -> dict[str, str]:
-    """The field in every language the site offers (django-modeltranslation's columns), from the catalogues."""
-    from django.conf import settings
-    from django.utils import translation
-
-    values = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            values[f"{field}_{code.replace('-', '_')}"] = str(text)
-    return values

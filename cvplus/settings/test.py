@@ -6,7 +6,10 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is asserted in base settings
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# Two test runs side by side (two checkouts) each set their own Redis databases, queue prefix and CVPLUS_DATABASE_NAME.
 TEST_REDIS_URL = env.broker_url("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+TEST_CACHE_URL = env.broker_url("TEST_CACHE_URL", TEST_REDIS_URL.rsplit("/", 1)[0] + "/15")
+TEST_QUEUE_PREFIX = env.str("TEST_QUEUE_PREFIX", "test")
 REDIS_URL = TEST_REDIS_URL
 CELERY_BROKER_URL = TEST_REDIS_URL
 TASKS_RUN_INLINE = False
@@ -14,13 +17,13 @@ CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": TEST_REDIS_URL.rsplit("/", 1)[0] + "/15",
+        "LOCATION": TEST_CACHE_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
     }
 }
 # Tests own their queues: a demo worker on the same Redis never takes a test's task.
-CELERY_TASK_DEFAULT_QUEUE = "test-default"
-CELERY_TASK_ROUTES = {"predictions.tasks.*": {"queue": "test-training"}}
+CELERY_TASK_DEFAULT_QUEUE = f"{TEST_QUEUE_PREFIX}-default"
+CELERY_TASK_ROUTES = {"predictions.tasks.*": {"queue": f"{TEST_QUEUE_PREFIX}-training"}}
 
 import tempfile  # noqa: E402
 

@@ -70,7 +70,7 @@ def task_log() -> Iterator[list[str]]:
 
 def test_it_routes_model_training_to_the_training_queue() -> None:
     route = app.amqp.router.route({}, model_train_task.name)
-    assert route["queue"].name == TRAINING_QUEUE == "test-training"
+    assert route["queue"].name == TRAINING_QUEUE == f"{settings.TEST_QUEUE_PREFIX}-training"
 
 
 def test_it_trains_and_promotes_a_salary_model_on_a_real_worker(

@@ -11,6 +11,10 @@ SECRET_KEY = env.str("SECRET_KEY", "dev-only-insecure-secret-key-change-me-in-pr
 DEBUG = env.bool("DEBUG", False)
 BASE_DOMAIN = env.str("CVPLUS_BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1"])
+# Links written outside a request (e-mails) use the tenant's primary domain with this scheme and port
+# (tenants/links.py), never the request's Host.
+SITE_SCHEME = env.str("CVPLUS_SITE_SCHEME", "https", choices=("http", "https"))
+SITE_PORT = env.int("CVPLUS_SITE_PORT", 0, minimum=0) or ""
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Apps. An app never moves between SHARED_APPS and TENANT_APPS once migrated.

@@ -3,3 +3,6 @@
 from .base import *  # noqa: F403
 
 DEBUG = env.bool("DEBUG", True)
+SITE_SCHEME = env.str("CVPLUS_SITE_SCHEME", "http", choices=("http", "https"))
+# The development server's port (make run passes PORT) goes into links in e-mails.
+SITE_PORT = env.int("CVPLUS_SITE_PORT", env.int("PORT", 8000, minimum=1), minimum=0) or ""

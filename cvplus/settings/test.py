@@ -5,6 +5,8 @@ from .base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is asserted in base settings
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_SCHEME = "http"
+SITE_PORT = ""
 
 # Two test runs side by side (two checkouts) each set their own Redis databases, queue prefix and CVPLUS_DATABASE_NAME.
 TEST_REDIS_URL = env.broker_url("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")

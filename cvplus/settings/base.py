@@ -268,6 +268,7 @@ AXES_VERBOSE = False
 # Two-factor sign-in: required for staff in production settings, optional for everyone else.
 STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = "CVPlus"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin lists staff's devices (to delete a lost one), never their secrets or codes
 TWO_FACTOR_RECOVERY_CODES = 10
 TWO_FACTOR_PENDING_SECONDS = 300  # between the password and the code
 

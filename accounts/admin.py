@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import admin_lockout  # noqa: F401  (registers the lockout admin: failed sign-ins, unlock)
 from accounts.models import User
 
 

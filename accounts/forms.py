@@ -3,10 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, email_normalize
+from tenants.context import current_tenant
+from tenants.links import tenant_absolute_url, tenant_primary_domain
 from tenants.locale import member_language
 
 
@@ -35,7 +38,8 @@ class LanguageForm(forms.ModelForm):
 
 class PasswordResetForm(DjangoPasswordResetForm):
     """Writes each reset email in its recipient's language (their own, else their organisation's), never in the
-    language of whoever filled in the form."""
+    language of whoever filled in the form, with a link on the tenant's primary domain: never the request's Host,
+    which whoever fills in the form chooses (tenants/links.py)."""
 
     def send_mail(
         self,
@@ -46,6 +50,9 @@ class PasswordResetForm(DjangoPasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
+        tenant = current_tenant()
+        path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        context = {**context, "domain": tenant_primary_domain(tenant), "reset_url": tenant_absolute_url(tenant, path)}
         with translation.override(member_language(context["user"])):
             super().send_mail(
                 subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name

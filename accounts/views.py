@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
-from accounts import services
+from accounts import services, throttles
 from accounts.forms import EmailAuthenticationForm, LanguageForm, PasswordResetForm, SignupForm
+from accounts.views_two_factor import TwoFactorLoginMixin, two_factor_context
 from billing.checkout import invoices_for
 from billing.entitlements import plan_for
 from billing.models import Customer
@@ -32,6 +33,8 @@ def _signup_open(request: HttpRequest) -> bool:
 def signup(request: HttpRequest) -> HttpResponse:
     if not _signup_open(request):
         return render(request, "accounts/signup_closed.html", status=403)
+    if request.method == "POST" and (refused := throttles.signup_refused(request)) is not None:
+        return refused
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +63,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(TwoFactorLoginMixin, auth_views.LoginView):
+    """Locked out by django-axes (accounts/lockout.py); a user with two-factor sign-in goes on to the code step."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
@@ -72,6 +77,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        refused = throttles.password_reset_refused(self.request)
+        if refused is not None:
+            return refused
+        if not throttles.password_reset_email_allowed(form.cleaned_data["email"]):
+            return redirect(self.get_success_url())  # the same page as when an e-mail is sent
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -94,7 +107,8 @@ def account(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your settings were saved."))
         return redirect("accounts:account")
-    return render(request, "accounts/account.html", {"form": form, **_billing_context(request)})
+    context = {"form": form, **_billing_context(request), **two_factor_context(request.user)}
+    return render(request, "accounts/account.html", context)
 
 
 def _billing_context(request: HttpRequest) -> dict:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.lockout import attempt_failed, attempt_refused, attempt_succeeded, licensee_account
 from billing.api_keys import api_key_authenticate
 from billing.licensee_portal import SESSION_KEY, signed_in_key, usage_context
 
@@ -37,10 +38,17 @@ def signin(request: HttpRequest) -> HttpResponse:
     if signed_in_key(request.session) is not None:
         return redirect("licensee:usage")
     form = LicenseeSignInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        request.session.cycle_key()  # a new session id on sign-in: no fixation
-        request.session[SESSION_KEY] = form.key.pk
-        return redirect("licensee:usage")
+    if request.method == "POST":
+        # Locked out per key prefix and per IP address, like a user's password (accounts/lockout.py).
+        account = licensee_account(request.POST.get("api_key", ""))
+        if (refused := attempt_refused(request, account=account)) is not None:
+            return refused
+        if form.is_valid():
+            attempt_succeeded(request, account=account)
+            request.session.cycle_key()  # a new session id on sign-in: no fixation
+            request.session[SESSION_KEY] = form.key.pk
+            return redirect("licensee:usage")
+        attempt_failed(request, account=account)
     return render(request, "billing/licensee_signin.html", {"form": form})
 
 

@@ -2,9 +2,11 @@
 and the licensee's usage page."""
 
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from accounts.views import language_set
+from accounts.views_two_factor import StaffLoginView
 from billing.urls_public import licensee_api_urlpatterns, licensee_page_urlpatterns
 from cvplus import views
 from cvplus.health import healthz
@@ -13,6 +15,11 @@ from market.views import data_sources
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("data-sources/", data_sources, name="data-sources"),
+    # Before admin's own URLs: its login asks for a second factor after the password (accounts/views_two_factor.py).
+    path("admin/login/", StaffLoginView.as_view(), name="staff-login"),
+    # LOGOUT_REDIRECT_URL names the tenants' login page, which the public host does not have.
+    path("admin/logout/", LogoutView.as_view(next_page="admin:login"), name="staff-logout"),
+    path("admin/", include("accounts.urls_two_factor")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", language_set, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -9,6 +9,7 @@ from cvplus.health import healthz
 urlpatterns = [
     path("", views.tenant_home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("accounts.urls_two_factor")),
     path("app/", include("tracking.urls")),
     path("billing/", include("billing.urls")),
     path("api/v1/predictions/", include("predictions.api_urls")),

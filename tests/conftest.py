@@ -93,6 +93,18 @@ def _public_schema_between_tests() -> Iterator[None]:
     tenant_host_cache_clear()  # rows a test's rolled-back transaction made fire no signal
 
 
+@pytest.fixture(autouse=True)
+def _throttle_counters_forgotten() -> None:
+    """Throttle counters (accounts/throttles.py, cvplus/api_throttles.py) live in the test cache, which no test's
+    transaction rolls back: each test starts without any, so one test's requests never throttle another's."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match="*:throttle:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture
 def public_client(cast, db) -> HttpClient:
     return HttpClient(HTTP_HOST=PUBLIC_HOST)

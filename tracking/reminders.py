@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tenants.context import current_tenant
+from tenants.links import tenant_absolute_url
 from tenants.locale import member_language
 from tracking.models import Application, ApplicationEvent, DomainEvent, Notification, Reminder, Stage, Task
 
@@ -174,7 +176,7 @@ def reminder_deliver(*, reminder_id: int) -> bool:
         if created:
             EmailMessage(
                 subject=title,
-                body=f"{body}\n\n{url}",
+                body=f"{body}\n\n{tenant_absolute_url(current_tenant(), url)}",  # never a relative link in mail
                 to=[user.email],
                 headers={"Message-ID": f"<reminder-{connection.schema_name}-{reminder_id}@cvplus>"},
             ).send()

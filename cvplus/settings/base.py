@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from cvplus.env import env
@@ -219,6 +221,70 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "CVPlus <no-reply@cvplus.localhost>")
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Sign-in protection (issue 11, "auth"): lockout (django-axes), two-factor (django-otp), throttles. One block; see
+# docs/architecture.md "Sign-in protection".
+#
+# | app                     | public | tenants | why                                                              |
+# |-------------------------|--------|---------|------------------------------------------------------------------|
+# | axes                    | yes    | no      | failed sign-ins of every host, accounts named "<schema>:<email>" |
+# |                         |        |         | (tenant connections reach it through search_path)                |
+# | django_otp, otp_totp,   | yes    | yes     | a device belongs to a user, and users live in both               |
+# | otp_static              |        |         |                                                                  |
+# ---------------------------------------------------------------------------------------------------------------------
+_OTP_APPS = ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+SHARED_APPS += ["axes", *_OTP_APPS]
+TENANT_APPS += _OTP_APPS
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+# OTPMiddleware right after authentication (it wraps request.user); axes last, as its documentation asks.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += ["accounts.middleware.StaffTwoFactorMiddleware", "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth address from the right; 0 means
+# REMOTE_ADDR (development, or a proxy that rewrites REMOTE_ADDR). Lockout, reset, sign-up and API throttles use it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Lockout: per account ("<schema>:<email>", or "licensee-key:<key prefix>") and, separately, per IP address.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", 30, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks; the IP has its own, higher limit
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time left shown on the lockout page stays true
+AXES_RESET_ON_SUCCESS = False  # would also clear the IP's failures against other accounts (LockoutHandler resets)
+AXES_USERNAME_CALLABLE = "accounts.lockout.account_name"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful sign-ins: personal data nobody reads
+AXES_ENABLE_ADMIN = False  # accounts/admin_lockout.py registers the attempts with an "unlock" action
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "api_key", "otp_token"]
+AXES_VERBOSE = False
+
+# Two-factor sign-in: required for staff in production settings, optional for everyone else.
+STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = "CVPlus"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin lists staff's devices (to delete a lost one), never their secrets or codes
+TWO_FACTOR_RECOVERY_CODES = 10
+TWO_FACTOR_PENDING_SECONDS = 300  # between the password and the code
+
+# Password resets and sign-ups (accounts/throttles.py): at most this many per window, per e-mail and per IP address.
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3, minimum=1)
+PASSWORD_RESETS_PER_IP_PER_HOUR = env.int("PASSWORD_RESETS_PER_IP_PER_HOUR", 20, minimum=1)
+SIGNUPS_PER_EMAIL_PER_HOUR = env.int("SIGNUPS_PER_EMAIL_PER_HOUR", 3, minimum=1)
+SIGNUPS_PER_IP_PER_HOUR = env.int("SIGNUPS_PER_IP_PER_HOUR", 20, minimum=1)
+# The tenant API (cvplus/api_throttles.py): per signed-in user, and per IP address for anonymous callers.
+API_THROTTLE_RATES = {
+    "tenant_user": env.str("API_THROTTLE_RATE_USER", "1200/minute"),
+    "tenant_anon": env.str("API_THROTTLE_RATE_ANON", "120/minute"),
+}
+# ------------------------------------------------------------------------------------------- end of sign-in protection
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Languages. Each tenant has a default language; see tenants/middleware.py for the order of precedence.
 # ---------------------------------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -261,6 +327,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# Sign-in protection (issue 11, "auth"): tenant API throttles; the licensee API keeps its own per-key rate limits.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "cvplus.api_throttles.TenantUserThrottle",
+    "cvplus.api_throttles.TenantAnonThrottle",
+]
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT or None
 SPECTACULAR_SETTINGS = {
     "TITLE": "CVPlus API",
     "DESCRIPTION": "Job seekers' CVs, postings, applications and their history.",
@@ -299,3 +371,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO", choices=("DEBUG", "INFO", "WARNING"))},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# Sign-in protection (issue 11, "auth"): axes logs new failures and lockouts (WARNING), not every check (INFO).
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -17,3 +17,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 3600, minimum=0)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Sign-in protection (issue 11, "auth"): staff sign in to admin with a second factor (accounts/two_factor.py).
+STAFF_TWO_FACTOR_REQUIRED = True

@@ -45,6 +45,18 @@ def test_it_sends_a_due_reminder_once_even_when_the_task_runs_twice(owner) -> No
 
 
 @pytest.mark.django_db
+def test_it_emails_an_absolute_link_on_the_tenants_primary_domain(owner, settings) -> None:
+    settings.SITE_SCHEME, settings.SITE_PORT = "https", 8443
+    reminder = Reminder.objects.get(application=_due_application(owner))
+
+    assert reminder_send.apply(args=[reminder.pk], headers={"_schema_name": "alpha"}).get() is True
+
+    link = f"https://alpha.localhost:8443/app/applications/{reminder.application_id}/"
+    assert mail.outbox[0].body.endswith(f"\n\n{link}")
+    assert Notification.objects.get(reminder=reminder).url == f"/app/applications/{reminder.application_id}/"
+
+
+@pytest.mark.django_db
 def test_it_sends_once_after_a_worker_died_mid_send(owner, monkeypatch) -> None:
     reminder = Reminder.objects.get(application=_due_application(owner))
 

@@ -402,6 +402,6 @@ class DomainEvent(AppendOnlyModel):
         return self.kind
 
 
-# The upload budget's record lives in its own module to keep this one small; imported here so that Django registers
-# it with this app.
-from tracking.models_uploads import UploadRecord  # noqa: E402, F401
+# The upload budget's record and the background CSV import live in their own module to keep this one small; imported
+# here so that Django registers them with this app.
+from tracking.models_uploads import ImportJob, UploadRecord  # noqa: E402, F401

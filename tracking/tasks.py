@@ -1,5 +1,6 @@
-"""Celery entry points for tracking; thin wrappers around tracking.reminders and tracking.cv.reading. Periodic ones
-are fanned out per tenant by tenants.tasks.tenants_dispatch; the others are sent with :func:`enqueue_on_commit`."""
+"""Celery entry points for tracking; thin wrappers around tracking.reminders, tracking.cv.reading and
+tracking.io.jobs. Periodic ones are fanned out per tenant by tenants.tasks.tenants_dispatch; the others are sent with
+:func:`enqueue_on_commit`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from cvplus.celery import app
 from tenants.tasks import TenantOnlyTask
 from tracking import reminders
 from tracking.cv import reading
+from tracking.io import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +24,7 @@ CV_READ_SOFT_LIMIT_S, CV_READ_HARD_LIMIT_S = reading.task_time_limits()
 def enqueue_on_commit(task: Task, *args: object) -> None:
     """Sends ``task(*args)`` once the current transaction commits, into the current tenant's schema (named now, not
     when the transaction ends). A broker that cannot be reached is logged, not raised: the caller's rows are already
-    committed, and the page that waits for the work sends it again (reading.cv_reading_check).
+    committed, and the page that waits for the work sends it again (reading.cv_reading_check, jobs.import_job_check).
     """
     schema = connection.schema_name
 
@@ -61,3 +63,17 @@ def applications_flag_likely_ghosted() -> int:
 def cv_read_task(cv_id: int) -> str | None:
     """Reads one stored CV version within the read budget; a no-op unless it is still reading and unclaimed."""
     return reading.cv_read(cv_id=cv_id)
+
+
+@app.task(
+    base=TenantOnlyTask,
+    soft_time_limit=jobs.TASK_SOFT_LIMIT_S,
+    time_limit=jobs.TASK_HARD_LIMIT_S,
+    acks_late=True,
+)
+def import_job_run(job_id: int) -> str:
+    """Imports a confirmed CSV import's rows in batches for one time slice, then sends itself again to go on."""
+    state = jobs.import_job_work(job_id=job_id)
+    if state == jobs.MORE_TO_DO:
+        import_job_run.apply_async(args=[job_id], headers={"_schema_name": connection.schema_name})
+    return state

@@ -29,4 +29,6 @@ CELERY_TASK_ROUTES = {"predictions.tasks.*": {"queue": f"{TEST_QUEUE_PREFIX}-tra
 
 import tempfile  # noqa: E402
 
-MEDIA_ROOT = tempfile.mkdtemp(prefix="cvplus-test-media-")
+# A folder of the run's own; the browser tests' live server is given the test process's one (TEST_MEDIA_ROOT), so a
+# file it stores is the file the test's Celery worker reads.
+MEDIA_ROOT = env.str("TEST_MEDIA_ROOT", "") or tempfile.mkdtemp(prefix="cvplus-test-media-")

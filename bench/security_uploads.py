@@ -17,14 +17,12 @@ run here. Without Redis, tasks run inline and the request times include the work
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import statistics
 import sys
 import time
 import tracemalloc
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("CVPLUS_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cvplus_security_uploads_bench")
 
 from bench.tenants import bench_env, consumer_tenant_provision, database_drop, database_recreate  # noqa: E402
+from tests.tracking.fixtures.cv_files import pdf_one_page, text_content  # noqa: E402 - the tests' PDF writer
 
 HOST = "bench-uploads.localhost"
 SCHEMA = "bench_uploads"
@@ -43,43 +42,13 @@ INFLATED_BYTES = 70 * 1024 * 1024
 CV_LINES = ["Sam Seeker", "Experience", "Senior Data Engineer, Northwind, 2019 - 2024", "Skills", "Python, SQL, Kafka"]
 
 
-def _pdf(content: bytes, *, deflate: bool) -> bytes:
-    stream = zlib.compress(content, 6) if deflate else content
-    flate = b" /Filter /FlateDecode" if deflate else b""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
-        b"/Contents 5 0 R >>",
-        b"<< /Length %d%s >>\nstream\n" % (len(stream), flate) + stream + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref_at = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref_at}\n%%EOF\n".encode())
-    return out.getvalue()
-
-
-def _text_operators(lines: list[str]) -> bytes:
-    drawn = "\n".join(f"({line}) Tj T*" for line in lines)
-    return f"BT\n/F1 11 Tf\n14 TL\n50 780 Td\n{drawn}\nET\n".encode("cp1252")
-
-
 def pdf_inflating(total_bytes: int) -> bytes:
     """About 1 MB on disk: a CV's text, then ~1.2 MB of random words that barely compress, then spaces up to
     ``total_bytes``, in one deflated content stream."""
     rng = random.Random(11)  # noqa: S311 - filler text, not a secret
     noise = " ".join("".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=8)) for _ in range(135_000))
-    content = _text_operators(CV_LINES) + b"% " + noise.encode() + b"\n"
-    return _pdf(content + b" " * (total_bytes - len(content)), deflate=True)
+    content = text_content(CV_LINES) + b"% " + noise.encode() + b"\n"
+    return pdf_one_page(content + b" " * (total_bytes - len(content)), deflate=True)
 
 
 def _ms(seconds: float) -> str:
@@ -212,7 +181,7 @@ def main() -> None:
         with schema_context(SCHEMA):
             http.force_login(owner)
         _uploads(http, owner, "PDF inflating to ~70 MB", pdf_inflating(INFLATED_BYTES))
-        _uploads(http, owner, "one-page CV PDF", _pdf(_text_operators(CV_LINES), deflate=True))
+        _uploads(http, owner, "one-page CV PDF", pdf_one_page(text_content(CV_LINES), deflate=True))
         _import(http, owner)
     finally:
         if not inline:

@@ -1,7 +1,10 @@
 """The job seeker's own data, in the tenant schema: profile, CV versions, postings, applications and their history.
 
 Invariants kept here and in tracking/services.py:
-- A CV version and an application event are never changed once written (``save`` refuses an update).
+- A CV version and an application event are never changed once written (``save`` refuses an update). The one
+  exception is a CV version's reading outcome: a version is stored "reading" and a worker writes what it read
+  (status, text, parsed) exactly once, with a conditional UPDATE that only matches a version still reading
+  (tracking/cv/reading.py).
 - An application's ``stage`` always equals the ``to_stage`` of its latest event.
 """
 
@@ -62,13 +65,15 @@ def cv_upload_path(instance: CVDocument, filename: str) -> str:
 
 
 class CVDocument(AppendOnlyModel):
-    """One immutable CV version. An unreadable file is kept with its reason, never treated as an empty CV."""
+    """One immutable CV version. An unreadable file is kept with its reason, never treated as an empty CV. A new
+    version is "reading" until the worker has read it (tracking/cv/reading.py)."""
 
     class Source(models.TextChoices):
         UPLOAD = "upload", _("uploaded file")
         PASTE = "paste", _("pasted text")
 
     class Status(models.TextChoices):
+        READING = "reading", pgettext_lazy("CV status", "reading")
         PARSED = "parsed", pgettext_lazy("CV status", "read")
         UNREADABLE = "unreadable", _("could not read this file")
 
@@ -88,6 +93,11 @@ class CVDocument(AppendOnlyModel):
     parsed = models.JSONField(_("parsed sections, skills and titles"), default=dict, blank=True)
     parser_version = models.CharField(_("parser version"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # The worker's claim on a version still reading: when the last attempt started and how many there were. A claim
+    # older than the task's hard time limit belongs to a worker that died (killed over time or memory).
+    reading_queued_at = models.DateTimeField(_("reading queued"), null=True, blank=True)
+    reading_started_at = models.DateTimeField(_("reading started"), null=True, blank=True)
+    reading_attempts = models.PositiveSmallIntegerField(_("reading attempts"), default=0)
 
     class Meta:
         ordering = ["-version"]
@@ -390,3 +400,8 @@ class DomainEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return self.kind
+
+
+# The upload budget's record and the background CSV import live in their own module to keep this one small; imported
+# here so that Django registers them with this app.
+from tracking.models_uploads import ImportJob, UploadRecord  # noqa: E402, F401

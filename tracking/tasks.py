@@ -1,11 +1,40 @@
-"""Celery entry points for tracking; thin wrappers around tracking.reminders. Fanned out per tenant by
-tenants.tasks.tenants_dispatch."""
+"""Celery entry points for tracking; thin wrappers around tracking.reminders, tracking.cv.reading and
+tracking.io.jobs. Periodic ones are fanned out per tenant by tenants.tasks.tenants_dispatch; the others are sent with
+:func:`enqueue_on_commit`."""
 
 from __future__ import annotations
+
+import logging
+
+from celery import Task
+from django.db import connection, transaction
+from kombu.exceptions import OperationalError
 
 from cvplus.celery import app
 from tenants.tasks import TenantOnlyTask
 from tracking import reminders
+from tracking.cv import reading
+from tracking.io import jobs
+
+logger = logging.getLogger(__name__)
+
+CV_READ_SOFT_LIMIT_S, CV_READ_HARD_LIMIT_S = reading.task_time_limits()
+
+
+def enqueue_on_commit(task: Task, *args: object) -> None:
+    """Sends ``task(*args)`` once the current transaction commits, into the current tenant's schema (named now, not
+    when the transaction ends). A broker that cannot be reached is logged, not raised: the caller's rows are already
+    committed, and the page that waits for the work sends it again (reading.cv_reading_check, jobs.import_job_check).
+    """
+    schema = connection.schema_name
+
+    def send() -> None:
+        try:
+            task.apply_async(args=args, headers={"_schema_name": schema})
+        except OperationalError:
+            logger.warning("Could not send %s%r to the broker; it is sent again when polled", task.name, args)
+
+    transaction.on_commit(send)
 
 
 @app.task(base=TenantOnlyTask, soft_time_limit=60)
@@ -28,3 +57,23 @@ def reminder_send(reminder_id: int) -> bool:
 @app.task(base=TenantOnlyTask, soft_time_limit=120)
 def applications_flag_likely_ghosted() -> int:
     return reminders.applications_flag_likely_ghosted()
+
+
+@app.task(base=TenantOnlyTask, soft_time_limit=CV_READ_SOFT_LIMIT_S, time_limit=CV_READ_HARD_LIMIT_S, acks_late=True)
+def cv_read_task(cv_id: int) -> str | None:
+    """Reads one stored CV version within the read budget; a no-op unless it is still reading and unclaimed."""
+    return reading.cv_read(cv_id=cv_id)
+
+
+@app.task(
+    base=TenantOnlyTask,
+    soft_time_limit=jobs.TASK_SOFT_LIMIT_S,
+    time_limit=jobs.TASK_HARD_LIMIT_S,
+    acks_late=True,
+)
+def import_job_run(job_id: int) -> str:
+    """Imports a confirmed CSV import's rows in batches for one time slice, then sends itself again to go on."""
+    state = jobs.import_job_work(job_id=job_id)
+    if state == jobs.MORE_TO_DO:
+        import_job_run.apply_async(args=[job_id], headers={"_schema_name": connection.schema_name})
+    return state

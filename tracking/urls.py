@@ -23,6 +23,7 @@ urlpatterns = [
     path("cv/paste/", cv.cv_paste, name="cv_paste"),
     path("cv/<int:pk>/", cv.cv_version, name="cv_version"),
     path("cv/<int:pk>/file/", cv.cv_file, name="cv_file"),
+    path("cv/<int:pk>/status/", cv.cv_status, name="cv_status"),
     path("reminders/", reminders.reminders_page, name="reminders"),
     path("reminders/<int:pk>/snooze/", reminders.reminder_snooze, name="reminder_snooze"),
     path("reminders/<int:pk>/off/", reminders.reminder_turn_off, name="reminder_turn_off"),

@@ -1,4 +1,5 @@
-"""Pages to import applications from a CSV file (upload, preview, confirm) and to download the user's data."""
+"""Pages to import applications from a CSV file (upload, preview, confirm, then the job's progress) and to download
+the user's data."""
 
 from __future__ import annotations
 
@@ -68,21 +69,34 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Queues the import and answers at once with its page, which shows the progress (tracking/io/jobs.py)."""
     try:
-        result = io.import_commit(
+        job = io.import_confirm(
             user=request.user,
             token=request.POST.get("token", ""),
             stage_choices=io.stage_choices_from(request.POST),
         )
     except io.ImportNotFound:
         raise Http404 from None
-    except io.ImportAlreadyDone:
-        messages.info(request, _("This file was already imported. Nothing was added again."))
-        return redirect("tracking:io_import")
+    except io.ImportAlreadyConfirmed as already:
+        messages.info(request, _("This file was already confirmed. Nothing was added again."))
+        return redirect("tracking:io_import_job", already.job.pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages) + " " + _("Nothing was imported."))
         return render(request, "tracking/io_import.html", {"form": ImportUploadForm()}, status=400)
-    return render(request, "tracking/io_import_result.html", {"result": result})
+    return redirect("tracking:io_import_job", job.pk)
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's progress, then its summary. htmx polls it while the job runs and gets the fragment alone."""
+    job = io.import_job_get(user=request.user, pk=pk)
+    if job is None:
+        raise Http404
+    job = io.import_job_check(job=job)
+    template = "tracking/_io_import_job.html" if request.htmx else "tracking/io_import_job.html"
+    return render(request, template, {"job": job})
 
 
 def _attachment(content: str, *, content_type: str, name: str) -> HttpResponse:

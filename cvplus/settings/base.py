@@ -353,6 +353,16 @@ SPECTACULAR_SETTINGS = {
 
 # Uploads: checked by content and bounded before anything is parsed (tracking/cv/).
 CV_MAX_UPLOAD_BYTES = env.int("CV_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The upload budget (tracking/cv/upload_budget.py): new CV versions (uploads and pastes) a user may add per rolling
+# hour and day, counted in PostgreSQL, and the versions a user may keep.
+CV_UPLOADS_PER_HOUR = env.int("CV_UPLOADS_PER_HOUR", 10, minimum=1)
+CV_UPLOADS_PER_DAY = env.int("CV_UPLOADS_PER_DAY", 30, minimum=1)
+CV_MAX_VERSIONS = env.int("CV_MAX_VERSIONS", 50, minimum=1)
+# What reading one CV may cost in the worker (tracking/cv/read_budget.py); over any of these it is "unreadable".
+CV_READ_MAX_PAGES = env.int("CV_READ_MAX_PAGES", 50, minimum=1)
+CV_READ_MAX_DECOMPRESSED_BYTES = env.int("CV_READ_MAX_DECOMPRESSED_BYTES", 8 * 1024 * 1024, minimum=64 * 1024)
+CV_READ_MAX_TEXT_CHARS = env.int("CV_READ_MAX_TEXT_CHARS", 100_000, minimum=1_000)
+CV_READ_TIME_BUDGET_S = env.int("CV_READ_TIME_BUDGET_S", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -29,8 +29,10 @@ CELERY_TASK_ROUTES = {"predictions.tasks.*": {"queue": f"{TEST_QUEUE_PREFIX}-tra
 
 import tempfile  # noqa: E402
 
-MEDIA_ROOT = tempfile.mkdtemp(prefix="cvplus-test-media-")
-
 # Sign-in protection (issue 11, "auth"): the suite's many API calls as one cast user must never meet the API throttle;
 # tests/accounts/test_api_throttles.py lowers these to test it.
 API_THROTTLE_RATES = {"tenant_user": "100000/minute", "tenant_anon": "100000/minute"}
+
+# A folder of the run's own; the browser tests' live server is given the test process's one (TEST_MEDIA_ROOT), so a
+# file it stores is the file the test's Celery worker reads.
+MEDIA_ROOT = env.str("TEST_MEDIA_ROOT", "") or tempfile.mkdtemp(prefix="cvplus-test-media-")

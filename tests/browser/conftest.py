@@ -37,6 +37,8 @@ def fake_stripe() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def live_site(cast, django_db_blocker, fake_stripe) -> Iterator[str]:
     """Serves the project (test settings, the test database) with runserver; yields ``http://{host}:{port}``."""
+    from django.conf import settings
+
     from tests.billing.stripe_fakes import SECRET_KEY
 
     with django_db_blocker.unblock():
@@ -48,6 +50,7 @@ def live_site(cast, django_db_blocker, fake_stripe) -> Iterator[str]:
         "PYTHONUNBUFFERED": "1",
         "STRIPE_SECRET_KEY": SECRET_KEY,
         "STRIPE_API_BASE": fake_stripe.url,
+        "TEST_MEDIA_ROOT": settings.MEDIA_ROOT,  # the files it stores are read by the tests' Celery worker
     }
     log = open(ROOT / ".pytest-live-server.log", "w")  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(  # noqa: S603 - fixed arguments

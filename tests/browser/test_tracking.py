@@ -28,7 +28,7 @@ MSc Computer Science, 2018
 """
 
 
-def test_it_tracks_an_application_from_cv_upload_to_an_interview_reminder(live_site, page, committed) -> None:
+def test_it_tracks_an_application_from_cv_upload_to_an_interview_reminder(live_site, page, celery_worker) -> None:
     email = f"browser.tracker.{uuid.uuid4().hex[:10]}@example.com"
     site = live_site.format(host="alpha.localhost")
     try:
@@ -44,6 +44,8 @@ def test_it_tracks_an_application_from_cv_upload_to_an_interview_reminder(live_s
         page.get_by_label("CV file").set_input_files({"name": "bea.txt", "mimeType": "text/plain", "buffer": CV_TEXT})
         page.get_by_role("button", name="Upload").click()
         page.wait_for_url(re.compile(r"/app/cv/\d+/$"))
+        # The worker reads the upload; the page polls (htmx) and reloads itself once it is read.
+        page.get_by_text("Name and contact details").wait_for(timeout=60_000)
         cv_page = page.locator("main").inner_text()
         assert "Version 1" in cv_page
         assert "We could not read this file" not in cv_page

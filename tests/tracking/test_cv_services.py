@@ -1,4 +1,5 @@
-"""Storing CV versions: a refused upload stores nothing, an unreadable file is kept with its reason, versions count."""
+"""Storing CV versions: a refused upload stores nothing, an unreadable file is kept with its reason, versions count.
+The worker's reading is run inline here (tests/tracking/test_cv_reading.py tests it on its own)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from accounts.models import User
 from market.models import Skill
 from tenants.context import NotInTenantSchema
 from tests.tracking.fixtures import cv_files
+from tests.tracking.inline_tasks import tasks_inline
 from tracking.cv import keywords
 from tracking.cv.extract import DOCX_TYPE, PDF_TYPE
 from tracking.cv.services import cv_latest, cv_paste, cv_upload, original_name_clean
@@ -44,9 +46,17 @@ def _pdf_upload(name: str = "cv.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, cv_files.pdf_make([CV_LINES]), content_type="application/pdf")
 
 
+def _read(upload) -> CVDocument:
+    """Stores the upload (or pasted text) and runs the worker's reading inline, as without Redis."""
+    with tasks_inline():
+        cv = upload()
+    cv.refresh_from_db()
+    return cv
+
+
 def test_it_stores_a_parsed_pdf_as_version_one(owner):
     with schema_context("alpha"):
-        cv = cv_upload(owner=owner, uploaded_file=_pdf_upload())
+        cv = _read(lambda: cv_upload(owner=owner, uploaded_file=_pdf_upload()))
 
         assert cv.version == 1
         assert cv.status == CVDocument.Status.PARSED
@@ -117,7 +127,7 @@ def test_it_refuses_an_oversized_stream_that_misreports_its_size(owner, settings
 )
 def test_it_stores_an_unreadable_file_with_its_reason_and_bytes(owner, name, data, reason_part):
     with schema_context("alpha"):
-        cv = cv_upload(owner=owner, uploaded_file=SimpleUploadedFile(name, data))
+        cv = _read(lambda: cv_upload(owner=owner, uploaded_file=SimpleUploadedFile(name, data)))
 
         assert cv.status == CVDocument.Status.UNREADABLE
         assert reason_part in cv.unreadable_reason
@@ -138,7 +148,7 @@ def test_it_reads_a_docx_named_pdf_by_its_content(owner):
     with schema_context("alpha"):
         upload = SimpleUploadedFile("cv.pdf", cv_files.docx_make(CV_LINES))
 
-        cv = cv_upload(owner=owner, uploaded_file=upload)
+        cv = _read(lambda: cv_upload(owner=owner, uploaded_file=upload))
 
         assert cv.status == CVDocument.Status.PARSED
         assert cv.content_type == DOCX_TYPE
@@ -170,7 +180,7 @@ def test_it_sanitises_the_original_name_for_display(name, clean):
 
 def test_it_stores_pasted_text_cleaned(owner):
     with schema_context("alpha"):
-        cv = cv_paste(owner=owner, text="<b>Olive Owner</b><script>x()</script>\nSkills\nPython")
+        cv = _read(lambda: cv_paste(owner=owner, text="<b>Olive Owner</b><script>x()</script>\nSkills\nPython"))
 
         assert cv.source == CVDocument.Source.PASTE
         assert cv.text == "Olive Owner\nSkills\nPython"
@@ -192,9 +202,9 @@ def test_it_removes_the_written_file_when_the_transaction_fails(owner, monkeypat
     files_before = _stored_files()
 
     def fail(**kwargs):
-        raise RuntimeError("event store down")
+        raise RuntimeError("upload records down")
 
-    monkeypatch.setattr("tracking.cv.services.domain_event_record", fail)
+    monkeypatch.setattr("tracking.cv.services.upload_record", fail)
     with schema_context("alpha"):
         with pytest.raises(RuntimeError):
             cv_upload(owner=owner, uploaded_file=_pdf_upload())

@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from tests.conftest import login
+from tests.tracking.inline_tasks import tasks_inline
 from tracking import exports as tracking_exports
 from tracking import io as tracking_io
 from tracking.models import (
@@ -68,6 +69,14 @@ def _preview(client, content: str | bytes, **kwargs) -> tracking_io.ImportPrevie
     return response.context["preview"]
 
 
+def _confirm(client, data: dict):
+    """Confirms a preview, runs the import job inline (as without Redis) and returns the job's page."""
+    with tasks_inline():
+        response = client.post(CONFIRM_URL, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client.get(response["Location"])
+
+
 def _stage_index(preview: tracking_io.ImportPreview, raw: str) -> int:
     return next(index for index, entry in enumerate(preview.stages) if entry["raw"] == raw)
 
@@ -103,10 +112,10 @@ def test_it_imports_a_huntr_export_through_preview_and_confirm(owner_client, own
     ]
     assert "Salaries without a currency were read as USD." in preview.notes
 
-    response = owner_client.post(CONFIRM_URL, {"token": preview.token})
+    response = _confirm(owner_client, {"token": preview.token})
 
     assert response.status_code == 200
-    assert response.context["result"].imported == 4
+    assert response.context["job"].imported == 4
     applications = _applications(owner)
     assert {company: app.stage for company, app in applications.items()} == {
         "Acme": "saved",
@@ -149,7 +158,7 @@ def test_it_imports_a_teal_export_with_the_users_choice_for_an_inferred_status(o
     assert inferred == {"Bookmarked": "saved", "No Response 🔕": "ghosted", "Archived": "withdrawn"}
 
     choices = {f"stage_{_stage_index(preview, 'No Response 🔕')}": "rejected"}
-    response = owner_client.post(CONFIRM_URL, {"token": preview.token, **choices})
+    response = _confirm(owner_client, {"token": preview.token, **choices})
 
     assert response.status_code == 200
     applications = _applications(owner)
@@ -204,9 +213,9 @@ def test_it_names_row_and_column_of_bad_rows_writes_nothing_at_preview_and_impor
     assert reasons[6].startswith("Could not read the salary “lots”.")
     assert reasons[7].startswith("An offer needs its amount")
 
-    response = owner_client.post(CONFIRM_URL, {"token": preview.token})
+    response = _confirm(owner_client, {"token": preview.token})
 
-    result = response.context["result"]
+    result = response.context["job"]
     assert result.imported == 1
     assert [skipped["row"] for skipped in result.skipped] == [3, 4, 5, 6, 7]
     assert list(_applications(owner)) == ["Acme"]
@@ -217,7 +226,7 @@ def test_it_imports_rows_with_an_unknown_status_when_the_user_chooses_a_stage(ow
     preview = _preview(owner_client, "Company,Title,Status,Date Applied\nInitech,Engineer,Sleeping,2024-01-10\n")
 
     choices = {f"stage_{_stage_index(preview, 'Sleeping')}": "ghosted"}
-    owner_client.post(CONFIRM_URL, {"token": preview.token, **choices})
+    _confirm(owner_client, {"token": preview.token, **choices})
 
     assert _applications(owner)["Initech"].stage == "ghosted"
 
@@ -259,11 +268,13 @@ def test_it_reads_utf16_tab_separated_and_semicolon_separated_files(owner_client
 def test_it_imports_once_when_the_same_preview_is_confirmed_twice(owner_client, owner) -> None:
     preview = _preview(owner_client, HUNTR_CSV)
 
-    first = owner_client.post(CONFIRM_URL, {"token": preview.token})
-    second = owner_client.post(CONFIRM_URL, {"token": preview.token})
+    first = _confirm(owner_client, {"token": preview.token})
+    with tasks_inline():
+        second = owner_client.post(CONFIRM_URL, {"token": preview.token})
 
     assert first.status_code == 200
     assert second.status_code == 302
+    assert second["Location"] == first.request["PATH_INFO"]  # the same import's page
     assert _row_count(owner) == (4, 4)
     # Uploading the same file again is caught too: every row is already tracked.
     again = _preview(owner_client, HUNTR_CSV)
@@ -289,7 +300,7 @@ def test_it_returns_404_for_another_users_preview_token_and_writes_nothing(
     assert _row_count(owner) == (0, 0)
     assert _row_count(member) == (0, 0)
     # The owner's preview is still there, untouched by the attempts.
-    assert owner_client.post(CONFIRM_URL, {"token": preview.token}).context["result"].imported == 4
+    assert _confirm(owner_client, {"token": preview.token}).context["job"].imported == 4
 
 
 @pytest.mark.parametrize(
@@ -434,7 +445,7 @@ def test_it_imports_its_own_csv_export_back(owner_client, owner, member, cast, c
     login(member_client, cast.member_email)
     preview = _preview(member_client, exported)
     assert [entry["inferred"] for entry in preview.stages] == [False]
-    member_client.post(CONFIRM_URL, {"token": preview.token})
+    _confirm(member_client, {"token": preview.token})
 
     imported = _applications(member)["Acme"]
     assert imported.stage == "interviewing"

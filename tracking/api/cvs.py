@@ -1,4 +1,7 @@
-"""/api/v1/cvs/: the user's CV versions. Versions are immutable: list, retrieve and create only. A version's
+"""/api/v1/cvs/: the user's CV versions. Versions are immutable: list, retrieve and create only. A new version is
+answered at once with ``status`` "reading"; a worker reads it (tracking/cv/reading.py) and retrieving it shows
+"parsed" or "unreadable" (with ``unreadable_reason``) once done. An upload over the upload budget is a 429 with
+Retry-After (too many in the last hour or day) or a 400 (too many versions kept), naming the limit. A version's
 conventions (/api/v1/cvs/{id}/conventions/, or the latest one's at /api/v1/cvs/conventions/) check it against the CV
 conventions of the country the user applies to (market/cv_rules.py).
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, serializers, status
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -157,21 +160,32 @@ class CVViewSet(UserScopedViewSet):
 
     @extend_schema(responses=DetailOutputSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(self.DetailOutputSerializer(self.get_object()).data)
+        """One version; ``status`` is "reading" until the worker has read it (poll this)."""
+        from tracking.cv.reading import cv_reading_check
+
+        return Response(self.DetailOutputSerializer(cv_reading_check(cv=self.get_object())).data)
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer, "application/json": InputSerializer},
         responses={201: DetailOutputSerializer},
     )
     def create(self, request: Request) -> Response:
+        """Stores a new version and answers at once, ``status`` "reading"; retrieve it to see what was read."""
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         from tracking.cv import services as cv_services
+        from tracking.cv.upload_budget import UploadBudgetExceeded
 
-        if "file" in serializer.validated_data:
-            cv = cv_services.cv_upload(owner=request.user, uploaded_file=serializer.validated_data["file"])
-        else:
-            cv = cv_services.cv_paste(owner=request.user, text=serializer.validated_data["text"])
+        try:
+            if "file" in serializer.validated_data:
+                cv = cv_services.cv_upload(owner=request.user, uploaded_file=serializer.validated_data["file"])
+            else:
+                cv = cv_services.cv_paste(owner=request.user, text=serializer.validated_data["text"])
+        except UploadBudgetExceeded as refused:
+            if refused.retry_after_s is None:
+                raise
+            raise exceptions.Throttled(wait=refused.retry_after_s, detail=refused.messages[0]) from None
+        cv.refresh_from_db()  # read already when tasks run inline
         return Response(self.DetailOutputSerializer(cv).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})

@@ -1,7 +1,9 @@
 """Text out of an uploaded CV file, decided by the file's content (never its name) and bounded against hostile files.
 
 Contract: :func:`cv_file_read` never raises for bad input. Every failure is an ``Extraction`` with ``ok=False`` and a
-translated, user-facing ``reason``; the caller stores such a file as an unreadable CV version.
+translated, user-facing ``reason``; the caller stores such a file as an unreadable CV version. Reading stays within a
+:class:`~tracking.cv.read_budget.ReadBudget` (pages, decompressed bytes, characters, seconds): a file over one is
+refused with a reason naming it. It runs in a worker (tracking/cv/reading.py), never in a web request.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ import zipfile
 from dataclasses import dataclass
 
 import puremagic
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from tracking.cv.read_budget import OverBudget, ReadBudget, megabytes
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +30,9 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 TEXT_TYPE = "text/plain"
 UNKNOWN_TYPE = "application/octet-stream"
 
-MAX_PDF_PAGES = 50
+MAX_PDF_PAGES = 50  # the default of settings.CV_READ_MAX_PAGES, which the budget reads
+PDF_MAX_RECOVERY_INPUT_BYTES = 256 * 1024  # pypdf retries a broken stream one byte at a time, in Python
+PDF_MAX_FORM_INVOCATIONS = 500  # form XObjects drawn per page (pypdf allows 5,000)
 MAX_ZIP_ENTRIES = 200
 MAX_ZIP_UNCOMPRESSED_BYTES = 30 * 1024 * 1024
 MAX_ZIP_COMPRESSION_RATIO = 100
@@ -55,21 +62,26 @@ def _not_supported_reason() -> str:
     return _("This is not a PDF, Word (.docx) or text file.")
 
 
-def cv_file_read(*, data: bytes, filename: str) -> Extraction:
-    """Detects the type from the bytes and extracts the text. ``filename`` is used for logging only."""
+def cv_file_read(*, data: bytes, filename: str, budget: ReadBudget | None = None) -> Extraction:
+    """Detects the type from the bytes and extracts the text. ``filename`` is used for logging only; ``budget``
+    defaults to the settings' (its clock starts when it is made)."""
+    budget = budget or ReadBudget.from_settings()
     limit_bytes = settings.CV_MAX_UPLOAD_BYTES
     if len(data) > limit_bytes:
         return _refused(
             UNKNOWN_TYPE,
-            _("This file is larger than %(limit_mb)s MB.") % {"limit_mb": _megabytes(limit_bytes)},
+            _("This file is larger than %(limit_mb)s MB.") % {"limit_mb": megabytes(limit_bytes)},
         )
     if not data.strip():
         return _refused(UNKNOWN_TYPE, _("This file is empty."))
+    content_type = UNKNOWN_TYPE
     try:
         if b"%PDF-" in data[:1024]:  # readers accept a PDF header after a little leading junk; so do we
-            return _pdf_read(data)
+            content_type = PDF_TYPE
+            return _pdf_read(data, budget)
         if data.startswith(ZIP_MAGIC):
-            return _docx_read(data)
+            content_type = DOCX_TYPE
+            return _docx_read(data, budget)
         if data.startswith(OLE2_MAGIC):
             return _refused(
                 "application/x-ole-storage",
@@ -77,16 +89,16 @@ def cv_file_read(*, data: bytes, filename: str) -> Extraction:
             )
         text = _text_decode(data)
         if text is not None:
-            return _text_read(text)
+            content_type = TEXT_TYPE
+            return cv_text_read(text, budget)
         return _refused(_sniffed_type(data), _not_supported_reason())
+    except OverBudget as over:
+        return _refused(content_type, over.reason)
+    except SoftTimeLimitExceeded:
+        raise  # the worker's own time limit: reading.py turns it into the time budget's reason
     except Exception:  # a parser bug on hostile input must become "unreadable", not a 500
         logger.warning("CV extraction failed unexpectedly for %r", filename[:100], exc_info=True)
         return _refused(UNKNOWN_TYPE, _("This file is damaged or could not be read."))
-
-
-def _megabytes(n_bytes: int) -> str:
-    value = n_bytes / (1024 * 1024)
-    return f"{value:g}" if value >= 1 else f"{value:.2f}"
 
 
 def _sniffed_type(data: bytes) -> str:
@@ -99,9 +111,50 @@ def _sniffed_type(data: bytes) -> str:
 # ---------------------------------------------------------------------------------------------------------------------
 # PDF
 # ---------------------------------------------------------------------------------------------------------------------
-def _pdf_read(data: bytes) -> Extraction:
+def _pdf_limits(budget: ReadBudget) -> dict[str, int]:
+    """pypdf's own limits (pypdf.Configuration), tightened from its 75 MB defaults to this budget: no single stream
+    may decode to more than the whole budget, and the slow byte-by-byte recovery of a damaged stream stays short."""
+    stream_bytes = budget.max_decompressed_bytes
+    return {
+        "zlib_maximum_output_length": stream_bytes,
+        "lzw_maximum_output_length": stream_bytes,
+        "run_length_maximum_output_length": stream_bytes,
+        "brotli_maximum_output_length": stream_bytes,
+        "jbig2_maximum_output_length": stream_bytes,
+        "array_based_stream_maximum_output_length": stream_bytes,
+        "maximum_declared_stream_length": stream_bytes,
+        "stream_decoding_work_maximum_length": 4 * stream_bytes,
+        "image_maximum_buffer_size": stream_bytes,
+        "zlib_maximum_recovery_input_length": PDF_MAX_RECOVERY_INPUT_BYTES,
+        # Intermediate /Pages nodes count too: a real document needs far fewer than this.
+        "page_tree_maximum_entries": 4 * budget.max_pages + 16,
+        "xform_maximum_invocations_per_extraction": PDF_MAX_FORM_INVOCATIONS,
+    }
+
+
+def _pdf_read(data: bytes, budget: ReadBudget) -> Extraction:
+    from pypdf import apply_configuration
+
+    with apply_configuration(**_pdf_limits(budget)):
+        return _pdf_read_limited(data, budget)
+
+
+def _pdf_content_bytes(page) -> int:
+    """Decodes the page's content streams (pypdf keeps the decoded copy that ``extract_text`` then reuses) and
+    returns their decoded size, so the budget is counted over the whole document, not per stream."""
+    from pypdf.generic import ArrayObject
+
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    return sum(len(stream.get_object().get_data()) for stream in streams)
+
+
+def _pdf_read_limited(data: bytes, budget: ReadBudget) -> Extraction:
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError
 
     damaged = _("This file is damaged or not a real PDF.")
     try:
@@ -115,22 +168,33 @@ def _pdf_read(data: bytes) -> Extraction:
             if not opened:
                 return _refused(PDF_TYPE, _("This PDF is password-protected. Upload a copy without a password."))
         n_pages = len(reader.pages)
+    except LimitReachedError:
+        return _refused(PDF_TYPE, budget.pages_reason(None))
     except Exception:
         return _refused(PDF_TYPE, damaged)
     if n_pages == 0:
         return _refused(PDF_TYPE, damaged)
-    if n_pages > MAX_PDF_PAGES:
-        return _refused(
-            PDF_TYPE,
-            _("This PDF has too many pages (%(count)d; at most %(limit)d).")
-            % {"count": n_pages, "limit": MAX_PDF_PAGES},
-        )
+    if n_pages > budget.max_pages:
+        return _refused(PDF_TYPE, budget.pages_reason(n_pages))
     page_texts: list[str] = []
+    decompressed_bytes = text_chars = 0
     try:
         for page in reader.pages:
-            page_texts.append(page.extract_text(extraction_mode="plain") or "")
+            budget.time_check()
+            decompressed_bytes += _pdf_content_bytes(page)
+            if decompressed_bytes > budget.max_decompressed_bytes:
+                return _refused(PDF_TYPE, budget.decompressed_reason())
+            page_text = page.extract_text(extraction_mode="plain") or ""
+            text_chars += len(page_text)
+            budget.text_check(text_chars)
+            page_texts.append(page_text)
+    except LimitReachedError:
+        return _refused(PDF_TYPE, budget.decompressed_reason())
+    except (OverBudget, SoftTimeLimitExceeded):
+        raise
     except Exception:
         return _refused(PDF_TYPE, damaged)
+    budget.time_check()
     text = _text_tidy("\n\n".join(page_texts))
     if _visible_chars(text) < MIN_TEXT_CHARS:
         return _refused(PDF_TYPE, _("This PDF contains no text (scanned image?). Upload a PDF with selectable text."))
@@ -166,7 +230,7 @@ def _zip_check(archive: zipfile.ZipFile) -> str:
     return ""
 
 
-def _docx_read(data: bytes) -> Extraction:
+def _docx_read(data: bytes, budget: ReadBudget) -> Extraction:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
@@ -180,9 +244,13 @@ def _docx_read(data: bytes) -> Extraction:
         return _refused(DOCX_TYPE, refusal)
     try:
         text = _docx_text(data)
+    except SoftTimeLimitExceeded:
+        raise
     except Exception:
         return _refused(DOCX_TYPE, _("This file is damaged or not a real Word file."))
+    budget.time_check()
     text = _text_tidy(text)
+    budget.text_check(len(text))
     if _visible_chars(text) < MIN_TEXT_CHARS:
         return _refused(DOCX_TYPE, _("This Word file contains no text."))
     return Extraction(ok=True, text=text, content_type=DOCX_TYPE)
@@ -232,8 +300,14 @@ def _text_decode(data: bytes) -> str | None:
     return text
 
 
-def _text_read(text: str) -> Extraction:
+def cv_text_read(text: str, budget: ReadBudget | None = None) -> Extraction:
+    """The text of a text file or of pasted text, tidied; refused (never raised) over the budget's characters."""
+    budget = budget or ReadBudget.from_settings()
     text = _text_tidy(text)
+    try:
+        budget.text_check(len(text))
+    except OverBudget as over:
+        return _refused(TEXT_TYPE, over.reason)
     if _visible_chars(text) < MIN_TEXT_CHARS:
         return _refused(TEXT_TYPE, _("This file contains almost no text."))
     return Extraction(ok=True, text=text, content_type=TEXT_TYPE)

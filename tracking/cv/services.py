@@ -1,9 +1,10 @@
 """Writes that store a CV version (uploaded file or pasted text), and the selector for the latest one.
 
-Invariants: a refused upload (too large, empty) stores nothing; an acceptable but unreadable file is stored as a
-version with status "unreadable" and its reason, keeping the original bytes; versions per owner are 1, 2, 3... with
-no gap or collision under concurrency (the owner's row is locked while the next number is taken); the file is saved
-under a server-generated name and removed again if the transaction does not commit.
+Invariants: a refused upload (too large, empty, over the upload budget) stores nothing; an accepted one is stored at
+once, original bytes kept, as a version "reading" that a worker then reads and parses (tracking/cv/reading.py), so no
+web request parses a file; versions per owner are 1, 2, 3... with no gap or collision under concurrency (the owner's
+row is locked while the budget is checked and the next number taken); the file is saved under a server-generated
+name and removed again if the transaction does not commit.
 """
 
 from __future__ import annotations
@@ -24,13 +25,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from tenants.context import require_tenant_schema
-from tracking.cv import keywords, sections
-from tracking.cv.extract import TEXT_TYPE, Extraction, cv_file_read
-from tracking.events import domain_event_record
-from tracking.models import CVDocument, DomainEvent
+from tracking.cv.extract import TEXT_TYPE
+from tracking.cv.reading import PARSER_VERSION, cv_parse, cv_reading_enqueue  # noqa: F401 - cv_parse is used from here
+from tracking.cv.upload_budget import upload_budget_check, upload_record
+from tracking.models import CVDocument
 from tracking.services import text_clean
 
-PARSER_VERSION = "1"
 MAX_PASTE_CHARS = 100_000
 MAX_ORIGINAL_NAME_CHARS = 255
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -42,31 +42,6 @@ def original_name_clean(name: str) -> str:
     name = _CONTROL_RE.sub("", name).replace("\\", "/")
     name = os.path.basename(name.rstrip("/")).strip().lstrip(".")
     return name[:MAX_ORIGINAL_NAME_CHARS]
-
-
-CV_INDUSTRIES_SHOWN = 3
-
-
-def cv_parse(text: str) -> dict:
-    """The ``parsed`` document of a CV's text: sections, skills, titles, years of experience, contact flags, and
-    the industries it reads as (its titles' O*NET occupations and task words against the industry keyword
-    databases; empty until they are built)."""
-    from market.keyword_databases import industry_detect
-
-    cv_sections = sections.cv_sections_split(text)
-    index = keywords.keyword_index()
-    titles = keywords.titles_match(text=text, sections=cv_sections, index=index)
-    industries = industry_detect(
-        text=text, occupation_codes=[title["occupation_code"] for title in titles if title["taxonomy"] == "onet"]
-    )
-    return {
-        "sections": cv_sections,
-        "skills": keywords.skills_match(text, index=index),
-        "titles": titles,
-        "industries": [{"code": code, "share": share} for code, share in industries[:CV_INDUSTRIES_SHOWN]],
-        "years_experience": sections.experience_years(cv_sections, today=timezone.localdate()),
-        **sections.contact_flags(text),
-    }
 
 
 def _upload_read(uploaded_file: UploadedFile) -> bytes:
@@ -85,8 +60,9 @@ def _upload_read(uploaded_file: UploadedFile) -> bytes:
 
 
 def cv_upload(*, owner: User, uploaded_file: UploadedFile) -> CVDocument:
-    """Stores an uploaded file as the owner's next CV version, parsed when readable, unreadable with its reason
-    otherwise. Refuses (ValidationError on "file", nothing stored) a file that is empty or over the size limit."""
+    """Stores an uploaded file as the owner's next CV version, "reading" until a worker has read it. Refuses
+    (ValidationError on "file", nothing stored) a file that is empty or over the size limit, and
+    (upload_budget.UploadBudgetExceeded) an upload over the owner's upload budget."""
     require_tenant_schema()
     if getattr(uploaded_file, "size", None) is not None and uploaded_file.size > settings.CV_MAX_UPLOAD_BYTES:
         raise ValidationError({"file": _too_large_message()})
@@ -95,32 +71,24 @@ def cv_upload(*, owner: User, uploaded_file: UploadedFile) -> CVDocument:
         raise ValidationError({"file": _too_large_message()})
     if not data:
         raise ValidationError({"file": _("The file is empty.")})
-    original_name = original_name_clean(getattr(uploaded_file, "name", "") or "")
-    extraction = cv_file_read(data=data, filename=original_name)
     return _cv_store(
         owner=owner,
         source=CVDocument.Source.UPLOAD,
         data=data,
-        original_name=original_name,
-        extraction=extraction,
+        original_name=original_name_clean(getattr(uploaded_file, "name", "") or ""),
     )
 
 
 def cv_paste(*, owner: User, text: str) -> CVDocument:
-    """Stores pasted text (markup stripped, at most 100,000 characters) as the owner's next CV version."""
+    """Stores pasted text (markup stripped, at most 100,000 characters) as the owner's next CV version, "reading"
+    like an upload: the worker reads both the same way."""
     require_tenant_schema()
     if text is not None and len(text) > MAX_PASTE_CHARS * 2:
         raise ValidationError({"text": _("The text is too long (at most 100,000 characters).")})
     cleaned = text_clean(text, max_chars=MAX_PASTE_CHARS)
     if not cleaned:
         raise ValidationError({"text": _("Paste the text of your CV.")})
-    return _cv_store(
-        owner=owner,
-        source=CVDocument.Source.PASTE,
-        data=cleaned.encode("utf-8"),
-        original_name="",
-        extraction=Extraction(ok=True, text=cleaned, content_type=TEXT_TYPE),
-    )
+    return _cv_store(owner=owner, source=CVDocument.Source.PASTE, data=cleaned.encode("utf-8"), original_name="")
 
 
 def _too_large_message() -> str:
@@ -128,44 +96,38 @@ def _too_large_message() -> str:
     return _("The file is larger than %(limit_mb)s MB.") % {"limit_mb": f"{limit_mb:g}"}
 
 
-def _cv_store(*, owner: User, source: str, data: bytes, original_name: str, extraction: Extraction) -> CVDocument:
-    # Parsing reads only public reference data: done before the transaction so the owner's lock is held briefly.
-    parsed = cv_parse(extraction.text) if extraction.ok else {}
+def _cv_store(*, owner: User, source: str, data: bytes, original_name: str) -> CVDocument:
+    now = timezone.now()
     saved_name: str | None = None
+    pasted = source == CVDocument.Source.PASTE
     document = CVDocument(
         owner=owner,
         source=source,
         original_name=original_name,
-        content_type=extraction.content_type[:100],
+        # An upload's type is read from its bytes by the worker; pasted text is text.
+        content_type=TEXT_TYPE if pasted else "",
         size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        status=CVDocument.Status.PARSED if extraction.ok else CVDocument.Status.UNREADABLE,
-        unreadable_reason=extraction.reason[:300],
-        text=extraction.text,
-        parsed=parsed,
-        parser_version=PARSER_VERSION,
+        status=CVDocument.Status.READING,
+        # Pasted text has no file: the text is its original, kept here for the worker to read.
+        text=data.decode("utf-8") if pasted else "",
+        parsed={},
+        reading_queued_at=now,
     )
     try:
         with transaction.atomic():
-            # The owner's row is the lock that serialises version numbers between concurrent uploads.
+            # The owner's row is the lock that serialises the upload budget and version numbers between concurrent
+            # uploads.
             User.objects.select_for_update().only("pk").get(pk=owner.pk)
+            upload_budget_check(owner=owner, now=now)
             latest = CVDocument.objects.filter(owner=owner).aggregate(latest=Max("version"))["latest"] or 0
             document.version = latest + 1
-            if source == CVDocument.Source.UPLOAD:
+            if not pasted:
                 document.file.save("upload", ContentFile(data), save=False)  # name from cv_upload_path
                 saved_name = document.file.name
             document.save()
-            domain_event_record(
-                kind=DomainEvent.Kind.CV_PARSED,
-                actor_id=owner.pk,
-                subject_id=document.pk,
-                payload={
-                    "cv_id": document.pk,
-                    "status": document.status,
-                    "skills": len(parsed.get("skills", [])),
-                    "version": document.version,
-                },
-            )
+            upload_record(owner=owner, now=now)
+            cv_reading_enqueue(cv_id=document.pk)
     except BaseException:
         # No row points at the file: remove it so a failed upload leaves nothing behind. (An outer transaction rolled
         # back after this one succeeded would leave an orphan file but never a partial version.)

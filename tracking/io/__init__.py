@@ -1,16 +1,22 @@
-"""CSV import of a seeker's applications (preview, then confirm). Exports are in tracking/exports.py.
+"""CSV import of a seeker's applications (preview, confirm, then a background job). Exports are in
+tracking/exports.py.
 
 Modules: formats (limits, header and status words, dates, amounts), reading (the file and each row), importing
-(preview and commit). Everything other code uses is imported from here, ``tracking.io``.
+(preview and confirmation), jobs (the background import). Everything other code uses is imported from here,
+``tracking.io``.
 
 Import contract:
-- ``import_preview`` reads an upload and writes nothing to the database. It keeps the parsed rows in the cache
-  (tenant-prefixed keys, see settings.CACHES) under ``(user, token)`` for ``PREVIEW_TTL_S``: the confirm step needs no
-  re-upload and never re-reads a file from disk, and another user's token finds nothing.
-- ``import_commit`` imports every row without errors in one transaction, each through the services
-  (posting_create, application_create, application_move), so histories obey the same rules as typed-in ones. The
-  preview is consumed by deleting its key inside that transaction: the delete is atomic in Redis, so of two
-  concurrent confirms only one commits; the other rolls back and imports nothing.
+- ``import_preview`` reads an upload and keeps the parsed rows in an ImportJob row ("preview") under
+  ``(user, token)`` for ``PREVIEW_TTL_S``, in PostgreSQL, so the preview works while Redis is down: the confirm step
+  needs no re-upload and never re-reads a file from disk, and another user's token finds nothing. It writes nothing
+  else.
+- ``import_confirm`` fixes which rows are imported as which stage and queues the job after commit; of two
+  concurrent confirms only one finds the preview still a preview. It writes no application itself, so it answers
+  at once whatever the file's size.
+- The job (``jobs.import_job_work``, run by tracking.tasks.import_job_run) imports the planned rows in batches, each
+  batch one transaction that also advances the job's cursor, each row through the services (posting_create,
+  application_create, application_move), so histories obey the same rules as typed-in ones. Resumed after a killed
+  worker it starts after the last committed batch: no row is imported twice, none half-written.
 - Any stage the file does not state in our own words is an inference the user confirms (or changes) before import.
 """
 
@@ -41,14 +47,14 @@ from tracking.io.formats import (
     normalise,
 )
 from tracking.io.importing import (
-    ImportAlreadyDone,
+    ImportAlreadyConfirmed,
     ImportNotFound,
     ImportPreview,
-    ImportResult,
-    import_commit,
+    import_confirm,
     import_preview,
     stage_choices_from,
 )
+from tracking.io.jobs import import_job_check, import_job_get, import_job_work
 from tracking.io.reading import ImportFileError
 
 __all__ = [
@@ -70,16 +76,18 @@ __all__ = [
     "PREVIEW_TTL_S",
     "STAGE_ALIASES",
     "TEXT_DATE_FORMATS",
-    "ImportAlreadyDone",
+    "ImportAlreadyConfirmed",
     "ImportFileError",
     "ImportNotFound",
     "ImportPreview",
-    "ImportResult",
     "Money",
     "amount_text",
     "date_order_detect",
     "date_parse",
-    "import_commit",
+    "import_confirm",
+    "import_job_check",
+    "import_job_get",
+    "import_job_work",
     "import_preview",
     "money_parse",
     "normalise",

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from tracking.models import Application, Stage
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-# The confirm step runs in the request: bench/tracking.py measured ~10 ms a row, so 2,000 rows stay well inside a
-# 30 s worker timeout. Larger files are refused with a message to split them (a queued import can lift this later).
+# The preview reads and checks every row in the request and keeps them in PostgreSQL; the import itself runs in a
+# worker (tracking/io/jobs.py). The cap bounds the preview's work and what it stores; larger files are refused with
+# a message to split them.
 MAX_IMPORT_ROWS = 2_000
 PREVIEW_TTL_S = 3_600
 AUTO = "auto"  # the stage choice for rows without a status: applied when the row has an applied date, else saved

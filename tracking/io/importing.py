@@ -1,13 +1,13 @@
-"""Preview and commit of a CSV import (the contract is in tracking/io/__init__.py)."""
+"""Preview and confirmation of a CSV import (the contract is in tracking/io/__init__.py); the rows are imported in
+the background by tracking/io/jobs.py."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,24 +22,26 @@ from tracking.io.formats import (
     AUTO,
     FIELD_LABELS,
     MAX_IMPORT_BYTES,
-    PATH_FROM_APPLIED,
     PREVIEW_TTL_S,
     STAGE_ALIASES,
     date_order_detect,
 )
 from tracking.io.reading import ImportFileError, _cell, _decode, _map_columns, _records, _row_read, _stated_stages
-from tracking.models import Application, Reminder, Stage
-from tracking.services import application_create, application_move, note_add, posting_create
+from tracking.models import Application, ImportJob, Stage
+
+FINISHED_KEPT = timedelta(days=30)
 
 
 class ImportNotFound(Exception):
     """No preview under this token for this user: never made, expired, or someone else's."""
 
 
-class ImportAlreadyDone(Exception):
-    def __init__(self, imported: int) -> None:
-        super().__init__(imported)
-        self.imported = imported
+class ImportAlreadyConfirmed(Exception):
+    """The preview was confirmed before (a second click, a second tab): its job is ``job``."""
+
+    def __init__(self, job: ImportJob) -> None:
+        super().__init__(job.pk)
+        self.job = job
 
 
 @dataclass
@@ -60,13 +62,7 @@ class ImportPreview:
         return sum(1 for row in self.rows if not row["errors"])
 
 
-@dataclass
-class ImportResult:
-    imported: int
-    skipped: list[dict] = field(default_factory=list)
-
-
-def _row_date(row: dict, today: date) -> date:
+def row_date(row: dict, today: date) -> date:
     return date.fromisoformat(row["applied_on"] or row["saved_on"] or today.isoformat())
 
 
@@ -98,31 +94,36 @@ def _stage_errors(row: dict, stage: str, stage_column: str) -> list[dict]:
     return []
 
 
-def _duplicate_key(company: str, title: str, applied_on: str | None) -> tuple[str, str, str | None]:
+def duplicate_key(company: str, title: str, applied_on: str | None) -> tuple[str, str, str | None]:
     return company.casefold(), title.casefold(), applied_on
 
 
-def _existing_keys(user: User) -> set[tuple[str, str, str | None]]:
+def existing_keys(user: User) -> set[tuple[str, str, str | None]]:
     rows = Application.objects.filter(owner=user).values_list("posting__company", "posting__title", "applied_at")
-    return {_duplicate_key(company, title, at.date().isoformat() if at else None) for company, title, at in rows}
+    return {duplicate_key(company, title, at.date().isoformat() if at else None) for company, title, at in rows}
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Preview and commit
+# Preview and confirmation
 # ---------------------------------------------------------------------------------------------------------------------
-def _preview_key(user: User, token: str) -> str:
-    return f"tracking:io:import:{user.pk}:{token}"
-
-
-def _done_key(user: User, token: str) -> str:
-    return f"tracking:io:imported:{user.pk}:{token}"
+def _previews_forget(user: User, now: datetime) -> None:
+    """Forgets the user's previews that were never confirmed and have expired, and the summaries of their imports
+    finished more than ``FINISHED_KEPT`` ago."""
+    ImportJob.objects.filter(
+        owner=user, state=ImportJob.State.PREVIEW, created_at__lt=now - timedelta(seconds=PREVIEW_TTL_S)
+    ).delete()
+    ImportJob.objects.filter(
+        owner=user, state__in=(ImportJob.State.DONE, ImportJob.State.FAILED), finished_at__lt=now - FINISHED_KEPT
+    ).delete()
 
 
 def import_preview(*, user: User, data: bytes, language: str, currency: str, date_order: str = AUTO) -> ImportPreview:
-    """Parses an upload and stores the parsed rows for ``import_commit``. Writes nothing to the database.
+    """Parses an upload and keeps the parsed rows for ``import_confirm`` in an ImportJob row (state "preview"), in
+    PostgreSQL so that the preview works while Redis is down. Writes nothing else.
 
-    ``date_order`` is "dmy", "mdy" or AUTO (from the file's unambiguous dates, else from ``language``).
-    Raises ImportFileError when the file as a whole cannot be read.
+    ``date_order`` is "dmy", "mdy" or AUTO (from the file's unambiguous dates, else from ``language``, which is also
+    the language the background job writes its report in). Raises ImportFileError when the file as a whole cannot
+    be read.
     """
     require_tenant_schema()
     if len(data) > MAX_IMPORT_BYTES:
@@ -153,11 +154,11 @@ def import_preview(*, user: User, data: bytes, language: str, currency: str, dat
     stage_choice = {key: entry["stage"] for key, entry in stages.items()}
     stage_column = header[columns["stage"]] if "stage" in columns else str(FIELD_LABELS["stage"])
 
-    seen = _existing_keys(user)
+    seen = existing_keys(user)
     first_row_of: dict[tuple, int] = {}
     for row in rows:
         row["errors"] += _stage_errors(row, _stage_of(row, stage_choice), stage_column)
-        key = _duplicate_key(row["company"], row["title"], row["applied_on"])
+        key = duplicate_key(row["company"], row["title"], row["applied_on"])
         if key in seen:
             row["errors"].append({"column": "", "reason": _("Already in your tracker (same company, title and date).")})
         elif key in first_row_of:
@@ -165,11 +166,21 @@ def import_preview(*, user: User, data: bytes, language: str, currency: str, dat
         first_row_of.setdefault(key, row["row"])
 
     token = secrets.token_urlsafe(24)
-    stored = {"rows": rows, "stages": list(stages.values()), "stage_column": stage_column}
-    cache.set(_preview_key(user, token), stored, timeout=PREVIEW_TTL_S)
+    now = timezone.now()
+    _previews_forget(user, now)
+    # Saved before the display-only fields below are added to the rows (they are not JSON).
+    ImportJob.objects.create(
+        owner=user,
+        token=token,
+        language=language[:10],
+        rows=rows,
+        stages=list(stages.values()),
+        stage_column=stage_column,
+        total_rows=len(rows),
+    )
     for row in rows:
         row["stage"] = _stage_of(row, stage_choice)
-        row["date"] = _row_date(row, ctx["today"])
+        row["date"] = row_date(row, ctx["today"])
         row["stage_label"] = Stage(row["stage"]).label if row["stage"] else ""
         row["channel_label"] = Application.Channel(row["channel"]).label
     return ImportPreview(
@@ -182,47 +193,9 @@ def import_preview(*, user: User, data: bytes, language: str, currency: str, dat
     )
 
 
-def _at(day: date) -> datetime:
-    """Noon on that day in the current time zone, so the date survives conversions; never after now."""
-    return min(timezone.make_aware(datetime.combine(day, time(12))), timezone.now())
-
-
-def _row_import(*, user: User, row: dict, stage: str, today: date) -> Application:
-    posting = posting_create(
-        owner=user,
-        title=row["title"],
-        company=row["company"],
-        description=row["description"],
-        url=row["url"],
-        location=row["location"],
-        salary_min=row["salary_min"],
-        salary_max=row["salary_max"],
-        salary_currency=row["salary_currency"],
-        salary_period=row["salary_period"],
-    )
-    at = _at(_row_date(row, today))
-    never_applied = stage == Stage.SAVED or (stage == Stage.WITHDRAWN and not row["applied_on"])
-    application = application_create(
-        owner=user,
-        posting=posting,
-        channel=row["channel"],
-        stage=Stage.SAVED if never_applied else Stage.APPLIED,
-        at=_at(date.fromisoformat(row["saved_on"] or row["applied_on"] or today.isoformat())) if never_applied else at,
-    )
-    path = (Stage.WITHDRAWN,) if never_applied and stage == Stage.WITHDRAWN else PATH_FROM_APPLIED[stage]
-    for step in () if stage == Stage.SAVED else path:
-        offer = (
-            {"offer_amount": row["offer_amount"], "offer_currency": row["offer_currency"]} if step == "offer" else {}
-        )
-        application_move(application=application, to_stage=step, by=user, at=at, **offer)
-    if row["notes"]:
-        note_add(application=application, body=row["notes"])
-    return application
-
-
 def _plan_limit_check(*, user: User, adding: int) -> None:
-    """Refuses the whole import up front when it would take the user past their plan's application limit, so a
-    file is never half-imported; the message names the limit and how many rows would fit."""
+    """Refuses the whole import up front when it would take the user past their plan's application limit, so such a
+    file is not started only to stop half-way; the message names the limit and how many rows would fit."""
     if not adding:
         return
     entitlement = entitlement_check(user=user, feature=Feature.TRACKING)
@@ -244,66 +217,69 @@ def _plan_limit_check(*, user: User, adding: int) -> None:
         raise EntitlementRequired(replace(entitlement, allowed=False, reason=message))
 
 
-def import_commit(*, user: User, token: str, stage_choices: Mapping[str, str]) -> ImportResult:
-    """Imports the preview's rows without errors, all in one transaction, and consumes the preview.
+def import_confirm(*, user: User, token: str, stage_choices: Mapping[str, str]) -> ImportJob:
+    """Confirms a preview: fixes which rows are imported as which stage, reports the others with their reasons, and
+    queues the background job (tracking/io/jobs.py), which imports the planned rows after this transaction commits.
+    Fast: no row is written here.
 
     ``stage_choices`` maps a status's index in the preview's ``stages`` to a stage value, AUTO or "" (skip those
-    rows). Raises ImportNotFound for an unknown token, ImportAlreadyDone for a consumed one, and ValidationError (with
-    the row number) when a service refuses a row, in which case nothing is imported and the preview stays usable.
-    A file that would take the user past their plan's application limit is refused as a whole, before any row is
-    written (billing.gating.EntitlementRequired, a ValidationError).
+    rows). Raises ImportNotFound for an unknown or expired token (or another user's), ImportAlreadyConfirmed for
+    one confirmed before, and ValidationError for a stage choice that is not on the list. A file that would take the
+    user past their plan's application limit is refused as a whole (billing.gating.EntitlementRequired, a
+    ValidationError) and the preview stays usable.
     """
     require_tenant_schema()
-    key = _preview_key(user, token)
-    stored = cache.get(key) if token else None
-    if stored is None:
-        done = cache.get(_done_key(user, token)) if token else None
-        if done is not None:
-            raise ImportAlreadyDone(done)
+    job = ImportJob.objects.filter(owner=user, token=token).first() if token else None
+    if job is None or (
+        job.state == ImportJob.State.PREVIEW and job.created_at < timezone.now() - timedelta(seconds=PREVIEW_TTL_S)
+    ):
         raise ImportNotFound
+    if job.state != ImportJob.State.PREVIEW:
+        raise ImportAlreadyConfirmed(job)
     allowed = {"", AUTO, *Stage.values}
     stages = {}
-    for index, entry in enumerate(stored["stages"]):
+    for index, entry in enumerate(job.stages):
         choice = stage_choices.get(str(index), entry["stage"])
         if choice not in allowed or (choice == AUTO and entry["key"]):
             raise ValidationError(_("Choose a stage from the list."))
         stages[entry["key"]] = choice
-    today = timezone.localdate()
-    result = ImportResult(imported=0)
+    seen = existing_keys(user)
+    skipped: list[dict] = []
+    plan: list[tuple[int, str]] = []
+    for index, row in enumerate(job.rows):
+        stage = _stage_of(row, stages)
+        errors = [
+            *(issue for issue in row["errors"] if issue["column"] != job.stage_column),
+            *_stage_errors(row, stage, job.stage_column),
+        ]
+        if not errors and duplicate_key(row["company"], row["title"], row["applied_on"]) in seen:
+            errors.append({"column": "", "reason": _("Already in your tracker (same company, title and date).")})
+        if errors:
+            skipped.append({"row": row["row"], "company": row["company"], "errors": errors})
+        else:
+            plan.append((index, stage))
+    _plan_limit_check(user=user, adding=len(plan))
+    now = timezone.now()
     with transaction.atomic():
-        seen = _existing_keys(user)
-        ready: list[tuple[dict, str]] = []
-        for row in stored["rows"]:
-            stage = _stage_of(row, stages)
-            errors = [
-                *(issue for issue in row["errors"] if issue["column"] != stored["stage_column"]),
-                *_stage_errors(row, stage, stored["stage_column"]),
-            ]
-            if not errors and _duplicate_key(row["company"], row["title"], row["applied_on"]) in seen:
-                errors.append({"column": "", "reason": _("Already in your tracker (same company, title and date).")})
-            if errors:
-                result.skipped.append({"row": row["row"], "company": row["company"], "errors": errors})
-            else:
-                ready.append((row, stage))
-        _plan_limit_check(user=user, adding=len(ready))
-        imported: list[int] = []
-        for row, stage in ready:
-            try:
-                imported.append(_row_import(user=user, row=row, stage=stage, today=today).pk)
-            except ValidationError as exc:
-                messages = "; ".join(exc.messages)
-                raise ValidationError(
-                    _("Row %(row)s could not be imported: %(reason)s") % {"row": row["row"], "reason": messages}
-                ) from exc
-        # Imported history is not news: follow-ups already due would all fire at once for old applications.
-        Reminder.objects.filter(
-            application_id__in=imported, status=Reminder.Status.SCHEDULED, due_at__lt=timezone.now()
-        ).update(status=Reminder.Status.CANCELLED)
-        result.imported = len(imported)
-        if not cache.delete(key):
-            raise ImportAlreadyDone(0)  # a concurrent confirm consumed it first: roll back ours
-    cache.set(_done_key(user, token), result.imported, timeout=PREVIEW_TTL_S)
-    return result
+        # Of two confirms of one preview (a double click, two tabs), only one finds it still a preview.
+        confirmed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEW).update(
+            state=ImportJob.State.QUEUED if plan else ImportJob.State.DONE,
+            plan=plan,
+            planned=len(plan),
+            skipped=skipped,
+            confirmed_at=now,
+            heartbeat_at=now,
+            finished_at=None if plan else now,
+        )
+        if not confirmed:
+            job.refresh_from_db()
+            raise ImportAlreadyConfirmed(job)
+        if plan:
+            from tracking.io.jobs import import_job_enqueue  # jobs.py imports this module
+
+            import_job_enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    return job
 
 
 def stage_choices_from(post: Mapping[str, str]) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """The CV page: upload or paste a version, see what was read from it, download the original file.
 
-The upload services live in tracking/cv/services.py; they are imported when called so the rest of the site works
-while that module is missing.
+An upload is stored at once and read by a worker (tracking/cv/reading.py): the page shows "reading your CV" and
+polls the version's status with htmx until it is read, then reloads. The upload services live in
+tracking/cv/services.py; they are imported when called so the rest of the site works while that module is missing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from market.cv_rules import cv_rule_country_choices
 from tracking.cv.conventions import cv_conventions
@@ -52,10 +54,25 @@ def _conventions_context(request: HttpRequest, shown: CVDocument | None) -> dict
     return {"conventions": report, "conventions_error": error, "convention_choices": cv_rule_country_choices()}
 
 
-def _render_cv(request: HttpRequest, *, shown: CVDocument | None = None, status: int = 200, **bound: forms.Form):
+def _reading_checked(cv: CVDocument) -> CVDocument:
+    from tracking.cv.reading import cv_reading_check
+
+    return cv_reading_check(cv=cv)
+
+
+def _render_cv(
+    request: HttpRequest,
+    *,
+    shown: CVDocument | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **bound: forms.Form,
+) -> HttpResponse:
     versions = list(cv_versions(user=request.user))
     if shown is None and versions:
         shown = CVDocument.objects.get(pk=versions[0].pk)
+    if shown is not None:
+        shown = _reading_checked(shown)
     context = {
         "versions": versions,
         "shown": shown,
@@ -64,11 +81,15 @@ def _render_cv(request: HttpRequest, *, shown: CVDocument | None = None, status:
         "paste_form": CVPasteForm(),
         "parsed": (shown.parsed or {}) if shown is not None else {},
         "unreadable": CVDocument.Status.UNREADABLE,
+        "reading": CVDocument.Status.READING,
         "progression": progression_for_cv(user=request.user, cv=shown) if shown is not None else None,
         **_conventions_context(request, shown),
     }
     context.update(bound)
-    return render(request, "tracking/cv.html", context, status=status)
+    response = render(request, "tracking/cv.html", context, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 @login_required
@@ -83,12 +104,37 @@ def cv_version(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_cv(request, shown=owned(CVDocument, user=request.user, pk=pk))
 
 
+@login_required
+@require_GET
+def cv_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by the page while a version is being read: the "reading" notice again, or (htmx) a reload once read."""
+    cv = _reading_checked(owned(CVDocument, user=request.user, pk=pk))
+    if cv.status == CVDocument.Status.READING:
+        return render(request, "tracking/_cv_reading.html", {"shown": cv})
+    if request.htmx:
+        return HttpResponseClientRefresh()
+    return redirect("tracking:cv_version", cv.pk)
+
+
 def _saved(request: HttpRequest, cv: CVDocument) -> HttpResponse:
-    if cv.status == CVDocument.Status.UNREADABLE:
+    cv.refresh_from_db(fields=["status"])  # read already when tasks run inline
+    if cv.status == CVDocument.Status.READING:
+        messages.success(request, _("Version %(version)s saved. We are reading it now.") % {"version": cv.version})
+    elif cv.status == CVDocument.Status.UNREADABLE:
         messages.warning(request, _("We kept version %(version)s, but could not read it.") % {"version": cv.version})
     else:
         messages.success(request, _("Version %(version)s saved and read.") % {"version": cv.version})
     return redirect("tracking:cv_version", cv.pk)
+
+
+def _refused(request: HttpRequest, error: ValidationError, **bound: forms.Form) -> HttpResponse:
+    """The upload budget's refusal is a 429 with Retry-After when waiting helps; any other refusal is a 400."""
+    (form,) = bound.values()
+    form_errors_from(form, error)
+    retry_after_s = getattr(error, "retry_after_s", None)
+    if retry_after_s is not None:
+        return _render_cv(request, status=429, headers={"Retry-After": str(retry_after_s)}, **bound)
+    return _render_cv(request, status=400, **bound)
 
 
 @login_required
@@ -101,9 +147,8 @@ def cv_upload(request: HttpRequest) -> HttpResponse:
         try:
             cv = cv_services.cv_upload(owner=request.user, uploaded_file=form.cleaned_data["file"])
         except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            return _saved(request, cv)
+            return _refused(request, error, upload_form=form)
+        return _saved(request, cv)
     return _render_cv(request, status=400, upload_form=form)
 
 
@@ -117,9 +162,8 @@ def cv_paste(request: HttpRequest) -> HttpResponse:
         try:
             cv = cv_services.cv_paste(owner=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            return _saved(request, cv)
+            return _refused(request, error, paste_form=form)
+        return _saved(request, cv)
     return _render_cv(request, status=400, paste_form=form)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from django.contrib.admin.models import LogEntry
 
@@ -25,10 +24,8 @@ from tests.accounts.factories import StaffUserFactory
 from tests.billing.licensees import licensee_create
 from tests.billing.test_api_licensing import MATCH, MATCH_RAW, USAGE
 from tests.conftest import HOST_A, PASSWORD, PUBLIC_HOST, wait_until
-from tests.faults.processes import ROOT, Visitor, process_env, request, web_server
+from tests.faults.processes import Visitor, process_env, request, web_server
 from tests.faults.redis_server import RedisServer, point_redis_at
-
-LOG = ROOT / ".pytest-fault-server.log"
 
 
 class Licensee:
@@ -79,7 +76,9 @@ def add_tenant_in_admin(staff: Visitor, schema: str) -> int:
     return staff.submit("/admin/tenants/client/add/", fields).status
 
 
-def test_it_serves_through_a_redis_outage_and_bills_each_licensee_call_once(committed, cast, settings) -> None:
+def test_it_serves_through_a_redis_outage_and_bills_each_licensee_call_once(
+    committed, cast, settings, tmp_path
+) -> None:
     redis = RedisServer().start()
     licensee = licensee_create(quota=1000, name="Outage Ltd")
     _key, secret = api_key_issue(licensee=licensee)
@@ -87,7 +86,7 @@ def test_it_serves_through_a_redis_outage_and_bills_each_licensee_call_once(comm
     schema = f"outage{os.getpid()}"
     env = process_env(redis_url=redis.url(0), cache_url=redis.url(1), TEST_QUEUE_PREFIX=f"fault-{os.getpid()}")
     try:
-        with web_server(env, Path(LOG)) as port:
+        with web_server(env, tmp_path / "server.log") as port:
             api = Licensee(port, secret)
             seeker = Visitor(port, HOST_A)
             portal = Visitor(port, PUBLIC_HOST)

@@ -26,9 +26,9 @@ from cvplus.celery import app as celery_app
 Check = Callable[[], dict]
 
 # Seconds each check may take. The broker and worker checks bound their own waits below these.
-CHECK_TIMEOUTS_S = {"database": 0.8, "migrations": 0.8, "cache": 0.8, "broker": 0.8, "worker": 0.8}
+CHECK_TIMEOUTS_S = {"database": 0.9, "migrations": 0.9, "cache": 0.9, "broker": 0.9, "worker": 0.9}
 BROKER_CONNECT_TIMEOUT_S = 0.5
-WORKER_PING_TIMEOUT_S = 0.5
+WORKER_PING_TIMEOUT_S = 0.4
 
 
 def check_database() -> dict:
@@ -54,6 +54,12 @@ def check_cache() -> dict:
     return {"ok": ok, "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
 
 
+def _connected(conn: Connection) -> Connection:
+    """The broker connection, connected with one quick try (kombu's defaults retry for seconds)."""
+    conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_CONNECT_TIMEOUT_S)
+    return conn
+
+
 def check_broker() -> dict:
     if settings.TASKS_RUN_INLINE:
         return {"ok": True, "mode": "inline", "detail": "No broker: tasks run inside the web process."}
@@ -61,14 +67,17 @@ def check_broker() -> dict:
     with Connection(
         settings.CELERY_BROKER_URL, connect_timeout=BROKER_CONNECT_TIMEOUT_S, transport_options=options
     ) as conn:
-        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_CONNECT_TIMEOUT_S)
+        _connected(conn)
     return {"ok": True, "mode": "queued"}
 
 
 def check_worker() -> dict:
     if settings.TASKS_RUN_INLINE:
         return {"ok": True, "mode": "inline", "workers": 0}
-    replies = celery_app.control.broadcast("ping", reply=True, timeout=WORKER_PING_TIMEOUT_S, limit=1)
+    with celery_app.connection_for_write() as conn:
+        replies = celery_app.control.broadcast(
+            "ping", connection=_connected(conn), reply=True, timeout=WORKER_PING_TIMEOUT_S, limit=1
+        )
     return {"ok": bool(replies), "workers": len(replies)}
 
 
@@ -115,7 +124,7 @@ class _Run:
 def run_checks(tenant: object | None = None) -> dict[str, dict]:
     """Every check's result, each within its own deadline, on `tenant`'s schema (the request's host)."""
     runs = {name: _Run(check, tenant) for name, check in CHECKS.items()}
-    results = {name: run.outcome(CHECK_TIMEOUTS_S.get(name, 0.8)) for name, run in runs.items()}
+    results = {name: run.outcome(CHECK_TIMEOUTS_S.get(name, 0.9)) for name, run in runs.items()}
     if not results["database"]["ok"] and "migrations" in results:
         results["migrations"] = {"ok": False, "error": "database unavailable", "ms": results["migrations"]["ms"]}
     return results

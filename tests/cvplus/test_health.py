@@ -18,7 +18,8 @@ def test_it_reports_503_when_no_worker_answers(cast, db) -> None:
     body = response.json()
     assert response.status_code == 503
     assert body["status"] == "unavailable"
-    assert body["checks"]["worker"] == {"ok": False, "workers": 0, "ms": body["checks"]["worker"]["ms"]}
+    assert body["checks"]["worker"]["ok"] is False
+    assert body["checks"]["worker"].get("workers", 0) == 0  # none answered (or, on a busy machine, not in time)
     for name in ("database", "migrations", "cache", "broker"):
         assert body["checks"][name]["ok"] is True, name
 

@@ -38,7 +38,7 @@ from bench.tenants import (  # noqa: E402
     percentile,
 )
 from tests.faults.processes import Visitor, request  # noqa: E402
-from tests.faults.redis_server import RedisServer  # noqa: E402
+from tests.faults.redis_server import RedisServer, running_redis  # noqa: E402
 
 PUBLIC_HOST = "localhost"
 SCHEMA = "bench_redis"
@@ -167,8 +167,11 @@ def main() -> None:
     options = parser.parse_args()
     if not (1 <= options.before <= 120 and 1 <= options.outage <= 300 and 1 <= options.after <= 120):
         parser.error("keep --before and --after in 1..120 s and --outage in 1..300 s")
+    with running_redis() as redis:
+        measure(options, redis)
 
-    redis = RedisServer().start()
+
+def measure(options: argparse.Namespace, redis: RedisServer) -> None:
     os.environ.update(REDIS_URL=redis.url(0), CELERY_BROKER_URL=redis.url(0))
     env = bench_env(DEBUG="false")
     os.environ.update(env)
@@ -233,7 +236,6 @@ def main() -> None:
         for process in reversed(processes):
             process.terminate()
             process.wait(timeout=30)
-        redis.close()
         connections.close_all()
         if not options.keep_db:
             database_drop()

@@ -22,7 +22,7 @@ from predictions.api import ModelUnavailableError
 from tests.billing.licensees import licensee_create
 from tests.billing.test_api_licensing import MATCH_RAW, USAGE, post
 from tests.conftest import PUBLIC_HOST
-from tests.faults.redis_server import RedisServer, dead_redis_url, point_redis_at
+from tests.faults.redis_server import RedisServer, dead_redis_url, point_redis_at, running_redis
 
 
 def recorded(licensee: Licensee) -> int:
@@ -113,10 +113,9 @@ def test_it_shows_the_licensee_usage_page_while_redis_is_down(licensee, redis_do
 
 @pytest.fixture
 def private_redis(settings) -> Iterator[RedisServer]:
-    server = RedisServer().start()
-    point_redis_at(settings, server.url())
-    yield server
-    server.close()
+    with running_redis() as server:
+        point_redis_at(settings, server.url())
+        yield server
 
 
 def test_it_answers_503_with_retry_after_when_redis_loses_the_answer_and_counts_nothing_else(

@@ -13,6 +13,8 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import redis
@@ -83,6 +85,16 @@ class RedisServer:
     def log(self) -> str:
         path = self.folder / "redis.log"
         return path.read_text()[-2000:] if path.exists() else ""
+
+
+@contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """A started private server, closed (killed, its files removed) whatever happens in the block."""
+    server = RedisServer()
+    try:
+        yield server.start()
+    finally:
+        server.close()
 
 
 def dead_redis_url() -> str:

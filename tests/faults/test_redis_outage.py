@@ -25,7 +25,7 @@ from tests.billing.licensees import licensee_create
 from tests.billing.test_api_licensing import MATCH, MATCH_RAW, USAGE
 from tests.conftest import HOST_A, PASSWORD, PUBLIC_HOST, wait_until
 from tests.faults.processes import Visitor, process_env, request, web_server
-from tests.faults.redis_server import RedisServer, point_redis_at
+from tests.faults.redis_server import point_redis_at
 
 
 class Licensee:
@@ -77,9 +77,9 @@ def add_tenant_in_admin(staff: Visitor, schema: str) -> int:
 
 
 def test_it_serves_through_a_redis_outage_and_bills_each_licensee_call_once(
-    committed, cast, settings, tmp_path
+    committed, cast, settings, tmp_path, private_redis
 ) -> None:
-    redis = RedisServer().start()
+    redis = private_redis
     licensee = licensee_create(quota=1000, name="Outage Ltd")
     _key, secret = api_key_issue(licensee=licensee)
     staff_user = StaffUserFactory(email=f"staff-{os.getpid()}@cvplus.example")
@@ -135,4 +135,3 @@ def test_it_serves_through_a_redis_outage_and_bills_each_licensee_call_once(
         LogEntry.objects.filter(user_id=staff_user.pk).delete()
         # A queryset's delete() would look for the user's rows in tenant-only tables, absent from public.
         User.objects.filter(pk=staff_user.pk)._raw_delete(User.objects.db)
-        redis.close()

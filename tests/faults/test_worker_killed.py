@@ -30,9 +30,11 @@ def dispatch(redis: RedisServer, queue: str) -> None:
         reminders_due_dispatch.apply_async(headers={"_schema_name": "alpha"}, queue=queue, connection=connection)
 
 
-def test_it_sends_a_reminder_exactly_once_after_its_worker_is_killed_mid_send(committed, cast, tmp_path) -> None:
+def test_it_sends_a_reminder_exactly_once_after_its_worker_is_killed_mid_send(
+    committed, cast, tmp_path, private_redis
+) -> None:
     started = timezone.now()
-    redis = RedisServer().start()
+    redis = private_redis
     queue = f"fault-{os.getpid()}-default"
     with schema_context("alpha"):
         owner = User.objects.get(email=cast.owner_email)
@@ -91,4 +93,3 @@ def test_it_sends_a_reminder_exactly_once_after_its_worker_is_killed_mid_send(co
             DomainEvent.objects.filter(occurred_at__gte=started).delete()
             if not had_profile:
                 CandidateProfile.objects.filter(user=owner).delete()
-        redis.close()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from billing.api_keys import api_key_issue, api_key_revoke
-from billing.metering import quota_remaining, usage_days, usage_flush, usage_months
+from billing.metering import quota_remaining, usage_days, usage_flush_for_reading, usage_months
 from billing.models import ApiKey, Contract, Customer, Licensee, Plan, Subscription, WebhookEvent
 
 
@@ -97,11 +97,11 @@ class LicenseeAdmin(admin.ModelAdmin):
     actions = ("issue_key", "revoke_keys")
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        usage_flush()  # the counts shown include the last seconds' calls
+        usage_flush_for_reading()  # the counts shown include the last seconds' calls (when Redis answers)
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
-        usage_flush()
+        usage_flush_for_reading()
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("calls left this month"))

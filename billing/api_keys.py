@@ -11,11 +11,13 @@ import hashlib
 import hmac
 import secrets
 import string
+import threading
 import time
 from datetime import timedelta
 
 from django.utils import timezone
 
+from billing.api_key_revocations import api_key_changes_heard, api_key_changes_publish
 from billing.models import ApiKey, Licensee
 from tenants.context import public_schema_context
 
@@ -49,29 +51,49 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
     with _public():
         ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         key.refresh_from_db(fields=["revoked_at"])
-    api_key_cache_clear()  # an update() sends no signal: this process stops accepting the key at once
+    api_key_cache_clear()  # an update() sends no signal: every process stops accepting the key within a second
     return key
 
 
-KEY_CACHE_TTL_S = 30.0
-_key_cache: dict[str, tuple[float, ApiKey | None]] = {}
+KEY_CACHE_TTL_S = 30.0  # a backstop: changes reach the other processes through Redis (billing/api_key_revocations.py)
+_key_cache: dict[str, tuple[float, int, ApiKey | None]] = {}  # prefix -> (expires, generation, key)
+_generation = 0  # moves on whenever the cache is emptied: a lookup that raced with it is not kept
+_cache_lock = threading.Lock()
+
+
+def _key_fetch(prefix: str) -> ApiKey | None:
+    return ApiKey.objects.select_related("licensee__plan").filter(prefix=prefix).first()
 
 
 def _key_by_prefix(prefix: str) -> ApiKey | None:
-    """The key with its licensee and plan, kept in process for KEY_CACHE_TTL_S seconds: the three-table lookup cost
-    more than the rest of the metering together. A save of a key, licensee or plan clears the cache in the process
-    that made it (billing.apps); a revocation reaches the other processes within the TTL."""
-    now = time.monotonic()
+    """The key with its licensee and plan, kept in process while it hears changes through Redis: the three-table
+    lookup cost more than the rest of the metering together. A change of a key, licensee or plan (billing.apps)
+    empties every process's cache within a second; while this process does not hear Redis, every request reads
+    PostgreSQL."""
+    if not api_key_changes_heard(_cache_forget):
+        return _key_fetch(prefix)
+    generation, now = _generation, time.monotonic()
     hit = _key_cache.get(prefix)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    key = ApiKey.objects.select_related("licensee__plan").filter(prefix=prefix).first()
-    _key_cache[prefix] = (now + KEY_CACHE_TTL_S, key)
+    if hit is not None and hit[0] > now and hit[1] == generation:
+        return hit[2]
+    key = _key_fetch(prefix)
+    with _cache_lock:
+        if _generation == generation:
+            _key_cache[prefix] = (now + KEY_CACHE_TTL_S, generation, key)
     return key
 
 
+def _cache_forget() -> None:
+    global _generation
+    with _cache_lock:
+        _generation += 1
+        _key_cache.clear()
+
+
 def api_key_cache_clear(**_signal_kwargs: object) -> None:
-    _key_cache.clear()
+    """Empties this process's cache now and every other process's once the current transaction commits."""
+    _cache_forget()
+    api_key_changes_publish()
 
 
 def api_key_authenticate(raw: str) -> ApiKey | None:

@@ -11,13 +11,18 @@ field, with no call metered), quota 429 (a batch of N items needs N calls and is
 then the answer. The metering decision is asked of Redis before the prediction and read after it (the two overlap);
 a refused request gets its 429 and the prediction is discarded. Calls counted but not answered (a 503 for lack of a
 model, or an error) are given back.
+
+With Redis down the calls are metered in PostgreSQL and answered as usual; when Redis took the metering question and
+its answer was lost, the request is a 503 with Retry-After (billing/metering.py). The usage call reads PostgreSQL.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import ClassVar
 
+import redis
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -30,16 +35,19 @@ from billing.api_auth import ApiKeyAuthentication, HasActiveLicence
 from billing.metering import (
     QUOTA,
     Metering,
+    MeteringUnavailable,
     QuotaResult,
     meter,
     meter_refund,
     quota_remaining,
     usage_days,
-    usage_flush,
+    usage_flush_for_reading,
     usage_months,
 )
 from predictions import service
 from predictions.api import MatchRawInputSerializer, PredictionView, SalaryView, TimeToHireView
+
+logger = logging.getLogger(__name__)
 
 LICENSEE_API_DESCRIPTION = gettext_lazy(
     "For API licensees, with an API key (Authorization: Bearer <key> or X-API-Key). Send one object or a batch "
@@ -61,7 +69,24 @@ def _limit_response(result: QuotaResult) -> Response:
     return Response(body, status=429, headers={"Retry-After": str(result.retry_after)})
 
 
-class LicenseePredictionView(PredictionView):
+class DegradedModeMixin:
+    """A metering answer Redis lost, or any other Redis failure that escaped, is a 503 with Retry-After: the caller
+    retries, and nothing is counted twice."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+            logger.warning("Licensee API answered 503: Redis failed (%s).", exc)
+            exc = MeteringUnavailable()
+        if isinstance(exc, MeteringUnavailable):
+            detail = _("Usage metering is unavailable for a moment. Please retry after %(seconds)s seconds.") % {
+                "seconds": exc.retry_after
+            }
+            body = {"detail": detail, "code": "metering_unavailable", "retry_after": exc.retry_after}
+            return Response(body, status=503, headers={"Retry-After": str(exc.retry_after)})
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
+class LicenseePredictionView(DegradedModeMixin, PredictionView):
     """A tenant prediction view's validation, with API-key auth, rate, quota and metering instead of plans."""
 
     authentication_classes: ClassVar[list] = [ApiKeyAuthentication]
@@ -92,7 +117,8 @@ class LicenseePredictionView(PredictionView):
             quota = metering.result()
             if not quota.allowed:
                 return _limit_response(quota)
-            meter_refund(licensee, len(items))  # counted but not answered (a 503 without a model, or an error)
+            # Counted but not answered (a 503 without a model, or an error): given back where it was counted.
+            meter_refund(licensee, len(items), counted_in=quota.counted_in)
             raise
         quota = metering.result()
         if not quota.allowed:
@@ -129,7 +155,7 @@ class LicenseeMatchView(LicenseePredictionView):
     predict = staticmethod(_match_predict)
 
 
-class LicenseeUsageView(views.APIView):
+class LicenseeUsageView(DegradedModeMixin, views.APIView):
     """The calling licensee's own usage: this month's quota and what is left, the last months and days."""
 
     authentication_classes: ClassVar[list] = [ApiKeyAuthentication]
@@ -146,7 +172,7 @@ class LicenseeUsageView(views.APIView):
     @extend_schema(description=LICENSEE_API_DESCRIPTION, responses={200: OutputSerializer})
     def get(self, request: Request) -> Response:
         licensee = request.user.licensee  # only the key's own licensee: there is no parameter naming another
-        usage_flush()
+        usage_flush_for_reading()  # with Redis down, PostgreSQL's record without the last seconds' calls
         data = {
             "licensee": licensee.name,
             "plan": licensee.plan.code,

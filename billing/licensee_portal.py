@@ -14,7 +14,14 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from billing.metering import next_period_start, period_start, quota_remaining, usage_days, usage_flush, usage_months
+from billing.metering import (
+    next_period_start,
+    period_start,
+    quota_remaining,
+    usage_days,
+    usage_flush_for_reading,
+    usage_months,
+)
 from billing.models import ApiKey, Licensee
 from tenants.context import public_schema_context
 
@@ -63,7 +70,8 @@ def day_bars(licensee: Licensee, *, today: date) -> list[DayBar]:
 
 def usage_context(key: ApiKey) -> dict:
     licensee = key.licensee
-    usage_flush()  # the counts shown include the last seconds' calls
+    # The counts shown include the last seconds' calls; with Redis down, PostgreSQL's record without them.
+    usage_flush_for_reading()
     now = timezone.now()
     limit = licensee.plan.api_monthly_quota
     remaining = quota_remaining(licensee, now=now)

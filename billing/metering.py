@@ -14,71 +14,95 @@ PostgreSQL plus the batches not yet applied, under the same advisory lock as the
 the two reads. What a Redis data loss can cost is the pending calls of the last few seconds: unbilled, never billed
 twice. Keys are namespaced by the database's oid, so a recreated database never inherits an old counter.
 
-**Without Redis** (development without it): the rate counts in Django's cache and the quota is one conditional upsert
-on the month row (`quota_consume`), which PostgreSQL serialises by row lock.
+**Without Redis** (development without it): PostgreSQL decides (billing/quota.py).
+
+**With Redis down** (degraded mode, docs/architecture.md): when the question cannot be sent to Redis (no connection),
+nothing was counted there, and PostgreSQL decides instead, as without Redis. Each call is counted in exactly one place,
+so none is billed twice. When Redis took the question and its answer was lost (a timeout on the reply), the calls may
+have been counted: `MeteringUnavailable`, answered 503 with Retry-After and never counted again elsewhere. Back on
+Redis, a month counter that missed the calls PostgreSQL counted meanwhile is raised to PostgreSQL's count plus what is
+pending at the next flush (`_counters_raise`).
 
 A batch of N items consumes N calls, all or none; the rate counts requests (a batch is one).
 """
 
 from __future__ import annotations
 
+import logging
 import time
-import uuid
-from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import cache as memoize
+from datetime import datetime
+from functools import partial
 
 import redis
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.utils import timezone
 from redis.commands.core import Script
 
-from billing.models import ApiUsage, ApiUsageDay, ApiUsageFlush, Licensee
-from tenants.context import public_schema_context
+from billing import metering_store as store
+from billing.models import Licensee
+from billing.quota import (
+    IN_POSTGRESQL,
+    IN_REDIS,
+    QUOTA,
+    RATE,
+    RATE_WINDOW_SECONDS,
+    QuotaResult,
+    next_period_start,
+    period_start,
+    quota_consume,
+    quota_refund,
+    quota_remaining,
+    rate_consume,
+    rate_retry_after,
+    seconds_to_next_month,
+    usage_days,
+    usage_months,
+)
+from billing.redis_client import (
+    REDIS_ERRORS,
+    RedisUnreachable,
+    redis_client,
+    redis_connection,
+    redis_down,
+    redis_failed,
+    redis_release,
+)
 
-RATE_WINDOW_SECONDS = 60
-QUOTA = "quota"
-RATE = "rate"
-FLUSH_LOCK = 0x43565042  # the advisory lock shared by the flush and the seeding of a month counter
-FLUSH_RECORDS_KEPT = timedelta(days=2)
+# Callers import these from here, whichever store counts.
+__all__ = [
+    "IN_POSTGRESQL",
+    "IN_REDIS",
+    "QUOTA",
+    "RATE",
+    "Metering",
+    "MeteringUnavailable",
+    "QuotaResult",
+    "meter",
+    "meter_refund",
+    "next_period_start",
+    "period_start",
+    "quota_remaining",
+    "seconds_to_next_month",
+    "usage_days",
+    "usage_flush",
+    "usage_flush_for_reading",
+    "usage_months",
+]
+
+logger = logging.getLogger(__name__)
+
+METERING_RETRY_AFTER_S = 5  # what a 503 for a lost metering answer tells the caller
 
 # The rate limiter's clock: tests replace it to stay inside one window.
 clock: Callable[[], float] = time.time
 
 
-@dataclass(frozen=True)
-class QuotaResult:
-    """`allowed` is False when the calls did not fit; then `reason` is QUOTA or RATE and `retry_after` the seconds
-    until the limit resets. `limit` and `remaining` are None when the plan sets no such limit."""
+class MeteringUnavailable(Exception):
+    """Redis was asked and its answer was lost: the calls may or may not have been counted. The request is neither
+    answered nor counted elsewhere; the caller retries after `retry_after` seconds."""
 
-    allowed: bool
-    remaining: int | None
-    limit: int | None
-    retry_after: int | None = None
-    reason: str | None = None
-
-
-def period_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_period_start(now: datetime) -> datetime:
-    """When the quota resets: midnight UTC on the first of the next month."""
-    following = (period_start(now.date()) + timedelta(days=32)).replace(day=1)
-    return datetime(following.year, following.month, 1, tzinfo=UTC)
-
-
-def seconds_to_next_month(now: datetime) -> int:
-    return max(1, int((next_period_start(now) - now).total_seconds()))
-
-
-def _rate_retry_after(now: float) -> int:
-    return max(1, RATE_WINDOW_SECONDS - int(now) % RATE_WINDOW_SECONDS)
+    retry_after = METERING_RETRY_AFTER_S
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -108,78 +132,12 @@ return {1, used}
 SEEDED, COUNTED, RATE_REFUSED, QUOTA_REFUSED = 0, 1, 2, 3
 
 
-def _redis():
-    """A Redis client on the cache's server, or None when the cache is not Redis. One client (and connection pool)
-    per process: building a client per call cost more than the script it runs."""
-    cache_settings = settings.CACHES["default"]
-    if not cache_settings["BACKEND"].endswith(".RedisCache"):
-        return None
-    location = cache_settings["LOCATION"]
-    return _redis_client(location if isinstance(location, str) else location[0])
-
-
-@memoize
-def _redis_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
+def _redis() -> redis.Redis | None:
+    """A Redis client on the cache's server, or None when the cache is not Redis."""
+    return redis_client()
 
 
 _script = Script(None, _METER_SCRIPT.encode())  # loaded into Redis on first use (EVALSHA, then SCRIPT LOAD)
-
-
-@memoize
-def _namespace(database: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
-        oid = cursor.fetchone()[0]
-    return f"billing:meter:{oid}:"
-
-
-def _keys() -> tuple[str, str]:
-    """(namespace, pending hash key) for this database."""
-    namespace = _namespace(connection.settings_dict["NAME"])
-    return namespace, namespace + "pending"
-
-
-def _month_key(namespace: str, licensee_id: int, month: date) -> str:
-    return f"{namespace}month:{licensee_id}:{month:%Y-%m}"
-
-
-def _pending_field(licensee_id: int, day: date) -> str:
-    return f"{licensee_id}:{day.isoformat()}"
-
-
-@contextmanager
-def _flush_lock() -> Iterator[None]:
-    """A session-level advisory lock, held across a flush's commit and the batch's deletion."""
-    with public_schema_context(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [FLUSH_LOCK])
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [FLUSH_LOCK])
-
-
-def _batches(client, namespace: str) -> list[str]:
-    return sorted(key.decode() for key in client.scan_iter(match=f"{namespace}batch:*", count=500))
-
-
-def _seed(client, namespace: str, licensee_id: int, month: date) -> None:
-    """Sets the month counter, if still missing, to PostgreSQL's count plus the calls not applied to it yet."""
-    with _flush_lock():
-        stored = (
-            ApiUsage.objects.filter(licensee_id=licensee_id, period_start=month).values_list("calls", flat=True).first()
-        )
-        applied = set(ApiUsageFlush.objects.values_list("batch", flat=True))
-        pending = 0
-        for key in [namespace + "pending", *_batches(client, namespace)]:
-            if key.rsplit(":", 1)[-1] in applied:
-                continue
-            for field, calls in client.hgetall(key).items():
-                owner, day = field.decode().split(":")
-                if int(owner) == licensee_id and period_start(date.fromisoformat(day)) == month:
-                    pending += int(calls)
-        expires = next_period_start(datetime(month.year, month.month, 1, tzinfo=UTC)) + timedelta(days=35)
-        client.set(_month_key(namespace, licensee_id, month), max(0, (stored or 0) + pending), nx=True, exat=expires)
 
 
 @dataclass(frozen=True)
@@ -196,32 +154,85 @@ class _Ask:
 
     def answer(self, status: int, value: int) -> QuotaResult:
         if status == RATE_REFUSED:
-            return QuotaResult(False, 0, self.rate, _rate_retry_after(self.tick), RATE)
+            return QuotaResult(False, 0, self.rate, rate_retry_after(self.tick), RATE, IN_REDIS)
         if status == QUOTA_REFUSED:
-            return QuotaResult(False, max(0, self.quota - value), self.quota, seconds_to_next_month(self.now), QUOTA)
-        return QuotaResult(True, None if self.quota is None else max(0, self.quota - value), self.quota)
+            left = max(0, self.quota - value)
+            return QuotaResult(False, left, self.quota, seconds_to_next_month(self.now), QUOTA, IN_REDIS)
+        left = None if self.quota is None else max(0, self.quota - value)
+        return QuotaResult(True, left, self.quota, counted_in=IN_REDIS)
 
 
 def _ask(licensee: Licensee, calls: int, now: datetime) -> _Ask:
     plan = licensee.plan
     quota, rate = plan.api_monthly_quota, plan.api_rate_per_minute
-    namespace, pending = _keys()
+    namespace, pending = store.keys()
     tick = clock()
-    month_key = _month_key(namespace, licensee.pk, period_start(now.date()))
+    month_key = store.month_key(namespace, licensee.pk, period_start(now.date()))
     rate_key = f"{namespace}rate:{licensee.pk}:{int(tick) // RATE_WINDOW_SECONDS}"
     args = [calls, -1 if quota is None else quota, -1 if rate is None else rate, RATE_WINDOW_SECONDS * 2]
-    args.append(_pending_field(licensee.pk, now.date()))
+    args.append(store.pending_field(licensee.pk, now.date()))
     return _Ask(licensee.pk, quota, rate, [month_key, rate_key, pending], args, now, tick)
 
 
-def _run(client, ask: _Ask) -> QuotaResult:
-    """Runs the script and waits for its answer, seeding the month counter first if Redis does not have it."""
-    status, value = _script(keys=ask.keys, args=ask.args, client=client)
-    if status == SEEDED:
-        namespace, _pending = _keys()
-        _seed(client, namespace, ask.licensee_id, period_start(ask.now.date()))
-        status, value = _script(keys=ask.keys, args=ask.args, client=client)
-    return ask.answer(status, value)
+def _send(client: redis.Redis, ask: _Ask) -> redis.connection.Connection:
+    """Sends the script and returns the connection its answer will arrive on. `RedisUnreachable` when it could not be
+    sent whole: Redis runs only complete commands, so nothing was counted."""
+    link = redis_connection(client)
+    try:
+        link.send_command("EVALSHA", _script.sha, len(ask.keys), *ask.keys, *ask.args)
+    except REDIS_ERRORS as error:
+        redis_release(client, link, broken=True)
+        redis_failed(client, error)
+        raise RedisUnreachable(str(error)) from error
+    except BaseException:
+        redis_release(client, link, broken=True)
+        raise
+    return link
+
+
+def _receive(client: redis.Redis, link: redis.connection.Connection) -> tuple[int, int] | None:
+    """The script's answer, or None when Redis did not know the script (nothing was counted). `MeteringUnavailable`
+    when the answer was lost: the script may have run."""
+    try:
+        answer = link.read_response()
+    except redis.exceptions.NoScriptError:
+        redis_release(client, link)
+        return None
+    except REDIS_ERRORS as error:
+        redis_release(client, link, broken=True)
+        redis_failed(client, error)
+        raise MeteringUnavailable from error
+    except BaseException:
+        redis_release(client, link, broken=True)
+        raise
+    redis_release(client, link)
+    status, value = answer
+    return status, value
+
+
+def _prepare(client: redis.Redis, work: Callable[[], object]) -> None:
+    """Loads the script or seeds a month counter, before anything is counted: a failure is `RedisUnreachable`."""
+    try:
+        work()
+    except REDIS_ERRORS as error:
+        redis_failed(client, error)
+        raise RedisUnreachable(str(error)) from error
+
+
+def _run(client: redis.Redis, ask: _Ask, answer: tuple[int, int] | None) -> QuotaResult:
+    """Asks Redis and waits for the answer, loading the script or seeding the month counter first when Redis lacks
+    them. `answer` is a reply already read. `RedisUnreachable`: nothing was counted; `MeteringUnavailable`: the
+    answer was lost."""
+    for _attempt in range(3):
+        if answer is None:
+            _prepare(client, partial(client.script_load, _METER_SCRIPT))
+        elif answer[0] == SEEDED:
+            month = period_start(ask.now.date())
+            _prepare(client, partial(store.month_counter_seed, client, store.keys()[0], ask.licensee_id, month))
+        else:
+            return ask.answer(*answer)
+        answer = _receive(client, _send(client, ask))
+    raise RedisUnreachable("the script or the month counter could not be set up")  # nothing was counted
 
 
 def _precheck(licensee: Licensee, calls: int, now: datetime) -> QuotaResult | None:
@@ -234,22 +245,31 @@ def _precheck(licensee: Licensee, calls: int, now: datetime) -> QuotaResult | No
     return None
 
 
+def _meter_in_postgresql(licensee: Licensee, calls: int, now: datetime) -> QuotaResult:
+    rate = rate_consume(licensee, now=clock())
+    if not rate.allowed or calls == 0:
+        return rate
+    return quota_consume(licensee, calls, now=now)
+
+
 def meter(licensee: Licensee, calls: int, *, now: datetime | None = None) -> QuotaResult:
     """Counts one request against the rate and, when `calls` > 0, those calls against the month's quota, all or none.
 
     `calls` = 0 counts the request only (a request refused before any answer, such as a 400, still counts towards
-    the rate). Returns the calls left this month, or why the request was refused."""
+    the rate). Returns the calls left this month, or why the request was refused. Raises `MeteringUnavailable` when
+    Redis's answer was lost."""
     now = now or timezone.now()
     refused = _precheck(licensee, calls, now)
     if refused is not None:
         return refused
     client = _redis()
     if client is not None:
-        return _run(client, _ask(licensee, calls, now))
-    rate = rate_consume(licensee)
-    if not rate.allowed or calls == 0:
-        return rate
-    return quota_consume(licensee, calls, now=now)
+        ask = _ask(licensee, calls, now)
+        try:
+            return _run(client, ask, _receive(client, _send(client, ask)))
+        except RedisUnreachable:
+            pass  # nothing reached Redis: PostgreSQL decides
+    return _meter_in_postgresql(licensee, calls, now)
 
 
 # Licensees recently refused, by id, until when (clock()): their next requests are decided before any work starts.
@@ -262,28 +282,26 @@ class Metering:
     `result()` waits for the answer before anything is returned. Nothing is answered to the caller without it.
 
     A licensee refused in the last minute by this process is decided up front instead (`meter`), so a caller that
-    keeps hitting its rate or quota cannot make CVPlus do work it will throw away."""
+    keeps hitting its rate or quota cannot make CVPlus do work it will throw away. So is a request whose question
+    cannot reach Redis (PostgreSQL decides). `result()` raises `MeteringUnavailable` when Redis's answer was lost."""
 
     def __init__(self, licensee: Licensee, calls: int, *, now: datetime | None = None) -> None:
         now = now or timezone.now()
         self._decided: QuotaResult | None = _precheck(licensee, calls, now)
-        self._connection = None
+        self._lost: MeteringUnavailable | None = None
+        self._link = None
         self._client = _redis()
-        self._licensee_id = licensee.pk
+        self._licensee, self._calls, self._now = licensee, calls, now
         if self._decided is not None:
             return
         if self._client is None or _recently_refused.get(licensee.pk, 0.0) > clock():
-            self._decided = meter(licensee, calls, now=now)
-            self._remember(self._decided)
+            self._decide(meter(licensee, calls, now=now))
             return
         self._ask = _ask(licensee, calls, now)
-        pool = self._client.connection_pool
-        self._connection = pool.get_connection()
         try:
-            self._connection.send_command("EVALSHA", _script.sha, len(self._ask.keys), *self._ask.keys, *self._ask.args)
-        except BaseException:
-            self._release()
-            raise
+            self._link = _send(self._client, self._ask)
+        except RedisUnreachable:
+            self._decide(_meter_in_postgresql(licensee, calls, now))
 
     @property
     def decided(self) -> bool:
@@ -292,195 +310,69 @@ class Metering:
     def result(self) -> QuotaResult:
         if self._decided is not None:
             return self._decided
+        if self._lost is not None:
+            raise self._lost
+        link, self._link = self._link, None
         try:
-            try:
-                status, value = self._connection.read_response()
-            finally:
-                self._release()
-        except redis.exceptions.NoScriptError:  # a Redis that has not seen the script yet: nothing was counted
-            status, value = SEEDED, 0
-        # A missing script or month counter: ask again synchronously (seeding the counter first if needed).
-        self._decided = _run(self._client, self._ask) if status == SEEDED else self._ask.answer(status, value)
-        self._remember(self._decided)
-        return self._decided
+            answer = _receive(self._client, link)
+            if answer is not None and answer[0] != SEEDED:
+                return self._decide(self._ask.answer(*answer))
+            # A missing script or month counter: nothing was counted; ask again once they are set up.
+            return self._decide(_run(self._client, self._ask, answer))
+        except RedisUnreachable:
+            return self._decide(_meter_in_postgresql(self._licensee, self._calls, self._now))
+        except MeteringUnavailable as lost:
+            self._lost = lost
+            raise
 
-    def _remember(self, result: QuotaResult) -> None:
+    def _decide(self, result: QuotaResult) -> QuotaResult:
+        self._decided = result
         if result.allowed:
-            _recently_refused.pop(self._licensee_id, None)
+            _recently_refused.pop(self._licensee.pk, None)
         else:
-            _recently_refused[self._licensee_id] = clock() + min(RECENT_REFUSAL_MEMORY_S, result.retry_after or 0)
-
-    def _release(self) -> None:
-        if self._connection is not None:
-            self._client.connection_pool.release(self._connection)
-            self._connection = None
+            _recently_refused[self._licensee.pk] = clock() + min(RECENT_REFUSAL_MEMORY_S, result.retry_after or 0)
+        return result
 
 
-def meter_refund(licensee: Licensee, calls: int, *, now: datetime | None = None) -> None:
-    """Gives back calls that were counted but not answered (no model to serve them)."""
+def meter_refund(licensee: Licensee, calls: int, *, now: datetime | None = None, counted_in: str | None = None) -> None:
+    """Gives back calls that were counted but not answered (no model to serve them), to the store that counted them
+    (`counted_in`, from the QuotaResult; Redis when it is configured and nothing is said). A Redis that cannot be
+    reached keeps them counted: logged, not raised over the error that caused the refund."""
     now = now or timezone.now()
     client = _redis()
-    if client is None:
+    if client is None or counted_in == IN_POSTGRESQL:
         quota_refund(licensee, calls, now=now)
         return
-    namespace, pending = _keys()
-    month_key = _month_key(namespace, licensee.pk, period_start(now.date()))
-    with client.pipeline(transaction=True) as pipe:
-        pipe.decrby(month_key, calls)
-        pipe.hincrby(pending, _pending_field(licensee.pk, now.date()), -calls)
-        pipe.execute()
+    namespace, pending = store.keys()
+    month_key = store.month_key(namespace, licensee.pk, period_start(now.date()))
+    try:
+        with client.pipeline(transaction=True) as pipe:
+            pipe.decrby(month_key, calls)
+            pipe.hincrby(pending, store.pending_field(licensee.pk, now.date()), -calls)
+            pipe.execute()
+    except REDIS_ERRORS as error:
+        redis_failed(client, error)
+        logger.warning("%s unanswered calls of licensee %s stay counted: Redis is unreachable.", calls, licensee.pk)
 
 
 def usage_flush() -> int:
-    """Moves the pending calls into ApiUsage and ApiUsageDay, each batch exactly once; returns the calls moved.
+    """Moves the calls pending in Redis into PostgreSQL, each batch exactly once (billing/metering_store.py); returns
+    the calls moved. Raises what Redis raises: the beat's next flush tries again."""
+    client = _redis()
+    return 0 if client is None else store.flush(client)
 
-    Calls of a licensee deleted since are dropped. A month's count never falls below what Stripe has been told."""
+
+def usage_flush_for_reading() -> bool:
+    """`usage_flush` before usage is shown; False when Redis is unreachable: PostgreSQL's record is then shown without
+    the last seconds' calls, rather than no page."""
     client = _redis()
     if client is None:
-        return 0
-    namespace, pending = _keys()
-    moved = 0
-    with _flush_lock():
-        if client.exists(pending):
-            client.rename(pending, f"{namespace}batch:{time.time_ns():020d}-{uuid.uuid4().hex[:8]}")
-        for key in _batches(client, namespace):
-            batch = key.rsplit(":", 1)[-1]
-            counts = {field.decode(): int(calls) for field, calls in client.hgetall(key).items()}
-            with transaction.atomic():
-                if not ApiUsageFlush.objects.filter(batch=batch).exists():
-                    moved += _apply(counts)
-                    ApiUsageFlush.objects.create(batch=batch, calls=sum(counts.values()))
-            client.delete(key)
-        ApiUsageFlush.objects.filter(applied_at__lt=timezone.now() - FLUSH_RECORDS_KEPT).delete()
-    return moved
-
-
-def _apply(counts: dict[str, int]) -> int:
-    months: dict[tuple[int, date], int] = defaultdict(int)
-    days: dict[tuple[int, date], int] = defaultdict(int)
-    for field, calls in counts.items():
-        owner, day = field.split(":")
-        when = date.fromisoformat(day)
-        months[int(owner), period_start(when)] += calls
-        days[int(owner), when] += calls
-    usage, per_day, licensees = ApiUsage._meta.db_table, ApiUsageDay._meta.db_table, Licensee._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {usage} (licensee_id, period_start, calls, reported_calls) "  # noqa: S608 - model tables
-            f"SELECT %(l)s, %(p)s, GREATEST(%(n)s, 0), 0 WHERE EXISTS (SELECT 1 FROM {licensees} WHERE id = %(l)s) "
-            f"ON CONFLICT (licensee_id, period_start) DO UPDATE "
-            f"SET calls = GREATEST({usage}.calls + %(n)s, {usage}.reported_calls)",
-            [{"l": owner, "p": month, "n": calls} for (owner, month), calls in months.items() if calls],
-        )
-        cursor.executemany(
-            f"INSERT INTO {per_day} (licensee_id, day, calls) "  # noqa: S608 - model tables
-            f"SELECT %(l)s, %(d)s, GREATEST(%(n)s, 0) WHERE EXISTS (SELECT 1 FROM {licensees} WHERE id = %(l)s) "
-            f"ON CONFLICT (licensee_id, day) DO UPDATE SET calls = GREATEST({per_day}.calls + %(n)s, 0)",
-            [{"l": owner, "d": day, "n": calls} for (owner, day), calls in days.items() if calls],
-        )
-    return sum(counts.values())
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Without Redis: the cache counts the rate, PostgreSQL the quota
-# ---------------------------------------------------------------------------------------------------------------------
-
-
-def quota_consume(licensee: Licensee, calls: int = 1, *, now: datetime | None = None) -> QuotaResult:
-    """Counts `calls` against the licensee's month (UTC) if they all fit in the plan's monthly quota; else nothing.
-
-    One statement decides: ``INSERT ... ON CONFLICT DO UPDATE SET calls = calls + n WHERE calls + n <= quota
-    RETURNING calls``. Returns the calls left after this request."""
-    if calls < 1:
-        raise ValueError("calls must be positive")
-    now = now or timezone.now()
-    month = period_start(now.date())
-    limit = licensee.plan.api_monthly_quota
-    if limit is not None and calls > limit:
-        return QuotaResult(False, None, limit, seconds_to_next_month(now), QUOTA)
-    usage_table = ApiUsage._meta.db_table
-    day_table = ApiUsageDay._meta.db_table
-    condition = f" WHERE {usage_table}.calls + EXCLUDED.calls <= %s" if limit is not None else ""
-    # One statement, one round trip, atomic on its own: the month's upsert decides, and the day's bucket is counted
-    # only when the month's row took the calls (the data-modifying CTE's RETURNING row exists).
-    sql = (
-        f"WITH month AS (INSERT INTO {usage_table} (licensee_id, period_start, calls, reported_calls) "  # noqa: S608 - table names from the models
-        f"VALUES (%s, %s, %s, 0) ON CONFLICT (licensee_id, period_start) DO UPDATE "
-        f"SET calls = {usage_table}.calls + EXCLUDED.calls{condition} RETURNING calls), "
-        f"day AS (INSERT INTO {day_table} (licensee_id, day, calls) "
-        "SELECT %s, %s, %s WHERE EXISTS (SELECT 1 FROM month) "
-        f"ON CONFLICT (licensee_id, day) DO UPDATE SET calls = {day_table}.calls + EXCLUDED.calls) "
-        "SELECT calls FROM month"
-    )
-    params = [licensee.pk, month, calls] + ([limit] if limit is not None else []) + [licensee.pk, now.date(), calls]
-    with public_schema_context(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:
-            cursor.execute(
-                f"SELECT calls FROM {usage_table} WHERE licensee_id = %s AND period_start = %s",  # noqa: S608
-                [licensee.pk, month],
-            )
-            used = cursor.fetchone()[0]
-            return QuotaResult(False, max(0, limit - used), limit, seconds_to_next_month(now), QUOTA)
-    return QuotaResult(True, None if limit is None else limit - row[0], limit)
-
-
-def quota_refund(licensee: Licensee, calls: int, *, now: datetime | None = None) -> None:
-    """Gives back calls counted by `quota_consume`. Never below what Stripe has already been told."""
-    now = now or timezone.now()
-    with public_schema_context(), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {ApiUsage._meta.db_table} SET calls = GREATEST(calls - %s, reported_calls) "  # noqa: S608
-            "WHERE licensee_id = %s AND period_start = %s",
-            [calls, licensee.pk, period_start(now.date())],
-        )
-        cursor.execute(
-            f"UPDATE {ApiUsageDay._meta.db_table} SET calls = GREATEST(calls - %s, 0) "  # noqa: S608
-            "WHERE licensee_id = %s AND day = %s",
-            [calls, licensee.pk, now.date()],
-        )
-
-
-def rate_consume(licensee: Licensee) -> QuotaResult:
-    """Counts one request in the licensee's current minute in the cache; refused past the plan's rate."""
-    limit = licensee.plan.api_rate_per_minute
-    if limit is None:
-        return QuotaResult(True, None, None)
-    now = clock()
-    key = f"billing:api-rate:{licensee.pk}:{int(now) // RATE_WINDOW_SECONDS}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
+        return True
+    if redis_down(client):
+        return False
     try:
-        used = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        used = 1
-    if used > limit:
-        return QuotaResult(False, 0, limit, _rate_retry_after(now), RATE)
-    return QuotaResult(True, limit - used, limit)
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Reading usage (after a flush, so it includes the last seconds)
-# ---------------------------------------------------------------------------------------------------------------------
-
-
-def usage_months(licensee: Licensee, *, months: int = 12) -> list[ApiUsage]:
-    with public_schema_context():
-        return list(ApiUsage.objects.filter(licensee=licensee).order_by("-period_start")[:months])
-
-
-def usage_days(licensee: Licensee, *, days: int = 31) -> list[ApiUsageDay]:
-    with public_schema_context():
-        return list(ApiUsageDay.objects.filter(licensee=licensee).order_by("-day")[:days])
-
-
-def quota_remaining(licensee: Licensee, *, now: datetime | None = None) -> int | None:
-    """Calls left this month, or None when the plan is unlimited."""
-    limit = licensee.plan.api_monthly_quota
-    if limit is None:
-        return None
-    month = period_start((now or timezone.now()).date())
-    with public_schema_context():
-        used = ApiUsage.objects.filter(licensee=licensee, period_start=month).values_list("calls", flat=True).first()
-    return max(0, limit - (used or 0))
+        store.flush(client)
+    except REDIS_ERRORS as error:
+        redis_failed(client, error)
+        return False
+    return True

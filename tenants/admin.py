@@ -25,7 +25,9 @@ class ClientAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if not change:
             client_id = form.instance.pk
-            transaction.on_commit(lambda: tenant_provision_task.delay(client_id))
+            # robust: with the broker down the tenant is saved and the page answers; the error is logged and
+            # `provision_tenant <schema> --retry` provisions it.
+            transaction.on_commit(lambda: tenant_provision_task.delay(client_id), robust=True)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # deleting a tenant drops its data; that arrives with the privacy issue, with its safeguards

@@ -77,7 +77,8 @@ def tenant_create(
         if provision:
             from tenants.tasks import tenant_provision_task
 
-            transaction.on_commit(lambda: tenant_provision_task.delay(client.pk))
+            # robust: with the broker down the tenant is saved (not ready) and the error logged; see tenants/admin.py.
+            transaction.on_commit(lambda: tenant_provision_task.delay(client.pk), robust=True)
     return client
 
 

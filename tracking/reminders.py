@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Q
@@ -24,7 +25,9 @@ from tenants.links import tenant_absolute_url
 from tenants.locale import member_language
 from tracking.models import Application, ApplicationEvent, DomainEvent, Notification, Reminder, Stage, Task
 
-CLAIM_LEASE = timedelta(minutes=10)
+# How old a sending claim must be before another worker takes the reminder (its worker is presumed dead). A setting
+# (10 minutes by default, read at start-up) so the worker-killed fault test can shorten it.
+CLAIM_LEASE = timedelta(seconds=settings.REMINDER_CLAIM_LEASE_S)
 TERMINAL_STAGES = frozenset({Stage.ACCEPTED, Stage.REJECTED, Stage.WITHDRAWN, Stage.GHOSTED})
 
 

@@ -137,6 +137,13 @@ REDIS_URL = env.broker_url("REDIS_URL") or discover_redis()
 CELERY_BROKER_URL = env.broker_url("CELERY_BROKER_URL") or REDIS_URL
 TASKS_RUN_INLINE = CELERY_BROKER_URL is None
 
+# --- Degraded mode (issue 11, helper "degraded"): no request waits long on a Redis that does not answer. The cache,
+# billing's metering and key revocations (billing/redis_client.py) and the Celery broker give up after these.
+REDIS_CONNECT_TIMEOUT_S = env.int("REDIS_CONNECT_TIMEOUT_MS", 500, minimum=10) / 1000
+REDIS_SOCKET_TIMEOUT_S = env.int("REDIS_SOCKET_TIMEOUT_MS", 1000, minimum=10) / 1000
+REDIS_CLIENT_OPTIONS = {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S, "socket_timeout": REDIS_SOCKET_TIMEOUT_S}
+# --- end of degraded mode's Redis timeouts
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -144,6 +151,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL.rsplit("/", 1)[0] + "/1" if REDIS_URL.count("/") >= 3 else REDIS_URL,
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "TIMEOUT": 300,
+            "OPTIONS": REDIS_CLIENT_OPTIONS,  # degraded mode
         }
     }
 else:
@@ -168,7 +176,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Degraded mode: a publish to a broker that is down fails within about a second (the page that sent it logs it and
+# answers; the periodic sweeps catch up), instead of 5 s timeouts times four tries. The socket timeout stays above
+# the worker's 1 s BRPOP.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S,
+    "socket_timeout": max(2.0, REDIS_SOCKET_TIMEOUT_S),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# A reminder claimed by a worker that died is taken again after this many seconds (tracking/reminders.py).
+REMINDER_CLAIM_LEASE_S = env.int("REMINDER_CLAIM_LEASE_S", 600, minimum=1)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions-in-every-tenant": {

@@ -21,6 +21,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": TEST_CACHE_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "OPTIONS": REDIS_CLIENT_OPTIONS,  # degraded mode: the same timeouts as every environment
     }
 }
 # Tests own their queues: a demo worker on the same Redis never takes a test's task.

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from billing import metering
+from billing import metering, metering_store
 from billing.api_keys import api_key_issue
 from billing.api_licensee import LicenseeMatchView
 from billing.metering import meter, meter_refund, period_start, usage_flush
@@ -26,8 +26,8 @@ def recorded(licensee) -> int:
 
 
 def pending_batches() -> list[str]:
-    namespace, _pending = metering._keys()
-    return metering._batches(metering._redis(), namespace)
+    namespace, _pending = metering_store.keys()
+    return metering_store.batches(metering._redis(), namespace)
 
 
 class DeleteFails:
@@ -97,8 +97,8 @@ def test_a_month_counter_redis_lost_is_seeded_from_postgresql_and_pending_calls(
     assert meter(licensee, 6).allowed
     usage_flush()  # 6 recorded in PostgreSQL
     assert meter(licensee, 2).allowed  # 2 pending in Redis
-    namespace, _pending = metering._keys()
-    metering._redis().delete(metering._month_key(namespace, licensee.pk, period_start(timezone.now().date())))
+    namespace, _pending = metering_store.keys()
+    metering._redis().delete(metering_store.month_key(namespace, licensee.pk, period_start(timezone.now().date())))
 
     refused = meter(licensee, 3)
     allowed = meter(licensee, 2)
@@ -151,7 +151,7 @@ def test_an_invalid_request_counts_towards_the_rate_but_uses_no_call(cast, db) -
 
 
 def test_keys_are_namespaced_by_the_database_so_a_recreated_one_starts_clean(cast, db) -> None:
-    namespace, pending = metering._keys()
+    namespace, pending = metering_store.keys()
 
     assert namespace.startswith("billing:meter:")
     assert namespace.split(":")[2].isdigit()  # the database's oid: a new database gets a new one

@@ -123,3 +123,20 @@ def page(browser) -> Iterator[object]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+BROWSER_PASSWORD = "a-long-browser-passphrase"
+
+
+def sign_up(page, site: str, email: str, full_name: str) -> None:
+    """Signs a new job seeker up on ``site`` (a consumer tenant) through its form; ends on the board."""
+    import re
+
+    password = BROWSER_PASSWORD
+    page.goto(site + "/accounts/signup/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Full name").fill(full_name)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password confirmation").fill(password)
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(re.compile(r"/app/$"))

@@ -130,8 +130,10 @@ if _database is None:
     _database, DATABASE_SOURCE = discover_database(DATABASE_NAME)
 else:
     DATABASE_SOURCE = "DATABASE_URL"
-# Persistent connections: opening one per request cost ~10 ms (bench/tenants.py); health checks drop dead ones.
-_database.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0))
+# No persistent connections by default: the development server starts a thread per request, and each thread kept its
+# own idle connection (a load test left 67 of PostgreSQL's 100 open; Django's docs advise against them there).
+# Production reuses connections through a bounded pool instead (cvplus/settings/production.py).
+_database.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 0, minimum=0))
 _database.setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES = {"default": _database}
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
@@ -255,7 +257,7 @@ STORAGES = {
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))  # collectstatic's output (production)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # ---------------------------------------------------------------------------------------------------------------------

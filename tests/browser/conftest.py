@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +14,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.servers import free_port, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +36,7 @@ def live_site(cast, django_db_blocker, fake_stripe) -> Iterator[str]:
 
     with django_db_blocker.unblock():
         database = connection.settings_dict["NAME"]
-    port = _free_port()
+    port = free_port()
     environment = os.environ | {
         "DJANGO_SETTINGS_MODULE": "cvplus.settings.test",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
@@ -58,15 +53,7 @@ def live_site(cast, django_db_blocker, fake_stripe) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError((ROOT / ".pytest-live-server.log").read_text()) from None
-                time.sleep(0.2)
+        wait_for_port(port, server, ROOT / ".pytest-live-server.log")
         yield f"http://{{host}}:{port}"
     finally:
         server.terminate()

@@ -47,3 +47,7 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s fwd=%({x-forwarded-for}i)s host=%({host}i)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+# No control socket: its default path is one per user, so a second gunicorn on the machine (tests, `make prod` beside
+# a deployment) would take it over. Workers are managed with signals (HUP reload, TERM stop, TTIN/TTOU scale).
+control_socket_disable = True

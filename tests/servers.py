@@ -62,7 +62,8 @@ def database_url(database: str, application_name: str) -> str:
 
 def production_environment(*, database: str, application_name: str, static_root: str, redis_url: str) -> dict:
     """What a real deployment sets (README, "Running CVPlus in production"), on the test database."""
-    keep = {name: value for name, value in os.environ.items() if not name.startswith(("DATABASE_", "GUNICORN_"))}
+    # Nothing of the test session's own configuration (DJANGO_ALLOW_ASYNC_UNSAFE from the browser tests, say).
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "GUNICORN_", "DJANGO_"))}
     return keep | {
         "DJANGO_SETTINGS_MODULE": "cvplus.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),

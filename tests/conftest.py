@@ -44,6 +44,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
             interactive=False,
             keepdb=django_db_keepdb and not django_db_createdb,
             aliases={"default"},
+            serialized_aliases=set(),  # no test uses serialized_rollback
         )
     yield
     if not django_db_keepdb:

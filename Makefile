@@ -1,14 +1,20 @@
 # CVPlus: `make run` sets everything up and serves the demo on http://localhost:8000; `make test` runs the checks.
+# `make prod` serves the same demo as production runs it (gunicorn, production settings, DEBUG off) on port 8001.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 PORT ?= 8000
+PROD_PORT ?= 8001
 
-.PHONY: run setup install test lint format bench clean-demo
+.PHONY: run prod setup install test lint format bench clean-demo
 
 run: setup
 	PORT=$(PORT) bash scripts/run_demo.sh
+
+prod: PORT = $(PROD_PORT)
+prod: setup
+	PORT=$(PORT) bash scripts/run_prod.sh
 
 setup: install
 	$(PY) manage.py db_prepare

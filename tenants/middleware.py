@@ -6,12 +6,14 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import remove_www
 
 from tenants.models import Client, Domain
 
@@ -35,7 +37,15 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
     lookup at most of the routing cost). Only ready tenants are cached, so a tenant leaves its "being set up" page as
     soon as it is provisioned; unknown hosts are never cached, so a new domain answers at once. A change to a Client
     or Domain clears this process's cache immediately and other processes' within the TTL.
+
+    Host names are case-insensitive (RFC 4343): the host is lower-cased (and a trailing dot dropped) before the
+    lookup and the cache, and Domain rows are stored lower-case (``Domain.save``).
     """
+
+    @staticmethod
+    def hostname_from_request(request: HttpRequest) -> str:
+        domain, _port = split_domain_port(request.get_host())  # lower-cased, without the port or a trailing dot
+        return remove_www(domain)
 
     def get_tenant(self, domain_model: type[Domain], hostname: str) -> Client:
         now = time.monotonic()

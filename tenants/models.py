@@ -47,6 +47,13 @@ class Client(TenantMixin):
 
 
 class Domain(DomainMixin):
+    """A host name of a tenant, stored lower-case: host names are case-insensitive and requests are routed by the
+    lower-cased host (tenants/middleware.py)."""
+
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
+
+    def save(self, *args, **kwargs) -> None:
+        self.domain = self.domain.strip().lower().removesuffix(".")
+        super().save(*args, **kwargs)

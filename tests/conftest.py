@@ -31,6 +31,27 @@ def _guard_new_connection(sender, connection, **kwargs) -> None:
 connection_created.connect(_guard_new_connection, dispatch_uid="cvplus-search-path-guard")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb):
+    """pytest-django's, except that the test database is always set up. pytest-django sets one up only when a collected
+    test is marked django_db or asks for its db fixtures; a session of browser or server tests alone (which work on
+    committed rows through ``cast`` and ``committed``) then ran on the development database CVPLUS_DATABASE_NAME."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            keepdb=django_db_keepdb and not django_db_createdb,
+            aliases={"default"},
+            serialized_aliases=set(),  # no test uses serialized_rollback
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
+
+
 @dataclass(frozen=True)
 class Cast:
     public: object

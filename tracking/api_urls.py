@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from predictions.api_comparison import ApplicationComparisonView
@@ -48,7 +50,18 @@ urlpatterns = [
     ),
     path("tasks/<int:pk>/complete/", TaskViewSet.as_view({"post": "complete"}), name="task-complete"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
+    # The split view serves Swagger UI's start-up script as a file (?script), not inline: the CSP allows no inline
+    # script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Redoc (styled-components) writes inline styles and style attributes as it renders, and runs its search in a worker
+    # made from a blob: this page alone allows both. Its scripts stay as strict as everywhere else (its logo, loaded
+    # from Redocly's CDN, stays blocked; Redoc then hides it).
+    path(
+        "redoc/",
+        csp_replace({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+            RedocView.as_view(url_name="api:schema")
+        ),
+        name="redoc",
+    ),
     path("", include(router.urls)),
 ]

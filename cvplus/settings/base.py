@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from cvplus.env import env
@@ -55,6 +57,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -78,9 +81,13 @@ TENANT_LIMIT_SET_CALLS = True
 # migrate_schemas skips tenant schemas that have every migration (tenants/migration_executor.py).
 GET_EXECUTOR_FUNCTION = "tenants.migration_executor.get_executor"
 
+# Security headers (and, in production, WhiteNoise's static files) come before tenant routing, so that every answer,
+# an unknown host's 404 included, carries them and static files never cost a tenant lookup.
 MIDDLEWARE = [
-    "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "tenants.middleware.TenantRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.tenant",
                 "tracking.context_processors.notifications",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -123,8 +131,10 @@ if _database is None:
     _database, DATABASE_SOURCE = discover_database(DATABASE_NAME)
 else:
     DATABASE_SOURCE = "DATABASE_URL"
-# Persistent connections: opening one per request cost ~10 ms (bench/tenants.py); health checks drop dead ones.
-_database.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0))
+# No persistent connections by default: the development server starts a thread per request, and each thread kept its
+# own idle connection (a load test left 67 of PostgreSQL's 100 open; Django's docs advise against them there).
+# Production reuses connections through a bounded pool instead (cvplus/settings/production.py).
+_database.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 0, minimum=0))
 _database.setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES = {"default": _database}
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
@@ -233,7 +243,6 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "CVPlus <no-reply@cvplus.localhost>")
@@ -331,7 +340,7 @@ STORAGES = {
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))  # collectstatic's output (production)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -391,6 +400,57 @@ STRIPE_PUBLISHABLE_KEY = env.prefixed_secret("STRIPE_PUBLISHABLE_KEY", ("pk_",))
 STRIPE_WEBHOOK_SECRET = env.prefixed_secret("STRIPE_WEBHOOK_SECRET", ("whsec_",))
 # Another Stripe API address, e.g. Stripe's own stripe-mock, or the browser tests' fake; empty means api.stripe.com.
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", "")
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Security headers, in every environment (production adds HSTS, HTTPS and secure cookies).
+# Content-Security-Policy (django-csp): scripts and styles only from CVPlus's own static files, or inline with this
+# response's nonce (templates use {{ CSP_NONCE }}); no 'unsafe-inline', no eval. htmx is configured from a meta tag
+# not to inject its indicator style (templates/_head.html). The API docs pages relax style-src only
+# (tracking/api/base.py): Swagger UI and Redoc write inline styles at run time.
+# ---------------------------------------------------------------------------------------------------------------------
+# Forms post to CVPlus, which may redirect to Stripe's hosted Checkout and customer portal (browsers apply
+# form-action to the redirect too); a test or stripe-mock Stripe (STRIPE_API_BASE) serves those pages itself.
+_FORM_TARGETS = [SELF, "https://checkout.stripe.com", "https://billing.stripe.com"]
+if STRIPE_API_BASE:
+    _FORM_TARGETS.append("{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_API_BASE)))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": _FORM_TARGETS,
+    },
+}
+# Browser features CVPlus never uses are off for its pages and anything they could embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# No Referer leaves the site (postings' links, Stripe); same-origin pages keep it for CSRF checks over HTTPS.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +14,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.servers import free_port, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +38,7 @@ def live_site(cast, django_db_blocker, fake_stripe) -> Iterator[str]:
 
     with django_db_blocker.unblock():
         database = connection.settings_dict["NAME"]
-    port = _free_port()
+    port = free_port()
     environment = os.environ | {
         "DJANGO_SETTINGS_MODULE": "cvplus.settings.test",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
@@ -61,15 +56,7 @@ def live_site(cast, django_db_blocker, fake_stripe) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError((ROOT / ".pytest-live-server.log").read_text()) from None
-                time.sleep(0.2)
+        wait_for_port(port, server, ROOT / ".pytest-live-server.log")
         yield f"http://{{host}}:{port}"
     finally:
         server.terminate()
@@ -126,3 +113,20 @@ def page(browser) -> Iterator[object]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+BROWSER_PASSWORD = "a-long-browser-passphrase"
+
+
+def sign_up(page, site: str, email: str, full_name: str) -> None:
+    """Signs a new job seeker up on ``site`` (a consumer tenant) through its form; ends on the board."""
+    import re
+
+    password = BROWSER_PASSWORD
+    page.goto(site + "/accounts/signup/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Full name").fill(full_name)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password confirmation").fill(password)
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(re.compile(r"/app/$"))

@@ -12,6 +12,7 @@ from django.db import connections
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from tests.browser.conftest import sign_up
 from tracking.models import Application
 
 pytestmark = pytest.mark.browser
@@ -32,13 +33,7 @@ def test_it_tracks_an_application_from_cv_upload_to_an_interview_reminder(live_s
     email = f"browser.tracker.{uuid.uuid4().hex[:10]}@example.com"
     site = live_site.format(host="alpha.localhost")
     try:
-        page.goto(site + "/accounts/signup/")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Full name").fill("Bea Browser")
-        page.get_by_label("Password", exact=True).fill("a-long-browser-passphrase")
-        page.get_by_label("Password confirmation").fill("a-long-browser-passphrase")
-        page.get_by_role("button", name="Sign up").click()
-        page.wait_for_url(re.compile(r"alpha\.localhost:\d+/app/$"))
+        sign_up(page, site, email, "Bea Browser")
 
         page.get_by_role("navigation", name="Main").get_by_role("link", name="CV").click()
         page.get_by_label("CV file").set_input_files({"name": "bea.txt", "mimeType": "text/plain", "buffer": CV_TEXT})

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("app/", include("tracking.urls")),
     path("billing/", include("billing.urls")),
+    path("privacy/", include("privacy.urls")),
     path("api/v1/predictions/", include("predictions.api_urls")),
     path("api/v1/", include("tracking.api_urls")),
     path("i18n/setlang/", language_set, name="set_language"),

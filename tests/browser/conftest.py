@@ -123,3 +123,15 @@ def page(browser) -> Iterator[object]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def confirm_path(email: str) -> str:
+    """The path of the confirmation link e-mailed to ``email`` on tenant A (the live server's e-mails go nowhere a
+    test can read, so the link is rebuilt from the pending sign-up, as the e-mail's is)."""
+    from django_tenants.utils import schema_context
+
+    from accounts.models import PendingSignup
+    from accounts.signup import signup_confirm_path
+
+    with schema_context("alpha"):
+        return signup_confirm_path(PendingSignup.objects.get(email=email))

@@ -12,6 +12,7 @@ from django.db import connections
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from tests.browser.conftest import confirm_path
 from tracking.models import Application
 
 pytestmark = pytest.mark.browser
@@ -37,7 +38,12 @@ def test_it_tracks_an_application_from_cv_upload_to_an_interview_reminder(live_s
         page.get_by_label("Full name").fill("Bea Browser")
         page.get_by_label("Password", exact=True).fill("a-long-browser-passphrase")
         page.get_by_label("Password confirmation").fill("a-long-browser-passphrase")
+        page.get_by_label("I have read the privacy notice").check()
         page.get_by_role("button", name="Sign up").click()
+        page.wait_for_url(re.compile(r"/accounts/signup/sent/$"))
+        assert page.locator("h1").inner_text() == "Check your inbox"
+        page.goto(live_site.format(host="alpha.localhost") + confirm_path(email))
+        page.get_by_role("button", name="Confirm and log in").click()
         page.wait_for_url(re.compile(r"alpha\.localhost:\d+/app/$"))
 
         page.get_by_role("navigation", name="Main").get_by_role("link", name="CV").click()

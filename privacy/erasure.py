@@ -215,7 +215,7 @@ def account_erase(*, request_id: int, now: datetime | None = None) -> bool:
     request = ErasureRequest.objects.select_related("user").get(pk=request_id)
     user = request.user
     email = user.email
-    from privacy.billing import stripe_subscription_cancel
+    from privacy.payments import stripe_subscription_cancel
 
     stripe_subscription_cancel(user=user)  # raises if Stripe fails: the claim goes stale and the sweep retries
     files = cv_files_delete(user)  # before the rows: a retry still finds the rows that name the files

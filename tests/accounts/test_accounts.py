@@ -149,6 +149,15 @@ def test_it_requires_consent_to_the_privacy_notice_naming_the_field(cast, client
         assert not PendingSignup.objects.exists()
 
 
+def test_it_refuses_a_sign_up_made_on_a_form_showing_an_older_privacy_notice(cast, client_a) -> None:
+    response = _signup(client_a, "stale.form@example.com", notice_version="0")
+
+    assert response.status_code == 200
+    assert "The privacy notice has changed since this page was opened: read it again." in response.content.decode()
+    assert "Notice version" not in response.content.decode()  # the hidden field shows no label
+    assert mail.outbox == []
+
+
 def test_it_rejects_a_weak_password_in_the_users_language(cast, client_b) -> None:
     response = client_b.post(
         "/accounts/signup/",

@@ -101,10 +101,13 @@ def file_delete_on_commit(name: str) -> None:
 # ---------------------------------------------------------------------------------------------------------------------
 def cv_erase(*, cv: CVDocument, by: User) -> dict[str, int]:
     """Deletes one CV version, its text, parse and file. Applications sent with it keep their record and show no CV.
-    ``cv`` must already be scoped to its owner (or to a member an administrator manages)."""
+    ``cv`` must already be scoped to its owner (or to a member an administrator manages). Erasing a version that
+    is already gone (a double-click) does nothing and returns ``{}``."""
     require_tenant_schema()
     with transaction.atomic():
-        cv = CVDocument.objects.select_for_update().select_related("owner").get(pk=cv.pk)
+        cv = CVDocument.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=cv.pk).first()
+        if cv is None:
+            return {}
         unpinned = Application.objects.filter(cv=cv).update(cv=None)
         domain_events_forget(cv_ids=[cv.pk])
         file_delete_on_commit(cv.file.name)
@@ -116,10 +119,14 @@ def cv_erase(*, cv: CVDocument, by: User) -> dict[str, int]:
 
 def application_erase(*, application: Application, by: User) -> dict[str, int]:
     """Deletes an application with its events, contacts, notes, tasks, reminders and their notifications, and its
-    posting snapshot unless another application pins it."""
+    posting snapshot unless another application pins it. One already gone (a double-click) does nothing and returns
+    ``{}``."""
     require_tenant_schema()
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("owner").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("owner")
+        application = locked.filter(pk=application.pk).first()
+        if application is None:
+            return {}
         reminder_ids = list(application.reminders.values_list("pk", flat=True))
         _deleted, by_model = Application.objects.filter(pk=application.pk).delete()
         detail = _counts(by_model)

@@ -16,7 +16,13 @@ from accounts.models import User
 from billing.models import Customer, Plan, Subscription
 from billing.stripe_client import use_recording_client
 from predictions.models import PredictionLog
-from privacy.erasure import account_erase, account_erasure_request, account_erasures_overdue
+from privacy.erasure import (
+    account_erase,
+    account_erasure_request,
+    account_erasures_overdue,
+    application_erase,
+    cv_erase,
+)
 from privacy.models import AuditEntry, ConsentRecord, ErasureRequest
 from privacy.selectors import text_columns_containing
 from privacy.services import subject_hash
@@ -72,6 +78,14 @@ def test_it_erases_a_cv_version_its_file_and_unpins_the_application(
     assert entry.actor_role == AuditEntry.ActorRole.SELF
     assert entry.actor_id is None
     assert entry.subject_hash == subject_hash(person.user.email)
+
+
+def test_it_does_nothing_when_a_cv_version_or_application_is_erased_twice(person) -> None:
+    cv, application = person.application.cv, person.application
+    assert cv_erase(cv=cv, by=person.user)["cv_versions"] == 1
+    assert cv_erase(cv=cv, by=person.user) == {}  # the second click of a double-click
+    assert application_erase(application=application, by=person.user)["applications"] == 1
+    assert application_erase(application=application, by=person.user) == {}
 
 
 def test_it_refuses_to_erase_a_cv_version_without_the_right_password(person, person_client) -> None:

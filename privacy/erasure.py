@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Func, JSONField, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -225,7 +225,7 @@ def account_erase(*, request_id: int, now: datetime | None = None) -> bool:
     from privacy.payments import stripe_subscription_cancel
 
     stripe_subscription_cancel(user=user)  # raises if Stripe fails: the claim goes stale and the sweep retries
-    files = cv_files_delete(user)  # before the rows: a retry still finds the rows that name the files
+    files = user_files_delete(user)  # before the rows: a retry still finds the rows that name the files
     with transaction.atomic():
         detail = user_data_erase(user=user)
         detail["files"] = files
@@ -236,12 +236,22 @@ def account_erase(*, request_id: int, now: datetime | None = None) -> bool:
     return True
 
 
-def cv_files_delete(user: User) -> int:
-    storage = CVDocument._meta.get_field("file").storage
-    names = list(CVDocument.objects.filter(owner=user).exclude(file="").values_list("file", flat=True))
-    for name in names:
-        storage.delete(name)
-    return len(names)
+def user_files_delete(user: User) -> int:
+    """Deletes every stored file of a row that points at ``user`` (CV versions today; any model with a FileField
+    that is added later too). Rows kept anonymised are skipped: their files are not the person's."""
+    deleted = 0
+    for relation in tenant_user_relations():
+        model, field = relation.related_model, relation.field.name
+        file_fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        if not file_fields or (model._meta.app_label, model._meta.model_name, field) in ANONYMISED:
+            continue
+        for row in model._base_manager.filter(**{field: user}).only(*file_fields):
+            for name in file_fields:
+                stored = getattr(row, name)
+                if stored.name:
+                    stored.storage.delete(stored.name)
+                    deleted += 1
+    return deleted
 
 
 def tenant_user_relations():

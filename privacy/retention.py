@@ -23,11 +23,11 @@ from privacy.erasure import (
     ANONYMISED,
     account_erase,
     account_erasures_overdue,
-    cv_files_delete,
     domain_events_forget,
     file_delete_on_commit,
     tenant_user_relations,
     user_data_erase,
+    user_files_delete,
 )
 from privacy.models import AuditEntry, ErasureRequest
 from privacy.services import audit_record
@@ -97,7 +97,7 @@ def erased_accounts_leftovers_delete(*, tenant: Client, now: datetime) -> int:
         rows = model._base_manager.filter(**{f"{field}__in": erased_ids})
         with_leftovers.update(rows.values_list(field, flat=True).distinct())
     for user in User.objects.filter(pk__in=with_leftovers):
-        cv_files_delete(user)
+        user_files_delete(user)
         with transaction.atomic():
             user_data_erase(user=user)
     return done + len(with_leftovers)

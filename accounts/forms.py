@@ -5,24 +5,48 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, email_normalize
+from privacy.notice import NOTICE_VERSION
 from tenants.context import current_tenant
 from tenants.links import tenant_absolute_url, tenant_primary_domain
 from tenants.locale import member_language
 
 
 class SignupForm(BaseUserCreationForm):
+    """Never says whether the address is registered: no uniqueness check here (accounts/signup.py decides, and
+    answers both cases alike)."""
+
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that CVPlus keeps my data as it describes."),
+        error_messages={"required": _("To create an account, accept the privacy notice.")},
+    )
+    notice_version = forms.CharField(widget=forms.HiddenInput, initial=NOTICE_VERSION)
+
     class Meta:
         model = User
         fields = ("email", "full_name")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("privacy:notice"),
+            _("Read the privacy notice"),
+        )
+
     def clean_email(self) -> str:
-        email = email_normalize(self.cleaned_data["email"])
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(_("An account with this email address already exists."))
-        return email
+        return email_normalize(self.cleaned_data["email"])
+
+    def clean_notice_version(self) -> str:
+        if self.cleaned_data["notice_version"] != NOTICE_VERSION:
+            raise forms.ValidationError(_("The privacy notice has changed since this page was opened: read it again."))
+        return NOTICE_VERSION
+
+    def validate_unique(self) -> None:
+        """The model's unique address is left to the sign-up service, which must not reveal it."""
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -37,8 +37,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an email address.
 
     The table exists in the public schema (staff) and in every tenant schema (job seekers, enterprise members):
-    the same address in two tenants is two unrelated accounts.
+    the same address in two tenants is two unrelated accounts. An erased account stays as an anonymised, inactive
+    row (privacy/erasure.py) so that billing records naming its id still point at something.
     """
+
+    class Role(models.TextChoices):
+        """What a person may do in their organisation. Issue 13's portal adds coach and analyst."""
+
+        MEMBER = "member", _("member")
+        ADMINISTRATOR = "administrator", _("administrator")
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
@@ -49,6 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         help_text=_("Leave empty to use your organisation's language."),
     )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -75,3 +83,31 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == self.Role.ADMINISTRATOR
+
+
+class PendingSignup(models.Model):
+    """A sign-up waiting for its address to be confirmed (accounts/signup.py). The account is created only when the
+    emailed link is followed, so an address nobody confirmed never holds an account, a seat or a password.
+
+    One row per address (the unique constraint is what makes a double-clicked sign-up safe); a newer sign-up with
+    another password replaces the row, which invalidates the older link.
+    """
+
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    password = models.CharField(_("password"), max_length=128)
+    language = models.CharField(_("language of the confirmation email"), max_length=8, blank=True)
+    notice_version = models.CharField(_("privacy notice version accepted"), max_length=20)
+    consented_at = models.DateTimeField(_("consent given"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending sign-up")
+        verbose_name_plural = _("pending sign-ups")
+
+    def __str__(self) -> str:
+        return self.email

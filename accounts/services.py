@@ -7,12 +7,24 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User, email_normalize
-from tenants.context import require_tenant_schema
 
 
-def user_create(*, email: str, password: str, full_name: str = "", language: str = "", is_staff: bool = False) -> User:
-    """Creates a user in the current schema (public for staff, a tenant for seekers and members)."""
+def user_create(
+    *,
+    email: str,
+    password: str | None = None,
+    password_hash: str = "",
+    full_name: str = "",
+    language: str = "",
+    is_staff: bool = False,
+    role: str = User.Role.MEMBER,
+) -> User:
+    """Creates a user in the current schema (public for staff, a tenant for seekers and members), with a password
+    or, from a confirmed sign-up (accounts/signup.py), the hash it was given as. A concurrent create of the same
+    address fails on the unique constraint (IntegrityError); callers that expect the race catch it."""
     email = email_normalize(email)
+    if role not in User.Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": _("An account with this email address already exists.")})
     with transaction.atomic():
@@ -20,9 +32,15 @@ def user_create(*, email: str, password: str, full_name: str = "", language: str
             from billing.seats import seat_require
 
             seat_require()  # an enterprise contract pays for a number of seats
-        return User.objects.create_user(
-            email, password, full_name=full_name, language=language, is_staff=is_staff, is_superuser=is_staff
+        user = User(
+            email=email, full_name=full_name, language=language, is_staff=is_staff, is_superuser=is_staff, role=role
         )
+        if password_hash:
+            user.password = password_hash
+        else:
+            user.set_password(password)
+        user.save()
+        return user
 
 
 def _is_enterprise_schema() -> bool:
@@ -37,18 +55,23 @@ def _is_enterprise_schema() -> bool:
     return tenant.kind == tenant.Kind.ENTERPRISE
 
 
-def user_signup(*, email: str, password: str, full_name: str = "") -> User:
-    """A job seeker's own sign-up on a tenant site. Never creates a user in the public schema."""
-    require_tenant_schema()
-    return user_create(email=email, password=password, full_name=full_name)
-
-
-def user_ensure(*, email: str, password: str, full_name: str = "", is_staff: bool = False) -> tuple[User, bool]:
+def user_ensure(
+    *, email: str, password: str, full_name: str = "", is_staff: bool = False, role: str = User.Role.MEMBER
+) -> tuple[User, bool]:
     """Idempotent: returns the existing user untouched, or creates it. Used by the demo set-up."""
     existing = User.objects.filter(email=email_normalize(email)).first()
     if existing is not None:
         return existing, False
-    return user_create(email=email, password=password, full_name=full_name, is_staff=is_staff), True
+    return user_create(email=email, password=password, full_name=full_name, is_staff=is_staff, role=role), True
+
+
+def sessions_expired_delete() -> int:
+    """Deletes the current schema's expired sessions (a tenant's logins live in its own schema)."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
 
 
 def user_language_set(*, user: User, language: str) -> User:

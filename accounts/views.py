@@ -5,16 +5,17 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.i18n import set_language
 
 from accounts import services, throttles
 from accounts.forms import EmailAuthenticationForm, LanguageForm, PasswordResetForm, SignupForm
+from accounts.signup import SignupLinkInvalid, signup_pending_from_token, signup_request
+from accounts.signup import signup_confirm as signup_confirm_service
 from accounts.views_two_factor import TwoFactorLoginMixin, two_factor_context
 from billing.checkout import invoices_for
 from billing.entitlements import plan_for
@@ -31,25 +32,46 @@ def _signup_open(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """Every valid sign-up gets the same "check your inbox" answer, registered address or not (accounts/signup.py)."""
     if not _signup_open(request):
         return render(request, "accounts/signup_closed.html", status=403)
     if request.method == "POST" and (refused := throttles.signup_refused(request)) is not None:
         return refused
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_signup(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                full_name=form.cleaned_data.get("full_name", ""),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome to CVPlus. Your account is ready."))
-            return redirect("home")
+        signup_request(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            full_name=form.cleaned_data.get("full_name", ""),
+            language=request.LANGUAGE_CODE,
+            notice_version=form.cleaned_data["notice_version"],
+        )
+        return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_GET
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    if not _signup_open(request):
+        return render(request, "accounts/signup_closed.html", status=403)
+    return render(request, "accounts/signup_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link: GET shows a button (mail scanners follow links), POST creates the account and logs in."""
+    if not _signup_open(request):
+        return render(request, "accounts/signup_closed.html", status=403)
+    try:
+        if request.method == "GET":
+            signup_pending_from_token(token)
+            return render(request, "accounts/signup_confirm.html")
+        user = signup_confirm_service(token=token)
+    except SignupLinkInvalid:
+        return render(request, "accounts/signup_link_invalid.html", status=404)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Welcome to CVPlus. Your account is ready."))
+    return redirect("home")
 
 
 def language_set(request: HttpRequest) -> HttpResponse:

@@ -26,8 +26,9 @@ PREMIUM_FEATURES = [
     Feature.SALARY_RANGE,
     Feature.INTERVIEW,
     Feature.TIME_TO_HIRE,
-    Feature.EXPORTS,
 ]
+# Codes no plan grants any more. "exports" was Premium until exporting one's data became every plan's right.
+RETIRED_FEATURES = {"exports"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ PLANS: list[PlanSpec] = [
         Plan.Kind.PREMIUM,
         Plan.Interval.MONTH,
         _("Premium, monthly"),
-        _("Unlimited tracking, interview and offer probability, salary ranges with reasons, time to hire, exports."),
+        _("Unlimited tracking, interview and offer probability, salary ranges with reasons and time to hire."),
         1900,
         [str(f) for f in PREMIUM_FEATURES],
         sort_order=10,
@@ -104,9 +105,39 @@ PLANS: list[PlanSpec] = [
 ]
 PLAN_SPECS = {spec.code: spec for spec in PLANS}
 
+# Descriptions the catalogue used to write. A plan still holding one (in a language) was not edited by staff, so
+# plans_ensure brings it up to date; an edited description is left alone.
+FORMER_DESCRIPTIONS = {
+    "premium-monthly": [
+        _("Unlimited tracking, interview and offer probability, salary ranges with reasons, time to hire, exports.")
+    ],
+}
+
+
+def _former_texts_update(plan: Plan, spec: PlanSpec) -> None:
+    """Brings up to date, language by language, a description staff never changed: one still holding a former
+    catalogue text, or the English text written before that language's translation existed. Drops retired codes."""
+    current = in_every_language("description", spec.description)
+    untouched = {column: {current["description_en"]} for column in current}
+    for former in FORMER_DESCRIPTIONS.get(spec.code, []):
+        texts = in_every_language("description", former)
+        for column, text in texts.items():
+            untouched[column] |= {text, texts["description_en"]}
+    changed = False
+    for column, text in current.items():
+        if getattr(plan, column) != text and getattr(plan, column) in untouched[column]:
+            setattr(plan, column, text)
+            changed = True
+    if RETIRED_FEATURES & set(plan.features):
+        plan.features = [code for code in plan.features if code not in RETIRED_FEATURES]
+        changed = True
+    if changed:
+        plan.save()
+
 
 def plans_ensure() -> list[Plan]:
-    """Creates the catalogue's plans that do not exist yet (idempotent; an existing plan is left as staff set it)."""
+    """Creates the catalogue's plans that do not exist yet (idempotent; an existing plan is left as staff set it,
+    except for texts and features the catalogue itself retired: see FORMER_DESCRIPTIONS and RETIRED_FEATURES)."""
     plans = []
     with transaction.atomic():
         for spec in PLANS:
@@ -128,5 +159,7 @@ def plans_ensure() -> list[Plan]:
                 for column, value in names.items():
                     setattr(plan, column, value)
                 plan.save()
+            else:
+                _former_texts_update(plan, spec)
             plans.append(plan)
     return plans

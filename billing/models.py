@@ -15,7 +15,9 @@ from django.utils.translation import pgettext_lazy
 
 
 class Feature(models.TextChoices):
-    """What a plan can unlock. Every gated place asks billing.entitlements.entitlement_check for one of these."""
+    """What a plan can unlock. Every gated place asks billing.entitlements.entitlement_check for one of these.
+
+    Exporting and erasing one's own data are no feature: every plan has them (privacy/)."""
 
     TRACKING = "tracking", _("application tracking")
     MATCH = "match", _("CV match score")
@@ -23,7 +25,6 @@ class Feature(models.TextChoices):
     SALARY_RANGE = "salary_range", _("salary range with reasons")
     INTERVIEW = "interview", _("interview and offer probability")
     TIME_TO_HIRE = "time_to_hire", _("time to hire")
-    EXPORTS = "exports", _("exports")
     API = "api", _("prediction API")
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls_two_factor")),
     path("app/", include("tracking.urls")),
     path("billing/", include("billing.urls")),
+    path("privacy/", include("privacy.urls")),
     path("api/v1/predictions/", include("predictions.api_urls")),
     path("api/v1/", include("tracking.api_urls")),
     path("i18n/setlang/", language_set, name="set_language"),

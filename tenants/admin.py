@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Client, Domain
 from tenants.tasks import tenant_provision_task
@@ -12,13 +16,24 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
-    list_display = ("name", "schema_name", "kind", "region", "default_language", "currency", "is_ready", "created_at")
+    list_display = (
+        "name",
+        "schema_name",
+        "kind",
+        "region",
+        "default_language",
+        "currency",
+        "is_ready",
+        "created_at",
+        "erased_at",
+    )
     list_filter = ("kind", "region", "is_ready")
     search_fields = ("name", "schema_name", "domains__domain")
     inlines = [DomainInline]
+    actions = ["erase_tenant"]
 
     def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
-        fixed = ("is_ready", "created_at", "provisioned_at")
+        fixed = ("is_ready", "created_at", "provisioned_at", "erased_at")
         return (*fixed, "schema_name") if obj is not None else fixed
 
     def save_related(self, request, form, formsets, change) -> None:
@@ -30,4 +45,44 @@ class ClientAdmin(admin.ModelAdmin):
             transaction.on_commit(lambda: tenant_provision_task.delay(client_id), robust=True)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # deleting a tenant drops its data; that arrives with the privacy issue, with its safeguards
+        return False  # a tenant is erased (below), never deleted: its row and billing records stay
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.erase_view)
+        return [path("<int:pk>/erase/", view, name="tenants_client_erase"), *super().get_urls()]
+
+    @admin.action(description=_("Erase the selected tenant (its data, schema and files)…"))
+    def erase_tenant(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Erase one tenant at a time."), level=messages.WARNING)
+            return None
+        return redirect(reverse("admin:tenants_client_erase", args=[queryset.get().pk]))
+
+    def erase_view(self, request, pk: int):
+        """Explains what goes and what stays, then erases on the typed schema name and the staff member's password."""
+        from privacy.forms import TenantEraseForm
+        from privacy.tenant_erasure import tenant_check_erasable, tenant_erasure_request
+        from privacy.tenant_selectors import tenant_erasure_preview
+
+        if not self.has_change_permission(request):
+            return redirect("admin:index")
+        client = get_object_or_404(Client, pk=pk)
+        try:
+            tenant_check_erasable(client)
+        except ValidationError as refused:
+            self.message_user(request, " ".join(refused.messages), level=messages.ERROR)
+            return redirect("admin:tenants_client_changelist")
+        form = TenantEraseForm(request.POST or None, user=request.user, expected_schema=client.schema_name)
+        if request.method == "POST" and form.is_valid():
+            tenant_erasure_request(client=client, by=request.user)
+            self.message_user(request, _("The tenant is off line; its schema and files are being dropped."))
+            return redirect("admin:tenants_client_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase %(name)s") % {"name": client.name},
+            "client": client,
+            "form": form,
+            "preview": tenant_erasure_preview(client=client),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/tenants/client/erase.html", context, status=400 if form.errors else 200)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django_tenants.utils import schema_context
 
+from accounts.models import User
 from accounts.services import user_ensure
 from tenants.models import Client
 from tenants.provisioning import template_schema_sync, tenant_provision
@@ -26,6 +27,7 @@ class DemoTenant:
     language: str
     currency: str
     users: tuple[tuple[str, str], ...]
+    administrator: tuple[str, str] | None = None  # an enterprise's administrator (role), who manages members' data
 
 
 DEMO_TENANTS = (
@@ -48,6 +50,7 @@ DEMO_TENANTS = (
         "en",
         "USD",
         (("coach@northbridge.example", "Casey Coach"), ("member@northbridge.example", "Morgan Member")),
+        ("admin@northbridge.example", "Priya Raman"),
     ),
     DemoTenant(
         "rheinwerk",
@@ -58,6 +61,7 @@ DEMO_TENANTS = (
         "de",
         "EUR",
         (("coach@rheinwerk.example", "Katrin Berater"), ("member@rheinwerk.example", "Jonas Mitglied")),
+        ("admin@rheinwerk.example", "Stefanie Vogel"),
     ),
     DemoTenant(
         "sakura",
@@ -68,6 +72,7 @@ DEMO_TENANTS = (
         "ja",
         "JPY",
         (("coach@sakura.example", "Sato Haruka"), ("member@sakura.example", "Tanaka Ren")),
+        ("admin@sakura.example", "Yamamoto Aiko"),
     ),
 )
 STAFF_EMAIL = "admin@cvplus.localhost"
@@ -113,5 +118,11 @@ def demo_platform_ensure(*, stdout=None) -> list[tuple[str, str, list[str]]]:
                 logins.append(f"{user.email} / {DEMO_PASSWORD}")
                 if index == 0 and demo.kind == Client.Kind.CONSUMER and demo_seeker_ensure(user=user):
                     say(f"{user.email}: demo CV and applications added")
+            if demo.administrator is not None:
+                email, full_name = demo.administrator
+                user, _created = user_ensure(
+                    email=email, password=DEMO_PASSWORD, full_name=full_name, role=User.Role.ADMINISTRATOR
+                )
+                logins.append(f"{user.email} / {DEMO_PASSWORD} (administrator)")
         rows.append((f"{demo.subdomain}.{base}", demo.name, logins))
     return rows

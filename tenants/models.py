@@ -1,8 +1,27 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from market.models import Region as MarketRegion
+
+# Retention periods a tenant may choose (staff set them in the tenants admin; privacy/retention.py applies them daily):
+# (field, minimum days, default days, maximum days). The minimums leave people time to notice and act; the maximums
+# keep "as long as needed" honest.
+RETENTION_LIMITS = {
+    "retention_unreadable_upload_days": (1, 30, 365),
+    "retention_prediction_log_days": (30, 365, 1095),
+}
+
+
+def _retention_days(field: str, verbose_name: str, help_text: str) -> models.PositiveSmallIntegerField:
+    minimum, default, maximum = RETENTION_LIMITS[field]
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        default=default,
+        validators=[MinValueValidator(minimum), MaxValueValidator(maximum)],
+        help_text=help_text,
+    )
 
 
 class Client(TenantMixin):
@@ -28,6 +47,22 @@ class Client(TenantMixin):
     is_ready = models.BooleanField(_("ready"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     provisioned_at = models.DateTimeField(_("provisioned"), null=True, blank=True)
+    retention_unreadable_upload_days = _retention_days(
+        "retention_unreadable_upload_days",
+        _("keep unreadable CV uploads (days)"),
+        _("An upload that could not be read, and that no application pins, is deleted after this many days (1-365)."),
+    )
+    retention_prediction_log_days = _retention_days(
+        "retention_prediction_log_days",
+        _("keep the prediction log (days)"),
+        _("Rows of the prediction log are deleted after this many days (30-1095)."),
+    )
+    erased_at = models.DateTimeField(
+        _("erased"),
+        null=True,
+        blank=True,
+        help_text=_("Set when staff erase the tenant: its schema and files are dropped, this row and billing stay."),
+    )
 
     # Schemas are made by tenants.provisioning (a clone of the template, off the request path), never on save().
     auto_create_schema = False
@@ -39,6 +74,13 @@ class Client(TenantMixin):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind"], condition=models.Q(kind="public"), name="tenants_client_one_public_tenant"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{field}__gte": minimum, f"{field}__lte": maximum}),
+                    name=f"tenants_client_{field}_range",
+                )
+                for field, (minimum, _default, maximum) in RETENTION_LIMITS.items()
             ),
         ]
 

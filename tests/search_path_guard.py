@@ -21,12 +21,21 @@ def _first_schema(search_path: str) -> str:
     return first.strip('"')
 
 
+def _aborted(connection: Any) -> bool:
+    """A failed statement inside a savepoint leaves the transaction aborted until ROLLBACK TO SAVEPOINT (what code
+    catching an IntegrityError in ``atomic()`` does): no query, the guard's included, can run before it."""
+    from psycopg.pq import TransactionStatus
+
+    raw = connection.connection
+    return raw is not None and raw.info.transaction_status == TransactionStatus.INERROR
+
+
 def search_path_guard(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
     connection = context["connection"]
     expected = getattr(connection, "schema_name", None)
     raw_cursor = context["cursor"].cursor
     sets_the_path = sql.lstrip()[:16].upper() == "SET SEARCH_PATH "
-    if expected and not sets_the_path and not connection.needs_rollback:
+    if expected and not sets_the_path and not connection.needs_rollback and not _aborted(connection):
         raw_cursor.execute("SELECT current_setting('search_path')")
         actual = _first_schema(raw_cursor.fetchone()[0])
         if actual != expected:

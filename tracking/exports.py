@@ -30,7 +30,7 @@ from tracking.models import (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell_safe(value: object) -> str:
+def cell_safe(value: object) -> str:
     """A spreadsheet must not run a cell as a formula (CSV injection): such cells get a leading apostrophe."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
@@ -79,12 +79,12 @@ def applications_csv_write(*, user: User, out: io.TextIOBase) -> int:
             else "",
             "cv": str(application.cv) if application.cv else "",
         }
-        writer.writerow([_cell_safe(values[name]) for name, _label in EXPORT_COLUMNS])
+        writer.writerow([cell_safe(values[name]) for name, _label in EXPORT_COLUMNS])
         count += 1
     return count
 
 
-def _fields(obj: object, *, exclude: Iterable[str] = ()) -> dict:
+def row_fields(obj: object, *, exclude: Iterable[str] = ()) -> dict:
     """Every stored column of a row, so a field added later is exported without anyone remembering to."""
     excluded = set(exclude)
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name not in excluded}
@@ -113,30 +113,31 @@ def export_everything(*, user: User) -> dict:
             "language": user.language,
             "date_joined": user.date_joined,
         },
-        "profile": _fields(profile, exclude={"id", "user"}) if profile else None,
+        "profile": row_fields(profile, exclude={"id", "user"}) if profile else None,
         "cv_versions": [
-            _fields(cv, exclude={"owner", "file"}) for cv in CVDocument.objects.filter(owner=user).order_by("version")
+            row_fields(cv, exclude={"owner", "file"})
+            for cv in CVDocument.objects.filter(owner=user).order_by("version")
         ],
         "job_postings": [
-            _fields(posting, exclude={"owner"})
+            row_fields(posting, exclude={"owner"})
             for posting in JobPosting.objects.filter(owner=user).order_by("created_at", "id")
         ],
         "applications": [
             {
-                **_fields(application, exclude={"owner"}),
-                "events": [_fields(event, exclude={"application"}) for event in application.events.all()],
-                "contacts": [_fields(contact, exclude={"application"}) for contact in application.contacts.all()],
-                "notes": [_fields(note, exclude={"application"}) for note in application.notes.all()],
-                "tasks": [_fields(task, exclude={"application"}) for task in application.tasks.all()],
+                **row_fields(application, exclude={"owner"}),
+                "events": [row_fields(event, exclude={"application"}) for event in application.events.all()],
+                "contacts": [row_fields(contact, exclude={"application"}) for contact in application.contacts.all()],
+                "notes": [row_fields(note, exclude={"application"}) for note in application.notes.all()],
+                "tasks": [row_fields(task, exclude={"application"}) for task in application.tasks.all()],
             }
             for application in applications
         ],
         "reminders": [
-            _fields(reminder, exclude={"owner"})
+            row_fields(reminder, exclude={"owner"})
             for reminder in Reminder.objects.filter(owner=user).order_by("due_at", "id")
         ],
         "notifications": [
-            _fields(notification, exclude={"user"})
+            row_fields(notification, exclude={"user"})
             for notification in Notification.objects.filter(user=user).order_by("created_at", "id")
         ],
     }

@@ -18,9 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing.entitlements import entitlement_check
-from billing.gating import pricing_url
-from billing.models import Feature
 from tracking import exports, io
 from tracking.models import Stage
 
@@ -99,39 +96,29 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"job": job})
 
 
-def _attachment(content: str, *, content_type: str, name: str) -> HttpResponse:
+def _attachment(content: str, *, content_type: str, stem: str, extension: str) -> HttpResponse:
+    """A download named ``cvplus-<stem>-<date>.<extension>``: the extension last, so the file opens in its program."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="cvplus-{name}-{timezone.localdate():%Y-%m-%d}"'
+    name = f"cvplus-{stem}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _exports_refused(request: HttpRequest) -> HttpResponse | None:
-    """Exports are a premium feature: a plan without them is sent to the pricing page with the reason."""
-    entitlement = entitlement_check(user=request.user, feature=Feature.EXPORTS)
-    if entitlement.allowed:
-        return None
-    messages.info(request, entitlement.reason)
-    return redirect(pricing_url() or "tracking:board")
-
-
+# Exports are for every plan: taking one's own data is a right (GDPR access and portability), not a premium feature.
 @login_required
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    if refused := _exports_refused(request):
-        return refused
     out = text_io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
     exports.applications_csv_write(user=request.user, out=out)
-    return _attachment(out.getvalue(), content_type="text/csv; charset=utf-8", name="applications.csv")
+    return _attachment(out.getvalue(), content_type="text/csv; charset=utf-8", stem="applications", extension="csv")
 
 
 @login_required
 @require_GET
 def export_json(request: HttpRequest) -> HttpResponse:
-    if refused := _exports_refused(request):
-        return refused
     content = json.dumps(
         exports.export_everything(user=request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
     )
-    return _attachment(content, content_type="application/json; charset=utf-8", name="everything.json")
+    return _attachment(content, content_type="application/json; charset=utf-8", stem="everything", extension="json")

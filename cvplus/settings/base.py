@@ -35,6 +35,7 @@ SITE_PORT = env.int("CVPLUS_SITE_PORT", 0, minimum=0) or ""
 # | tracking              | no            | yes            | each seeker's CVs, postings, applications and history   |
 # | predictions           | yes           | yes            | global models in public; tenant-trained ones per tenant |
 # | billing               | yes           | no             | plans, Stripe customers/subscriptions/events, contracts |
+# | privacy               | yes           | yes            | consents, erasures, audit log (tenant erasures: public) |
 # | django_celery_beat    | yes           | no             | one beat schedule; the dispatcher fans out per tenant   |
 # ---------------------------------------------------------------------------------------------------------------------
 SHARED_APPS = [
@@ -45,6 +46,7 @@ SHARED_APPS = [
     "market",
     "predictions",
     "billing",
+    "privacy",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -66,6 +68,7 @@ TENANT_APPS = [
     "accounts",
     "tracking",
     "predictions",
+    "privacy",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -216,6 +219,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Licensee API calls are metered in Redis and recorded in PostgreSQL by this flush (billing/metering.py).
     "flush-licensee-api-usage": {"task": "billing.tasks.api_usage_flush", "schedule": 10},
+    # Privacy (privacy/): retention rules daily; account erasures the queue lost, hourly, so that "erased within 24
+    # hours" holds (a request is run by the sweep after 2 hours at most plus one hour); tenant schemas staff erased.
+    "apply-retention-rules-in-every-tenant": {
+        "task": "tenants.tasks.tenants_dispatch",
+        "schedule": 24 * 3600,
+        "args": ("privacy.tasks.retention_run",),
+    },
+    "run-overdue-account-erasures-in-every-tenant": {
+        "task": "tenants.tasks.tenants_dispatch",
+        "schedule": 3600,
+        "args": ("privacy.tasks.account_erasures_overdue_run",),
+    },
+    "drop-erased-tenant-schemas": {"task": "privacy.tasks.tenant_erasures_overdue_run", "schedule": 3600},
     # On the training queue (predictions.tasks.*): a tenant's own models once it has enough tracked outcomes.
     "refresh-tenant-models-in-every-tenant": {
         "task": "tenants.tasks.tenants_dispatch",
@@ -246,6 +262,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "CVPlus <no-reply@cvplus.localhost>")
+# Named in the privacy notice as the processor that delivers e-mail (e.g. "Postmark"); empty says "our e-mail provider".
+PRIVACY_EMAIL_PROVIDER = env.str("CVPLUS_EMAIL_PROVIDER", "")
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Sign-in protection (issue 11, "auth"): lockout (django-axes), two-factor (django-otp), throttles. One block; see

@@ -1,4 +1,5 @@
-"""Sign-up, login, logout and password reset on tenant hosts; staff live in public."""
+"""Sign-up (confirmed by e-mail, never revealing whether an address is registered, safe to double-click), login,
+logout and password reset on tenant hosts; staff live in public."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import pytest
 from django.core import mail
 from django_tenants.utils import schema_context
 
-from accounts.models import User
+from accounts.models import PendingSignup, User
+from accounts.services import user_create
+from privacy.models import ConsentRecord
+from privacy.notice import NOTICE_VERSION
 from tests.accounts.factories import StaffUserFactory
 from tests.conftest import PASSWORD, login
 
@@ -17,22 +21,44 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-much-longer-passphrase-2026"
 
 
-def test_it_signs_up_a_job_seeker_into_the_tenant_schema_and_logs_them_in(cast, client_a) -> None:
-    response = client_a.post(
-        "/accounts/signup/",
-        {
-            "email": "New.Person@Example.com",
-            "full_name": "New Person",
-            "password1": NEW_PASSWORD,
-            "password2": NEW_PASSWORD,
-        },
-    )
+def _signup(client, email: str, password: str = NEW_PASSWORD, **extra):
+    data = {"email": email, "password1": password, "password2": password, "consent": "on", "notice_version": "1"}
+    return client.post("/accounts/signup/", data | extra)
+
+
+def _confirm_link(message) -> str:
+    link = re.search(r"http://alpha\.localhost(/accounts/signup/confirm/\S+/)", message.body)
+    assert link, message.body
+    return link.group(1)
+
+
+def test_it_signs_up_a_job_seeker_once_they_confirm_their_address_and_records_their_consent(cast, client_a) -> None:
+    response = _signup(client_a, "New.Person@Example.com", full_name="New Person")
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/accounts/signup/sent/"
+    with schema_context("alpha"):
+        assert not User.objects.filter(email="new.person@example.com").exists()  # not before the address is confirmed
+    (message,) = mail.outbox
+    assert message.to == ["new.person@example.com"]
+    assert message.subject == "Confirm your CVPlus account"
+    link = _confirm_link(message)
+
+    assert b"Confirm and log in" in client_a.get(link).content
+    with schema_context("alpha"):
+        assert not User.objects.filter(email="new.person@example.com").exists()  # opening the link creates nothing
+    confirmed = client_a.post(link)
+
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/"
     with schema_context("alpha"):
         user = User.objects.get(email="new.person@example.com")
         assert user.full_name == "New Person"
         assert user.check_password(NEW_PASSWORD)
+        assert user.role == User.Role.MEMBER
+        assert list(ConsentRecord.objects.filter(user=user).values_list("purpose", "notice_version")) == [
+            ("signup", NOTICE_VERSION)
+        ]
+        assert not PendingSignup.objects.filter(email="new.person@example.com").exists()
     with schema_context("public"):
         assert not User.objects.filter(email="new.person@example.com").exists()
     with schema_context("beta"):
@@ -41,15 +67,95 @@ def test_it_signs_up_a_job_seeker_into_the_tenant_schema_and_logs_them_in(cast, 
     assert b"Your applications" in client_a.get("/app/").content
 
 
-def test_it_rejects_a_sign_up_with_a_taken_email_naming_the_field(cast, client_a) -> None:
-    response = client_a.post(
-        "/accounts/signup/",
-        {"email": cast.owner_email.upper(), "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+def _without_csrf(page: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", page)
+
+
+def test_it_answers_a_registered_address_exactly_as_a_new_one_and_tells_only_the_holder(cast, client_a) -> None:
+    new = _signup(client_a, "someone.new@example.com")
+    registered = _signup(client_a, cast.owner_email.upper())
+
+    assert (new.status_code, new["Location"]) == (registered.status_code, registered["Location"])
+    assert _without_csrf(client_a.get(new["Location"]).content) == _without_csrf(
+        client_a.get(registered["Location"]).content
     )
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"] == ["An account with this email address already exists."]
+    confirm, attempt = mail.outbox
+    assert confirm.to == ["someone.new@example.com"]
+    assert attempt.to == [cast.owner_email]
+    assert attempt.subject == "Someone tried to sign up with your address"
+    assert "http://alpha.localhost/accounts/login/" in attempt.body
+    assert "http://alpha.localhost/accounts/password-reset/" in attempt.body
     with schema_context("alpha"):
-        assert User.objects.filter(email=cast.owner_email).count() == 1
+        assert User.objects.get(email=cast.owner_email).check_password(PASSWORD)  # nothing changed
+        assert not PendingSignup.objects.filter(email=cast.owner_email).exists()
+
+
+def test_it_keeps_one_pending_sign_up_and_working_links_when_sign_up_is_submitted_twice(cast, client_a) -> None:
+    first = _signup(client_a, "double@example.com")
+    second = _signup(client_a, "double@example.com")
+
+    assert first.status_code == second.status_code == 302
+    with schema_context("alpha"):
+        assert PendingSignup.objects.filter(email="double@example.com").count() == 1
+    links = [_confirm_link(message) for message in mail.outbox]
+    assert links[0] == links[1]  # the same password: the first e-mail's link still works
+    assert client_a.post(links[0]).status_code == 302
+    assert client_a.post(links[1]).status_code == 404  # spent, and no IntegrityError
+    with schema_context("alpha"):
+        assert User.objects.filter(email="double@example.com").count() == 1
+
+
+def test_it_replaces_a_pending_sign_up_made_with_another_password_and_kills_its_link(cast, client_a) -> None:
+    _signup(client_a, "squatted@example.com", password="an-attackers-passphrase-1")
+    _signup(client_a, "squatted@example.com")
+    old_link, new_link = (_confirm_link(message) for message in mail.outbox)
+
+    assert client_a.post(old_link).status_code == 404
+    assert client_a.post(new_link).status_code == 302
+    with schema_context("alpha"):
+        assert User.objects.get(email="squatted@example.com").check_password(NEW_PASSWORD)
+
+
+def test_it_refuses_a_confirmation_link_for_an_address_that_got_an_account_meanwhile(cast, client_a) -> None:
+    _signup(client_a, "raced@example.com")
+    with schema_context("alpha"):
+        user_create(email="raced@example.com", password=PASSWORD)
+
+    response = client_a.post(_confirm_link(mail.outbox[0]))
+
+    assert response.status_code == 404
+    with schema_context("alpha"):
+        assert User.objects.filter(email="raced@example.com").count() == 1
+
+
+def test_it_refuses_a_tampered_or_foreign_confirmation_link(cast, client_a, client_b) -> None:
+    _signup(client_a, "tamper@example.com")
+    link = _confirm_link(mail.outbox[0])
+
+    assert client_a.post(link[:-3] + "xx/").status_code == 404
+    assert client_b.post(link).status_code == 404  # tenant B's schema has no such pending sign-up
+    with schema_context("alpha"):
+        assert not User.objects.filter(email="tamper@example.com").exists()
+
+
+def test_it_requires_consent_to_the_privacy_notice_naming_the_field(cast, client_a) -> None:
+    response = _signup(client_a, "no.consent@example.com", consent="")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["consent"] == ["To create an account, accept the privacy notice."]
+    assert b'href="/privacy/"' in response.content
+    assert mail.outbox == []
+    with schema_context("alpha"):
+        assert not PendingSignup.objects.exists()
+
+
+def test_it_refuses_a_sign_up_made_on_a_form_showing_an_older_privacy_notice(cast, client_a) -> None:
+    response = _signup(client_a, "stale.form@example.com", notice_version="0")
+
+    assert response.status_code == 200
+    assert "The privacy notice has changed since this page was opened: read it again." in response.content.decode()
+    assert "Notice version" not in response.content.decode()  # the hidden field shows no label
+    assert mail.outbox == []
 
 
 def test_it_rejects_a_weak_password_in_the_users_language(cast, client_b) -> None:
@@ -61,8 +167,10 @@ def test_it_rejects_a_weak_password_in_the_users_language(cast, client_b) -> Non
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors["password2"])
     assert "Passwort" in errors
+    assert mail.outbox == []
     with schema_context("beta"):
         assert not User.objects.filter(email="weak@example.com").exists()
+        assert not PendingSignup.objects.exists()
 
 
 def test_it_keeps_sign_up_closed_on_enterprise_portals(cast, enterprise_client) -> None:

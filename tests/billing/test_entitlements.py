@@ -110,7 +110,7 @@ def test_it_gives_enterprise_members_the_features_of_the_contract_in_force(cast,
         plan = plan_for(member)
         assert plan.source == "contract"
         assert entitlement_check(user=member, feature=Feature.INTERVIEW, plan=plan).allowed
-        assert not entitlement_check(user=member, feature=Feature.EXPORTS, plan=plan).allowed
+        assert not entitlement_check(user=member, feature=Feature.SALARY_RANGE, plan=plan).allowed
 
 
 def test_it_refuses_to_answer_outside_a_tenant(cast, plans) -> None:

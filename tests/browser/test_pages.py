@@ -9,6 +9,7 @@ from django.db import connections
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from tests.browser.conftest import confirm_path
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +33,12 @@ def test_it_signs_a_job_seeker_up_on_the_consumer_site(live_site, page, committe
         page.get_by_label("Full name").fill("Bea Browser")
         page.get_by_label("Password", exact=True).fill("a-long-browser-passphrase")
         page.get_by_label("Password confirmation").fill("a-long-browser-passphrase")
+        page.get_by_label("I have read the privacy notice").check()
         page.get_by_role("button", name="Sign up").click()
+        page.wait_for_url(re.compile(r"/accounts/signup/sent/$"))
+        assert page.locator("h1").inner_text() == "Check your inbox"
+        page.goto(live_site.format(host="alpha.localhost") + confirm_path(email))
+        page.get_by_role("button", name="Confirm and log in").click()
         page.wait_for_url(re.compile(r"alpha\.localhost:\d+/app/$"))
         assert page.locator("h1").inner_text() == "Your applications"
         assert "Welcome to CVPlus. Your account is ready." in page.locator("main").inner_text()

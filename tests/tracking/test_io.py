@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -423,7 +424,9 @@ def test_it_exports_only_the_users_applications_as_csv(owner_client, owner, memb
     response = owner_client.get("/app/export/applications.csv")
 
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="cvplus-applications.csv-')
+    assert re.fullmatch(
+        r'attachment; filename="cvplus-applications-\d{4}-\d{2}-\d{2}\.csv"', response["Content-Disposition"]
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["Company"] for row in rows] == ["Acme", '\'=HYPERLINK("http://evil.example")']
     assert rows[0]["Stage"] == "Interviewing"
@@ -461,7 +464,9 @@ def test_it_exports_everything_of_the_user_and_nothing_of_anyone_else(owner_clie
     response = owner_client.get("/app/export/everything.json")
 
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="cvplus-everything.json-')
+    assert re.fullmatch(
+        r'attachment; filename="cvplus-everything-\d{4}-\d{2}-\d{2}\.json"', response["Content-Disposition"]
+    )
     assert "MEMBER" not in response.content.decode()
     assert "Secret Corp" not in response.content.decode()
     data = json.loads(response.content)

@@ -244,7 +244,11 @@ def experience_years(sections: list[dict], *, today: date) -> int | None:
 # ---------------------------------------------------------------------------------------------------------------------
 # Contact details (presence only: the values are never copied out of the text)
 # ---------------------------------------------------------------------------------------------------------------------
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Whether an address is present, not where it is: "x@host.tld" exists exactly when some "@" has a local-part character
+# before it and "host." then a domain character after it. Anchoring on the "@" keeps the scan linear; the old
+# ``[\w.+-]+@...`` restarted at every character of a long word run and rescanned it (quadratic: 100,000 letters took
+# ~26 s). The possessive ``++`` cannot backtrack, and "." is not in the class it ends.
+_EMAIL_RE = re.compile(r"[\w.+-]@[\w-]++\.[\w-]")
 _PHONE_RE = re.compile(r"(?<![\w/.-])(?:\+|00)?\d[\d\s().-]{7,18}\d(?![\w/-])")
 
 

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cvplus.json_input import BoundedJSONParser
 from tracking import selectors
 from tracking.api.base import UserScopedViewSet
 from tracking.cv.conventions import cv_conventions
@@ -61,7 +62,7 @@ class CVConventionsResultSerializer(serializers.Serializer):
 
 class CVViewSet(UserScopedViewSet):
     model = CVDocument
-    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, BoundedJSONParser]
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(required=False, help_text=_("A PDF, DOCX or plain-text file."))

@@ -145,3 +145,26 @@ def test_it_attaches_many_parsed_skills_to_lines_without_scanning_every_line_for
 
     assert lines[-1].skills == (("onet", "late"),)
     assert all(not line.skills for line in lines[:-1])
+
+
+def test_it_looks_up_a_bounded_number_of_title_segments_however_many_lines_an_experience_section_has(
+    index, monkeypatch
+):
+    """Each fuzzy title lookup of common words reads thousands of titles; 100,000 characters of distinct title-like
+    lines made ~2,000 of them (~60 s with the real titles). Repeats are looked up once, and at most
+    MAX_TITLE_SEGMENTS per text."""
+    from tracking.cv import keyword_match
+
+    calls = []
+    original = keyword_match._title_find
+    monkeypatch.setattr(
+        keyword_match, "_title_find", lambda segment, idx: calls.append(segment) or original(segment, idx)
+    )
+    text = "Experience\n" + "\n".join(f"Operator manager {chr(97 + n // 26)}{chr(97 + n % 26)}x" for n in range(600))
+    text += "\n" + "\n".join(["Operator manager aax"] * 500)
+
+    keywords.titles_match(text=text, sections=cv_sections_split(text), index=index)
+
+    assert len(calls) == keyword_match.MAX_TITLE_SEGMENTS
+    assert calls[0] == "Experience"
+    assert len(set(calls)) == len(calls)

@@ -39,7 +39,7 @@ from billing.metering import (
     usage_months,
 )
 from predictions import service
-from predictions.api import MatchRawInputSerializer, PredictionView, SalaryView, TimeToHireView
+from predictions.api import MATCH_TEXT_FIELDS, MatchRawInputSerializer, PredictionView, SalaryView, TimeToHireView
 
 LICENSEE_API_DESCRIPTION = gettext_lazy(
     "For API licensees, with an API key (Authorization: Bearer <key> or X-API-Key). Send one object or a batch "
@@ -126,6 +126,7 @@ class LicenseeMatchView(LicenseePredictionView):
     ``posting_description``."""
 
     InputSerializer = MatchRawInputSerializer
+    batch_text_fields = MATCH_TEXT_FIELDS
     predict = staticmethod(_match_predict)
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cvplus.text_limits import MAX_CV_TEXT_CHARS, read_length
 from tenants.context import require_tenant_schema
 from tracking.cv import keywords, sections
 from tracking.cv.extract import TEXT_TYPE, Extraction, cv_file_read
@@ -97,6 +98,9 @@ def cv_upload(*, owner: User, uploaded_file: UploadedFile) -> CVDocument:
         raise ValidationError({"file": _("The file is empty.")})
     original_name = original_name_clean(getattr(uploaded_file, "name", "") or "")
     extraction = cv_file_read(data=data, filename=original_name)
+    if extraction.ok and read_length(extraction.text) > MAX_CV_TEXT_CHARS:  # bounded before it is parsed
+        reason = _("The text of this file is longer than %(limit)s characters.") % {"limit": MAX_CV_TEXT_CHARS}
+        extraction = Extraction(ok=False, text="", content_type=extraction.content_type, reason=reason)
     return _cv_store(
         owner=owner,
         source=CVDocument.Source.UPLOAD,

@@ -12,21 +12,13 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from billing.api_keys import api_key_issue
 from cvplus.text_limits import MAX_BATCH_TEXT_CHARS, MAX_CV_TEXT_CHARS, MAX_DESCRIPTION_CHARS
-from tests.billing.grants import cast_premium_grant
 from tests.billing.licensees import licensee_create
-from tests.conftest import PUBLIC_HOST, login
+from tests.conftest import PUBLIC_HOST
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory
 from tracking.models import CVDocument, JobPosting
 
 EXPANDING = "\ufdfa"  # one character that NFKC turns into 18
 ITEM = {"cv_text": "Data engineer\nPython, SQL", "posting_title": "Data Engineer", "posting_description": "Python"}
-
-
-@pytest.fixture
-def signed_in(cast, client_a):
-    cast_premium_grant(cast)
-    login(client_a, cast.owner_email)
-    return client_a
 
 
 @pytest.fixture

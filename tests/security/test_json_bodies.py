@@ -13,9 +13,8 @@ from billing.api_keys import api_key_issue
 from billing.models import WebhookEvent
 from cvplus.json_input import MAX_JSON_DEPTH, JSONInputError, json_depth, json_input_loads
 from tests.billing import stripe_fakes as fakes
-from tests.billing.grants import cast_premium_grant
 from tests.billing.licensees import licensee_create
-from tests.conftest import PUBLIC_HOST, login
+from tests.conftest import PUBLIC_HOST
 
 TENANT_JSON_ENDPOINTS = [
     "/api/v1/postings/",
@@ -27,14 +26,6 @@ TENANT_JSON_ENDPOINTS = [
     "/api/v1/predictions/interview",
 ]
 DEEP = "[" * 100_000
-
-
-@pytest.fixture
-def signed_in(cast, client_a):
-    """The owner on a premium plan, so every prediction endpoint reads the body."""
-    cast_premium_grant(cast)
-    login(client_a, cast.owner_email)
-    return client_a
 
 
 @pytest.fixture

@@ -230,3 +230,15 @@ class SnoozeForm(forms.Form):
         coerce=int,
         choices=[(1, _("1 day")), (3, _("3 days")), (7, _("7 days"))],
     )
+
+
+class BoardQueryForm(forms.Form):
+    """The board's query string: ``?show=<stage>`` lists all of one column."""
+
+    show = forms.ChoiceField(choices=Stage.choices, required=False)
+
+
+class ApplicationNewQueryForm(forms.Form):
+    """``?posting=<id>`` preselects one of the user's postings."""
+
+    posting = forms.IntegerField(required=False, min_value=1)

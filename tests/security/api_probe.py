@@ -171,10 +171,12 @@ def _documented_unavailable(case, status: int) -> bool:
     return status == 503 and "503" in responses
 
 
-def send(case, caller: Caller, other: Caller, *, raw_body: bytes | None = None) -> Exchange:
-    """Sends ``case`` as ``caller`` through the test client (``raw_body``, as JSON, in place of the case's body); a
-    finding for a 5xx or ``other``'s marker."""
+def send(case, caller: Caller, other: Caller, *, raw_body: bytes | None = None, query: dict | None = None) -> Exchange:
+    """Sends ``case`` as ``caller`` through the test client (``raw_body``, as JSON, and ``query`` in place of the
+    case's); a finding for a 5xx or ``other``'s marker."""
     kwargs = case.as_transport_kwargs(base_url=f"http://{caller.host}")
+    if query is not None:
+        kwargs["params"] = query
     headers = {**kwargs.pop("headers", {}), **caller.headers}
     kwargs.pop("cookies", None)
     prepared = requests.Request(headers=headers, **kwargs).prepare()
@@ -243,6 +245,10 @@ def _hostile_leaves(value, data: st.DataObject, choices: tuple[str, ...]):
     return value
 
 
+def _as_text(value: object) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
 def probe_step(data: st.DataObject, strategy: st.SearchStrategy, callers: list[Caller]) -> Exchange:
     """One drawn case, sent as one of the two callers (drawn too): as generated (7 in 10), with every string made
     hostile (2 in 10), or with a ``[`` × 100,000 JSON body (1 in 10, where the operation takes a body)."""
@@ -250,17 +256,18 @@ def probe_step(data: st.DataObject, strategy: st.SearchStrategy, callers: list[C
     index = data.draw(st.integers(0, 1), label="caller")
     _swap_ids(case, data, callers)
     mode = data.draw(st.integers(0, 9), label="mode")
-    raw_body = None
+    raw_body, query = None, None
+    # The hostile values go around the case (schemathesis re-validates a changed case, and cannot encode surrogates).
     if mode in (7, 8):
         safe = tuple(value for value in HOSTILE_STRINGS if value not in QUERY_UNSAFE)
-        if not isinstance(case.body, NotSet):
-            as_json = "json" in (case.media_type or "")  # only JSON can carry a surrogate, as a \u escape
-            case.body = _hostile_leaves(case.body, data, HOSTILE_STRINGS if as_json else safe)
+        if not isinstance(case.body, NotSet) and "json" in (case.media_type or ""):
+            body = _hostile_leaves(case.body, data, HOSTILE_STRINGS)  # JSON carries a surrogate as a \u escape
+            raw_body = json.dumps(body, default=_as_text).encode("ascii")
         if case.query:
-            case.query = _hostile_leaves(case.query, data, safe)
+            query = _hostile_leaves(dict(case.query), data, safe)
     elif mode == 9 and not isinstance(case.body, NotSet):
         raw_body = DEEP_BODY
-    return send(case, callers[index], callers[1 - index], raw_body=raw_body)
+    return send(case, callers[index], callers[1 - index], raw_body=raw_body, query=query)
 
 
 def warm_up() -> None:

@@ -45,7 +45,7 @@ from billing.metering import (
     usage_months,
 )
 from predictions import service
-from predictions.api import MatchRawInputSerializer, PredictionView, SalaryView, TimeToHireView
+from predictions.api import MATCH_TEXT_FIELDS, MatchRawInputSerializer, PredictionView, SalaryView, TimeToHireView
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +152,7 @@ class LicenseeMatchView(LicenseePredictionView):
     ``posting_description``."""
 
     InputSerializer = MatchRawInputSerializer
+    batch_text_fields = MATCH_TEXT_FIELDS
     predict = staticmethod(_match_predict)
 
 

@@ -40,6 +40,7 @@ from billing.webhook_handlers import (
     customer_key,
     handler_for,
 )
+from cvplus.json_input import json_input_loads
 
 SIGNATURE_TOLERANCE_S = 300
 _ADVISORY_NAMESPACE = 0x42494C4C  # "BILL": keeps these advisory locks apart from any other pg_advisory_* user
@@ -77,11 +78,13 @@ def webhook_event_verify(*, payload: bytes, signature_header: str | None) -> dic
     if not secret:
         raise WebhookRejected("STRIPE_WEBHOOK_SECRET is not set")
     try:
-        stripe.Webhook.construct_event(payload, signature_header, secret, tolerance=SIGNATURE_TOLERANCE_S)
-        event = json.loads(payload)
+        # The signature first, then one bounded parse (depth, storable text): Stripe's construct_event parsed the
+        # body with json.loads, which raised RecursionError on deep nesting.
+        stripe.WebhookSignature.verify_header(payload, signature_header, secret, tolerance=SIGNATURE_TOLERANCE_S)
+        event = json_input_loads(payload)
     except stripe.SignatureVerificationError as error:
         raise WebhookRejected(f"signature: {error.user_message or error}") from None
-    except (ValueError, UnicodeDecodeError) as error:  # json.JSONDecodeError is a ValueError
+    except (ValueError, UnicodeDecodeError) as error:  # JSONInputError is a ValueError
         raise WebhookRejected(f"body is not a Stripe event: {error}") from None
     return event_check(event)
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
@@ -37,6 +38,12 @@ class CVFacts:
     parsed: dict
     pages: int | None = None
 
+    @cached_property
+    def lines(self) -> tuple[tuple[str, str], ...]:
+        """Every line as written (stripped) beside its NFKC form, normalised once for all the checks: NFKC can
+        lengthen text up to 18 times (U+FDFA), and each check used to normalise every line again."""
+        return tuple((line, unicodedata.normalize("NFKC", line)) for line in _lines(self.text))
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -58,8 +65,10 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # ---------------------------------------------------------------------------------------------------------------------
 # Patterns (en, fr, de, es, nl, ja)
 # ---------------------------------------------------------------------------------------------------------------------
+# Blanks around an optional token are matched possessively (``\s*+``): "born" before a long run of spaces made the
+# backtracking ``\s*:?\s*`` try every split of the run (quadratic: 10,000 spaces took 2.6 s).
 DOB_LABEL_RE = _rx(
-    r"\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bd\.?o\.?b\b\.?\s*(?:[:\-–]|\d)|\bborn(?:\s+(?:on|in))?\s*:?\s*\d"
+    r"\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bd\.?o\.?b\b\.?\s*(?:[:\-–]|\d)|\bborn(?:\s++(?:on|in))?\s*+:?\s*+\d"
     r"|\bgeburtsdatum\b|\bgeboren\s+(?:am\s+)?\d|\bgeb\.\s*(?:am\s+)?\d"
     r"|\bdate\s+de\s+naissance\b|\bn[ée]e?(?:\(e\))?\s+le\s+\d"
     r"|\bfecha\s+de\s+nacimiento\b|\bnacid[oa]\s+el\s+\d"
@@ -152,9 +161,10 @@ def _evidence(line: str) -> str:
     return line if len(line) <= MAX_EVIDENCE_CHARS else line[: MAX_EVIDENCE_CHARS - 1] + "…"
 
 
-def _first_line(lines: list[str], *patterns: re.Pattern[str]) -> str | None:
-    for line in lines:
-        if any(_search(pattern, line) for pattern in patterns):
+def _first_line(lines: tuple[tuple[str, str], ...], *patterns: re.Pattern[str]) -> str | None:
+    """The first line (as written) that one of ``patterns`` finds in ``lines`` (``CVFacts.lines``)."""
+    for line, normalized in lines:
+        if any(pattern.search(normalized) for pattern in patterns):
             return line
     return None
 
@@ -176,7 +186,7 @@ def _header_lines(facts: CVFacts) -> list[str]:
 def date_of_birth_line(facts: CVFacts, *, today: date) -> str | None:
     """The line that shows a date of birth or an age: a labelled one anywhere, or a bare full date in the name and
     contact lines whose year makes its holder at least 14 (an employment date is a month and year, not a day)."""
-    line = _first_line(_lines(facts.text), DOB_LABEL_RE, AGE_RE)
+    line = _first_line(facts.lines, DOB_LABEL_RE, AGE_RE)
     if line is not None:
         return line
     for line in _header_lines(facts):
@@ -217,22 +227,22 @@ def _dob_missing(facts: CVFacts, params: dict, today: date) -> Outcome:
 
 
 def _marital_present(facts: CVFacts, params: dict, today: date) -> Outcome:
-    return _present(_first_line(_lines(facts.text), MARITAL_RE))
+    return _present(_first_line(facts.lines, MARITAL_RE))
 
 
 def _personal_details_present(facts: CVFacts, params: dict, today: date) -> Outcome:
-    line = _first_line(_lines(facts.text), DOB_LABEL_RE, AGE_RE, MARITAL_RE, PARENT_RE)
+    line = _first_line(facts.lines, DOB_LABEL_RE, AGE_RE, MARITAL_RE, PARENT_RE)
     if line is None:
         line = date_of_birth_line(facts, today=today)
     return _present(line)
 
 
 def _nationality_present(facts: CVFacts, params: dict, today: date) -> Outcome:
-    return _present(_first_line(_lines(facts.text), NATIONALITY_RE))
+    return _present(_first_line(facts.lines, NATIONALITY_RE))
 
 
 def _work_status_missing(facts: CVFacts, params: dict, today: date) -> Outcome:
-    line = _first_line(_lines(facts.text), WORK_STATUS_RE)
+    line = _first_line(facts.lines, WORK_STATUS_RE)
     return Outcome(OK, _evidence(line)) if line is not None else Outcome(FINDING)
 
 
@@ -270,11 +280,11 @@ def _summary_missing(facts: CVFacts, params: dict, today: date) -> Outcome:
 
 
 def _references_on_request(facts: CVFacts, params: dict, today: date) -> Outcome:
-    return _present(_first_line(_lines(facts.text), REFERENCES_ON_REQUEST_RE))
+    return _present(_first_line(facts.lines, REFERENCES_ON_REQUEST_RE))
 
 
 def _references_missing(facts: CVFacts, params: dict, today: date) -> Outcome:
-    line = _first_line(_lines(facts.text), REFERENCES_ON_REQUEST_RE, REFERENCES_HEADING_RE)
+    line = _first_line(facts.lines, REFERENCES_ON_REQUEST_RE, REFERENCES_HEADING_RE)
     return Outcome(OK, _evidence(line)) if line is not None else Outcome(FINDING)
 
 
@@ -304,9 +314,8 @@ def _jlpt_missing(facts: CVFacts, params: dict, today: date) -> Outcome:
 
 
 def _calendars_mixed(facts: CVFacts, params: dict, today: date) -> Outcome:
-    lines = _lines(facts.text)
-    era_line = _first_line(lines, ERA_YEAR_RE)
-    western_line = _first_line(lines, WESTERN_YEAR_RE)
+    era_line = _first_line(facts.lines, ERA_YEAR_RE)
+    western_line = _first_line(facts.lines, WESTERN_YEAR_RE)
     if era_line is None and western_line is None:
         return Outcome(ADVICE)
     if era_line is not None and western_line is not None:
@@ -315,7 +324,7 @@ def _calendars_mixed(facts: CVFacts, params: dict, today: date) -> Outcome:
 
 
 def _declaration_present(facts: CVFacts, params: dict, today: date) -> Outcome:
-    return _present(_first_line(_lines(facts.text), DECLARATION_RE))
+    return _present(_first_line(facts.lines, DECLARATION_RE))
 
 
 CHECKS = {

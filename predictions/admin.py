@@ -8,7 +8,9 @@ region models); tenant-trained versions live in their tenant's schema and are li
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -87,8 +89,12 @@ class ModelVersionAdmin(admin.ModelAdmin):
         schema = request.POST.get("schema", "")
         if schema not in ready_tenant_schemas():
             raise Http404  # only a ready tenant's schema, never an arbitrary one
+        try:  # "²" or a NUL is no id: a 404 like any version the tenant does not have, not a 500
+            version_id = forms.IntegerField(min_value=1).clean(request.POST.get("version"))
+        except ValidationError:
+            raise Http404 from None
         with schema_context(schema):
-            version = ModelVersion.objects.filter(pk=request.POST.get("version"), scope="tenant").first()
+            version = ModelVersion.objects.filter(pk=version_id, scope="tenant").first()
             if version is None:
                 raise Http404
             if request.POST.get("do") == "promote":

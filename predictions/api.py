@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, ClassVar
 
+from django.db.models.functions import Coalesce, Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +29,13 @@ from rest_framework.response import Response
 from billing.entitlements import entitlement_check, plan_for
 from billing.gating import entitlement_require
 from billing.models import Feature
+from cvplus.text_limits import (
+    MAX_CV_TEXT_CHARS,
+    MAX_DESCRIPTION_CHARS,
+    batch_text_check,
+    bounded_text_field,
+    texts_read_length,
+)
 from market.industries import industry_choices
 from predictions import service
 from predictions.application_panel import salary_basic
@@ -59,6 +67,8 @@ class PredictionView(ServiceAPIView):
 
     InputSerializer: ClassVar[type[serializers.Serializer]]
     feature: ClassVar[str]  # the billing feature a caller's plan must include (billing.entitlements)
+    # Text-heavy inputs: their lengths in a batch count against cvplus.text_limits.MAX_BATCH_TEXT_CHARS.
+    batch_text_fields: ClassVar[tuple[str, ...]] = ()
 
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
         raise NotImplementedError
@@ -78,7 +88,11 @@ class PredictionView(ServiceAPIView):
             return [dict(single.validated_data)], False, True
         batch = _batch_serializer(self.InputSerializer)(data=data)
         batch.is_valid(raise_exception=True)
-        return [dict(item) for item in batch.validated_data["items"]], True, batch.validated_data["explain"]
+        items = [dict(item) for item in batch.validated_data["items"]]
+        if self.batch_text_fields:  # before any text is read: each item is within its limits, the batch may not be
+            raws = [item.get("raw", item) for item in items]
+            batch_text_check(texts_read_length(raw.get(name) for raw in raws for name in self.batch_text_fields))
+        return items, True, batch.validated_data["explain"]
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         """For the OpenAPI schema: the single-object form (a batch wraps a list of them in ``items``)."""
@@ -272,6 +286,18 @@ def _owned_applications(user: Any, ids: list[int]) -> list[Application]:
     return [found[pk] for pk in ids]
 
 
+def _stored_text_chars(user: Any, ids: list[int]) -> int:
+    """The characters of the CV text and posting description each id's match reads, repeats counted (one query,
+    before any text is loaded; ids that are not the user's count nothing and become a 404 afterwards)."""
+    sizes = dict(
+        application_list(user=user)
+        .filter(pk__in=set(ids))
+        .annotate(chars=Coalesce(Length("cv__text"), 0) + Coalesce(Length("posting__description"), 0))
+        .values_list("pk", "chars")
+    )
+    return sum(sizes.get(pk, 0) for pk in ids)
+
+
 class ApplicationOrRawView(PredictionView):
     def split(self, items: list[dict]) -> tuple[list[Application], list[dict]]:
         with_ids = [item["application_id"] for item in items if "application_id" in item]
@@ -279,6 +305,8 @@ class ApplicationOrRawView(PredictionView):
             message = _("Send either application ids or raw inputs in one batch, not both.")
             raise exceptions.ValidationError({"items": [message]})
         if with_ids:
+            if len(with_ids) > 1:  # interview reads each application's match too
+                batch_text_check(_stored_text_chars(self.request.user, with_ids))
             return _owned_applications(self.request.user, with_ids), []
         return [], [item["raw"] for item in items]
 
@@ -300,16 +328,15 @@ class InterviewView(ApplicationOrRawView):
         )
 
 
+MATCH_TEXT_FIELDS = ("cv_text", "posting_title", "posting_description", "must_have", "nice_to_have")
+
+
 class MatchRawInputSerializer(serializers.Serializer):
-    cv_text = serializers.CharField(max_length=100_000)
-    posting_title = serializers.CharField(max_length=200)
-    posting_description = serializers.CharField(max_length=50_000, allow_blank=True)
-    must_have = serializers.ListField(
-        child=serializers.CharField(max_length=500), max_length=60, required=False, allow_null=True
-    )
-    nice_to_have = serializers.ListField(
-        child=serializers.CharField(max_length=500), max_length=60, required=False, allow_null=True
-    )
+    cv_text = bounded_text_field(MAX_CV_TEXT_CHARS)
+    posting_title = bounded_text_field(200)
+    posting_description = bounded_text_field(MAX_DESCRIPTION_CHARS, allow_blank=True)
+    must_have = serializers.ListField(child=bounded_text_field(500), max_length=60, required=False, allow_null=True)
+    nice_to_have = serializers.ListField(child=bounded_text_field(500), max_length=60, required=False, allow_null=True)
     industry = serializers.ChoiceField(
         choices=industry_choices(),
         required=False,
@@ -327,6 +354,7 @@ class MatchView(ApplicationOrRawView):
             return MatchRawInputSerializer
 
     feature = Feature.MATCH
+    batch_text_fields = MATCH_TEXT_FIELDS
 
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
         applications, inputs = self.split(items)

@@ -16,7 +16,7 @@ from predictions.match_requirements import (
     SKILL_CONCEPT_WEIGHT,
     Concept,
     CVLine,
-    concept_met_by,
+    CVLines,
     requirement_concepts,
     skill_identity,
 )
@@ -41,26 +41,26 @@ class Item:
     skill_name: str = ""  # keywords: the O*NET (or ESCO) name of the skill judged
 
 
-def _evidence(concepts: list[Concept], lines: list[CVLine]) -> tuple[list[CVLine], list[Concept]]:
+def _evidence(concepts: list[Concept], lines: CVLines) -> tuple[list[CVLine], list[Concept]]:
     """Up to two CV lines that meet the most concept weight (earliest first on ties), and the concepts none meets."""
     chosen: list[CVLine] = []
     remaining = list(concepts)
     while remaining and len(chosen) < 2:
-        best: tuple[int, int] | None = None
-        for position, line in enumerate(lines):
-            weight = sum(concept.weight for concept in remaining if concept_met_by(concept, line))
-            if weight and (best is None or weight > best[0]):
-                best = (weight, position)
-        if best is None:
+        weights: dict[int, int] = {}
+        for concept in remaining:
+            for position in lines.meeting(concept):
+                weights[position] = weights.get(position, 0) + concept.weight
+        if not weights:
             break
-        line = lines[best[1]]
-        chosen.append(line)
-        remaining = [concept for concept in remaining if not concept_met_by(concept, line)]
-    unmet = [concept for concept in remaining if not any(concept_met_by(concept, line) for line in lines)]
+        best_weight = max(weights.values())
+        best = min(position for position, weight in weights.items() if weight == best_weight)
+        chosen.append(lines[best])
+        remaining = [concept for concept in remaining if not lines.meets(concept, best)]
+    unmet = [concept for concept in remaining if not lines.meeting(concept)]
     return chosen, unmet
 
 
-def requirement_judge(requirement: str, *, lines: list[CVLine], index: keywords.KeywordIndex) -> Item:
+def requirement_judge(requirement: str, *, lines: CVLines, index: keywords.KeywordIndex) -> Item:
     concepts = requirement_concepts(requirement, index=index)
     if not concepts:
         return Item(requirement, NOT_SCORED, _("Nothing to compare beyond the years asked (see Experience)."))
@@ -75,12 +75,12 @@ def requirement_judge(requirement: str, *, lines: list[CVLine], index: keywords.
     else:
         status = PARTIAL
     evidence = " | ".join(line.text for line in chosen) if chosen else _("missing")
-    has_skills_section = any(line.kind == "skills" for line in lines)
+    has_skills_section = "skills" in lines.kinds
     placement: list[tuple[str, str]] = []
     for concept in concepts:
         if not concept.skills or concept in unmet or not has_skills_section:
             continue
-        holders = [line for line in lines if concept_met_by(concept, line)]
+        holders = [lines[position] for position in lines.meeting(concept)]
         if holders and all(line.kind != "skills" for line in holders):
             placement.append((concept.label, holders[0].section or holders[0].kind))
     return Item(
@@ -93,7 +93,7 @@ def requirement_judge(requirement: str, *, lines: list[CVLine], index: keywords.
     )
 
 
-def requirements_judge(requirements: list[str], *, lines: list[CVLine], index) -> list[Item]:
+def requirements_judge(requirements: list[str], *, lines: CVLines, index) -> list[Item]:
     items = [requirement_judge(text, lines=lines, index=index) for text in requirements if text.strip()]
     scored = [item for item in items if item.status != NOT_SCORED]
     for item in scored:
@@ -108,7 +108,7 @@ def _title_words(title: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keywords.word_stem(word) for word in content if len(word) > 1 and not word.isdigit()))
 
 
-def title_judge(*, posting_title: str, cv_titles: list[dict], lines: list[CVLine], index) -> Item | None:
+def title_judge(*, posting_title: str, cv_titles: list[dict], lines: CVLines, index) -> Item | None:
     """Met when one CV title (or headline line) holds every word of the posting title, seniority aside, or names the
     same occupation; partly met when it holds at least half of them. None when the title has no words to compare."""
     wanted = _title_words(posting_title)
@@ -158,7 +158,7 @@ def experience_judge(*, asked: tuple[int, str] | None, cv_years: int | None) -> 
 
 
 def keywords_judge(
-    *, description: str, requirement_lines: list[str], lines: list[CVLine], index, industry=None
+    *, description: str, requirement_lines: list[str], lines: CVLines, index, industry=None
 ) -> list[Item]:
     """Skills in the description that no requirement line names, each once, at most MAX_KEYWORDS: with an industry
     profile (market.keyword_databases.IndustryProfile), the ones its industry uses most, else the first written."""
@@ -169,7 +169,8 @@ def keywords_judge(
     items = []
     for skill in extra[:MAX_KEYWORDS]:
         concept = Concept(skill["matched_text"], SKILL_CONCEPT_WEIGHT, skills=(skill_identity(skill),))
-        holder = next((line for line in lines if concept_met_by(concept, line)), None)
+        met = lines.meeting(concept)
+        holder = lines[met[0]] if met else None
         share = Fraction(1, min(len(extra), MAX_KEYWORDS))
         if holder is None:
             item = Item(skill["matched_text"], MISSING, _("missing"), share=share, missing=(concept,))

@@ -9,6 +9,7 @@ count double.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from tracking.cv import keywords
@@ -30,9 +31,12 @@ STOP_STEMS = frozenset(keywords.phrase_key(word) for word in _STOP_WORDS.split()
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10}  # fmt: skip
 _NUMBER = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+# Possessive ``*+``/``++`` runs of spaces: a run is always taken whole (what follows it is never a space), and the
+# old pattern's adjacent ``\s*`` (a leading one, then ones split by optional tokens) retried every split of a long run
+# of blanks from every position in it, quadratic and worse (10,000 spaces took 3 s).
 YEARS_RE = re.compile(
-    rf"(?:at\s+least|minimum(?:\s+of)?|min\.?|over)?\s*\b{_NUMBER}\s*\+?\s*(?:(?:-|–|to)\s*\d{{1,2}}\s*)?\+?\s*"
-    r"(?:years?|yrs?)\b",
+    rf"(?:(?:at\s++least|minimum(?:\s++of)?|min\.?|over)\s*+)?\b{_NUMBER}\s*+(?:\+\s*+)?"
+    r"(?:(?:-|–|to)\s*+\d{1,2}\s*+)?(?:\+\s*+)?(?:years?|yrs?)\b",
     re.IGNORECASE,
 )
 _OR_STEMS = frozenset({"or", "either"})
@@ -77,7 +81,56 @@ def skill_identity(skill: dict) -> tuple[str, str]:
     return (skill["taxonomy"], skill["key"])
 
 
-def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> list[CVLine]:
+class CVLines(Sequence[CVLine]):
+    """The CV's lines, read-only, with the positions of the lines holding each skill and each stem.
+
+    Judging a concept reads only the lines that can meet it. Without the index every concept of every requirement
+    scanned every line (requirements × concepts × lines: a 100,000-character CV against 120 long requirements took
+    ~8 s); with it the work per requirement is bounded by the stems its concepts share with the CV.
+    """
+
+    def __init__(self, lines: list[CVLine]) -> None:
+        self._lines = tuple(lines)
+        self._by_skill: dict[tuple[str, str], list[int]] = {}
+        self._by_stem: dict[str, list[int]] = {}
+        for position, line in enumerate(self._lines):
+            for skill in dict.fromkeys(line.skills):
+                self._by_skill.setdefault(skill, []).append(position)
+            for stem in dict.fromkeys(line.stems):
+                self._by_stem.setdefault(stem, []).append(position)
+        self._meeting: dict[Concept, tuple[tuple[int, ...], frozenset[int]]] = {}
+        self.kinds = frozenset(line.kind for line in self._lines)
+
+    def __getitem__(self, position):  # type: ignore[override]
+        return self._lines[position]
+
+    def __iter__(self) -> Iterator[CVLine]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def _met(self, concept: Concept) -> tuple[tuple[int, ...], frozenset[int]]:
+        found = self._meeting.get(concept)
+        if found is None:
+            positions: set[int] = set()
+            for skill in concept.skills:
+                positions.update(self._by_skill.get(skill, ()))
+            for phrase in concept.phrases:
+                candidates = self._by_stem.get(phrase[0], ()) if phrase else range(len(self._lines))
+                positions.update(p for p in candidates if _contains(self._lines[p].stems, phrase))
+            found = self._meeting[concept] = (tuple(sorted(positions)), frozenset(positions))
+        return found
+
+    def meeting(self, concept: Concept) -> tuple[int, ...]:
+        """Positions of the lines that meet ``concept`` (as ``concept_met_by`` judges one line), in document order."""
+        return self._met(concept)[0]
+
+    def meets(self, concept: Concept, position: int) -> bool:
+        return position in self._met(concept)[1]
+
+
+def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> CVLines:
     """Every non-empty line of the CV with its section, stems and skills. Skills are found again with ``index`` (the
     one the requirements are read with), and the parsed skills are added to the line they were found on."""
     sections = parsed.get("sections") or [{"kind": "header", "heading": "", "text": text}]
@@ -89,16 +142,22 @@ def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> list[C
                 continue
             found = [skill_identity(skill) for skill in keywords.skills_match(line, index=index)]
             lines.append(CVLine(section.get("heading", ""), section.get("kind", ""), line, _stems(line), tuple(found)))
+    # Sets and a first-line-by-text map, not a scan of every line per parsed skill (skills × lines).
+    on_lines = {skill_id for line in lines for skill_id in line.skills}
+    first_by_text: dict[str, int] = {}
+    for position, line in enumerate(lines):
+        first_by_text.setdefault(line.text[:300], position)
     for skill in parsed.get("skills") or []:
         skill_id = skill_identity(skill)
-        if any(skill_id in line.skills for line in lines):
+        if skill_id in on_lines:
             continue
         evidence = (skill.get("evidence") or skill.get("name") or "").strip()
-        for position, line in enumerate(lines):
-            if line.text[:300] == evidence:
-                lines[position] = CVLine(line.section, line.kind, line.text, line.stems, (*line.skills, skill_id))
-                break
-    return lines
+        position = first_by_text.get(evidence)
+        if position is not None:
+            line = lines[position]
+            lines[position] = CVLine(line.section, line.kind, line.text, line.stems, (*line.skills, skill_id))
+            on_lines.add(skill_id)
+    return CVLines(lines)
 
 
 def _stems(text: str) -> tuple[str, ...]:

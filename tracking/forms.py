@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cvplus.text_limits import MAX_CV_TEXT_CHARS, MAX_DESCRIPTION_CHARS, ReadLengthValidator
 from market.industries import industry_choices
 from tracking.models import Application, CVDocument, JobPosting, Stage
 from tracking.services import ALLOWED_MOVES
@@ -86,6 +87,8 @@ class PostingForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
         required=False,
+        max_length=MAX_DESCRIPTION_CHARS,
+        validators=[ReadLengthValidator(MAX_DESCRIPTION_CHARS)],
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Paste the whole posting: requirements are split into must-have and nice-to-have from it."),
     )
@@ -213,7 +216,11 @@ class CVUploadForm(forms.Form):
 
 class CVPasteForm(forms.Form):
     text = forms.CharField(
-        label=_("CV text"), widget=forms.Textarea(attrs={"rows": 10}), help_text=_("Paste the text of your CV.")
+        label=_("CV text"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Paste the text of your CV."),
+        max_length=MAX_CV_TEXT_CHARS,
+        validators=[ReadLengthValidator(MAX_CV_TEXT_CHARS)],
     )
 
 
@@ -223,3 +230,15 @@ class SnoozeForm(forms.Form):
         coerce=int,
         choices=[(1, _("1 day")), (3, _("3 days")), (7, _("7 days"))],
     )
+
+
+class BoardQueryForm(forms.Form):
+    """The board's query string: ``?show=<stage>`` lists all of one column."""
+
+    show = forms.ChoiceField(choices=Stage.choices, required=False)
+
+
+class ApplicationNewQueryForm(forms.Form):
+    """``?posting=<id>`` preselects one of the user's postings."""
+
+    posting = forms.IntegerField(required=False, min_value=1)

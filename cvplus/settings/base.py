@@ -371,6 +371,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with a nesting limit and only storable text (cvplus/json_input.py); forms and uploads as DRF's defaults.
+    "DEFAULT_PARSER_CLASSES": [
+        "cvplus.json_input.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 # Sign-in protection (issue 11, "auth"): tenant API throttles; the licensee API keeps its own per-key rate limits.
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [

@@ -173,6 +173,13 @@ def test_it_refuses_a_schema_that_is_not_a_ready_tenant_or_a_version_of_another(
     assert tenant_status("alpha", version) == "candidate"
 
 
+@pytest.mark.parametrize("version", ["²", "\x00", "9" * 40, "-1", ""])
+def test_it_answers_404_not_500_to_a_version_that_is_no_id(staff_client, version) -> None:
+    response = staff_client.post(TENANT_MODELS, {"schema": "alpha", "version": version, "do": "promote"})
+
+    assert response.status_code == 404
+
+
 def test_it_keeps_the_tenant_models_page_from_members_and_anonymous_visitors(cast, public_client) -> None:
     response = public_client.get(TENANT_MODELS)
     assert response.status_code == 302

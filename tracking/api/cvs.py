@@ -19,6 +19,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cvplus.json_input import BoundedJSONParser
+from cvplus.text_limits import MAX_CV_TEXT_CHARS, bounded_text_field
 from tracking import selectors
 from tracking.api.base import UserScopedViewSet
 from tracking.cv.conventions import cv_conventions
@@ -64,11 +66,11 @@ class CVConventionsResultSerializer(serializers.Serializer):
 
 class CVViewSet(UserScopedViewSet):
     model = CVDocument
-    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, BoundedJSONParser]
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(required=False, help_text=_("A PDF, DOCX or plain-text file."))
-        text = serializers.CharField(required=False, help_text=_("The CV pasted as text."))
+        text = bounded_text_field(MAX_CV_TEXT_CHARS, required=False, help_text=_("The CV pasted as text."))
 
         def validate(self, attrs: dict) -> dict:
             if ("file" in attrs) == ("text" in attrs):

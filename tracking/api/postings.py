@@ -14,6 +14,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cvplus.text_limits import MAX_DESCRIPTION_CHARS, bounded_text_field
 from market.industries import industry_choices
 from tracking import selectors
 from tracking.api.base import UserScopedViewSet
@@ -76,7 +77,7 @@ class PostingViewSet(UserScopedViewSet):
             allow_blank=True,
             help_text=_("One of the industries (e.g. healthcare); detected from the posting when left out."),
         )
-        description = serializers.CharField(required=False, allow_blank=True)
+        description = bounded_text_field(MAX_DESCRIPTION_CHARS, required=False, allow_blank=True)
 
     class UpdateInputSerializer(serializers.Serializer):
         url = serializers.URLField(max_length=1000, allow_blank=True)

@@ -21,6 +21,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cvplus.text_limits import read_length
 from tracking.cv.read_budget import OverBudget, ReadBudget, megabytes
 
 logger = logging.getLogger(__name__)
@@ -185,7 +186,7 @@ def _pdf_read_limited(data: bytes, budget: ReadBudget) -> Extraction:
             if decompressed_bytes > budget.max_decompressed_bytes:
                 return _refused(PDF_TYPE, budget.decompressed_reason())
             page_text = page.extract_text(extraction_mode="plain") or ""
-            text_chars += len(page_text)
+            text_chars += read_length(page_text)
             budget.text_check(text_chars)
             page_texts.append(page_text)
     except LimitReachedError:
@@ -250,7 +251,7 @@ def _docx_read(data: bytes, budget: ReadBudget) -> Extraction:
         return _refused(DOCX_TYPE, _("This file is damaged or not a real Word file."))
     budget.time_check()
     text = _text_tidy(text)
-    budget.text_check(len(text))
+    budget.text_check(read_length(text))
     if _visible_chars(text) < MIN_TEXT_CHARS:
         return _refused(DOCX_TYPE, _("This Word file contains no text."))
     return Extraction(ok=True, text=text, content_type=DOCX_TYPE)
@@ -305,7 +306,7 @@ def cv_text_read(text: str, budget: ReadBudget | None = None) -> Extraction:
     budget = budget or ReadBudget.from_settings()
     text = _text_tidy(text)
     try:
-        budget.text_check(len(text))
+        budget.text_check(read_length(text))
     except OverBudget as over:
         return _refused(TEXT_TYPE, over.reason)
     if _visible_chars(text) < MIN_TEXT_CHARS:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz
@@ -31,6 +30,11 @@ from tracking.cv.keyword_index import (
 )
 
 TITLE_MIN_SCORE = 90
+# Distinct segments looked up per text, in reading order (the headline, then the experience entries, newest first in
+# a usual CV). A fuzzy lookup of common title words ("Assistant Manager Technician Operator") reads thousands of
+# titles (~35 ms here), so 100,000 characters of such lines cost ~60 s; 50 lookups bound a CV's titles to ~2 s while
+# leaving room for about 25 roles, far more than a CV lists.
+MAX_TITLE_SEGMENTS = 50
 TITLE_TOKEN_MIN_SCORE = 88
 HEADLINE_LINES = 5
 BULLETS = frozenset("-–—•*·▪►✓o")
@@ -128,15 +132,10 @@ def _title_find(segment: str, index: KeywordIndex) -> TitleRef | None:
     content = [token for token in unranked if token not in TITLE_STOP_WORDS]
     if not content:
         return None
-    shared: Counter[int] = Counter()
-    for token in set(content):
-        shared.update(index.title_postings.get(token, ()))
     best: tuple[tuple, TitleRef] | None = None
     segment_text = " ".join(content)
-    for position, count in shared.items():
+    for position in index.title_candidates(content):
         ref = index.titles[position]
-        if count < len(ref.tokens) - 1 or abs(len(ref.tokens) - len(content)) > 1:
-            continue
         if not (_covered(ref.tokens, content) and _covered(content, list(ref.tokens))):
             continue
         score = fuzz.token_set_ratio(segment_text, " ".join(ref.tokens))
@@ -150,17 +149,23 @@ def _title_find(segment: str, index: KeywordIndex) -> TitleRef | None:
 
 def titles_match(*, text: str, sections: list[dict], index: KeywordIndex) -> list[dict]:
     """Job titles in the CV's first lines and experience sections:
-    {title_as_written, occupation_code, occupation_title, taxonomy, evidence}, each occupation once."""
+    {title_as_written, occupation_code, occupation_title, taxonomy, evidence}, each occupation once. At most
+    ``MAX_TITLE_SEGMENTS`` distinct segments are looked up, the first in reading order."""
     lines = [line for line in text.splitlines() if line.strip()][:HEADLINE_LINES]
     for section in sections:
         if section["kind"] == "experience":
             lines.extend(line for line in section["text"].splitlines() if line.strip())
     found: dict[tuple[str, str], dict] = {}
+    looked_up: dict[str, TitleRef | None] = {}
     for line in lines:
         if line.lstrip()[:1] in BULLETS:
             continue  # a bullet describes the work; titles head the entries
         for segment in _title_segments(line):
-            ref = _title_find(segment, index)
+            if segment not in looked_up:
+                if len(looked_up) == MAX_TITLE_SEGMENTS:
+                    return list(found.values())
+                looked_up[segment] = _title_find(segment, index)
+            ref = looked_up[segment]
             if ref is None:
                 continue
             found.setdefault(

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from cvplus.text_limits import MAX_CV_TEXT_CHARS
+
 
 class OverBudget(Exception):  # noqa: N818 - a refusal, not an error in our code
     """Reading stopped because the file went over a budget; ``reason`` says which, in the user's language."""
@@ -41,7 +43,8 @@ class ReadBudget:
         return cls(
             max_pages=settings.CV_READ_MAX_PAGES,
             max_decompressed_bytes=settings.CV_READ_MAX_DECOMPRESSED_BYTES,
-            max_text_chars=settings.CV_READ_MAX_TEXT_CHARS,
+            # never more than the parser reads (cvplus.text_limits), whatever the setting says
+            max_text_chars=min(settings.CV_READ_MAX_TEXT_CHARS, MAX_CV_TEXT_CHARS),
             time_s=settings.CV_READ_TIME_BUDGET_S,
         )
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from tracking.models import Application
 
@@ -16,3 +17,8 @@ def back(request: HttpRequest, application: Application | None = None) -> HttpRe
     if return_to == "board" or application is None:
         return redirect("tracking:board")
     return redirect("tracking:application", application.pk)
+
+
+def bad_query(request: HttpRequest, form: forms.Form) -> HttpResponse:
+    """A 400 page naming each query parameter that ``form`` refused (a NUL byte, "²" for a number...)."""
+    return render(request, "400.html", {"errors": form.errors}, status=400)

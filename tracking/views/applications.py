@@ -17,6 +17,7 @@ from predictions.comparison_service import application_comparison
 from tracking import services
 from tracking.forms import (
     ApplicationForm,
+    ApplicationNewQueryForm,
     ContactForm,
     MoveForm,
     NoteForm,
@@ -33,7 +34,7 @@ from tracking.selectors import (
     application_timeline,
     owned,
 )
-from tracking.views._common import back
+from tracking.views._common import back, bad_query
 
 
 def render_application(request: HttpRequest, pk: int, **bound_forms: forms.Form) -> HttpResponse:
@@ -167,9 +168,11 @@ def posting_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
     initial = {}
-    posting_id = request.GET.get("posting", "")
-    if posting_id.isdigit():
-        initial["posting"] = owned(JobPosting, user=request.user, pk=int(posting_id))
+    query = ApplicationNewQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    if query.cleaned_data["posting"] is not None:
+        initial["posting"] = owned(JobPosting, user=request.user, pk=query.cleaned_data["posting"])
     form = ApplicationForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

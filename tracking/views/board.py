@@ -12,15 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tracking import services
-from tracking.forms import MoveForm, PostingForm, form_errors_from, moment_from_date, stage_choices_after
+from tracking.forms import (
+    BoardQueryForm,
+    MoveForm,
+    PostingForm,
+    form_errors_from,
+    moment_from_date,
+    stage_choices_after,
+)
 from tracking.models import Application, Stage
 from tracking.selectors import board_for, owned
 from tracking.views import applications as application_views
-from tracking.views._common import back
+from tracking.views._common import back, bad_query
 
 
 def _board_context(request: HttpRequest, *, errors: dict[int, str] | None = None, status: str = "") -> dict:
-    board = board_for(user=request.user, show_all=request.GET.get("show", ""))
+    query = BoardQueryForm(request.GET)
+    board = board_for(user=request.user, show_all=query.cleaned_data["show"] if query.is_valid() else "")
     errors = errors or {}
     for column in board.columns + board.closed:
         for application in column.applications:
@@ -37,6 +45,9 @@ def _render_board(request: HttpRequest, **kwargs) -> HttpResponse:
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
+    query = BoardQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     return _render_board(request)
 
 

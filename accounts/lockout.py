@@ -161,3 +161,14 @@ def attempt_succeeded(request: HttpRequest, *, account: str) -> None:
     """Forgets this account's failures from this address (as a successful sign-in of a user does)."""
     AxesProxyHandler.update_request(request)
     AccessAttempt.objects.filter(username=account, ip_address=request.axes_ip_address).delete()
+
+
+def attempts_forget(email: str) -> int:
+    """Erasure: deletes the sign-in attempts recorded against this account of the current schema (they name its
+    address). Attempts by address alone stay: they name no one."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    name = user_account(email)
+    return sum(
+        model.objects.filter(username=name).delete()[0] for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )

@@ -28,6 +28,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from accounts.lockout import attempts_forget
 from accounts.models import User
 from privacy.models import AuditEntry, ErasureRequest
 from privacy.services import audit_record
@@ -295,6 +296,7 @@ def user_data_erase(*, user: User) -> dict[str, int]:
         actor_id=user.pk, application_ids=application_ids, cv_ids=cv_ids, reminder_ids=reminder_ids
     )
     counts["sessions"] += sessions_delete_for(user)
+    counts["sign_in_attempts"] += attempts_forget(user.email)
     user.groups.clear()
     user.user_permissions.clear()
     _billing_copies_forget(user)

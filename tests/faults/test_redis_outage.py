@@ -65,6 +65,8 @@ def add_tenant_in_admin(staff: Visitor, schema: str) -> int:
         "region": "EU",
         "default_language": "en",
         "currency": "EUR",
+        "retention_unreadable_upload_days": "30",
+        "retention_prediction_log_days": "365",
         "domains-TOTAL_FORMS": "1",
         "domains-INITIAL_FORMS": "0",
         "domains-MIN_NUM_FORMS": "0",

@@ -15,6 +15,7 @@ from predictions.models import PredictionLog
 from privacy.services import consent_record
 from tests.conftest import PASSWORD
 from tracking import services
+from tracking.cv.reading import cv_read
 from tracking.cv.services import cv_paste, cv_upload
 from tracking.models import Application, ApplicationEvent, CVDocument, DomainEvent, Notification, Stage
 
@@ -40,7 +41,10 @@ def person_with_everything(*, email: str, full_name: str, marker: str, role: str
             f"{marker}-cv.txt", f"{full_name}\n{email}\n\nExperience\n{marker} analyst, 2019 - 2024\n".encode()
         ),
     )
-    cv_paste(owner=user, text=f"{full_name}\n{marker} pasted CV\n\nSkills\nPython")
+    pasted = cv_paste(owner=user, text=f"{full_name}\n{marker} pasted CV\n\nSkills\nPython")
+    for cv in (uploaded, pasted):  # read now, as the worker would after commit
+        cv_read(cv_id=cv.pk)
+    uploaded.refresh_from_db()
     posting = services.posting_create(owner=user, title=f"{marker} Engineer", company=f"{marker} GmbH")
     application = services.application_create(owner=user, posting=posting, cv=uploaded, stage=Stage.APPLIED)
     services.application_move(application=application, to_stage=Stage.INTERVIEWING, by=user, note=f"{marker} went well")

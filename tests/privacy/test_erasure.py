@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.test import Client as HttpClient
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tenants.utils import schema_context
@@ -28,7 +29,7 @@ from privacy.selectors import text_columns_containing
 from privacy.services import subject_hash
 from tenants.models import Client
 from tests.billing.stripe_fakes import SECRET_KEY, RecordingHTTPClient, stripe_id
-from tests.conftest import PASSWORD, login
+from tests.conftest import HOST_A, PASSWORD, login
 from tests.privacy.people import person_with_everything, rows_about
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory
 from tracking.models import (
@@ -199,7 +200,14 @@ def test_it_leaves_no_trace_of_an_erased_person_in_the_tenant_schema_and_keeps_e
         Customer.objects.create(
             stripe_customer_id=stripe_id("cus"), tenant=cast.tenant_a, user_id=person.user.pk, email=person.user.email
         )
+    wrong = HttpClient(HTTP_HOST=HOST_A).post("/accounts/login/", {"username": person.user.email, "password": "x"})
+    assert wrong.status_code == 200  # a failed sign-in: the lockout records the account's name in public
     assert text_columns_containing("quokka")  # the search finds the person before the erasure
+    with schema_context("public"):
+        assert text_columns_containing("quokka", schema="public") == [
+            "axes_accessattempt.username",
+            "billing_customer.email",
+        ]
 
     request = account_erasure_request(user=person.user, by=person.user)
     assert account_erase(request_id=request.pk) is True

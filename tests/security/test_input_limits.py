@@ -15,6 +15,7 @@ from cvplus.text_limits import MAX_BATCH_TEXT_CHARS, MAX_CV_TEXT_CHARS, MAX_DESC
 from tests.billing.licensees import licensee_create
 from tests.conftest import PUBLIC_HOST
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory
+from tracking.cv.reading import cv_read
 from tracking.models import CVDocument, JobPosting
 
 EXPANDING = "\ufdfa"  # one character that NFKC turns into 18
@@ -28,7 +29,7 @@ def no_parse(monkeypatch):
     def refuse(text):
         raise AssertionError("cv_parse ran on input that should have been refused first")
 
-    monkeypatch.setattr("tracking.cv.services.cv_parse", refuse)
+    monkeypatch.setattr("tracking.cv.reading.cv_parse", refuse)  # the worker's reader (tracking/cv/reading.py)
 
 
 def test_it_counts_a_match_field_once_normalised(signed_in, no_parse):
@@ -122,10 +123,13 @@ def test_it_stores_an_upload_whose_text_is_over_the_limit_as_unreadable_without_
     upload = SimpleUploadedFile("cv.txt", ("word " * 30_000).encode(), content_type="text/plain")
 
     response = signed_in.post("/api/v1/cvs/", {"file": upload})
+    assert (response.status_code, response.json()["status"]) == (201, "reading")  # stored; the worker reads it
+    with schema_context("alpha"):
+        cv_read(cv_id=response.json()["id"])  # what the worker runs
 
-    assert response.status_code == 201
-    assert response.json()["status"] == "unreadable"
-    assert str(MAX_CV_TEXT_CHARS) in response.json()["unreadable_reason"]
+        cv = CVDocument.objects.get(pk=response.json()["id"])
+    assert cv.status == CVDocument.Status.UNREADABLE
+    assert f"{MAX_CV_TEXT_CHARS:,}" in cv.unreadable_reason
 
 
 def test_it_still_matches_a_batch_within_the_budget(signed_in):

@@ -159,7 +159,7 @@ def main() -> None:
     from accounts.services import user_create
     from billing.catalogue import plans_ensure
     from billing.services import plan_grant
-    from privacy import erasure, tasks
+    from privacy import erasure, erasure_requests, tasks
     from privacy.export import export_zip_write
     from privacy.models import AuditEntry, ErasureRequest
     from privacy.selectors import text_columns_containing
@@ -195,7 +195,7 @@ def main() -> None:
             reverse("privacy:notice")  # a web process has its URLconf loaded; this one-off import is not the request's
             start = time.perf_counter()
             with transaction.atomic():
-                request = erasure.account_erasure_request(user=owner, by=owner)
+                request = erasure_requests.account_erasure_request(user=owner, by=owner)
             request_s = time.perf_counter() - start
             start = time.perf_counter()
             erased = erasure.account_erase(request_id=request.pk)

@@ -1,11 +1,11 @@
 """Erasing a person's data in the current tenant.
 
 - One CV version or one application: at once, in the request (a few rows and at most one file).
-- A whole account: ``account_erasure_request`` deactivates it at once (signed out everywhere, no password), records
-  the request, e-mails a confirmation and queues ``account_erase`` on commit; the job deletes or irreversibly
-  anonymises everything personal and leaves an inactive, anonymised user row, so the billing records in public
-  that name its id still point at something. ``privacy.tasks`` sweeps overdue requests every hour, so the 24 hours
-  the notice promises hold even if the queue loses the task.
+- A whole account: ``privacy.erasure_requests.account_erasure_request`` deactivates it at once (signed out
+  everywhere, no password), records the request, e-mails a confirmation and queues ``account_erase`` (here) on
+  commit; the job deletes or irreversibly anonymises everything personal and leaves an inactive, anonymised user
+  row, so the billing records in public that name its id still point at something. ``privacy.tasks`` sweeps
+  overdue requests every hour, so the 24 hours the notice promises hold even if the queue loses the task.
 
 What is kept after an account erasure: the tombstone user row (no address, name or password), invoices, Stripe
 customer and subscription rows in public (required for accounting; the local copy of the address is blanked), domain
@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Func, JSONField, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -171,39 +171,6 @@ def sessions_delete_for(user: User) -> int:
     for key in keys:
         store(session_key=key).delete()
     return len(keys)
-
-
-def account_erasure_request(*, user: User, by: User) -> ErasureRequest:
-    """Deactivates ``user`` at once and queues the erasure of their data. Idempotent: a second call returns the
-    first request. ``by`` is the user themselves or an administrator of their organisation (checked by callers)."""
-    require_tenant_schema()
-    from privacy.emails import erasure_confirmation_send
-    from privacy.tasks import account_erase_task
-
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        existing = ErasureRequest.objects.filter(user=locked).first()
-        if existing is not None:
-            return existing
-        try:
-            with transaction.atomic():
-                request = ErasureRequest.objects.create(user=locked, requested_by=by, requested_at=timezone.now())
-        except IntegrityError:
-            return ErasureRequest.objects.get(user=locked)
-        locked.is_active = False
-        locked.set_unusable_password()
-        locked.save(update_fields=["is_active", "password"])
-        signed_out = sessions_delete_for(locked)
-        audit_record(
-            action=AuditEntry.Action.ACCOUNT_ERASURE_REQUESTED,
-            actor=by,
-            subject_email=locked.email,
-            detail={"sessions": signed_out},
-        )
-        by_administrator = by.pk != locked.pk
-        transaction.on_commit(lambda: erasure_confirmation_send(user=locked, by_administrator=by_administrator))
-        transaction.on_commit(lambda: account_erase_task.delay(request.pk))
-    return request
 
 
 def account_erase(*, request_id: int, now: datetime | None = None) -> bool:

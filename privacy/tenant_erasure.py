@@ -1,8 +1,9 @@
 """Staff erase a whole tenant: everything in its schema and its files go; its Client row (marked erased) and its
 billing records in public stay, as accounting requires.
 
-``tenant_erasure_request`` (in the admin, on staff's password and the typed schema name) takes the tenant off line at
-once: not ready (so no job is dispatched into it) and without domains (its hosts answer 404 and can be reused). The
+``privacy.erasure_requests.tenant_erasure_request`` (in the admin, on staff's password and the typed schema name)
+takes the tenant offline at once: not ready (so no job is dispatched into it) and without domains (its hosts answer
+404 and can be reused). The
 schema is dropped by ``tenant_erase`` in a Celery task queued on commit; an hourly sweep finishes any erasure whose
 task was lost. Both steps are idempotent and audit-logged in public.
 """
@@ -15,14 +16,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_exists
 
-from accounts.models import User
 from privacy.models import AuditEntry
 from privacy.services import audit_record
-from tenants.models import Client, Domain
+from tenants.models import Client
 from tenants.services import RESERVED_SCHEMAS, SCHEMA_NAME_RE
 
 
@@ -35,31 +34,6 @@ def tenant_check_erasable(client: Client) -> None:
         or not SCHEMA_NAME_RE.match(client.schema_name)
     ):
         raise ValidationError(_("This tenant cannot be erased."))
-
-
-def tenant_erasure_request(*, client: Client, by: User) -> Client:
-    """Takes the tenant off line and queues the drop of its schema and files. A second call only re-queues the drop."""
-    from privacy.tasks import tenant_erase_task
-
-    tenant_check_erasable(client)
-    connection.set_schema_to_public()
-    with transaction.atomic():
-        client = Client.objects.select_for_update().get(pk=client.pk)
-        if client.erased_at is None:
-            client.erased_at = timezone.now()
-            client.is_ready = False
-            client.save(update_fields=["erased_at", "is_ready"])
-            domains = Domain.objects.filter(tenant=client).delete()[0]
-            audit_record(
-                action=AuditEntry.Action.TENANT_ERASURE_REQUESTED,
-                actor=by,
-                actor_role=AuditEntry.ActorRole.STAFF,
-                tenant_schema=client.schema_name,
-                detail={"tenant_id": client.pk, "schema": client.schema_name, "domains": domains},
-            )
-        client_id = client.pk
-        transaction.on_commit(lambda: tenant_erase_task.delay(client_id))
-    return client
 
 
 def tenant_media_folder(client: Client) -> Path:

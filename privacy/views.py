@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from privacy import erasure, selectors
+from privacy import erasure, erasure_requests, selectors
 from privacy.export import export_zip_write
 from privacy.forms import PasswordConfirmForm
 from privacy.models import AuditEntry
@@ -72,7 +72,7 @@ def _confirmed(request: HttpRequest) -> tuple[PasswordConfirmForm, bool]:
 def account_erase(request: HttpRequest) -> HttpResponse:
     form, confirmed = _confirmed(request)
     if confirmed:
-        erasure.account_erasure_request(user=request.user, by=request.user)
+        erasure_requests.account_erasure_request(user=request.user, by=request.user)
         logout(request)
         return redirect("privacy:account_erased")
     context = {"form": form, "preview": selectors.account_erasure_preview(user=request.user), "subject": request.user}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from privacy import erasure, selectors
+from privacy import erasure_requests, selectors
 from privacy.forms import PasswordConfirmForm
 from privacy.views import export_response
 
@@ -49,7 +49,7 @@ def member_erase(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     form = PasswordConfirmForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        erasure.account_erasure_request(user=member, by=request.user)
+        erasure_requests.account_erasure_request(user=member, by=request.user)
         messages.success(
             request,
             _("%(name)s's account is closed; their data is erased within 24 hours.") % {"name": member.get_full_name()},

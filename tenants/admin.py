@@ -60,8 +60,9 @@ class ClientAdmin(admin.ModelAdmin):
 
     def erase_view(self, request, pk: int):
         """Explains what goes and what stays, then erases on the typed schema name and the staff member's password."""
+        from privacy.erasure_requests import tenant_erasure_request
         from privacy.forms import TenantEraseForm
-        from privacy.tenant_erasure import tenant_check_erasable, tenant_erasure_request
+        from privacy.tenant_erasure import tenant_check_erasable
         from privacy.tenant_selectors import tenant_erasure_preview
 
         if not self.has_change_permission(request):

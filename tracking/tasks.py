@@ -1,14 +1,12 @@
 """Celery entry points for tracking; thin wrappers around tracking.reminders, tracking.cv.reading and
 tracking.io.jobs. Periodic ones are fanned out per tenant by tenants.tasks.tenants_dispatch; the others are sent with
-:func:`enqueue_on_commit`."""
+:func:`tenants.tasks.enqueue_on_commit`."""
 
 from __future__ import annotations
 
 import logging
 
-from celery import Task
-from django.db import connection, transaction
-from kombu.exceptions import OperationalError
+from django.db import connection
 
 from cvplus.celery import app
 from tenants.tasks import TenantOnlyTask
@@ -19,22 +17,6 @@ from tracking.io import jobs
 logger = logging.getLogger(__name__)
 
 CV_READ_SOFT_LIMIT_S, CV_READ_HARD_LIMIT_S = reading.task_time_limits()
-
-
-def enqueue_on_commit(task: Task, *args: object) -> None:
-    """Sends ``task(*args)`` once the current transaction commits, into the current tenant's schema (named now, not
-    when the transaction ends). A broker that cannot be reached is logged, not raised: the caller's rows are already
-    committed, and the page that waits for the work sends it again (reading.cv_reading_check, jobs.import_job_check).
-    """
-    schema = connection.schema_name
-
-    def send() -> None:
-        try:
-            task.apply_async(args=args, headers={"_schema_name": schema})
-        except OperationalError:
-            logger.warning("Could not send %s%r to the broker; it is sent again when polled", task.name, args)
-
-    transaction.on_commit(send)
 
 
 @app.task(base=TenantOnlyTask, soft_time_limit=60)

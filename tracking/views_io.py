@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracking import exports, io
+from tracking.io import queueing
 from tracking.models import Stage
 
 
@@ -68,7 +69,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Queues the import and answers at once with its page, which shows the progress (tracking/io/jobs.py)."""
     try:
-        job = io.import_confirm(
+        job = queueing.import_confirm(
             user=request.user,
             token=request.POST.get("token", ""),
             stage_choices=io.stage_choices_from(request.POST),
@@ -91,7 +92,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = io.import_job_get(user=request.user, pk=pk)
     if job is None:
         raise Http404
-    job = io.import_job_check(job=job)
+    job = queueing.import_job_check(job=job)
     template = "tracking/_io_import_job.html" if request.htmx else "tracking/io_import_job.html"
     return render(request, template, {"job": job})
 

@@ -34,6 +34,7 @@ from tests.predictions.serving_support import (  # noqa: F401 - fixtures
 from tests.tracking.conftest import owner, owner_client  # noqa: F401 - fixtures
 from tests.tracking.factories import ApplicationFactory, JobPostingFactory
 from tracking import io as tracking_io
+from tracking.io.queueing import import_confirm
 from tracking.models import Application, JobPosting
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_it_refuses_a_whole_import_that_would_pass_the_limit_before_writing_a_ro
         preview = tracking_io.import_preview(user=owner, data=CSV.encode(), language="en", currency="USD")
         assert preview.importable_count == 3
         with pytest.raises(ValidationError) as refused:
-            tracking_io.import_confirm(user=owner, token=preview.token, stage_choices={})
+            import_confirm(user=owner, token=preview.token, stage_choices={})
 
     message = " ".join(refused.value.messages)
     assert f"tracks up to {FREE_APPLICATION_LIMIT} applications" in message

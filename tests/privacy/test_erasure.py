@@ -19,11 +19,11 @@ from billing.stripe_client import use_recording_client
 from predictions.models import PredictionLog
 from privacy.erasure import (
     account_erase,
-    account_erasure_request,
     account_erasures_overdue,
     application_erase,
     cv_erase,
 )
+from privacy.erasure_requests import account_erasure_request
 from privacy.models import AuditEntry, ConsentRecord, ErasureRequest
 from privacy.selectors import text_columns_containing
 from privacy.services import subject_hash

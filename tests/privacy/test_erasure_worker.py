@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from predictions.models import PredictionLog
-from privacy.erasure import account_erasure_request
+from privacy.erasure_requests import account_erasure_request
 from privacy.models import AuditEntry, ErasureRequest
 from privacy.selectors import text_columns_containing
 from tests.conftest import wait_until

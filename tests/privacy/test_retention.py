@@ -19,7 +19,8 @@ from django_tenants.utils import schema_context
 from accounts.models import PendingSignup, User
 from cvplus.celery import app
 from predictions.models import PredictionLog
-from privacy.erasure import account_erase, account_erasure_request
+from privacy.erasure import account_erase
+from privacy.erasure_requests import account_erasure_request
 from privacy.models import AuditEntry, ErasureRequest
 from privacy.retention import retention_apply
 from privacy.selectors import text_columns_containing

@@ -18,8 +18,8 @@ from tests.conftest import HOST_A, login, wait_until
 from tests.tracking.fixtures import cv_files
 from tests.tracking.inline_tasks import tasks_inline
 from tracking.cv import reading
-from tracking.cv.reading import MAX_ATTEMPTS, cv_read, cv_reading_check
-from tracking.cv.services import cv_paste, cv_upload
+from tracking.cv.reading import MAX_ATTEMPTS, cv_read
+from tracking.cv.services import cv_paste, cv_reading_check, cv_upload
 from tracking.models import CVDocument, DomainEvent, UploadRecord
 
 CV_LINES = ["Olive Owner", "Work Experience", "Software Engineer, Acme, 2018 - 2023", "Skills", "Python and SQL"]

@@ -163,7 +163,7 @@ class CVViewSet(UserScopedViewSet):
     @extend_schema(responses=DetailOutputSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         """One version; ``status`` is "reading" until the worker has read it (poll this)."""
-        from tracking.cv.reading import cv_reading_check
+        from tracking.cv.services import cv_reading_check
 
         return Response(self.DetailOutputSerializer(cv_reading_check(cv=self.get_object())).data)
 

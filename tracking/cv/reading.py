@@ -8,8 +8,8 @@ whatever happens.
 Idempotent and safe under redelivery: an attempt first claims the version with a conditional UPDATE (only a version
 still reading, and not claimed by an attempt that may still be alive); the outcome is written with another that only
 matches a version still reading, so it is written once. A worker killed while reading (hard time limit, out of
-memory) leaves a stale claim: :func:`cv_reading_check`, run when the owner looks at the version, sends it again, and
-after ``MAX_ATTEMPTS`` such deaths gives up with the time budget's reason.
+memory) leaves a stale claim: :func:`tracking.cv.services.cv_reading_check`, run when the owner looks at the
+version, sends it again, and after ``MAX_ATTEMPTS`` such deaths gives up with the time budget's reason.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def task_time_limits() -> tuple[int, int]:
     return budget_s + SOFT_LIMIT_MARGIN_S, budget_s + HARD_LIMIT_MARGIN_S
 
 
-def _claim_stale_after() -> timedelta:
+def claim_stale_after() -> timedelta:
     # Past the hard limit the attempt that claimed the version is dead: Celery has killed it.
     return timedelta(seconds=task_time_limits()[1] + 30)
 
@@ -77,18 +77,11 @@ def cv_parse(text: str) -> dict:
     }
 
 
-def cv_reading_enqueue(*, cv_id: int) -> None:
-    """Sends the version to the worker once the current transaction commits (inline when tasks run inline)."""
-    from tracking.tasks import cv_read_task, enqueue_on_commit
-
-    enqueue_on_commit(cv_read_task, cv_id)
-
-
 def _claim(cv_id: int) -> bool:
     now = timezone.now()
     claimed = (
         CVDocument.objects.filter(pk=cv_id, status=CVDocument.Status.READING)
-        .filter(Q(reading_started_at__isnull=True) | Q(reading_started_at__lt=now - _claim_stale_after()))
+        .filter(Q(reading_started_at__isnull=True) | Q(reading_started_at__lt=now - claim_stale_after()))
         .update(reading_started_at=now, reading_attempts=F("reading_attempts") + 1)
     )
     return claimed == 1
@@ -106,7 +99,7 @@ def _extract(cv: CVDocument, budget: ReadBudget) -> Extraction:
     return cv_file_read(data=data, filename=cv.original_name, budget=budget)
 
 
-def _finish(cv: CVDocument, extraction: Extraction, parsed: dict) -> str | None:
+def reading_finish(cv: CVDocument, extraction: Extraction, parsed: dict) -> str | None:
     """Writes the outcome if the version is still reading; returns the new status, or None when another attempt
     wrote first."""
     status = CVDocument.Status.PARSED if extraction.ok else CVDocument.Status.UNREADABLE
@@ -130,7 +123,7 @@ def _finish(cv: CVDocument, extraction: Extraction, parsed: dict) -> str | None:
     return status
 
 
-def _out_of_time(cv: CVDocument) -> Extraction:
+def out_of_time(cv: CVDocument) -> Extraction:
     reason = time_reason(settings.CV_READ_TIME_BUDGET_S)
     return Extraction(ok=False, text="", content_type=cv.content_type or UNKNOWN_TYPE, reason=reason)
 
@@ -143,9 +136,9 @@ def cv_read(*, cv_id: int) -> str | None:
         return None
     cv = CVDocument.objects.get(pk=cv_id)
     if cv.reading_attempts > MAX_ATTEMPTS:
-        return _finish(cv, _out_of_time(cv), {})
+        return reading_finish(cv, out_of_time(cv), {})
     budget = ReadBudget.from_settings()
-    extraction, parsed = _out_of_time(cv), {}  # what stands if the soft time limit strikes during extraction
+    extraction, parsed = out_of_time(cv), {}  # what stands if the soft time limit strikes during extraction
     try:
         extraction = _extract(cv, budget)
         if extraction.ok:
@@ -154,32 +147,5 @@ def cv_read(*, cv_id: int) -> str | None:
     except OverBudget as over:
         extraction, parsed = replace(extraction, ok=False, text="", reason=over.reason), {}
     except SoftTimeLimitExceeded:
-        extraction, parsed = replace(_out_of_time(cv), content_type=extraction.content_type), {}
-    return _finish(cv, extraction, parsed)
-
-
-def cv_reading_check(*, cv: CVDocument) -> CVDocument:
-    """Run when the owner looks at a version still reading: sends it to the worker again when its message seems
-    lost (never started after ``REQUEUE_AFTER``) or its last attempt died, and gives up with the time budget's
-    reason after ``MAX_ATTEMPTS`` deaths. At most one resend per ``REQUEUE_AFTER``, whoever polls."""
-    require_tenant_schema()
-    if cv.status != CVDocument.Status.READING:
-        return cv
-    now = timezone.now()
-    if cv.reading_queued_at is not None and cv.reading_queued_at > now - REQUEUE_AFTER:
-        return cv
-    started = cv.reading_started_at
-    if started is not None and started > now - _claim_stale_after():
-        return cv  # an attempt may still be running
-    if started is not None and cv.reading_attempts >= MAX_ATTEMPTS:
-        _finish(cv, _out_of_time(cv), {})
-        cv.refresh_from_db()
-        return cv
-    with transaction.atomic():
-        resent = CVDocument.objects.filter(
-            pk=cv.pk, status=CVDocument.Status.READING, reading_queued_at=cv.reading_queued_at
-        ).update(reading_queued_at=now)
-        if resent:
-            cv_reading_enqueue(cv_id=cv.pk)
-    cv.refresh_from_db()
-    return cv
+        extraction, parsed = replace(out_of_time(cv), content_type=extraction.content_type), {}
+    return reading_finish(cv, extraction, parsed)

@@ -25,11 +25,21 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from tenants.context import require_tenant_schema
+from tenants.tasks import enqueue_on_commit
 from tracking.cv.extract import TEXT_TYPE
-from tracking.cv.reading import PARSER_VERSION, cv_parse, cv_reading_enqueue  # noqa: F401 - cv_parse is used from here
+from tracking.cv.reading import (  # noqa: F401 - cv_parse is used from here
+    MAX_ATTEMPTS,
+    PARSER_VERSION,
+    REQUEUE_AFTER,
+    claim_stale_after,
+    cv_parse,
+    out_of_time,
+    reading_finish,
+)
 from tracking.cv.upload_budget import upload_budget_check, upload_record
 from tracking.models import CVDocument
 from tracking.services import text_clean
+from tracking.tasks import cv_read_task
 
 MAX_PASTE_CHARS = 100_000
 MAX_ORIGINAL_NAME_CHARS = 255
@@ -141,3 +151,35 @@ def cv_latest(*, owner: User) -> CVDocument | None:
     """The owner's newest CV version, or None before the first one."""
     require_tenant_schema()
     return CVDocument.objects.filter(owner=owner).order_by("-version").first()
+
+
+def cv_reading_enqueue(*, cv_id: int) -> None:
+    """Sends the version to the worker once the current transaction commits (inline when tasks run inline)."""
+    enqueue_on_commit(cv_read_task, cv_id)
+
+
+def cv_reading_check(*, cv: CVDocument) -> CVDocument:
+    """Run when the owner looks at a version still reading: sends it to the worker again when its message seems
+    lost (never started after ``REQUEUE_AFTER``) or its last attempt died, and gives up with the time budget's
+    reason after ``MAX_ATTEMPTS`` deaths. At most one resend per ``REQUEUE_AFTER``, whoever polls."""
+    require_tenant_schema()
+    if cv.status != CVDocument.Status.READING:
+        return cv
+    now = timezone.now()
+    if cv.reading_queued_at is not None and cv.reading_queued_at > now - REQUEUE_AFTER:
+        return cv
+    started = cv.reading_started_at
+    if started is not None and started > now - claim_stale_after():
+        return cv  # an attempt may still be running
+    if started is not None and cv.reading_attempts >= MAX_ATTEMPTS:
+        reading_finish(cv, out_of_time(cv), {})
+        cv.refresh_from_db()
+        return cv
+    with transaction.atomic():
+        resent = CVDocument.objects.filter(
+            pk=cv.pk, status=CVDocument.Status.READING, reading_queued_at=cv.reading_queued_at
+        ).update(reading_queued_at=now)
+        if resent:
+            cv_reading_enqueue(cv_id=cv.pk)
+    cv.refresh_from_db()
+    return cv

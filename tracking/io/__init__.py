@@ -2,7 +2,8 @@
 tracking/exports.py.
 
 Modules: formats (limits, header and status words, dates, amounts), reading (the file and each row), importing
-(preview and confirmation), jobs (the background import). Everything other code uses is imported from here,
+(preview), queueing (confirmation and the resend of a stalled job: import it as ``tracking.io.queueing``, it
+imports the task module), jobs (the background import). Everything else other code uses is imported from here,
 ``tracking.io``.
 
 Import contract:
@@ -13,6 +14,7 @@ Import contract:
 - ``import_confirm`` fixes which rows are imported as which stage and queues the job after commit; of two
   concurrent confirms only one finds the preview still a preview. It writes no application itself, so it answers
   at once whatever the file's size.
+- ``queueing.import_job_check`` sends a stalled job again when its page is looked at.
 - The job (``jobs.import_job_work``, run by tracking.tasks.import_job_run) imports the planned rows in batches, each
   batch one transaction that also advances the job's cursor, each row through the services (posting_create,
   application_create, application_move), so histories obey the same rules as typed-in ones. Resumed after a killed
@@ -50,11 +52,10 @@ from tracking.io.importing import (
     ImportAlreadyConfirmed,
     ImportNotFound,
     ImportPreview,
-    import_confirm,
     import_preview,
     stage_choices_from,
 )
-from tracking.io.jobs import import_job_check, import_job_get, import_job_work
+from tracking.io.jobs import import_job_get, import_job_work
 from tracking.io.reading import ImportFileError
 
 __all__ = [
@@ -84,8 +85,6 @@ __all__ = [
     "amount_text",
     "date_order_detect",
     "date_parse",
-    "import_confirm",
-    "import_job_check",
     "import_job_get",
     "import_job_work",
     "import_preview",

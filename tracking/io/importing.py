@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,14 +64,14 @@ def row_date(row: dict, today: date) -> date:
     return date.fromisoformat(row["applied_on"] or row["saved_on"] or today.isoformat())
 
 
-def _stage_of(row: dict, stages: Mapping[str, str]) -> str:
+def stage_of(row: dict, stages: Mapping[str, str]) -> str:
     stage = stages.get(row["stage_key"], "")
     if stage == AUTO:
         return Stage.APPLIED if row["applied_on"] else Stage.SAVED
     return stage
 
 
-def _stage_errors(row: dict, stage: str, stage_column: str) -> list[dict]:
+def stage_errors(row: dict, stage: str, stage_column: str) -> list[dict]:
     if not stage:
         return [
             {
@@ -157,7 +155,7 @@ def import_preview(*, user: User, data: bytes, language: str, currency: str, dat
     seen = existing_keys(user)
     first_row_of: dict[tuple, int] = {}
     for row in rows:
-        row["errors"] += _stage_errors(row, _stage_of(row, stage_choice), stage_column)
+        row["errors"] += stage_errors(row, stage_of(row, stage_choice), stage_column)
         key = duplicate_key(row["company"], row["title"], row["applied_on"])
         if key in seen:
             row["errors"].append({"column": "", "reason": _("Already in your tracker (same company, title and date).")})
@@ -179,7 +177,7 @@ def import_preview(*, user: User, data: bytes, language: str, currency: str, dat
         total_rows=len(rows),
     )
     for row in rows:
-        row["stage"] = _stage_of(row, stage_choice)
+        row["stage"] = stage_of(row, stage_choice)
         row["date"] = row_date(row, ctx["today"])
         row["stage_label"] = Stage(row["stage"]).label if row["stage"] else ""
         row["channel_label"] = Application.Channel(row["channel"]).label
@@ -193,7 +191,7 @@ def import_preview(*, user: User, data: bytes, language: str, currency: str, dat
     )
 
 
-def _plan_limit_check(*, user: User, adding: int) -> None:
+def plan_limit_check(*, user: User, adding: int) -> None:
     """Refuses the whole import up front when it would take the user past their plan's application limit, so such a
     file is not started only to stop half-way; the message names the limit and how many rows would fit."""
     if not adding:
@@ -215,71 +213,6 @@ def _plan_limit_check(*, user: User, adding: int) -> None:
             "remaining": entitlement.remaining,
         }
         raise EntitlementRequired(replace(entitlement, allowed=False, reason=message))
-
-
-def import_confirm(*, user: User, token: str, stage_choices: Mapping[str, str]) -> ImportJob:
-    """Confirms a preview: fixes which rows are imported as which stage, reports the others with their reasons, and
-    queues the background job (tracking/io/jobs.py), which imports the planned rows after this transaction commits.
-    Fast: no row is written here.
-
-    ``stage_choices`` maps a status's index in the preview's ``stages`` to a stage value, AUTO or "" (skip those
-    rows). Raises ImportNotFound for an unknown or expired token (or another user's), ImportAlreadyConfirmed for
-    one confirmed before, and ValidationError for a stage choice that is not on the list. A file that would take the
-    user past their plan's application limit is refused as a whole (billing.gating.EntitlementRequired, a
-    ValidationError) and the preview stays usable.
-    """
-    require_tenant_schema()
-    job = ImportJob.objects.filter(owner=user, token=token).first() if token else None
-    if job is None or (
-        job.state == ImportJob.State.PREVIEW and job.created_at < timezone.now() - timedelta(seconds=PREVIEW_TTL_S)
-    ):
-        raise ImportNotFound
-    if job.state != ImportJob.State.PREVIEW:
-        raise ImportAlreadyConfirmed(job)
-    allowed = {"", AUTO, *Stage.values}
-    stages = {}
-    for index, entry in enumerate(job.stages):
-        choice = stage_choices.get(str(index), entry["stage"])
-        if choice not in allowed or (choice == AUTO and entry["key"]):
-            raise ValidationError(_("Choose a stage from the list."))
-        stages[entry["key"]] = choice
-    seen = existing_keys(user)
-    skipped: list[dict] = []
-    plan: list[tuple[int, str]] = []
-    for index, row in enumerate(job.rows):
-        stage = _stage_of(row, stages)
-        errors = [
-            *(issue for issue in row["errors"] if issue["column"] != job.stage_column),
-            *_stage_errors(row, stage, job.stage_column),
-        ]
-        if not errors and duplicate_key(row["company"], row["title"], row["applied_on"]) in seen:
-            errors.append({"column": "", "reason": _("Already in your tracker (same company, title and date).")})
-        if errors:
-            skipped.append({"row": row["row"], "company": row["company"], "errors": errors})
-        else:
-            plan.append((index, stage))
-    _plan_limit_check(user=user, adding=len(plan))
-    now = timezone.now()
-    with transaction.atomic():
-        # Of two confirms of one preview (a double click, two tabs), only one finds it still a preview.
-        confirmed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEW).update(
-            state=ImportJob.State.QUEUED if plan else ImportJob.State.DONE,
-            plan=plan,
-            planned=len(plan),
-            skipped=skipped,
-            confirmed_at=now,
-            heartbeat_at=now,
-            finished_at=None if plan else now,
-        )
-        if not confirmed:
-            job.refresh_from_db()
-            raise ImportAlreadyConfirmed(job)
-        if plan:
-            from tracking.io.jobs import import_job_enqueue  # jobs.py imports this module
-
-            import_job_enqueue(job_id=job.pk)
-    job.refresh_from_db()
-    return job
 
 
 def stage_choices_from(post: Mapping[str, str]) -> dict[str, str]:

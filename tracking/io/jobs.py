@@ -8,7 +8,7 @@ Guarantees, for a worker killed at any moment:
 - inside a batch each row has its own savepoint: a row a service refuses (the plan's limit reached meanwhile, a
   date the history rules refuse) is reported with its reason and leaves nothing behind, and the others go in;
 - a job that stops making progress (its worker died, its message was lost, the broker was down when it was sent)
-  is sent again by :func:`import_job_check` when its owner looks at it.
+  is sent again by :func:`tracking.io.queueing.import_job_check` when its owner looks at it.
 Each row goes through the services (posting_create, application_create, application_move), as typed-in ones do;
 follow-up reminders the import would schedule in the past are cancelled in the row's batch.
 """
@@ -42,12 +42,6 @@ STALLED_AFTER = timedelta(minutes=2)  # no batch committed for this long: the jo
 
 MORE_TO_DO = "more"
 NOTHING_TO_DO = "nothing"
-
-
-def import_job_enqueue(*, job_id: int) -> None:
-    from tracking.tasks import enqueue_on_commit, import_job_run
-
-    enqueue_on_commit(import_job_run, job_id)
 
 
 def _at(day: date) -> datetime:
@@ -172,21 +166,3 @@ def import_job_work(*, job_id: int, time_slice_s: float = TIME_SLICE_S) -> str:
 def import_job_get(*, user: User, pk: int) -> ImportJob | None:
     """The user's confirmed import with this id; None for another user's, or a preview not confirmed."""
     return ImportJob.objects.filter(owner=user, pk=pk).exclude(state=ImportJob.State.PREVIEW).first()
-
-
-def import_job_check(*, job: ImportJob) -> ImportJob:
-    """Run when the owner looks at an import still under way: sends it again when no batch has been committed for
-    ``STALLED_AFTER`` (its worker died or its message was lost). At most one resend per ``STALLED_AFTER``: the
-    heartbeat it moves is the condition."""
-    require_tenant_schema()
-    if not job.is_active or job.heartbeat_at is None or job.heartbeat_at > timezone.now() - STALLED_AFTER:
-        return job
-    with transaction.atomic():
-        resent = ImportJob.objects.filter(
-            pk=job.pk, state__in=(ImportJob.State.QUEUED, ImportJob.State.RUNNING), heartbeat_at=job.heartbeat_at
-        ).update(heartbeat_at=timezone.now())
-        if resent:
-            logger.warning("Import job %s made no progress for %s; sent again", job.pk, STALLED_AFTER)
-            import_job_enqueue(job_id=job.pk)
-    job.refresh_from_db()
-    return job

@@ -55,7 +55,7 @@ def _conventions_context(request: HttpRequest, shown: CVDocument | None) -> dict
 
 
 def _reading_checked(cv: CVDocument) -> CVDocument:
-    from tracking.cv.reading import cv_reading_check
+    from tracking.cv.services import cv_reading_check
 
     return cv_reading_check(cv=cv)
 

@@ -1,0 +1,50 @@
+"""Issue 11's measurements in one run: `.venv/bin/python bench/security.py [part ...]`.
+
+Each part is a script of its own (``bench/security_<part>.py`` with a ``main()``) that sets up what it measures on a
+database of its own and prints its figures beside the issue's targets:
+
+- input:   time to scan a 5 MB text (target under 200 ms); the slowest request of a 5,000-case fuzz run (under 2 s)
+- auth:    logins accepted per minute per account before lockout (tenant, admin and licensee sign-in)
+- redis:   requests answered during a 40 s Redis outage and their status codes; healthz while Redis is down (under 1 s)
+- privacy: the erasure job's time for an account with 1,000 applications and 20 CV versions
+- uploads: request time of a CV upload and of a 2,000-row import confirm, beside the worker's time
+- prod:    PostgreSQL connections held after concurrent requests, development server and production server
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+PARTS = ["input", "auth", "redis", "privacy", "uploads", "prod"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("parts", nargs="*", choices=PARTS, default=PARTS)
+    arguments = parser.parse_args()
+    failed = []
+    for part in arguments.parts:
+        print(f"\n######## security: {part} ########", flush=True)
+        started = time.perf_counter()
+        module = importlib.import_module(f"bench.security_{part}")
+        try:
+            module.main()
+        except Exception as exc:  # noqa: BLE001 - one part failing must not hide the others' figures
+            failed.append(part)
+            print(f"{part}: FAILED to measure: {type(exc).__name__}: {exc}", flush=True)
+        print(f"({part} took {time.perf_counter() - started:.0f} s)", flush=True)
+    if failed:
+        print(f"\nparts that could not be measured: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -148,6 +148,7 @@ def _send(email: str, kind: str, language: str, context: dict) -> None:
             "login_url": _absolute(reverse("accounts:login")),
             "reset_url": _absolute(reverse("accounts:password_reset")),
             "link_days": LINK_MAX_AGE_S // 86400,
+            "forget_days": PENDING_SIGNUP_DAYS,
         }
         subject = render_to_string(f"accounts/email/signup_{kind}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/signup_{kind}.txt", context)

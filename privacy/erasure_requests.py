@@ -1,5 +1,5 @@
 """Requests to erase a whole account or a whole tenant: what happens at once in the request (deactivate, sign out,
-take off line, audit), and the Celery job queued on commit that erases the rest (privacy/erasure.py,
+take offline, audit), and the Celery job queued on commit that erases the rest (privacy/erasure.py,
 privacy/tenant_erasure.py). Kept apart from the jobs so the task module can import the jobs and this module can
 import the tasks without a circle."""
 
@@ -50,7 +50,7 @@ def account_erasure_request(*, user: User, by: User) -> ErasureRequest:
 
 
 def tenant_erasure_request(*, client: Client, by: User) -> Client:
-    """Takes the tenant off line and queues the drop of its schema and files. A second call only re-queues the drop."""
+    """Takes the tenant offline and queues the drop of its schema and files. A second call only re-queues the drop."""
     tenant_check_erasable(client)
     connection.set_schema_to_public()
     with transaction.atomic():

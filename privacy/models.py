@@ -22,7 +22,7 @@ class ConsentRecord(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents", verbose_name=_("user")
     )
-    purpose = models.CharField(_("when"), max_length=16, choices=Purpose.choices)
+    purpose = models.CharField(_("occasion"), max_length=16, choices=Purpose.choices)
     notice_version = models.CharField(_("privacy notice version"), max_length=20)
     given_at = models.DateTimeField(_("given"))
 
@@ -100,7 +100,7 @@ class AuditEntry(models.Model):
         blank=True,
         help_text=_("The administrator's or staff member's user id; empty otherwise."),
     )
-    subject_hash = models.CharField(_("whose data (keyed hash)"), max_length=64, blank=True)
+    subject_hash = models.CharField(_("person concerned (keyed hash of their e-mail address)"), max_length=64, blank=True)
     tenant_schema = models.CharField(_("tenant"), max_length=63, blank=True)
     detail = models.JSONField(_("counts"), default=dict, blank=True)
 

@@ -76,7 +76,7 @@ class ClientAdmin(admin.ModelAdmin):
         form = TenantEraseForm(request.POST or None, user=request.user, expected_schema=client.schema_name)
         if request.method == "POST" and form.is_valid():
             tenant_erasure_request(client=client, by=request.user)
-            self.message_user(request, _("The tenant is off line; its schema and files are being dropped."))
+            self.message_user(request, _("The tenant is offline; its schema and files are being dropped."))
             return redirect("admin:tenants_client_changelist")
         context = {
             **self.admin_site.each_context(request),

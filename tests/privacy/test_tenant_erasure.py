@@ -1,4 +1,4 @@
-"""Staff erase a whole tenant in the admin: it goes off line at once, its schema and files are dropped, its Client row
+"""Staff erase a whole tenant in the admin: it goes offline at once, its schema and files are dropped, its Client row
 (marked erased) and billing records stay, and the public audit log records it without personal data."""
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def test_it_erases_a_tenant_keeping_its_row_and_billing_records(
     url = f"/admin/tenants/client/{delta.pk}/erase/"
     page = staff_client.get(url).content.decode()
     assert "1 user account is erased." in page
-    assert "Kept: 1 invoice" in page
+    assert "Kept for accounting: 1 invoice." in page
 
     refused = staff_client.post(url, {"schema_name": "delta2", "password": PASSWORD})
     assert refused.status_code == 400

@@ -159,10 +159,9 @@ def test_it_closes_an_account_at_once_signs_it_out_everywhere_and_emails_a_confi
 
     other_device = HttpClient(HTTP_HOST="alpha.localhost")
     login(other_device, person.user.email)
-    User.objects.filter(pk=person.user.pk).update(language="de")
-
     page = person_client.get("/privacy/erase/account/").content.decode()
     assert "2 applications, with their history, contacts, notes and tasks" in page
+    User.objects.filter(pk=person.user.pk).update(language="de")  # the confirmation e-mail follows their language
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = person_client.post("/privacy/erase/account/", {"password": PASSWORD})
 

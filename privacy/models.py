@@ -100,7 +100,9 @@ class AuditEntry(models.Model):
         blank=True,
         help_text=_("The administrator's or staff member's user id; empty otherwise."),
     )
-    subject_hash = models.CharField(_("person concerned (keyed hash of their e-mail address)"), max_length=64, blank=True)
+    subject_hash = models.CharField(
+        _("person concerned (keyed hash of their e-mail address)"), max_length=64, blank=True
+    )
     tenant_schema = models.CharField(_("tenant"), max_length=63, blank=True)
     detail = models.JSONField(_("counts"), default=dict, blank=True)
 

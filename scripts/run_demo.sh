@@ -12,11 +12,15 @@ trap cleanup EXIT INT TERM
 if "$PY" -c "import sys; from cvplus.runtime import port_answers; sys.exit(0 if port_answers('127.0.0.1', 6379) else 1)" \
    || [ -n "${REDIS_URL:-}" ]; then
   mkdir -p .run
-  .venv/bin/celery -A cvplus worker -Q default,training --concurrency 2 --loglevel INFO > .run/worker.log 2>&1 &
+  # Two workers, so that a model training (minutes of CPU) never holds up the tasks people wait for (reading a CV,
+  # an import, reminders): the default queue has its own processes.
+  .venv/bin/celery -A cvplus worker -Q default --concurrency 2 -n default@%h --loglevel INFO > .run/worker.log 2>&1 &
+  pids+=($!)
+  .venv/bin/celery -A cvplus worker -Q training --concurrency 1 -n training@%h --loglevel INFO > .run/training-worker.log 2>&1 &
   pids+=($!)
   .venv/bin/celery -A cvplus beat --loglevel INFO --schedule .run/celerybeat-schedule > .run/beat.log 2>&1 &
   pids+=($!)
-  echo "Celery worker and beat started (logs in .run/worker.log and .run/beat.log)."
+  echo "Celery workers (default and training queues) and beat started (logs in .run/worker.log, .run/training-worker.log, .run/beat.log)."
 else
   echo "Redis is not running: background tasks run inline inside the web process."
 fi

@@ -144,7 +144,8 @@ def _send(email: str, kind: str, language: str, context: dict) -> None:
     with translation.override(language or member_language(None, tenant)):
         context = {
             **context,
-            "organisation": tenant.name,
+            # Named on an organisation's portal; on the consumer site "for CVPlus at CVPlus" would only repeat itself.
+            "organisation": tenant.name if tenant.kind == tenant.Kind.ENTERPRISE else "",
             "login_url": _absolute(reverse("accounts:login")),
             "reset_url": _absolute(reverse("accounts:password_reset")),
             "link_days": LINK_MAX_AGE_S // 86400,

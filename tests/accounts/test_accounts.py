@@ -41,6 +41,7 @@ def test_it_signs_up_a_job_seeker_once_they_confirm_their_address_and_records_th
     (message,) = mail.outbox
     assert message.to == ["new.person@example.com"]
     assert message.subject == "Confirm your CVPlus account"
+    assert message.body.startswith("Someone, hopefully you, signed up for CVPlus with this address.")  # not "at <site>"
     link = _confirm_link(message)
 
     assert b"Confirm and log in" in client_a.get(link).content
@@ -83,6 +84,7 @@ def test_it_answers_a_registered_address_exactly_as_a_new_one_and_tells_only_the
     assert confirm.to == ["someone.new@example.com"]
     assert attempt.to == [cast.owner_email]
     assert attempt.subject == "Someone tried to sign up with your address"
+    assert attempt.body.startswith("Someone tried to create a CVPlus account with this address.")
     assert "http://alpha.localhost/accounts/login/" in attempt.body
     assert "http://alpha.localhost/accounts/password-reset/" in attempt.body
     with schema_context("alpha"):

@@ -15,6 +15,10 @@ from django.utils.translation import ngettext
 
 @admin.register(AccessAttempt)
 class LockoutAttemptAdmin(AccessAttemptAdmin):
+    # The account and its failure count first: what staff need to decide on an unlock (the browser's user agent
+    # stays on the detail page).
+    list_display = ("username", "failures_since_start", "ip_address", "attempt_time", "path_info")
+    search_fields = ("username", "ip_address")
     actions = ["unlock"]
 
     @admin.action(description=_("Unlock: forget these failed attempts"), permissions=["delete"])

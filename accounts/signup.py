@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -118,13 +119,24 @@ def signup_confirm(*, token: str) -> User:
             raise SignupLinkInvalid
         try:
             with transaction.atomic():
-                user = user_create(email=pending.email, password_hash=pending.password, full_name=pending.full_name)
+                user = user_create(
+                    email=pending.email,
+                    password_hash=pending.password,
+                    full_name=pending.full_name,
+                    language=_chosen_language(pending.language),
+                )
         except (IntegrityError, ValidationError):
             pending.delete()  # the address has an account already (made another way): this link is spent
             raise SignupLinkInvalid from None
         consent_record(user=user, notice_version=pending.notice_version, at=pending.consented_at)
         pending.delete()
     return user
+
+
+def _chosen_language(language: str) -> str:
+    """The language the sign-up was made in, kept as the account's own when it is not the site's default: someone who
+    signed up in Spanish on an English site keeps reading Spanish on any device. Empty follows the organisation."""
+    return language if language in dict(settings.LANGUAGES) and language != current_tenant().default_language else ""
 
 
 def pending_signups_expired_delete(*, now=None) -> int:

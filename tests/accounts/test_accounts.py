@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from accounts.models import PendingSignup, User
@@ -14,7 +16,7 @@ from accounts.services import user_create
 from privacy.models import ConsentRecord
 from privacy.notice import NOTICE_VERSION
 from tests.accounts.factories import StaffUserFactory
-from tests.conftest import PASSWORD, login
+from tests.conftest import HOST_A, PASSWORD, login
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +257,21 @@ def test_it_keeps_staff_users_in_the_public_schema(cast, public_client) -> None:
     assert public_client.get("/admin/tenants/client/").status_code == 200
     with schema_context("alpha"):
         assert not User.objects.filter(pk=staff.pk, email=staff.email).exists()
+
+
+def test_it_keeps_the_language_a_seeker_signed_up_in_on_any_device(cast, client_a) -> None:
+    client_a.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"  # the switcher, on the English consumer site
+    _signup(client_a, "lucia.fernandez@example.es", full_name="Lucía Fernández")
+    english = _signup(HttpClient(HTTP_HOST=HOST_A), "sam.english@example.com")  # the site's own language
+    assert english.status_code == 302
+    spanish_link, english_link = (_confirm_link(message) for message in mail.outbox)
+
+    assert HttpClient(HTTP_HOST=HOST_A).post(spanish_link).status_code == 302
+    assert HttpClient(HTTP_HOST=HOST_A).post(english_link).status_code == 302
+
+    with schema_context("alpha"):
+        assert User.objects.get(email="lucia.fernandez@example.es").language == "es"
+        assert User.objects.get(email="sam.english@example.com").language == ""  # follows the site
+    another_device = HttpClient(HTTP_HOST=HOST_A)
+    login(another_device, "lucia.fernandez@example.es", NEW_PASSWORD)
+    assert another_device.get("/app/")["Content-Language"] == "es"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", language_set, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", views.favicon),  # browsers ask for it whatever the page says (the admin has no icon link)
     path("billing/", include("billing.urls_public")),
     path("api/v1/licensee/", include(licensee_api_urlpatterns)),
     path("licensee/", include(licensee_page_urlpatterns)),

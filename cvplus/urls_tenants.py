@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/v1/", include("tracking.api_urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", views.favicon),  # browsers ask for it whatever the page says (the admin has no icon link)
 ]

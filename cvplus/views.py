@@ -29,3 +29,10 @@ def tenant_home(request: HttpRequest) -> HttpResponse:
     if request.tenant.kind == Client.Kind.ENTERPRISE:
         return redirect("accounts:login")
     return render(request, "consumer_landing.html")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers fetch by themselves: the site's icon (served with the static files)."""
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.svg"), permanent=True)

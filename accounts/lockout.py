@@ -172,3 +172,15 @@ def attempts_forget(email: str) -> int:
     return sum(
         model.objects.filter(username=name).delete()[0] for model in (AccessAttempt, AccessFailureLog, AccessLog)
     )
+
+
+def attempts_expired_delete(*, now: datetime | None = None) -> int:
+    """Deletes failed sign-in attempts older than the lockout they could count toward (the privacy notice promises
+    it): axes itself only forgets them when the same account or address tries again. Runs in public, where they are."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    cutoff = (now or timezone.now()) - settings.AXES_COOLOFF_TIME
+    return (
+        AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        + (AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0])
+    )

@@ -45,4 +45,5 @@ def notice_context(tenant: Client) -> dict:
         "pending_signup_days": PENDING_SIGNUP_DAYS,
         "email_provider": settings.PRIVACY_EMAIL_PROVIDER,
         "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
     }

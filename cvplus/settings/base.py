@@ -207,6 +207,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600,
         "args": ("accounts.tasks.sessions_clear_expired",),
     },
+    # Failed sign-in attempts live in public (django-axes); forgotten once their lockout window has passed.
+    "forget-expired-sign-in-attempts": {"task": "accounts.tasks.sign_in_attempts_expire", "schedule": 3600},
     "send-due-reminders-in-every-tenant": {
         "task": "tenants.tasks.tenants_dispatch",
         "schedule": 60,

@@ -4,13 +4,15 @@ in the user's language with the time left, and staff can unlock."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client as HttpClient
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
-from accounts.lockout import user_account
+from accounts.lockout import attempts_expired_delete, user_account
 from accounts.services import user_ensure
 from billing.api_keys import api_key_issue
 from tests.billing.licensees import licensee_create
@@ -167,3 +169,20 @@ def test_staff_unlock_an_account_in_admin(cast, staff) -> None:
     assert "1 attempt forgotten: unlocked." in unlocked.content.decode()
     assert not attempts.exists()
     assert login(client, cast.member_email, PASSWORD).status_code == 302
+
+
+def test_it_forgets_failed_attempts_once_their_lockout_window_has_passed(cast, db, settings) -> None:
+    for address in ("10.9.0.1", "10.9.0.2"):
+        client_from(HOST_A, address).post("/accounts/login/", {"username": cast.owner_email, "password": "wrong"})
+    recent = client_from(HOST_B, "10.9.0.3")
+    recent.post("/accounts/login/", {"username": cast.stranger_email, "password": "wrong"})
+    with schema_context("public"):
+        AccessAttempt.objects.filter(username=user_account(cast.owner_email, schema="alpha")).update(
+            attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+        )
+
+        assert attempts_expired_delete() == 2
+
+        assert list(AccessAttempt.objects.values_list("username", flat=True)) == [
+            user_account(cast.stranger_email, schema="beta")
+        ]

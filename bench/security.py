@@ -28,10 +28,13 @@ PARTS = ["input", "auth", "redis", "privacy", "uploads", "prod"]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("parts", nargs="*", choices=PARTS, default=PARTS)
+    parser.add_argument("parts", nargs="*", metavar="part", help=f"any of {', '.join(PARTS)} (default: all)")
     arguments = parser.parse_args()
+    unknown = sorted(set(arguments.parts) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(unknown)}; choose from {', '.join(PARTS)}")
     failed = []
-    for part in arguments.parts:
+    for part in arguments.parts or PARTS:
         print(f"\n######## security: {part} ########", flush=True)
         started = time.perf_counter()
         module = importlib.import_module(f"bench.security_{part}")

@@ -1,7 +1,7 @@
 """Issue 11's measurements in one run: `.venv/bin/python bench/security.py [part ...]`.
 
-Each part is a script of its own (``bench/security_<part>.py`` with a ``main()``) that sets up what it measures on a
-database of its own and prints its figures beside the issue's targets:
+Each part is a script of its own (``bench/security_<part>.py``), run in its own process, that sets up what it
+measures on a database of its own and prints its figures beside the issue's targets:
 
 - input:   time to scan a 5 MB text (target under 200 ms); the slowest request of a 5,000-case fuzz run (under 2 s)
 - auth:    logins accepted per minute per account before lockout (tenant, admin and licensee sign-in)
@@ -14,14 +14,12 @@ database of its own and prints its figures beside the issue's targets:
 from __future__ import annotations
 
 import argparse
-import importlib
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
 
 PARTS = ["input", "auth", "redis", "privacy", "uploads", "prod"]
 
@@ -37,12 +35,11 @@ def main() -> int:
     for part in arguments.parts or PARTS:
         print(f"\n######## security: {part} ########", flush=True)
         started = time.perf_counter()
-        module = importlib.import_module(f"bench.security_{part}")
-        try:
-            module.main()
-        except Exception as exc:  # noqa: BLE001 - one part failing must not hide the others' figures
+        # A process per part: each sets Django up on a database of its own and drops it at the end.
+        script = ROOT / "bench" / f"security_{part}.py"
+        if subprocess.run([sys.executable, str(script)], cwd=ROOT, check=False).returncode != 0:
             failed.append(part)
-            print(f"{part}: FAILED to measure: {type(exc).__name__}: {exc}", flush=True)
+            print(f"{part}: FAILED to measure (its output above says why)", flush=True)
         print(f"({part} took {time.perf_counter() - started:.0f} s)", flush=True)
     if failed:
         print(f"\nparts that could not be measured: {', '.join(failed)}")

@@ -1,13 +1,12 @@
-"""Sign-in lockout, measured: `.venv/bin/python bench/security_auth.py [--seconds 30]`.
+"""Sign-in lockout, measured: `.venv/bin/python bench/security_auth.py [--seconds 30] [--keep-db]`.
 
 For each sign-in (a tenant's /accounts/login/, the public host's /admin/login/, the licensee key sign-in at
-/licensee/), real requests through Django's full stack (test client, in process, Argon2 hashing as configured)
-against the development database named by CVPLUS_DATABASE_NAME (run `make setup` first: it needs a ready consumer
-tenant). Each sign-in is driven as fast as one client can for ``--seconds`` with wrong secrets for one account, from
-one address, then the right secret once; the same again with lockout turned off (AXES_ENABLED=False), the state the
-outside probe found. Printed per sign-in: requests sent, guesses the server checked (answers other than 429), the
-checked guesses per minute, and whether the right secret then got in. Every user, licensee and attempt made here is
-deleted at the end.
+/licensee/), real requests through Django's full stack (test client, in process, Argon2 hashing as configured) on a
+database of its own (``cvplus_auth_bench``, dropped and recreated, with a consumer tenant of its own). Each sign-in
+is driven as fast as one client can for ``--seconds`` with wrong secrets for one account, from one address, then the
+right secret once; the same again with lockout turned off (AXES_ENABLED=False), the state the outside probe found.
+Printed per sign-in: requests sent, guesses the server checked (answers other than 429), the checked guesses per
+minute, and whether the right secret then got in.
 """
 
 from __future__ import annotations
@@ -25,7 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("CVPLUS_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cvplus_auth_bench")
 
+from bench.tenants import bench_env, consumer_tenant_provision, database_drop, database_recreate  # noqa: E402
+
+HOST = "bench-auth.localhost"
+SEEKER_EMAIL, STAFF_EMAIL = "seeker@bench-auth.example", "staff@bench-auth.example"
 PASSWORD = "bench-correct-horse-battery"  # noqa: S105 - a throwaway user this script creates and deletes
 LOCKED = 429
 
@@ -59,13 +63,9 @@ def drive(post_wrong: Callable[[int], int], post_right: Callable[[], tuple[int, 
     return Run(sent, checked, checked_by_s, elapsed, right_status, got_in)
 
 
-ADDRESSES: list[str] = []
-
-
 def _address() -> str:
     """A fresh address per run, so one run's per-address count never meets another's."""
     address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
-    ADDRESSES.append(address)
     return address
 
 
@@ -133,65 +133,53 @@ def report(label: str, locked: Run, unlocked: Run) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="how long each sign-in is driven (5..120)")
+    parser.add_argument("--keep-db", action="store_true")
     options = parser.parse_args(sys.argv[1:])
     if not 5 <= options.seconds <= 120:
         parser.error("keep --seconds in 5..120")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cvplus.settings.local")
-    os.environ.setdefault("DEBUG", "false")
+    os.environ.update(bench_env(DEBUG="false", LOG_LEVEL="WARNING"))
+    print(f"CVPlus sign-in lockout, {time.strftime('%Y-%m-%d %H:%M')}")
+    print(f"database recreated: {database_recreate():.1f} s")
     import django
 
     django.setup()
     for noisy in ("django.request", "axes"):  # not one line per refusal or failure
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    from axes.models import AccessAttempt
     from django.conf import settings
-    from django.db import connection
+    from django.db import connections
     from django.test.utils import override_settings, setup_test_environment
     from django_tenants.utils import schema_context
 
-    from accounts.lockout import licensee_account, user_account
-    from accounts.models import User
     from accounts.services import user_create
     from billing.api_keys import api_key_issue
+    from billing.catalogue import plans_ensure
     from billing.models import Licensee, Plan
-    from tenants.links import tenant_primary_domain
-    from tenants.models import Client
+    from tenants.services import public_tenant_ensure
 
     setup_test_environment()  # the test client's hosts and a locmem mailbox: nothing leaves this process
-    tenant = Client.objects.filter(kind=Client.Kind.CONSUMER, is_ready=True).order_by("pk").first()
-    if tenant is None:
-        raise SystemExit(f"No ready consumer tenant in database {settings.DATABASES['default']['NAME']}: make setup")
-    host = tenant_primary_domain(tenant)
-    run_id = uuid.uuid4().hex[:8]
-    seeker_email, staff_email = f"bench-seeker-{run_id}@example.com", f"bench-staff-{run_id}@cvplus.example"
-    plan = Plan.objects.filter(kind=Plan.Kind.API).order_by("pk").first()
-    print(
-        f"CVPlus sign-in lockout, {time.strftime('%Y-%m-%d %H:%M')}, database {settings.DATABASES['default']['NAME']}"
-    )
-    print(
-        f"settings: {settings.LOGIN_FAILURES_PER_ACCOUNT} failures per account, {settings.LOGIN_FAILURES_PER_IP} per "
-        f"address, locked {settings.LOGIN_LOCKOUT_MINUTES} min; each sign-in driven for {options.seconds:.0f} s"
-    )
-    with schema_context(tenant.schema_name):
-        user_create(email=seeker_email, password=PASSWORD)
-    user_create(email=staff_email, password=PASSWORD, is_staff=True)
-    licensee = Licensee.objects.create(name=f"Bench lockout {run_id}", contact_email="bench@example.com", plan=plan)
-    key, secret = api_key_issue(licensee=licensee)
     try:
+        public_tenant_ensure(domain="localhost")
+        consumer_tenant_provision(name="Bench lockout", schema="bench_auth", host=HOST)
+        plans_ensure()
+        print(
+            f"settings: {settings.LOGIN_FAILURES_PER_ACCOUNT} failures per account, {settings.LOGIN_FAILURES_PER_IP} "
+            f"per address, locked {settings.LOGIN_LOCKOUT_MINUTES} min; each sign-in driven for {options.seconds:.0f} s"
+        )
+        with schema_context("bench_auth"):
+            user_create(email=SEEKER_EMAIL, password=PASSWORD)
+        user_create(email=STAFF_EMAIL, password=PASSWORD, is_staff=True)
+        plan = Plan.objects.filter(kind=Plan.Kind.API).order_by("pk").first()
+        licensee = Licensee.objects.create(name="Bench lockout", contact_email="bench@example.com", plan=plan)
+        key, secret = api_key_issue(licensee=licensee)
         runs = {}
         for enabled in (True, False):
             with override_settings(AXES_ENABLED=enabled):
                 runs[enabled] = (
-                    tenant_login(host, seeker_email, options.seconds),
-                    admin_login(staff_email, options.seconds),
+                    tenant_login(HOST, SEEKER_EMAIL, options.seconds),
+                    admin_login(STAFF_EMAIL, options.seconds),
                     licensee_signin(key.prefix, secret, options.seconds),
                 )
-            accounts = (
-                user_account(seeker_email, schema=tenant.schema_name),
-                user_account(staff_email, schema="public"),
-            )
-            AccessAttempt.objects.filter(username__in=[*accounts, licensee_account(secret)]).delete()
-        labels = (f"tenant login ({host}/accounts/login/)", "admin login (/admin/login/)", "licensee key sign-in")
+        labels = (f"tenant login ({HOST}/accounts/login/)", "admin login (/admin/login/)", "licensee key sign-in")
         for index, label in enumerate(labels):
             report(label, runs[True][index], runs[False][index])
         print(
@@ -200,13 +188,9 @@ def main() -> None:
             f"{settings.LOGIN_FAILURES_PER_ACCOUNT / settings.LOGIN_LOCKOUT_MINUTES:.2f} per minute"
         )
     finally:
-        with schema_context(tenant.schema_name):
-            User.objects.filter(email=seeker_email).delete()
-        with connection.cursor() as cursor:  # the ORM's cascade would look for tenant tables in public
-            cursor.execute("DELETE FROM accounts_user WHERE email = %s", [staff_email])
-        key.delete()
-        licensee.delete()
-        AccessAttempt.objects.filter(ip_address__in=ADDRESSES).delete()
+        connections.close_all()
+        if not options.keep_db:
+            database_drop()
 
 
 if __name__ == "__main__":

@@ -210,7 +210,7 @@ def main() -> None:
             print("what it did: " + ", ".join(f"{name} {count}" for name, count in sorted(detail.items())))
             left = text_columns_containing(MARKER)
             print(f"text columns still holding the marker afterwards: {len(left)} {left or ''}".rstrip())
-            print(f"files left in the tenant's CV folder: {len(os.listdir(Path(media) / SCHEMA / 'cv'))}")
+            print(f"files left in the tenant's CV folder: {len(list((Path(media) / SCHEMA / 'cv').glob('*')))}")
     finally:
         from django.db import connections
 

@@ -280,3 +280,19 @@ def test_it_matches_a_two_page_cv_quickly(index):
     keywords.titles_match(text=text, sections=cv_sections_split(text), index=index)
 
     assert time.perf_counter() - started < 0.5  # a bound against accidental quadratic work, not a benchmark
+
+
+@pytest.mark.parametrize(
+    ("line", "has_phone"),
+    [
+        ("Tel. 030 1234 5678", True),  # German, national
+        ("(614) 555-0147", True),  # North American
+        ("+33 6 12 34 56 78", True),  # French mobile, international
+        ("電話：０９０－１２３４－５６７８", True),  # Japanese CVs write full-width digits
+        ("0034 612 345 678", True),  # Spanish, 00 international prefix
+        ("Employee ID 12345678901234567890", False),  # more digits than any phone number
+        ("2015 - 2019 - 2023", False),  # dates, not a number
+    ],
+)
+def test_it_recognises_phone_numbers_as_cvs_in_our_languages_write_them(line: str, has_phone: bool) -> None:
+    assert contact_flags(f"Jane Doe\n{line}")["has_phone"] is has_phone

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from market.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from market.models import (
     Country,
     Currency,
@@ -17,20 +17,6 @@ from market.models import (
     Skill,
     WagePercentile,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    list_per_page = 50
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Region)
@@ -49,18 +35,6 @@ class CountryAdmin(ReadOnlyAdmin):
     list_display = ["iso2", "iso3", "name", "region", "currency"]
     list_filter = ["region"]
     search_fields = ["iso2", "iso3", "name_en"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """A listing of related reference rows: nothing to add, change or delete (set `fields`)."""
-
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
-        return list(self.fields or [])
 
 
 class OccupationTitleInline(ReadOnlyInline):
@@ -126,5 +100,5 @@ class ReferenceDatasetAdmin(ReadOnlyAdmin):
     list_display = ["name", "rows_loaded", "loaded_at", "load_duration_ms", "licence"]
 
 
-# Registers the industry and CV rules admins, which build on ReadOnlyAdmin above.
+# Registers the industry and CV rules admins, which build on the same read-only bases.
 from market import admin_cv_rules, admin_industries  # noqa: E402, F401

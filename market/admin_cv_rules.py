@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from market.admin import ReadOnlyAdmin
+from market.admin_base import ReadOnlyAdmin
 from market.models import CVRule
 
 

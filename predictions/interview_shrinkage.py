@@ -18,8 +18,9 @@ Shrinkage, for one seeker and one transition, with counts (successes k, trials n
 1. workspace: Beta(a0 + k_others, b0 + n_others - k_others) from the other seekers' outcomes; mean m_w, strength s_w;
 2. seeker: their own outcomes update Beta(m_w * s, (1 - m_w) * s) with s = min(s_w, concentration): seekers differ,
    so the workspace never counts for more than `concentration` outcomes of this seeker's. The concentration is
-   estimated from the workspace (method of moments across seekers, `seeker_concentration_estimate`) and defaults to
-   the transition's overall prior strength when too few seekers have outcomes.
+   estimated from the workspace (method of moments across seekers, `seeker_concentration_estimate`, on each seeker's
+   outcomes of every channel: per channel few seekers have enough) and defaults to the transition's overall prior
+   strength when too few seekers have outcomes.
 The result is the posterior mean with its central 80 % Beta interval; offer odds at the applied stage are
 P(interview) * P(offer | interview), its interval by Monte Carlo over both posteriors (fixed seed).
 """
@@ -351,7 +352,7 @@ def application_odds(
         key = counts_channel(transition, channel, priors)
         seeker = tallies.seeker(transition, key, owner_id)
         concentration = seeker_concentration_estimate(
-            tallies.per_seeker(transition, key), default=priors[transition, ""].strength
+            tallies.per_seeker(transition, ""), default=priors[transition, ""].strength
         )
         estimates[transition] = shrunk_estimate(
             prior, workspace=tallies.workspace(transition, key) - seeker, seeker=seeker, concentration=concentration

@@ -139,6 +139,69 @@ SOURCES: tuple[Source, ...] = (
         attribution=("Data: Ben Roshan D, Factors affecting campus placement."),
         datasets=(),
     ),
+    *(
+        Source(
+            key=key,
+            name=name,
+            description=description,
+            folder="job_search_base_rates",
+            url=url,
+            licence=_("Published figures, quoted with attribution"),
+            licence_url=url,
+            attribution=attribution,
+            datasets=(),
+        )
+        for key, name, description, url, attribution in (
+            (
+                "base_rates_jobvite_2014",
+                _("Jobvite recruiting benchmarks, 2014 (summary by Together Abroad)"),
+                _(
+                    "Share of applicants invited to an interview, offers per vacancy, and how often each application "
+                    "channel leads to a hire. Used for the published prior of the interview and offer odds."
+                ),
+                "https://togetherabroad.nl/blogs/3/sk6cbf-most-vacancies-are-filled-through-referrals",
+                'Source: Jobvite, as summarised by Together Abroad, "Most vacancies are filled through referrals".',
+            ),
+            (
+                "base_rates_jobvite_2018",
+                _("Jobvite 2018 Recruiting Benchmark Report (reported by Hunt Scanlon Media)"),
+                _("Share of job interviews that resulted in offers, 2015-2017. Used for the prior of the offer odds."),
+                "https://huntscanlon.com/benchmark-metrics-to-guide-your-recruitment-strategy/",
+                'Jobvite, 2018 Recruiting Benchmark Report, as reported by Hunt Scanlon Media, "Benchmark Metrics to '
+                'Guide Your Recruitment Strategy" (2018).',
+            ),
+            (
+                "base_rates_lever",
+                _("Lever recruiting data on referrals (reported by HR Dive)"),
+                _(
+                    "Candidates per hire by how the candidate came in: referral, agency, sourced, careers site or job "
+                    "posting. Used for the channel priors of the interview odds."
+                ),
+                "http://hrdive.com/news/why-employee-referral-success-rates-continue-to-impress/427587",
+                'Lever, as reported by HR Dive, "Why employee referral success rates continue to impress".',
+            ),
+            (
+                "base_rates_hci",
+                _("Human Capital Institute, Talent Pulse: Making Referral Programs Count"),
+                _(
+                    "How much more likely referred candidates are to be hired. Used for the width of the referral "
+                    "prior."
+                ),
+                "https://www.jobvite.com/talent-pulse/",
+                'Human Capital Institute, "Talent Pulse: Making Referral Programs Count".',
+            ),
+            (
+                "base_rates_talentworks",
+                _("TalentWorks, The Science of the Job Search, Part IV (2018)"),
+                _(
+                    "Applicants interviewed and offers made for one posting. Used only for the width of the interview "
+                    "and offer priors."
+                ),
+                "https://talent.works/blog/2018/04/10/the-science-of-the-job-search-part-iv-why-is-it-so-hard-to-get-a-job/",
+                'TalentWorks, "The Science of the Job Search, Part IV: Why Is It So Hard To Get a Job?" (2018).',
+            ),
+        )
+    ),
 )
 
 

@@ -175,7 +175,8 @@ def salary_section_build(*, seed: int | None, progress: Progress) -> Section:
     if not rows:
         raise TrainingDataMissing("salary: no survey rows; run `manage.py load_reference_data` first")
     progress(f"salary: training on {len(rows):,} survey rows")
-    run = salary.salary_train(rows, reference=market_reference(), progress=progress, **_seeded(seed))
+    # full_report: the backtest also runs the previous champion's recipe and the drift comparison for the card.
+    run = salary.salary_train(rows, reference=market_reference(), progress=progress, full_report=True, **_seeded(seed))
     return Section(
         kind="salary",
         title="Salary range",

@@ -13,9 +13,10 @@ interval calibrated out of time. The 2023 test year is scored once and never cho
 from __future__ import annotations
 
 import json
-import time
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -120,20 +121,48 @@ class SalaryModel:
     feature_names: list[str] = field(default_factory=lambda: list(SALARY_FEATURE_NAMES))
     covered_socs: dict[str, int] = field(default_factory=dict)  # SOC -> training rows
     fallback: FallbackCalibration | None = None
+    # Routing (salary_backtest): an occupation with fewer than `min_covered_rows` survey rows is outside the surveys;
+    # `fallback_socs` are covered occupations where the backtest showed the BLS fallback beating the model. Artifacts
+    # saved before the backtest existed load with the old rule (20 rows, no list).
+    min_covered_rows: int = FALLBACK_MIN_SOC_ROWS
+    fallback_socs: tuple[str, ...] = ()
 
     def low_confidence_regions(self) -> set[str]:
         return {region for region in REGIONS if self.calibration_rows.get(region, 0) < MIN_CALIBRATION_ROWS}
 
     def soc_is_covered(self, soc: str | None) -> bool:
-        """Whether the surveys hold at least FALLBACK_MIN_SOC_ROWS training rows of this occupation."""
-        return self.covered_socs.get(soc or "", 0) >= FALLBACK_MIN_SOC_ROWS
+        """Whether the surveys hold at least `min_covered_rows` training rows of this occupation."""
+        return self.covered_socs.get(soc or "", 0) >= self.min_covered_rows
+
+    def routes_to_fallback(self, soc: str | None, title: str) -> bool:
+        """Whether the BLS fallback answers this occupation (when BLS has its wages): never without a fallback or an
+        occupation; always for one the surveys do not cover; for a covered one only where the backtest measured the
+        fallback beating the model. Old artifacts: uncovered and not a frequent survey title."""
+        if self.fallback is None or not soc:
+            return False
+        if "recipe" not in self.params:
+            return not self.soc_is_covered(soc) and math.isnan(self.vocabulary.title_index(title))
+        return not self.soc_is_covered(soc) or soc in self.fallback_socs
+
+    def trend_shift(self, features: np.ndarray) -> np.ndarray | float:
+        """The trend term (log space) of a recipe that detrended its target: growth per year times the years past
+        the training's latest, at most one (the backtest measures one year ahead, no further)."""
+        trend = self.params.get("trend") or {}
+        growth = float(trend.get("log_growth", 0.0))
+        if not growth or features.shape[0] == 0:
+            return 0.0
+        years = features[:, self.feature_names.index("work_year")]
+        years = np.where(np.isnan(years), self.latest_work_year, years)
+        ahead = np.minimum(years - float(trend["reference_year"]), self.latest_work_year + 1 - trend["reference_year"])
+        return growth * ahead
 
     def predict_log(
         self, features: np.ndarray, regions: Sequence[str], industries: Sequence[str | None] | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(p10, p50, p90) in log USD, conformally widened per region and never crossing. A row whose industry has
         its own margin (enough calibration rows) gets the wider of its region's and its industry's."""
-        p10, p50, p90 = (self.boosters[name].predict(features, num_threads=1) for name in ("p10", "p50", "p90"))
+        shift = self.trend_shift(features)
+        p10, p50, p90 = (self.boosters[name].predict(features, num_threads=1) + shift for name in ("p10", "p50", "p90"))
         margin = np.asarray([self.margins.get(region, self.margins["global"]) for region in regions])
         if industries is not None:  # a margin can be negative (a narrower interval): no margin is not 0
             own = [self.margins.get(f"{INDUSTRY_MARGIN_PREFIX}{code}") if code else None for code in industries]
@@ -154,6 +183,8 @@ class SalaryModel:
                 "latest_work_year": self.latest_work_year,
                 "covered_socs": self.covered_socs,
                 "fallback": self.fallback.to_json() if self.fallback is not None else None,
+                "min_covered_rows": self.min_covered_rows,
+                "fallback_socs": list(self.fallback_socs),
             }
         )
 
@@ -174,6 +205,8 @@ class SalaryModel:
             feature_names=data["feature_names"],
             covered_socs=data.get("covered_socs", {}),
             fallback=FallbackCalibration.from_json(fallback) if fallback else None,
+            min_covered_rows=data.get("min_covered_rows", FALLBACK_MIN_SOC_ROWS),
+            fallback_socs=tuple(data.get("fallback_socs", ())),
         )
 
 
@@ -280,12 +313,14 @@ def salary_fit(
         latest_work_year=max(r.work_year for r in split.train),
         covered_socs=dict(sorted(covered.items())),
     )
-    earlier = [r for r in split.train if r.work_year < TRAIN_MAX_YEAR]
-    calibration_rows = [r for r in history if r.work_year == TRAIN_MAX_YEAR]
+    last_year = max(r.work_year for r in history)
+    earlier = [r for r in split.train if r.work_year < last_year]
+    calibration_rows = [r for r in history if r.work_year == last_year]
     if len(earlier) >= MIN_CALIBRATION_ROWS and len(calibration_rows) >= MIN_CALIBRATION_ROWS:
         # Out-of-time calibration: the model is used on a year it has not seen, so its interval is calibrated on
-        # the same situation one year earlier (models fitted on years < 2022, with the chosen shape and round
-        # counts, scored on every 2022 row). Salary drift between years is then part of the margin.
+        # the same situation one year earlier (models fitted on years before the last training year, with the
+        # chosen shape and round counts, scored on every row of that year). Salary drift between years is then part
+        # of the margin.
         progress(f"  out-of-time calibration: fit on {len(earlier)} rows, calibrate on {len(calibration_rows)}")
         x_early, y_early = matrix(earlier), np.log(salaries_usd(earlier))
         empty = np.empty((0, x.shape[1]))
@@ -352,46 +387,19 @@ def salary_predict_rows(
     return tuple(np.exp(part) for part in parts)  # type: ignore[return-value]
 
 
-def salary_test_mae(artifact: str, split: SalarySplit, *, reference: MarketReference) -> float:
-    """A saved model's MAE (USD) on this split's test rows: how a champion is re-scored on a candidate's data."""
-    model = SalaryModel.artifact_loads(artifact)
-    _, p50, _ = salary_predict_rows(model, split.test, reference=reference)
-    return float(np.mean(np.abs(p50 - salaries_usd(split.test))))
+def salary_train(rows: Sequence[SurveyRow], **options: Any) -> Any:
+    """The training run (predictions.salary_backtest.salary_train): backtest, then the model refit through the newest
+    year. Imported when called, because the backtest builds on this module."""
+    from predictions.salary_backtest import salary_train as train
+
+    return train(rows, **options)
 
 
-@dataclass
-class SalaryTrainingRun:
-    model: SalaryModel
-    split: SalarySplit
-    metrics: dict[str, object]
-    data_fingerprint: str
-    training_seconds: float
+def salary_test_mae(artifact: str, split: Any, *, reference: MarketReference) -> float:
+    """A saved model's mean backtest MAE (predictions.salary_backtest.salary_test_mae), for champion re-scoring."""
+    from predictions.salary_backtest import salary_test_mae as rescore
 
-
-def salary_train(
-    rows: Sequence[SurveyRow],
-    *,
-    reference: MarketReference,
-    seed: int = SEED,
-    budget: TuningBudget = TUNING_BUDGET,
-    progress: Progress = progress_quiet,
-) -> SalaryTrainingRun:
-    started = time.perf_counter()
-    split = salary_split(rows, seed=seed)
-    progress(f"rows: {split.counts()}")
-    model, tuning = salary_fit(split, reference=reference, seed=seed, budget=budget, progress=progress)
-    training_seconds = time.perf_counter() - started
-    progress("evaluating on the test year")
-    metrics = salary_evaluate(model, split, reference=reference)
-    metrics["training_seconds"] = training_seconds
-    metrics["tuning"] = tuning.summary()
-    return SalaryTrainingRun(
-        model=model,
-        split=split,
-        metrics=metrics,
-        data_fingerprint=data_fingerprint(split.train + split.validation),
-        training_seconds=training_seconds,
-    )
+    return rescore(artifact, split, reference=reference)
 
 
 from predictions.salary_card import (  # noqa: E402, F401 - re-exported
@@ -399,7 +407,6 @@ from predictions.salary_card import (  # noqa: E402, F401 - re-exported
     salary_model_card,
     salary_run_summary,
 )
-from predictions.salary_evaluation import salary_evaluate  # noqa: E402, F401 - re-exported
 from predictions.salary_serving import (  # noqa: E402, F401 - re-exported
     NoSalaryModel,
     salary_factors,

@@ -35,6 +35,13 @@ def progress_quiet(_message: str) -> None:
     return None
 
 
+def title_for_matching(title: str) -> str:
+    """HOOK (issue 12): the survey title as the model's features see it. Returns it unchanged today; the title
+    cleaning of market.titles (suffixes, parentheses) is meant to be called here, so training rows and postings are
+    cleaned alike. Changing it changes the features: retrain and re-run the backtest."""
+    return title
+
+
 @dataclass(frozen=True)
 class SurveyRow:
     id: int
@@ -52,7 +59,7 @@ class SurveyRow:
 
     def as_input(self) -> SalaryInput:
         return SalaryInput(
-            title=self.job_title,
+            title=title_for_matching(self.job_title),
             experience_level=self.experience_level,
             employment_type=self.employment_type,
             remote_ratio=self.remote_ratio,
@@ -98,13 +105,19 @@ def survey_rows_deduplicate(rows: Sequence[SurveyRow]) -> list[SurveyRow]:
 
 
 def salary_split(
-    rows: Sequence[SurveyRow], *, seed: int = SEED, validation_share: float = VALIDATION_SHARE
+    rows: Sequence[SurveyRow],
+    *,
+    seed: int = SEED,
+    validation_share: float = VALIDATION_SHARE,
+    test_year: int = TEST_YEAR,
 ) -> SalarySplit:
-    """Deduplicate, then split by time; the validation slice is a seeded share of the last training year."""
+    """Deduplicate, then split by time: train on the years before `test_year`, test on `test_year`; the validation
+    slice is a seeded share of the last training year."""
     unique = survey_rows_deduplicate(rows)
-    history = [r for r in unique if r.work_year <= TRAIN_MAX_YEAR]
-    test = [r for r in unique if r.work_year == TEST_YEAR]
-    last_year = [r for r in history if r.work_year == TRAIN_MAX_YEAR]
+    history = [r for r in unique if r.work_year < test_year]
+    test = [r for r in unique if r.work_year == test_year]
+    last = max((r.work_year for r in history), default=test_year - 1)
+    last_year = [r for r in history if r.work_year == last]
     rng = np.random.default_rng(seed)
     held = rng.random(len(last_year)) < validation_share
     validation_ids = {r.id for r, h in zip(last_year, held, strict=True) if h}

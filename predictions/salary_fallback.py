@@ -20,7 +20,6 @@ import numpy as np
 from predictions.features import MarketReference, region_of
 from predictions.salary_data import (
     REGIONS,
-    TRAIN_MAX_YEAR,
     SurveyRow,
     conformal_margin,
     interval_metrics,
@@ -225,14 +224,16 @@ def _margins(
 
 
 def fallback_calibrate(rows: Sequence[SurveyRow], *, reference: MarketReference) -> FallbackCalibration:
-    """Offsets fitted on all training rows (years <= TRAIN_MAX_YEAR) that map to BLS occupations; margins measured
-    out of time (offsets fitted on earlier years, scored on TRAIN_MAX_YEAR), or in sample when too few earlier rows."""
-    mapped, wages = survey_rows_with_wages([r for r in rows if r.work_year <= TRAIN_MAX_YEAR], reference)
+    """Offsets fitted on all the given training rows that map to BLS occupations; margins measured out of time
+    (offsets fitted on the years before the rows' latest, scored on the latest), or in sample when too few earlier
+    rows."""
+    mapped, wages = survey_rows_with_wages(rows, reference)
     if not mapped:
         return FallbackCalibration()
     years = np.asarray([r.work_year for r in mapped])
     final = _offsets_fit(mapped, wages[:, 1], reference)
-    earlier, last = years < TRAIN_MAX_YEAR, years == TRAIN_MAX_YEAR
+    latest = int(years.max())
+    earlier, last = years < latest, years == latest
     if earlier.sum() >= MIN_CALIBRATION_ROWS and last.sum() >= MIN_CALIBRATION_ROWS:
         shadow = _offsets_fit([r for r, e in zip(mapped, earlier, strict=True) if e], wages[earlier, 1], reference)
         final.margins, final.calibration_rows = _margins(

@@ -156,10 +156,9 @@ def salary_factors(model: SalaryModel, features: np.ndarray, *, top: int = 3) ->
 
 
 def _fallback_source(model: SalaryModel, item: dict, soc: str | None, reference: MarketReference) -> BlsWages | None:
-    """BLS wages when the title is outside the survey's coverage and BLS has the occupation; None means the model."""
-    if model.fallback is None or soc is None or model.soc_is_covered(soc):
-        return None
-    if not math.isnan(model.vocabulary.title_index(str(item["title"]))):
+    """BLS wages when the model routes the occupation to the fallback (SalaryModel.routes_to_fallback) and BLS has
+    it; None means the model."""
+    if not model.routes_to_fallback(soc, str(item["title"])):
         return None
     us = str(item["company_country"]).upper() == "US"
     state = state_fips(item["state"], reference) if us else None

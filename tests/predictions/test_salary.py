@@ -19,6 +19,7 @@ from predictions.registry import champion_get, model_cache_clear, model_promote,
 from predictions.salary import (
     SalaryModel,
     SurveyRow,
+    salary_fit,
     salary_predict,
     salary_split,
     salary_train,
@@ -132,15 +133,12 @@ def test_it_trains_end_to_end_on_simulated_rows_with_one_thread_and_saves_a_cand
     stored = ModelVersion.objects.get(pk=version.pk)
     assert (stored.kind, stored.scope, stored.status, stored.version) == ("salary", "global", "candidate", 1)
     assert stored.params["num_threads"] == 1
-    assert stored.params["calibration"] == "out_of_time"
+    assert stored.params["calibration"] == "out_of_time:2023"
     assert len(stored.data_fingerprint) == 64
-    assert stored.metrics["split"]["test"] == len(simulated_run.split.test)
-    assert set(stored.metrics["baselines"]) == {
-        "global_median",
-        "group_median_min1",
-        "group_median_min5",
-        "linear_ridge",
-    }
+    assert stored.metrics["split"]["folds"]["2023"]["test"] == len(simulated_run.split.folds[-1].test)
+    assert {"candidate", "group_median_min1", "group_median_min5", "linear_ridge"} <= set(
+        stored.metrics["backtest"]["years"]["2023"]
+    )
     loaded = SalaryModel.artifact_loads(stored.artifact)
     assert loaded.feature_names == stored.feature_names
     assert set(loaded.boosters) == {"p10", "p50", "p90"}
@@ -241,8 +239,9 @@ def test_it_tunes_within_the_trial_budget_and_repeats_itself_with_the_same_seed(
     assert first.best_params["num_threads"] == 1
 
 
-def test_it_records_the_tuning_summary_in_the_metrics(simulated_run) -> None:
-    tuning = simulated_run.metrics["tuning"]
+def test_it_records_the_tuning_summary_of_the_previous_champions_recipe() -> None:
+    _, tuning_result = salary_fit(salary_split(simulated_rows()), reference=simulated_reference(), budget=TINY_BUDGET)
+    tuning = tuning_result.summary()
     assert tuning["trials"] == TINY_BUDGET.trials
     assert tuning["cv_score_mean"] > 0
     assert {"num_leaves", "min_data_in_leaf"} <= set(tuning["best_params"])

@@ -22,6 +22,7 @@ from predictions import salary as salary_module
 from predictions import training
 from predictions.models import ModelVersion
 from predictions.registry import model_cache_clear
+from predictions.salary_backtest import backtest_build
 from predictions.tasks import model_train_enqueue, model_train_task
 from predictions.training import ModelKindUnavailable, TrainingRequestInvalid, model_train
 from tenants.context import NotInTenantSchema
@@ -76,7 +77,7 @@ def test_it_routes_model_training_to_the_training_queue() -> None:
 def test_it_trains_and_promotes_a_salary_model_on_a_real_worker(
     cast, training_worker, simulated_surveys, task_log
 ) -> None:
-    split = salary_module.salary_split(simulated_surveys)
+    backtest = backtest_build(simulated_surveys)
     try:
         with schema_context("alpha"):  # sent from a tenant's request: a global model still trains in public
             model_train_enqueue("salary", promote=True)
@@ -87,8 +88,10 @@ def test_it_trains_and_promotes_a_salary_model_on_a_real_worker(
         assert wait_until(champion_saved, timeout_s=240), f"no champion; task log: {task_log}"
         version = ModelVersion.objects.get(kind="salary")
         assert (version.scope, version.scope_key, version.version) == ("global", "", 1)
-        assert version.data_fingerprint == salary_module.data_fingerprint(split.train + split.validation)
-        assert version.metrics["split"] == split.counts()
+        # The champion is refit on every deduplicated row, through the newest survey year.
+        assert version.data_fingerprint == salary_module.data_fingerprint(backtest.rows)
+        assert version.params["training_years"][-1] == max(r.work_year for r in simulated_surveys)
+        assert version.metrics["split"] == backtest.counts()
         assert version.params["num_threads"] == 1
         assert f"salary: {len(simulated_surveys):,} survey rows" in task_log
         assert "promotion: promoted (no champion before)" in task_log

@@ -3,12 +3,7 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from market.selectors import currency_for_country
@@ -17,16 +12,6 @@ from tracking.models import CandidateProfile, CVDocument
 from tracking.profile import experience_level_for, experience_years_for, salary_currency_for
 
 pytestmark = pytest.mark.django_db
-
-COUNTRIES_CSV = Path(settings.BASE_DIR) / "data" / "reference" / "cldr_countries" / "countries.csv"
-
-
-@pytest.fixture
-def countries() -> dict[str, str]:
-    """The CLDR countries loaded as `make run` loads them; returns ISO2 -> currency read from the file itself."""
-    call_command("load_reference_data", "--only", "cldr_countries", verbosity=0)
-    with COUNTRIES_CSV.open(encoding="utf-8", newline="") as handle:
-        return {row["iso2"]: row["currency"] for row in csv.DictReader(handle)}
 
 
 def _cv(owner, *, years: int | None, status: str = CVDocument.Status.PARSED) -> CVDocument:

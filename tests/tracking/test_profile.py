@@ -7,7 +7,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from market.selectors import currency_for_country
-from tests.tracking.factories import CVDocumentFactory, JobPostingFactory
+from tests.tracking.factories import CVDocumentFactory, JobPostingFactory, candidate_profile_set
 from tracking.models import CandidateProfile, CVDocument
 from tracking.profile import experience_level_for, experience_years_for, salary_currency_for
 
@@ -24,7 +24,7 @@ def _cv(owner, *, years: int | None, status: str = CVDocument.Status.PARSED) -> 
 def test_it_takes_the_years_from_the_profile_first(owner) -> None:
     with schema_context("alpha"):
         _cv(owner, years=9)
-        CandidateProfile.objects.create(user=owner, years_experience=3)
+        candidate_profile_set(owner, years_experience=3)
 
         found = experience_years_for(owner)
 
@@ -33,7 +33,7 @@ def test_it_takes_the_years_from_the_profile_first(owner) -> None:
 
 def test_it_reads_the_newest_cv_that_found_years_when_the_profile_is_empty(owner) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner)
+        candidate_profile_set(owner)
         _cv(owner, years=4)
         second = _cv(owner, years=6)
         _cv(owner, years=None)  # the newest found no date ranges: an unknown is not zero
@@ -77,7 +77,7 @@ def test_it_never_reads_another_users_cv(owner, member) -> None:
 # ---------------------------------------------------------------------------------------------------------------------
 def test_the_seekers_own_level_wins_over_the_title(owner) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner, experience_level="MI", years_experience=12)
+        candidate_profile_set(owner, experience_level="MI", years_experience=12)
 
         found = experience_level_for(owner, title="Senior Data Engineer")
 
@@ -86,7 +86,7 @@ def test_the_seekers_own_level_wins_over_the_title(owner) -> None:
 
 def test_the_profiles_years_come_before_the_title(owner) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner, years_experience=1)
+        candidate_profile_set(owner, years_experience=1)
 
         found = experience_level_for(owner, title="Senior Data Engineer")
 
@@ -141,7 +141,7 @@ def test_it_names_no_currency_for_an_unknown_country_or_one_without(countries, c
 
 def test_the_seekers_chosen_currency_comes_first(owner, countries) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner, preferred_currency="EUR", country="US")
+        candidate_profile_set(owner, preferred_currency="EUR", country="US")
         posting = JobPostingFactory(owner=owner, country="CA", salary_currency="CAD")
 
         found = salary_currency_for(owner, posting=posting)
@@ -151,7 +151,7 @@ def test_the_seekers_chosen_currency_comes_first(owner, countries) -> None:
 
 def test_a_toronto_posting_is_priced_in_canadian_dollars(owner, countries) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner, country="US")
+        candidate_profile_set(owner, country="US")
         posting = JobPostingFactory(owner=owner, location="Toronto", country="CA", salary_currency="")
 
         found = salary_currency_for(owner, posting=posting)
@@ -170,7 +170,7 @@ def test_the_postings_stated_currency_comes_before_its_countrys(owner, countries
 
 def test_the_seekers_country_is_the_last_resort(owner, countries) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner, country="JP")
+        candidate_profile_set(owner, country="JP")
         posting = JobPostingFactory(owner=owner, country="", salary_currency="")
 
         found = salary_currency_for(owner, posting=posting)

@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from tests.conftest import login
-from tests.tracking.factories import CVDocumentFactory
+from tests.tracking.factories import CVDocumentFactory, candidate_profile_set
 from tracking.models import CandidateProfile
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_it_shows_the_form_linked_from_the_navigation(owner_client, countries) -
 
 def test_it_saves_the_profile_and_shows_it_again(owner, owner_client, countries) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner, headline="Data engineer")
+        candidate_profile_set(owner, headline="Data engineer")
 
     response = owner_client.post(URL, VALID)
 
@@ -70,7 +70,7 @@ def test_it_saves_the_profile_and_shows_it_again(owner, owner_client, countries)
 
 def test_it_clears_fields_left_empty(owner, owner_client, countries) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner, country="DE", years_experience=4, experience_level="MI")
+        candidate_profile_set(owner, country="DE", years_experience=4, experience_level="MI")
 
     response = owner_client.post(URL, {"country": "", "years_experience": "", "experience_level": ""})
 
@@ -99,7 +99,7 @@ def test_it_refuses_a_bad_value_next_to_its_field_and_changes_nothing(
     owner, owner_client, countries, field, value, message
 ) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner, country="DE", years_experience=4)
+        candidate_profile_set(owner, country="DE", years_experience=4)
     before = _profile_of(owner)
 
     response = owner_client.post(URL, VALID | {field: value})
@@ -143,7 +143,7 @@ def test_it_says_the_cv_years_are_used_while_the_profile_has_none(owner, owner_c
 
 def test_each_user_sees_and_changes_only_their_own_profile(owner, member, cast, client_a, client_b, countries) -> None:
     with schema_context("alpha"):
-        CandidateProfile.objects.create(user=owner, country="CA", years_experience=6, preferred_currency="CAD")
+        candidate_profile_set(owner, country="CA", years_experience=6, preferred_currency="CAD")
     with schema_context("beta"):
         stranger = User.objects.get(email=cast.stranger_email)
     before = _profile_of(owner)

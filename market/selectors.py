@@ -70,3 +70,14 @@ def country_name(code: str) -> str:
         name = str(country.name) if country is not None and country.name else code
         _country_names[key] = name
     return name
+
+
+def currency_for_country(country_code: str) -> str:
+    """The ISO 4217 code of the country's current legal tender, from Unicode CLDR (data/reference/cldr_countries,
+    loaded into ``market.Country``): "CA" -> "CAD", "DE" -> "EUR", "JP" -> "JPY", "GB" -> "GBP". "" for an unknown
+    code, a country with no currency (AQ), or before the reference data is loaded: the caller chooses the fallback.
+    One indexed query."""
+    code = (country_code or "").strip().upper()
+    if len(code) != 2:
+        return ""
+    return Country.objects.filter(iso2=code).values_list("currency_id", flat=True).first() or ""

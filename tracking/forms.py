@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cvplus.text_limits import MAX_CV_TEXT_CHARS, MAX_DESCRIPTION_CHARS, ReadLengthValidator
 from market.industries import industry_choices
 from tracking.models import Application, CVDocument, JobPosting, Stage
-from tracking.services import ALLOWED_MOVES
+from tracking.services import ALLOWED_MOVES, MAX_YEARS_EXPERIENCE
 
 CV_UPLOAD_ACCEPT = ".pdf,.docx,.txt"
 
@@ -242,3 +242,68 @@ class ApplicationNewQueryForm(forms.Form):
     """``?posting=<id>`` preselects one of the user's postings."""
 
     posting = forms.IntegerField(required=False, min_value=1)
+
+
+# Profile --------------------------------------------------------------------------------------------------------------
+EXPERIENCE_LEVEL_LABELS = {
+    "EN": _("Entry level or junior"),
+    "MI": _("Mid-level"),
+    "SE": _("Senior, lead or principal"),
+    "EX": _("Executive or director"),
+}
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    """Countries by their name in the active language (CLDR names, market reference data)."""
+    from market.models import Country
+
+    names = [(iso2, str(name)) for iso2, name in Country.objects.values_list("iso2", "name")]
+    return sorted(names, key=lambda item: item[1].casefold())
+
+
+def _currency_choices() -> list[tuple[str, str]]:
+    from market.models import Currency
+
+    return [(code, f"{code} · {name}") for code, name in Currency.objects.values_list("code", "name")]
+
+
+class ProfileForm(forms.Form):
+    """What the salary estimate reads about the seeker. Each field may stay empty: the estimate then reads the
+    posting (its title's seniority word, its currency) or the CV (years of experience), and says so."""
+
+    country = forms.ChoiceField(
+        label=_("Your country"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose your country from the list.")},
+        help_text=_("Where you live or look for work: used when a posting names no country."),
+    )
+    years_experience = forms.IntegerField(
+        label=_("Years of experience"),
+        required=False,
+        min_value=0,
+        max_value=MAX_YEARS_EXPERIENCE,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Enter your years of experience as a whole number, such as 6."),
+            "min_value": _("Years of experience cannot be negative."),
+            "max_value": _("Enter at most %(limit_value)s years of experience."),
+        },
+    )
+    experience_level = forms.ChoiceField(
+        label=_("Experience level"),
+        required=False,
+        choices=[("", _("Read it from each posting's title"))] + list(EXPERIENCE_LEVEL_LABELS.items()),
+        error_messages={"invalid_choice": _("Choose an experience level from the list.")},
+        help_text=_("When set, salary estimates use your level rather than the posting's title or your years."),
+    )
+    preferred_currency = forms.ChoiceField(
+        label=_("Show salaries in"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a currency for salaries from the list.")},
+        help_text=_("Converted at the salary survey's yearly rate where one is known; otherwise shown in US dollars."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Not set"))] + _country_choices()
+        self.fields["preferred_currency"].choices = [("", _("The posting's currency"))] + _currency_choices()

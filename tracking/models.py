@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from market.industries import industry_choices
+from market.models import SalarySurveyRow
 
 
 class AppendOnlyModel(models.Model):
@@ -40,6 +41,12 @@ class CandidateProfile(models.Model):
     target_title = models.CharField(_("target job title"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. DE."))
     years_experience = models.PositiveSmallIntegerField(_("years of experience"), null=True, blank=True)
+    # The salary surveys' levels (market.seniority); empty: read from the posting's title, else from the years.
+    experience_level = models.CharField(
+        _("experience level"), max_length=2, choices=SalarySurveyRow.ExperienceLevel.choices, blank=True
+    )
+    # ISO 4217; empty: salaries in the currency of the posting (its stated one, else its country's).
+    preferred_currency = models.CharField(_("currency for salaries"), max_length=3, blank=True)
     reminders_enabled = models.BooleanField(_("follow-up reminders"), default=True)
     follow_up_after_applied_days = models.PositiveSmallIntegerField(_("remind me after applying (days)"), default=7)
     follow_up_after_interview_days = models.PositiveSmallIntegerField(

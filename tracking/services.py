@@ -58,6 +58,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 MAX_DESCRIPTION_CHARS = 50_000
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+MAX_YEARS_EXPERIENCE = 70
 
 
 def text_clean(value: str | None, *, max_chars: int) -> str:
@@ -389,6 +390,10 @@ class PostingInUse(Exception):
 def profile_update(*, user: User, **changes: object) -> CandidateProfile:
     """Writes the given profile fields. Turning reminders off also turns off the ones already scheduled."""
     require_tenant_schema()
+    if "preferred_currency" in changes:
+        changes["preferred_currency"] = str(changes["preferred_currency"] or "").strip().upper()
+        if changes["preferred_currency"] and not CURRENCY_RE.match(changes["preferred_currency"]):
+            raise ValidationError({"preferred_currency": _("Enter a three-letter currency code, such as EUR.")})
     with transaction.atomic():
         profile = CandidateProfile.objects.select_for_update().get(pk=profile_for(user).pk)
         for name, value in changes.items():

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from tracking import urls_io
-from tracking.views import applications, board, cv, reminders
+from tracking.views import applications, board, cv, profile, reminders
 
 app_name = "tracking"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("cv/<int:pk>/", cv.cv_version, name="cv_version"),
     path("cv/<int:pk>/file/", cv.cv_file, name="cv_file"),
     path("cv/<int:pk>/status/", cv.cv_status, name="cv_status"),
+    path("profile/", profile.profile_page, name="profile"),
     path("reminders/", reminders.reminders_page, name="reminders"),
     path("reminders/<int:pk>/snooze/", reminders.reminder_snooze, name="reminder_snooze"),
     path("reminders/<int:pk>/off/", reminders.reminder_turn_off, name="reminder_turn_off"),

@@ -401,6 +401,7 @@ SPECTACULAR_SETTINGS = {
         "ReminderStatusEnum": "tracking.models.Reminder.Status",
         "EmploymentTypeEnum": "tracking.models.JobPosting.EmploymentType",
         "SalaryEmploymentTypeEnum": "predictions.api.SALARY_EMPLOYMENT_TYPES",
+        "ProfileExperienceLevelEnum": "market.models.SalarySurveyRow.ExperienceLevel",
     },
 }
 

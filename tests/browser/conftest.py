@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,31 @@ def sign_up(page, site: str, email: str, full_name: str, schema: str = "alpha") 
     page.goto(site + confirm_path(email, schema))
     page.get_by_role("button", name="Confirm and log in").click()
     page.wait_for_url(re.compile(r"/app/$"))
+
+
+@contextmanager
+def phone_page(browser, **options) -> Iterator[object]:
+    """A page on a 390 px wide screen (a small phone), closed afterwards."""
+    context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844}, **options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def log_in(page, site: str, email: str, password: str = BROWSER_PASSWORD) -> None:
+    """Logs in through the form; ends on the board."""
+    import re
+
+    page.goto(site + "/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/app/$"))
+
+
+def fits_the_screen(page) -> bool:
+    """No sideways scrolling: the document is no wider than the window."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

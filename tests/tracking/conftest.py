@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -33,3 +38,13 @@ def member(cast) -> User:
 def owner_client(cast, client_a):
     login(client_a, cast.owner_email)
     return client_a
+
+
+@pytest.fixture
+def countries(db) -> dict[str, str]:
+    """The CLDR countries and currencies loaded as `make run` loads them (rolled back with the test); returns
+    ISO2 -> currency as the reference file itself says."""
+    call_command("load_reference_data", "--only", "cldr_countries", verbosity=0)
+    path = Path(settings.BASE_DIR) / "data" / "reference" / "cldr_countries" / "countries.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["iso2"]: row["currency"] for row in csv.DictReader(handle)}

@@ -17,6 +17,7 @@ from tests.accounts.factories import UserFactory
 from tracking.models import (
     Application,
     ApplicationEvent,
+    CandidateProfile,
     Contact,
     CVDocument,
     JobPosting,
@@ -158,3 +159,15 @@ def one_of_everything(owner, *, marker: str = "Zebracorn") -> dict[str, object]:
         "reminder": ReminderFactory(application=application),
         "notification": NotificationFactory(user=owner, title=f"{marker} notification"),
     }
+
+
+def candidate_profile_set(user, **fields) -> CandidateProfile:
+    """The user's profile with exactly these values (every other field at its default), whether or not a profile
+    exists already: the security probe's committed requests leave the cast's users one."""
+    defaults = {
+        field.name: field.get_default()
+        for field in CandidateProfile._meta.concrete_fields
+        if field.name not in ("id", "user", "created_at")
+    }
+    profile, _created = CandidateProfile.objects.update_or_create(user=user, defaults=defaults | fields)
+    return profile

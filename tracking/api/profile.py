@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from tracking.api.base import ServiceAPIView
 from tracking.models import CandidateProfile
-from tracking.services import COUNTRY_RE, profile_for, profile_update, text_clean
+from tracking.services import COUNTRY_RE, CURRENCY_RE, MAX_YEARS_EXPERIENCE, profile_for, profile_update, text_clean
 
 
 class ProfileView(ServiceAPIView):
@@ -18,7 +18,13 @@ class ProfileView(ServiceAPIView):
         headline = serializers.CharField(max_length=200, required=False, allow_blank=True)
         target_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
         country = serializers.CharField(max_length=2, required=False, allow_blank=True)
-        years_experience = serializers.IntegerField(min_value=0, max_value=70, required=False, allow_null=True)
+        years_experience = serializers.IntegerField(
+            min_value=0, max_value=MAX_YEARS_EXPERIENCE, required=False, allow_null=True
+        )
+        experience_level = serializers.ChoiceField(
+            choices=CandidateProfile._meta.get_field("experience_level").choices, required=False, allow_blank=True
+        )
+        preferred_currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
         reminders_enabled = serializers.BooleanField(required=False)
         follow_up_after_applied_days = serializers.IntegerField(min_value=1, max_value=90, required=False)
         follow_up_after_interview_days = serializers.IntegerField(min_value=1, max_value=30, required=False)
@@ -37,6 +43,12 @@ class ProfileView(ServiceAPIView):
                 raise serializers.ValidationError(_("Enter a two-letter country code, such as US or DE."))
             return value
 
+        def validate_preferred_currency(self, value: str) -> str:
+            value = value.strip().upper()
+            if value and not CURRENCY_RE.match(value):
+                raise serializers.ValidationError(_("Enter a three-letter currency code, such as EUR."))
+            return value
+
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = CandidateProfile
@@ -45,6 +57,8 @@ class ProfileView(ServiceAPIView):
                 "target_title",
                 "country",
                 "years_experience",
+                "experience_level",
+                "preferred_currency",
                 "reminders_enabled",
                 "follow_up_after_applied_days",
                 "follow_up_after_interview_days",

@@ -1,7 +1,7 @@
 """Prediction serving benchmarks, measured side by side in one run: `.venv/bin/python bench/predict.py`.
 
-For each model whose module is installed (salary always; time to hire when predictions.time_to_hire exists), p50 and
-p99 of:
+For each model whose module is installed (salary always; time to hire when predictions.time_to_hire.serving exists),
+p50 and p99 of:
   (a) raw `Booster.predict` of the P50 booster on one numpy feature row (num_threads=1), and all three boosters;
   (b) the in-process prediction function (validation, features, predict) without explanations, and with them;
   (c) the HTTP endpoint under gunicorn on loopback, signed in (session cookie + CSRF header), keep-alive;
@@ -110,9 +110,9 @@ class KindBench:
 
 
 def salary_bench() -> KindBench:
-    from predictions import salary
     from predictions.features import SalaryInput, salary_feature_matrix
     from predictions.reference import market_reference
+    from predictions.salary import model as salary
 
     def feature_row(model) -> object:
         item = SalaryInput(**SALARY_ITEM, work_year=model.latest_work_year)
@@ -144,8 +144,8 @@ def salary_bench() -> KindBench:
 
 
 def time_to_hire_bench() -> KindBench:
-    from predictions import time_to_hire
-    from predictions.time_to_hire_data import OCCUPATION_FAMILIES, TimeToHireInput, time_to_hire_feature_matrix
+    from predictions.time_to_hire import serving as time_to_hire
+    from predictions.time_to_hire.data import OCCUPATION_FAMILIES, TimeToHireInput, time_to_hire_feature_matrix
 
     def items(n: int) -> list[dict]:
         return [

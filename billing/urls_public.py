@@ -5,8 +5,8 @@ here (they are not tenants). `licensee_api_urlpatterns` is included at /api/v1/l
 from django.urls import path
 
 from billing import views_licensee
-from billing.api_licensee import LicenseeMatchView, LicenseeSalaryView, LicenseeTimeToHireView, LicenseeUsageView
 from billing.views_webhooks import stripe_webhook
+from predictions.api.licensee import LicenseeMatchView, LicenseeSalaryView, LicenseeTimeToHireView, LicenseeUsageView
 
 app_name = "billing_public"
 

@@ -131,7 +131,7 @@ def _model_label(result: dict) -> str:
 def _us_state(posting) -> str | None:
     """The US state written in a US posting's location ("Austin, TX"), which the BLS wages and the hiring times use;
     None elsewhere."""
-    from predictions.time_to_hire_data import location_state
+    from predictions.time_to_hire.data import location_state
 
     return location_state(posting.location) if (posting.country or "").upper() == "US" else None
 

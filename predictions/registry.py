@@ -88,9 +88,11 @@ class KindSpec:
 
 
 KIND_SPECS: dict[str, KindSpec] = {
-    ModelVersion.Kind.SALARY: KindSpec("predictions.salary:SalaryModel.artifact_loads", "mae_usd"),
-    ModelVersion.Kind.TIME_TO_HIRE: KindSpec("predictions.time_to_hire:TimeToHireModel.artifact_loads", "mae_days"),
-    ModelVersion.Kind.INTERVIEW: KindSpec("predictions.interview:InterviewModel.artifact_loads", "brier"),
+    ModelVersion.Kind.SALARY: KindSpec("predictions.salary.model:SalaryModel.artifact_loads", "mae_usd"),
+    ModelVersion.Kind.TIME_TO_HIRE: KindSpec(
+        "predictions.time_to_hire.serving:TimeToHireModel.artifact_loads", "mae_days"
+    ),
+    ModelVersion.Kind.INTERVIEW: KindSpec("predictions.interview.model:InterviewModel.artifact_loads", "brier"),
 }
 
 

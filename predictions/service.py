@@ -121,7 +121,7 @@ def _serve(
 def salary_serve(
     *, user: User | None, items: list[dict], explain: bool = True, source: str = PredictionLog.Source.API
 ) -> list[dict]:
-    """Salary ranges for validated inputs (the keyword arguments of `predictions.salary.salary_predict`)."""
+    """Salary ranges for validated inputs (the keyword arguments of `predictions.salary.model.salary_predict`)."""
     return _serve(
         PredictionLog.Kind.SALARY,
         payload=items,
@@ -134,7 +134,7 @@ def salary_serve(
 def salary_predict_items(items: list[dict], *, explain: bool = True) -> list[dict]:
     """The predictor alone, without the tenant's prediction log: for callers that meter elsewhere (the licensee
     API in the public schema). Raises ModelUnavailable."""
-    salary = _module(PredictionLog.Kind.SALARY, "predictions.salary")
+    salary = _module(PredictionLog.Kind.SALARY, "predictions.salary.model")
     inputs = [_present(item, SALARY_OPTIONAL) for item in items]
     try:
         batch = getattr(salary, "salary_predict_batch", None)
@@ -160,7 +160,7 @@ def time_to_hire_serve(
 
 def time_to_hire_predict_items(items: list[dict], *, explain: bool = True) -> list[dict]:
     """The predictor alone, without the tenant's prediction log (see `salary_predict_items`)."""
-    module = _module(PredictionLog.Kind.TIME_TO_HIRE, "predictions.time_to_hire")
+    module = _module(PredictionLog.Kind.TIME_TO_HIRE, "predictions.time_to_hire.serving")
     inputs = [_present(item, TIME_TO_HIRE_OPTIONAL) for item in items]
     try:
         if len(inputs) > 1 and hasattr(module, "time_to_hire_predict_batch"):
@@ -181,8 +181,9 @@ def _unavailable_error(module: ModuleType, name: str) -> type[BaseException]:
 
 
 def interview_input_fields() -> list[tuple[str, Any, bool]]:
-    """(name, annotation, required) of `predictions.interview.InterviewInput`, for the API's raw-input serializer."""
-    module = _module(PredictionLog.Kind.INTERVIEW, "predictions.interview")
+    """(name, annotation, required) of `predictions.interview.model.InterviewInput`, for the API's raw-input
+    serializer."""
+    module = _module(PredictionLog.Kind.INTERVIEW, "predictions.interview.model")
     return [
         (f.name, f.type, f.default is MISSING and f.default_factory is MISSING)
         for f in dataclass_fields(module.InterviewInput)
@@ -199,7 +200,7 @@ def interview_serve(
 ) -> list[dict]:
     """Interview and offer probabilities for the user's own applications (already scoped by the caller), or for raw
     `InterviewInput` fields. One of the two is given."""
-    module = _module(PredictionLog.Kind.INTERVIEW, "predictions.interview")
+    module = _module(PredictionLog.Kind.INTERVIEW, "predictions.interview.model")
     unavailable = _unavailable_error(module, "NoInterviewModel")
     for application in applications:
         if application.owner_id != user.pk:
@@ -218,7 +219,7 @@ def interview_serve(
 
 
 def _match_confidence(result: dict) -> dict:
-    from predictions.match import SCORER_VERSION
+    from predictions.match.scoring import SCORER_VERSION
 
     result["model_version"] = result.get("scorer_version") or SCORER_VERSION
     result["low_confidence"] = result.get("score") is None
@@ -232,7 +233,7 @@ def match_raw_predict(inputs: Sequence[dict]) -> list[dict]:
     `nice_to_have` lists; without them the requirements are read from the description), without the tenant's
     prediction log (see `salary_predict_items`)."""
     from market.keyword_databases import industry_profiles
-    from predictions.match import match_score
+    from predictions.match.scoring import match_score
     from tracking.cv import keywords
     from tracking.cv.services import cv_parse
     from tracking.requirements import requirements_split
@@ -268,7 +269,7 @@ def match_serve(
     source: str = PredictionLog.Source.API,
 ) -> list[dict]:
     """Match scores for the user's own applications, or for raw inputs (`match_raw_predict`)."""
-    from predictions.match_service import application_match_for
+    from predictions.match.service import application_match_for
 
     def predict() -> list[dict]:
         if applications:

@@ -21,9 +21,9 @@ Progress = Callable[[str], None]
 KINDS: tuple[str, ...] = tuple(ModelVersion.Kind.values)
 SCOPES: tuple[str, ...] = (ModelVersion.Scope.GLOBAL, ModelVersion.Scope.TENANT)
 KIND_MODULES = {
-    ModelVersion.Kind.SALARY: "predictions.salary",
-    ModelVersion.Kind.TIME_TO_HIRE: "predictions.time_to_hire",
-    ModelVersion.Kind.INTERVIEW: "predictions.interview",
+    ModelVersion.Kind.SALARY: "predictions.salary.model",
+    ModelVersion.Kind.TIME_TO_HIRE: "predictions.time_to_hire.serving",
+    ModelVersion.Kind.INTERVIEW: "predictions.interview.model",
 }
 
 

@@ -40,7 +40,7 @@ def serving_reference() -> MarketReference:
 
 @pytest.fixture(scope="module")
 def salary_run():
-    from predictions.salary import salary_train
+    from predictions.salary.model import salary_train
 
     return salary_train(simulated_rows(n=600), reference=serving_reference(), budget=SMALL_BUDGET)
 

@@ -294,7 +294,7 @@ def test_it_logs_in_the_schema_of_the_tenant_that_asked(cast, client_b) -> None:
 
 
 def test_it_predicts_an_interview_for_an_own_application_and_for_raw_inputs(owner, owner_client) -> None:
-    pytest.importorskip("predictions.interview")
+    pytest.importorskip("predictions.interview.model")
     application = owner_application(owner)
 
     by_id = post(owner_client, "interview", {"application_id": application.pk})
@@ -324,7 +324,7 @@ def test_it_predicts_an_interview_for_an_own_application_and_for_raw_inputs(owne
     ],
 )
 def test_it_refuses_malformed_raw_interview_inputs_naming_the_field(owner, owner_client, body, field) -> None:
-    pytest.importorskip("predictions.interview")
+    pytest.importorskip("predictions.interview.model")
 
     response = post(owner_client, "interview", body)
 
@@ -341,7 +341,7 @@ def test_it_names_the_missing_time_to_hire_title(owner, owner_client) -> None:
 
 
 def test_it_returns_503_for_time_to_hire_without_a_model(owner, owner_client) -> None:
-    pytest.importorskip("predictions.time_to_hire")
+    pytest.importorskip("predictions.time_to_hire.serving")
     model_cache_clear()
 
     response = post(owner_client, "time-to-hire", {"title": "Data Scientist", "country": "US"})
@@ -353,7 +353,7 @@ def test_it_returns_503_for_time_to_hire_without_a_model(owner, owner_client) ->
 def test_it_predicts_time_to_hire_single_and_batch_with_the_version(owner, owner_client, monkeypatch) -> None:
     """The predictor is stubbed with a contract-shaped answer until h1's model lands: this checks the endpoint and
     its log, not the model."""
-    module = pytest.importorskip("predictions.time_to_hire")
+    module = pytest.importorskip("predictions.time_to_hire.serving")
 
     def predict(*, title, country=None, state=None, application_count=None) -> dict:
         days = 30.0 + len(title)

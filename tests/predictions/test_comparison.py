@@ -25,8 +25,8 @@ from accounts.models import User
 from billing.models import Contract, Feature, Subscription
 from market.models import Occupation, OccupationTitle
 from market.text import title_normalize
-from predictions import match_service, service
-from predictions.comparison import (
+from predictions import service
+from predictions.comparison.arithmetic import (
     ABOVE_P90,
     BELOW_P10,
     P10_P50,
@@ -36,8 +36,9 @@ from predictions.comparison import (
     title_key,
     yearly_amount,
 )
-from predictions.comparison_salary import Amount, amounts_to_place, salary_comparison
-from predictions.comparison_service import match_cohort_scores, posting_basis
+from predictions.comparison.salary import Amount, amounts_to_place, salary_comparison
+from predictions.comparison.service import match_cohort_scores, posting_basis
+from predictions.match import service as match_service
 from predictions.models import PredictionLog
 from tenants.models import Client
 from tests.accounts.factories import UserFactory
@@ -554,7 +555,7 @@ def test_it_locks_only_the_part_a_plan_does_not_cover(cast, enterprise_client, s
 @pytest.mark.django_db
 def test_a_new_industry_keyword_database_is_a_new_score_fingerprint(cast) -> None:
     from market.models import KeywordDatabase
-    from predictions.comparison_service import _scorer_fingerprint
+    from predictions.comparison.service import _scorer_fingerprint
 
     before = _scorer_fingerprint()
     KeywordDatabase.objects.filter(is_current=True).update(is_current=False)

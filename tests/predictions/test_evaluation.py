@@ -18,9 +18,10 @@ from django.core.management import CommandError, call_command
 from matplotlib.image import imread
 
 from market.industries import INDUSTRY_CODES
-from predictions import evaluation, training
 from predictions import reference as reference_module
-from predictions import salary as salary_module
+from predictions import training
+from predictions.evaluation import report as evaluation
+from predictions.salary import model as salary_module
 from tenants.context import ready_tenant_schemas
 from tests.predictions.test_salary import simulated_reference, simulated_rows
 
@@ -29,7 +30,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def _time_to_hire_stand_in() -> ModuleType:
     """SIMULATED time to hire: lognormal days, an interval from the training half's quantiles, scored on the rest."""
-    module = ModuleType("predictions.time_to_hire")
+    module = ModuleType("predictions.time_to_hire.serving")
     module.SEED = 3
 
     def time_to_hire_train(rows, *, seed=3, progress=print):
@@ -67,7 +68,7 @@ def _bins(probability: np.ndarray, outcome: np.ndarray) -> list[dict[str, float]
 
 def _interview_stand_in() -> ModuleType:
     """SIMULATED interview reports with reliability bins drawn from known probabilities."""
-    module = ModuleType("predictions.interview")
+    module = ModuleType("predictions.interview.model")
     rng = np.random.default_rng(5)
     probability = rng.uniform(0.05, 0.9, size=2000)
     outcome = (rng.random(2000) < probability).astype(float)
@@ -90,8 +91,8 @@ def _interview_stand_in() -> ModuleType:
 def small_models(monkeypatch) -> None:
     monkeypatch.setattr(salary_module, "survey_rows_load", lambda: simulated_rows(n=300, seed=13))
     monkeypatch.setattr(reference_module, "_cached", simulated_reference())
-    monkeypatch.setitem(sys.modules, "predictions.time_to_hire", _time_to_hire_stand_in())
-    monkeypatch.setitem(sys.modules, "predictions.interview", _interview_stand_in())
+    monkeypatch.setitem(sys.modules, "predictions.time_to_hire.serving", _time_to_hire_stand_in())
+    monkeypatch.setitem(sys.modules, "predictions.interview.model", _interview_stand_in())
 
 
 @pytest.mark.django_db

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from market.industries import INDUSTRIES
-from predictions import salary as salary_module
 from predictions.features import MarketReference, salary_feature_matrix
 from predictions.reference import soc_industry_map
-from predictions.salary import row_industries
-from predictions.salary_fallback import bls_wages, industry_code
-from predictions.salary_serving import salary_predict
+from predictions.salary import model as salary_module
+from predictions.salary.fallback import bls_wages, industry_code
+from predictions.salary.model import row_industries
+from predictions.salary.serving import salary_predict
 from tests.predictions.serving_support import (  # noqa: F401 - fixtures
     SALARY_REQUEST,
     salary_champion,

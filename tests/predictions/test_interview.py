@@ -1,7 +1,7 @@
 """Interview / offer probability: censored labels, the calibrated pipeline on SIMULATED data and on the real
 campus_placement data, the cold-start prior, the registry, tenant isolation and fail-closed access.
 
-SIMULATED rows come from predictions.interview_simulator (known true probabilities): they prove the pipeline
+SIMULATED rows come from predictions.interview.simulator (known true probabilities): they prove the pipeline
 recovers them and are never accuracy. The campus test checks the real-data pipeline runs beside logistic regression.
 """
 
@@ -16,7 +16,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from predictions.interview import (
+from predictions.interview.features import FACTOR_OF_FEATURE, INTERVIEW_FEATURE_NAMES, InterviewInput, outcome_labels
+from predictions.interview.model import (
     MIN_LABELLED_OUTCOMES,
     InsufficientOutcomes,
     InterviewModel,
@@ -32,8 +33,7 @@ from predictions.interview import (
     outcome_counts,
     simulator_evaluate,
 )
-from predictions.interview_features import FACTOR_OF_FEATURE, INTERVIEW_FEATURE_NAMES, InterviewInput, outcome_labels
-from predictions.interview_simulator import censoring_check, simulate_outcomes
+from predictions.interview.simulator import censoring_check, simulate_outcomes
 from predictions.models import ModelVersion
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory, JobPostingFactory
@@ -320,7 +320,7 @@ def test_it_serves_the_tenant_champion_with_factors(owner, simulated_run, clean_
 
 
 def test_it_predicts_a_batch_in_one_matrix(simulated_run, clean_cache, monkeypatch) -> None:
-    from predictions import interview as module
+    from predictions.interview import model as module
     from predictions.registry import LoadedModel
 
     version = ModelVersion(pk=1, kind="interview", scope="global", version=4)
@@ -335,7 +335,7 @@ def test_it_predicts_a_batch_in_one_matrix(simulated_run, clean_cache, monkeypat
 
 
 def test_it_rescores_a_champion_on_the_candidates_test_rows(simulated_run) -> None:
-    from predictions.interview import interview_test_brier
+    from predictions.interview.model import interview_test_brier
 
     brier = interview_test_brier(simulated_run.model.artifact_dumps(), simulated_run.split)
     assert brier == pytest.approx(simulated_run.metrics["test"]["brier"])

@@ -15,9 +15,9 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from market.keyword_databases import IndustryProfile
 from market.models import Skill
-from predictions import match_judges
-from predictions.match import BASE_WEIGHTS, KEYWORDS_MAX_WEIGHT, SCORER_VERSION, match_score
-from predictions.match_service import application_match
+from predictions.match import judges as match_judges
+from predictions.match.scoring import BASE_WEIGHTS, KEYWORDS_MAX_WEIGHT, SCORER_VERSION, match_score
+from predictions.match.service import application_match
 from tenants.context import NotInTenantSchema
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory, JobPostingFactory
 from tracking.cv import keywords

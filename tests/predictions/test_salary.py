@@ -16,7 +16,7 @@ from predictions import reference as reference_module
 from predictions.features import MarketReference, category_vocabulary_build, salary_feature_matrix
 from predictions.models import ModelVersion
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
-from predictions.salary import (
+from predictions.salary.model import (
     SalaryModel,
     SurveyRow,
     salary_predict,

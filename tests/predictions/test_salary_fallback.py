@@ -19,8 +19,8 @@ from predictions import reference as reference_module
 from predictions.features import MarketReference
 from predictions.reference import fx_rates_load
 from predictions.registry import model_cache_clear, model_promote, model_save
-from predictions.salary import SalaryModel, salary_predict, salary_predict_batch, salary_train
-from predictions.salary_serving import SalaryInputError
+from predictions.salary.model import SalaryModel, salary_predict, salary_predict_batch, salary_train
+from predictions.salary.serving import SalaryInputError
 from tests.predictions.test_salary import TINY_BUDGET, simulated_reference, simulated_rows
 
 NURSE_SOC = "29-1141"

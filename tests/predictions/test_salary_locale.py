@@ -19,7 +19,7 @@ from accounts.models import User
 from market.models import Country, Currency, Region
 from predictions import service
 from predictions.application_panel import salary_basic
-from predictions.salary_serving import exchange_rate_note
+from predictions.salary.serving import exchange_rate_note
 from tests.conftest import login
 from tests.predictions.serving_support import (  # noqa: F401 - fixtures
     SALARY_REQUEST,

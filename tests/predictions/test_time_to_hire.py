@@ -17,10 +17,23 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from predictions import reference as reference_module
-from predictions import time_to_hire_repeated as repeated_module
 from predictions.features import MarketReference
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
-from predictions.time_to_hire import (
+from predictions.time_to_hire import repeated as repeated_module
+from predictions.time_to_hire.data import (
+    FEATURE_NAMES,
+    SEEKER_FEATURES,
+    GsaRow,
+    TimeToHireInput,
+    features_only,
+    features_without,
+    gsa_rows_clean,
+    opm_series_family,
+    soc_family,
+    time_to_hire_feature_matrix,
+    time_to_hire_split,
+)
+from predictions.time_to_hire.serving import (
     MIN_TENANT_DURATIONS,
     NoTimeToHireModel,
     TimeToHireModel,
@@ -33,19 +46,6 @@ from predictions.time_to_hire import (
     time_to_hire_test_mae,
     time_to_hire_train,
     time_to_hire_train_tenant,
-)
-from predictions.time_to_hire_data import (
-    FEATURE_NAMES,
-    SEEKER_FEATURES,
-    GsaRow,
-    TimeToHireInput,
-    features_only,
-    features_without,
-    gsa_rows_clean,
-    opm_series_family,
-    soc_family,
-    time_to_hire_feature_matrix,
-    time_to_hire_split,
 )
 from tenants.context import NotInTenantSchema
 from tests.tracking.factories import ApplicationFactory

@@ -18,10 +18,10 @@ from django_tenants.utils import schema_context
 
 from cvplus.celery import app
 from predictions import reference as reference_module
-from predictions import salary as salary_module
 from predictions import training
 from predictions.models import ModelVersion
 from predictions.registry import model_cache_clear
+from predictions.salary import model as salary_module
 from predictions.tasks import model_train_enqueue, model_train_task
 from predictions.training import ModelKindUnavailable, TrainingRequestInvalid, model_train
 from tenants.context import NotInTenantSchema

@@ -2,7 +2,7 @@
 confidence, the interview prior flagged as insufficient data, a model that does not exist yet shown as not available,
 and the match score, all on one page that still loads when a model is missing.
 
-The salary champion is trained on SIMULATED rows (tests/predictions/test_salary.py's seeded generator): it proves
+The salary champion is trained on SIMULATED rows (tests/predictions/salary/test_salary.py's seeded generator): it proves
 the page shows what the model answers; its numbers are never accuracy.
 """
 

@@ -1,4 +1,4 @@
-"""What the serving tests share: a SIMULATED salary champion (rows from tests/predictions/test_salary.py's seeded
+"""What the serving tests share: a SIMULATED salary champion (rows from tests/predictions/salary/test_salary.py's seeded
 generator; it proves the plumbing, its numbers are never accuracy) and the owner's applications.
 
 Import the fixtures into a test module by name; they are not in a conftest so the other predictions tests are not
@@ -15,7 +15,7 @@ from predictions.features import MarketReference
 from predictions.models import ModelVersion
 from predictions.registry import model_cache_clear, model_promote, model_save
 from predictions.tuning import TuningBudget
-from tests.predictions.test_salary import simulated_reference, simulated_rows
+from tests.predictions.salary.test_salary import simulated_reference, simulated_rows
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory, JobPostingFactory
 
 SMALL_BUDGET = TuningBudget(trials=1, seconds=5.0)

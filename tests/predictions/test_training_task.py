@@ -1,7 +1,7 @@
 """The training path shared by `manage.py train` and the Celery task, on the real Redis broker and a real worker.
 
-Every survey row here is SIMULATED (tests/predictions/test_salary.py's seeded generator, 300 rows): these tests prove
-the plumbing, and their numbers are never accuracy.
+Every survey row here is SIMULATED (tests/predictions/salary/test_salary.py's seeded generator, 300 rows): these tests
+prove the plumbing, and their numbers are never accuracy.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from predictions.tasks import model_train_enqueue, model_train_task
 from predictions.training import ModelKindUnavailable, TrainingRequestInvalid, model_train
 from tenants.context import NotInTenantSchema
 from tests.conftest import wait_until
-from tests.predictions.test_salary import simulated_reference, simulated_rows
+from tests.predictions.salary.test_salary import simulated_reference, simulated_rows
 
 TRAINING_QUEUE = settings.CELERY_TASK_ROUTES["predictions.tasks.*"]["queue"]
 

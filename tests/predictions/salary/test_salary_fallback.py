@@ -21,7 +21,7 @@ from predictions.reference import fx_rates_load
 from predictions.registry import model_cache_clear, model_promote, model_save
 from predictions.salary.model import SalaryModel, salary_predict, salary_predict_batch, salary_train
 from predictions.salary.serving import SalaryInputError
-from tests.predictions.test_salary import TINY_BUDGET, simulated_reference, simulated_rows
+from tests.predictions.salary.test_salary import TINY_BUDGET, simulated_reference, simulated_rows
 
 NURSE_SOC = "29-1141"
 NURSE_NATIONAL = (66000.0, 78000.0, 93000.0, 112000.0, 135000.0)  # SIMULATED BLS wages

@@ -16,13 +16,13 @@ from predictions.salary import model as salary_module
 from predictions.salary.fallback import bls_wages, industry_code
 from predictions.salary.model import row_industries
 from predictions.salary.serving import salary_predict
+from tests.predictions.salary.test_salary import simulated_reference, simulated_rows
 from tests.predictions.serving_support import (  # noqa: F401 - fixtures
     SALARY_REQUEST,
     salary_champion,
     salary_reference,
     salary_run,
 )
-from tests.predictions.test_salary import simulated_reference, simulated_rows
 
 
 def test_an_occupation_belongs_to_the_industry_employing_most_of_it() -> None:

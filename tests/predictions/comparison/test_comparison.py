@@ -43,8 +43,8 @@ from predictions.models import PredictionLog
 from tenants.models import Client
 from tests.accounts.factories import UserFactory
 from tests.conftest import login
+from tests.predictions.api.test_api import MARKER, foreign_application
 from tests.predictions.serving_support import owner_application, salary_reference  # noqa: F401 - fixtures
-from tests.predictions.test_api import MARKER, foreign_application
 from tests.tracking.conftest import member, owner, owner_client  # noqa: F401 - fixtures
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory, JobPostingFactory
 from tracking.cv import keywords

@@ -1,6 +1,6 @@
 """`manage.py evaluate_models`: the report assembly, run on small inputs.
 
-Every figure here is SIMULATED: the salary section trains the real pipeline on tests/predictions/test_salary.py's
+Every figure here is SIMULATED: the salary section trains the real pipeline on tests/predictions/salary/test_salary.py's
 seeded rows (300), and time to hire and interview are stand-in modules with the kinds' contracts whose numbers come
 from seeded draws. These tests prove the report is assembled from the run's figures; they are never accuracy.
 """
@@ -23,7 +23,7 @@ from predictions import training
 from predictions.evaluation import report as evaluation
 from predictions.salary import model as salary_module
 from tenants.context import ready_tenant_schemas
-from tests.predictions.test_salary import simulated_reference, simulated_rows
+from tests.predictions.salary.test_salary import simulated_reference, simulated_rows
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

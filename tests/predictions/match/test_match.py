@@ -114,7 +114,7 @@ def test_it_gives_the_same_result_for_the_same_inputs():
 def test_it_gives_the_same_json_in_two_fresh_processes():
     script = (
         "import django, json; django.setup(); "
-        "from tests.predictions.test_match import score; print(json.dumps(score(), sort_keys=True))"
+        "from tests.predictions.match.test_match import score; print(json.dumps(score(), sort_keys=True))"
     )
     root = Path(__file__).resolve().parents[2]
     outputs = []

@@ -1,5 +1,6 @@
-"""The licensee API on the public host: POST /api/v1/licensee/predictions/{salary,time-to-hire,match} and
-GET /api/v1/licensee/usage, authenticated by API key only (billing/api_auth.py).
+"""The licensee prediction API on the public host: POST /api/v1/licensee/predictions/{salary,time-to-hire,match},
+authenticated by API key only (billing/api_auth.py); billing keeps the keys, the metering and GET
+/api/v1/licensee/usage (billing/api_usage.py). The URLs are assembled in cvplus/urls_public.py.
 
 Licensees are not tenants: they send raw inputs, validated by the same serializers as the tenant API, and get the
 same predictors' answers. Interview probability is not offered: it needs applications tracked in a tenant. Nothing is
@@ -13,47 +14,32 @@ a refused request gets its 429 and the prediction is discarded. Calls counted bu
 model, or an error) are given back.
 
 With Redis down the calls are metered in PostgreSQL and answered as usual; when Redis took the metering question and
-its answer was lost, the request is a 503 with Retry-After (billing/metering.py). The usage call reads PostgreSQL.
+its answer was lost, the request is a 503 with Retry-After (billing/metering.py).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import ClassVar
 
-import redis
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, views
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.api_auth import ApiKeyAuthentication, HasActiveLicence
+from billing.api_usage import LICENSEE_API_DESCRIPTION, DegradedModeMixin
 from billing.metering import (
     QUOTA,
     Metering,
-    MeteringUnavailable,
     QuotaResult,
     meter,
     meter_refund,
-    quota_remaining,
-    usage_days,
-    usage_flush_for_reading,
-    usage_months,
 )
 from predictions import service
 from predictions.api.views import MATCH_TEXT_FIELDS, MatchRawInputSerializer, PredictionView, SalaryView, TimeToHireView
-
-logger = logging.getLogger(__name__)
-
-LICENSEE_API_DESCRIPTION = gettext_lazy(
-    "For API licensees, with an API key (Authorization: Bearer <key> or X-API-Key). Send one object or a batch "
-    '{"items": [...]}; a batch of N items uses N calls of the monthly quota and is refused whole when they do not '
-    "fit. Interview probability is not offered here: it needs applications tracked in CVPlus."
-)
 
 
 def _limit_response(result: QuotaResult) -> Response:
@@ -67,23 +53,6 @@ def _limit_response(result: QuotaResult) -> Response:
     if result.reason == QUOTA:
         body["remaining"] = result.remaining
     return Response(body, status=429, headers={"Retry-After": str(result.retry_after)})
-
-
-class DegradedModeMixin:
-    """A metering answer Redis lost, or any other Redis failure that escaped, is a 503 with Retry-After: the caller
-    retries, and nothing is counted twice."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
-            logger.warning("Licensee API answered 503: Redis failed (%s).", exc)
-            exc = MeteringUnavailable()
-        if isinstance(exc, MeteringUnavailable):
-            detail = _("Usage metering is unavailable for a moment. Please retry after %(seconds)s seconds.") % {
-                "seconds": exc.retry_after
-            }
-            body = {"detail": detail, "code": "metering_unavailable", "retry_after": exc.retry_after}
-            return Response(body, status=503, headers={"Retry-After": str(exc.retry_after)})
-        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 class LicenseePredictionView(DegradedModeMixin, PredictionView):
@@ -154,32 +123,3 @@ class LicenseeMatchView(LicenseePredictionView):
     InputSerializer = MatchRawInputSerializer
     batch_text_fields = MATCH_TEXT_FIELDS
     predict = staticmethod(_match_predict)
-
-
-class LicenseeUsageView(DegradedModeMixin, views.APIView):
-    """The calling licensee's own usage: this month's quota and what is left, the last months and days."""
-
-    authentication_classes: ClassVar[list] = [ApiKeyAuthentication]
-    permission_classes: ClassVar[list] = [HasActiveLicence]
-
-    class OutputSerializer(serializers.Serializer):
-        licensee = serializers.CharField()
-        plan = serializers.CharField()
-        monthly_quota = serializers.IntegerField(allow_null=True)
-        remaining = serializers.IntegerField(allow_null=True)
-        months = serializers.ListField(child=serializers.DictField())
-        days = serializers.ListField(child=serializers.DictField())
-
-    @extend_schema(description=LICENSEE_API_DESCRIPTION, responses={200: OutputSerializer})
-    def get(self, request: Request) -> Response:
-        licensee = request.user.licensee  # only the key's own licensee: there is no parameter naming another
-        usage_flush_for_reading()  # with Redis down, PostgreSQL's record without the last seconds' calls
-        data = {
-            "licensee": licensee.name,
-            "plan": licensee.plan.code,
-            "monthly_quota": licensee.plan.api_monthly_quota,
-            "remaining": quota_remaining(licensee),
-            "months": [{"period": f"{u.period_start:%Y-%m}", "calls": u.calls} for u in usage_months(licensee)],
-            "days": [{"day": d.day.isoformat(), "calls": d.calls} for d in usage_days(licensee)],
-        }
-        return Response(self.OutputSerializer(data).data)

@@ -19,6 +19,7 @@ from billing.entitlements import entitlement_check, plan_for
 from billing.gating import locked_section
 from billing.models import Feature
 from predictions import service
+from predictions.errors import ModelUnavailable
 from predictions.models import PredictionLog
 from tenants.context import current_tenant
 from tenants.locale import tenant_home_country
@@ -109,7 +110,7 @@ def _section(result: dict, *, version_label: str, extra_reasons: list[dict] | No
 
 
 def _unavailable(kind: str, error: Exception) -> dict:
-    if isinstance(error, service.ModelUnavailable):
+    if isinstance(error, ModelUnavailable):
         logger.warning("application page: no %s model available", kind)
     else:
         logger.exception("application page: the %s prediction failed", kind)

@@ -39,7 +39,8 @@ from cvplus.text_limits import (
 from market.industries import industry_choices
 from predictions import service
 from predictions.application_panel import salary_basic
-from predictions.service import MAX_BATCH_ITEMS, ModelUnavailable
+from predictions.errors import ModelUnavailable
+from predictions.service import MAX_BATCH_ITEMS
 from tracking.api.base import ServiceAPIView
 from tracking.models import Application
 from tracking.selectors import application_list

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from predictions.evaluation.report import Section
+from predictions.evaluation.sections import INTERVAL_BAND_PCT, INTERVAL_TARGET_PCT, Section
 
 
 def calibration_plot_write(sections: Sequence[Section], path: Path) -> Path:
@@ -17,8 +15,6 @@ def calibration_plot_write(sections: Sequence[Section], path: Path) -> Path:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
-
-    from predictions.evaluation.report import INTERVAL_BAND_PCT, INTERVAL_TARGET_PCT
 
     figure = Figure(figsize=(13, 5.5), dpi=100, layout="constrained")
     coverage_axes, reliability_axes = figure.subplots(1, 2, width_ratios=[1.4, 1])

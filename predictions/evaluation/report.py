@@ -2,8 +2,8 @@
 docs/model-card.md (a generated header, an interval-coverage table, each kind's own model-card section) and
 docs/model-card-calibration.png (predictions/evaluation/plot.py).
 
-Each kind's module is imported when its section is built; a kind whose module is missing is skipped with the reason
-printed and stated in the report, so one unfinished model never blocks the others' cards.
+Every kind is imported normally: a broken import stops the command. A kind without data (no survey rows loaded, no
+GSA rows) is skipped with the reason printed and stated in the report.
 """
 
 from __future__ import annotations
@@ -12,19 +12,42 @@ import re
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from predictions.training import ModelKindUnavailable, TrainingDataMissing, kind_module
+from market.industries import INDUSTRY_CODES
+from predictions.errors import TrainingDataMissing
+from predictions.evaluation.plot import calibration_plot_write
+from predictions.evaluation.sections import (
+    INTERVAL_BAND_PCT,
+    INTERVAL_TARGET_PCT,
+    CoverageRow,
+    IndustryRow,
+    ReliabilityCurve,
+    Section,
+)
+from predictions.interview.campus import campus_evaluate
+from predictions.interview.card import interview_model_card
+from predictions.interview.model import MIN_LABELLED_OUTCOMES
+from predictions.interview.outcomes import interview_outcomes_collect
+from predictions.interview.simulator import simulator_evaluate
+from predictions.interview.training import SEED as INTERVIEW_SEED
+from predictions.reference import market_reference
+from predictions.salary.card import salary_model_card
+from predictions.salary.data import SEED as SALARY_SEED
+from predictions.salary.data import survey_rows_load
+from predictions.salary.training import salary_train
+from predictions.time_to_hire.card import time_to_hire_model_card
+from predictions.time_to_hire.data import gsa_rows_load
+from predictions.time_to_hire.repeated import time_to_hire_repeated_cv
+from predictions.time_to_hire.training import SEED as TIME_TO_HIRE_SEED
+from predictions.time_to_hire.training import time_to_hire_train
+from tenants.context import dangerously_for_each_tenant
 
 Progress = Callable[[str], None]
-INTERVAL_TARGET_PCT = 80.0
-INTERVAL_BAND_PCT = (75.0, 85.0)
 CARD_NAME = "model-card.md"
 PLOT_NAME = "model-card-calibration.png"
 COVERAGE_PCT_KEYS = ("coverage_p10_p90", "coverage_pct", "interval_coverage_pct")  # in percent
@@ -35,55 +58,6 @@ MIN_INDUSTRY_ROWS = 200  # held-out rows an industry needs before its metrics ar
 
 def _quiet(_message: str) -> None:
     return None
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    """Share of held-out targets inside the model's [P10, P90] interval for one group of rows."""
-
-    model: str
-    group: str
-    rows: int
-    coverage_pct: float
-    median_width: float | None
-    width_unit: str  # "usd" or "days"
-
-
-@dataclass(frozen=True)
-class ReliabilityCurve:
-    """Binned calibration: mean predicted probability against the observed rate, per bin."""
-
-    label: str
-    predicted: list[float]
-    observed: list[float]
-    counts: list[int]
-    simulated: bool
-
-
-@dataclass(frozen=True)
-class IndustryRow:
-    """One model's held-out figures for one industry; `note` says why there are none."""
-
-    model: str
-    industry: str
-    rows: int
-    mae: float | None = None
-    mae_unit: str = "usd"
-    coverage_pct: float | None = None
-    note: str = ""
-
-
-@dataclass
-class Section:
-    kind: str
-    title: str
-    markdown: str = ""
-    coverage: list[CoverageRow] = field(default_factory=list)
-    reliability: list[ReliabilityCurve] = field(default_factory=list)
-    seed: int | None = None
-    seconds: float = 0.0
-    skipped: str | None = None  # why the kind was not evaluated
-    industries: list[IndustryRow] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -123,8 +97,6 @@ def coverage_rows(model: str, metrics: dict, *, width_unit: str) -> list[Coverag
 
 def industry_rows(model: str, by_industry: dict, *, mae_key: str, mae_unit: str) -> list[IndustryRow]:
     """Every industry (market.industries), with its held-out rows; metrics only from MIN_INDUSTRY_ROWS rows up."""
-    from market.industries import INDUSTRY_CODES
-
     rows = []
     for code in (*INDUSTRY_CODES, *sorted(set(by_industry) - set(INDUSTRY_CODES))):
         values = by_industry.get(code) or {}
@@ -156,10 +128,6 @@ def reliability_curve(report: dict, *, label: str) -> ReliabilityCurve | None:
     return ReliabilityCurve(label, [float(p) for p in predicted], [float(o) for o in observed], list(counts), simulated)
 
 
-def _seed(module: Any, seed: int | None) -> int | None:
-    return seed if seed is not None else getattr(module, "SEED", None)
-
-
 def _seeded(seed: int | None) -> dict[str, int]:
     return {} if seed is None else {"seed": seed}
 
@@ -168,20 +136,17 @@ def _seeded(seed: int | None) -> dict[str, int]:
 # One builder per kind
 # ---------------------------------------------------------------------------------------------------------------------
 def salary_section_build(*, seed: int | None, progress: Progress) -> Section:
-    salary = kind_module("salary", "survey_rows_load", "salary_train", "salary_model_card")
-    from predictions.reference import market_reference
-
-    rows = salary.survey_rows_load()
+    rows = survey_rows_load()
     if not rows:
         raise TrainingDataMissing("salary: no survey rows; run `manage.py load_reference_data` first")
     progress(f"salary: training on {len(rows):,} survey rows")
-    run = salary.salary_train(rows, reference=market_reference(), progress=progress, **_seeded(seed))
+    run = salary_train(rows, reference=market_reference(), progress=progress, **_seeded(seed))
     return Section(
         kind="salary",
         title="Salary range",
-        markdown=salary.salary_model_card(run.metrics, version=None, params=run.model.params),
+        markdown=salary_model_card(run.metrics, version=None, params=run.model.params),
         coverage=coverage_rows("salary", run.metrics, width_unit="usd"),
-        seed=_seed(salary, seed),
+        seed=SALARY_SEED if seed is None else seed,
         industries=industry_rows(
             "salary", run.metrics.get("test_by_industry") or {}, mae_key="mae_usd", mae_unit="usd"
         ),
@@ -189,24 +154,23 @@ def salary_section_build(*, seed: int | None, progress: Progress) -> Section:
 
 
 def time_to_hire_section_build(*, seed: int | None, progress: Progress) -> Section:
-    module = kind_module("time_to_hire", "gsa_rows_load", "time_to_hire_train", "time_to_hire_model_card")
-    rows = module.gsa_rows_load()
+    rows = gsa_rows_load()
     if not rows:
         raise TrainingDataMissing("time_to_hire: no GSA vacancy rows")
     progress(f"time_to_hire: training on {len(rows):,} GSA rows")
-    run = module.time_to_hire_train(rows, progress=progress, **_seeded(seed))
+    run = time_to_hire_train(rows, progress=progress, **_seeded(seed))
     metrics = dict(run.metrics)
-    repeated_cv = getattr(module, "time_to_hire_repeated_cv", None)
-    if repeated_cv is not None:  # beside the fixed split, over the same usable rows; nothing is chosen from it
-        usable = [*run.split.train, *run.split.test]
-        progress(f"time_to_hire: repeated grouped cross-validation over {len(usable):,} usable rows")
-        metrics["repeated_cv"] = repeated_cv(usable, seed=_seed(module, seed), progress=progress)
+    seed = TIME_TO_HIRE_SEED if seed is None else seed
+    # Beside the fixed split, over the same usable rows; nothing is chosen from it.
+    usable = [*run.split.train, *run.split.test]
+    progress(f"time_to_hire: repeated grouped cross-validation over {len(usable):,} usable rows")
+    metrics["repeated_cv"] = time_to_hire_repeated_cv(usable, seed=seed, progress=progress)
     return Section(
         kind="time_to_hire",
         title="Time to hire",
-        markdown=module.time_to_hire_model_card(metrics, version=None, params=run.model.params),
+        markdown=time_to_hire_model_card(metrics, version=None, params=run.model.params),
         coverage=coverage_rows("time to hire", run.metrics, width_unit="days"),
-        seed=_seed(module, seed),
+        seed=seed,
         # Every GSA vacancy is US federal hiring: the public sector's figures are the test set's; the other
         # industries have no rows (their predictions are extrapolated from federal hiring, and say so).
         industries=industry_rows(
@@ -215,35 +179,31 @@ def time_to_hire_section_build(*, seed: int | None, progress: Progress) -> Secti
     )
 
 
-def interview_outcomes_status(module: Any) -> dict[str, object]:
+def interview_outcomes_status() -> dict[str, object]:
     """How many tracked outcomes the ready tenants hold, labelled (interview label known) and censored, and how many
     tenants reach the model's minimum. Counts only: nothing of a tenant's data leaves its loop."""
-    from tenants.context import dangerously_for_each_tenant
 
     def counts(_schema: str) -> tuple[int, int]:
-        rows = module.interview_outcomes_collect()
-        return len(rows), sum(1 for row in rows if getattr(row, "interview_label", None) is not None)
+        rows = interview_outcomes_collect()
+        return len(rows), sum(1 for row in rows if row.interview_label is not None)
 
     per_tenant = [value for _, value in dangerously_for_each_tenant(counts)]
-    minimum = getattr(module, "MIN_LABELLED_OUTCOMES", None)
+    minimum = MIN_LABELLED_OUTCOMES
     return {
         "tenants": len(per_tenant),
         "outcomes": sum(total for total, _ in per_tenant),
         "labelled": sum(labelled for _, labelled in per_tenant),
         "min_labelled_outcomes": minimum,
-        "tenants_at_minimum": sum(1 for _, labelled in per_tenant if minimum is not None and labelled >= minimum),
+        "tenants_at_minimum": sum(1 for _, labelled in per_tenant if labelled >= minimum),
     }
 
 
 def interview_section_build(*, seed: int | None, progress: Progress) -> Section:
-    module = kind_module(
-        "interview", "campus_evaluate", "simulator_evaluate", "interview_model_card", "interview_outcomes_collect"
-    )
     progress("interview: repeated cross-validation on campus_placement (real)")
-    campus = module.campus_evaluate(**_seeded(seed))
+    campus = campus_evaluate(**_seeded(seed))
     progress(f"interview: {SIMULATED} outcomes with known probabilities")
-    simulator = module.simulator_evaluate(n_outcomes=5000, **_seeded(seed))
-    outcomes = interview_outcomes_status(module)
+    simulator = simulator_evaluate(n_outcomes=5000, **_seeded(seed))
+    outcomes = interview_outcomes_status()
     progress(
         f"interview: {outcomes['labelled']:,} labelled of {outcomes['outcomes']:,} tracked outcomes "
         f"in {outcomes['tenants']} tenants"
@@ -256,9 +216,9 @@ def interview_section_build(*, seed: int | None, progress: Progress) -> Section:
     return Section(
         kind="interview",
         title="Interview probability",
-        markdown=module.interview_model_card(reports),
+        markdown=interview_model_card(reports),
         reliability=[curve for curve in curves if curve is not None],
-        seed=_seed(module, seed),
+        seed=INTERVIEW_SEED if seed is None else seed,
     )
 
 
@@ -271,7 +231,7 @@ TITLES = {"salary": "Salary range", "time_to_hire": "Time to hire", "interview":
 
 
 def evaluation_run(*, kinds: Sequence[str], seed: int | None = None, progress: Progress = _quiet) -> list[Section]:
-    """Builds each kind's section; a kind whose module or data is missing comes back skipped with the reason."""
+    """Builds each kind's section; a kind whose data is missing comes back skipped with the reason."""
     unknown = [kind for kind in kinds if kind not in BUILDERS]
     if unknown:
         raise ValueError(f"only: unknown model kind(s) {', '.join(unknown)}; choose from {', '.join(BUILDERS)}")
@@ -280,9 +240,7 @@ def evaluation_run(*, kinds: Sequence[str], seed: int | None = None, progress: P
         started = time.perf_counter()
         try:
             section = BUILDERS[kind](seed=seed, progress=progress)
-        except (ModelKindUnavailable, TrainingDataMissing, ModuleNotFoundError) as error:
-            if isinstance(error, ModuleNotFoundError) and not (error.name or "").startswith("predictions."):
-                raise  # a missing third-party package is a broken install, not an unfinished model
+        except TrainingDataMissing as error:
             progress(f"{kind}: SKIPPED, {error}")
             section = Section(kind=kind, title=TITLES[kind], skipped=str(error))
         section.seconds = time.perf_counter() - started
@@ -441,8 +399,6 @@ def model_card_write(
     generated_at: datetime | None = None,
 ) -> tuple[Path, Path]:
     """Writes the markdown card and its calibration PNG into `output_dir`; returns both paths."""
-    from predictions.evaluation.plot import calibration_plot_write
-
     output_dir.mkdir(parents=True, exist_ok=True)
     card, plot = output_dir / CARD_NAME, output_dir / PLOT_NAME
     calibration_plot_write(sections, plot)

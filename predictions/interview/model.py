@@ -23,9 +23,10 @@ import numpy as np
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
+from predictions.errors import InsufficientOutcomes
 from predictions.interview.explain import interview_factors, interview_prior, low_confidence_reasons
 from predictions.interview.features import INTERVIEW_FEATURE_NAMES, InterviewInput, interview_features
-from predictions.interview.outcomes import (  # noqa: F401 - re-exported: the public API lives in this module
+from predictions.interview.outcomes import (
     OutcomeRow,
     interview_input_for,
     interview_outcomes_collect,
@@ -40,19 +41,16 @@ from predictions.interview.training import (
     logistic_fit,
     quiet,
 )
-from predictions.training import TrainingDataMissing
+from predictions.registry import LoadedModel, champion_get
 
 ARTIFACT_FORMAT = "cvplus-interview-v1"
+PROMOTION_METRIC = "brier"  # metrics["test"][...] a challenger must beat (lower is better)
 # 200: with the latest 20 % held out that leaves 40 test outcomes (a Brier score's standard error near 0.03-0.05)
 # and 160 training outcomes for five folds of 32 held-out predictions each to fit Platt scaling on. Fewer, and the
 # tenant's own smoothed rate is more honest than a model.
 MIN_LABELLED_OUTCOMES = 200
 MIN_OFFER_POSITIVES = 20  # fewer offers than this in training and no offer model is trained (offer stays the prior)
 TEST_SHARE = 0.2
-
-
-class InsufficientOutcomes(TrainingDataMissing, ValueError):
-    """Fewer labelled outcomes than MIN_LABELLED_OUTCOMES, or only one class."""
 
 
 @dataclass
@@ -288,14 +286,12 @@ def _in_tenant_schema() -> bool:
     return bool(schema) and schema != get_public_schema_name()
 
 
-def _champion():
-    from predictions.registry import champion_get
-
+def _champion() -> LoadedModel | None:
     if _in_tenant_schema():
-        tenant = champion_get("interview", scope="tenant")
+        tenant = champion_get("interview", scope="tenant", load=InterviewModel.artifact_loads)
         if tenant is not None:
             return tenant
-    return champion_get("interview", scope="global")
+    return champion_get("interview", scope="global", load=InterviewModel.artifact_loads)
 
 
 def interview_predict(inputs: list[InterviewInput], *, explain: bool = True) -> list[dict]:
@@ -345,28 +341,3 @@ def interview_predict_for(*, user, application) -> dict:
     if application.owner_id != user.pk:
         raise PermissionError("interview_predict_for: the application belongs to another user")
     return interview_predict([interview_input_for(application)])[0]
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Evaluation entry points (pure; re-exported so callers need one module)
-# ---------------------------------------------------------------------------------------------------------------------
-def campus_evaluate(**options) -> dict:
-    """predictions.interview.campus.campus_evaluate: real campus_placement data, a pipeline check beside logistic
-    regression."""
-    from predictions.interview.campus import campus_evaluate as evaluate
-
-    return evaluate(**options)
-
-
-def simulator_evaluate(**options) -> dict:
-    """predictions.interview.simulator.simulator_evaluate: SIMULATED data, a calibration check, never accuracy."""
-    from predictions.interview.simulator import simulator_evaluate as evaluate
-
-    return evaluate(**options)
-
-
-def interview_model_card(reports: dict) -> str:
-    """predictions.interview.card.interview_model_card: the model-card section from real runs only."""
-    from predictions.interview.card import interview_model_card as render
-
-    return render(reports)

@@ -40,7 +40,7 @@ class OutcomeRow:
 def interview_input_for(application, *, applied_at: datetime | None = None) -> InterviewInput:
     """The InterviewInput of an Application loaded with `posting`, `cv` and `owner`. `applied_at` defaults to the
     application's; a saved one has no timing features (NaN), as nothing is known about when it will be sent."""
-    from predictions.match.scoring import years_asked
+    from predictions.match.requirements import years_asked
     from predictions.match.service import application_match_for
 
     posting, cv = application.posting, application.cv

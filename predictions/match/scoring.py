@@ -31,67 +31,17 @@ from django.utils.translation import gettext as _
 
 from predictions.match.changes import KIND_ORDER, item_changes, one_decimal
 from predictions.match.judges import (
-    MAX_KEYWORDS,
-    MET,
-    MET_COVERAGE,
-    MISSING,
-    NOT_SCORED,
-    PARTIAL,
     Item,
     experience_judge,
     keywords_judge,
-    requirement_judge,
     requirements_judge,
     title_judge,
 )
 from predictions.match.requirements import (
-    MAX_SYNONYM_TOKENS,
-    SKILL_CONCEPT_WEIGHT,
-    STOP_STEMS,
-    SYNONYM_GROUPS,
-    SYNONYM_PHRASES,
-    YEARS_RE,
-    Concept,
-    CVLine,
     cv_lines,
-    requirement_concepts,
     years_asked,
 )
 from tracking.cv import keywords
-
-__all__ = [
-    "BANDS",
-    "BASE_WEIGHTS",
-    "KEYWORDS_MAX_WEIGHT",
-    "KIND_ORDER",
-    "MAX_CHANGES",
-    "MAX_KEYWORDS",
-    "MAX_SYNONYM_TOKENS",
-    "MET",
-    "MET_COVERAGE",
-    "MISSING",
-    "NOT_SCORED",
-    "PARTIAL",
-    "SCORER_VERSION",
-    "SKILL_CONCEPT_WEIGHT",
-    "STOP_STEMS",
-    "SYNONYM_GROUPS",
-    "SYNONYM_PHRASES",
-    "YEARS_RE",
-    "CVLine",
-    "Concept",
-    "Item",
-    "component_labels",
-    "cv_lines",
-    "experience_judge",
-    "keywords_judge",
-    "match_score",
-    "requirement_concepts",
-    "requirement_judge",
-    "title_judge",
-    "weights_effective",
-    "years_asked",
-]
 
 SCORER_VERSION = "match-1"
 BASE_WEIGHTS: dict[str, int] = {"must_have": 50, "nice_to_have": 15, "title": 15, "experience": 10, "keywords": 10}

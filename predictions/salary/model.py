@@ -1,9 +1,9 @@
 """The salary range model: LightGBM quantile models with conformal intervals, tuned by grouped k-fold CV, with a
 calibrated BLS fallback for occupations outside the surveys; training, evaluation on the held-out year, re-scoring.
 
-Data, split and baselines live in predictions.salary.data, the fallback in predictions.salary.fallback, serving in
-predictions.salary.serving and the model card in predictions.salary.card; their public names are re-exported here
-because the registry, the `train` command and the tests import them from this module.
+Data, split and baselines live in predictions.salary.data, the fallback in predictions.salary.fallback, the test-year
+evaluation in predictions.salary.evaluation, one training run (fit, then evaluate) in predictions.salary.training,
+serving in predictions.salary.serving and the model card in predictions.salary.card.
 
 Choosing: hyperparameters by a bounded Optuna search whose objective is the 5-fold CV MAE (folds grouped by
 duplicate key) on the training years only; final boosters early-stopped on the seeded 2022 validation slice; the
@@ -13,7 +13,6 @@ interval calibrated out of time. The 2023 test year is scored once and never cho
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,29 +29,16 @@ from predictions.features import (
     region_of,
     salary_feature_matrix,
 )
-from predictions.salary.data import (  # noqa: F401 - re-exported
-    INTERVAL_COVERAGE,
+from predictions.salary.data import (
     REGIONS,
     SEED,
-    SOURCES,
-    TEST_YEAR,
     TRAIN_MAX_YEAR,
-    VALIDATION_SHARE,
     Progress,
     SalarySplit,
     SurveyRow,
-    baseline_global_median,
-    baseline_group_median,
-    baseline_ridge,
     conformal_margin,
-    data_fingerprint,
-    interval_metrics,
-    point_metrics,
     progress_quiet,
     salaries_usd,
-    salary_split,
-    survey_rows_deduplicate,
-    survey_rows_load,
 )
 from predictions.salary.fallback import FALLBACK_MIN_SOC_ROWS, FallbackCalibration, fallback_calibrate
 from predictions.tuning import TuningBudget, TuningResult, group_kfold, lgb_cross_validate, optuna_search
@@ -67,6 +53,7 @@ def row_industries(rows: Sequence[SurveyRow], reference: MarketReference) -> lis
 
 
 QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
+PROMOTION_METRIC = "mae_usd"  # metrics["test"][...] a challenger must beat (lower is better)
 BASE_PARAMS: dict[str, object] = {
     "objective": "quantile",
     "num_threads": 1,
@@ -357,52 +344,3 @@ def salary_test_mae(artifact: str, split: SalarySplit, *, reference: MarketRefer
     model = SalaryModel.artifact_loads(artifact)
     _, p50, _ = salary_predict_rows(model, split.test, reference=reference)
     return float(np.mean(np.abs(p50 - salaries_usd(split.test))))
-
-
-@dataclass
-class SalaryTrainingRun:
-    model: SalaryModel
-    split: SalarySplit
-    metrics: dict[str, object]
-    data_fingerprint: str
-    training_seconds: float
-
-
-def salary_train(
-    rows: Sequence[SurveyRow],
-    *,
-    reference: MarketReference,
-    seed: int = SEED,
-    budget: TuningBudget = TUNING_BUDGET,
-    progress: Progress = progress_quiet,
-) -> SalaryTrainingRun:
-    started = time.perf_counter()
-    split = salary_split(rows, seed=seed)
-    progress(f"rows: {split.counts()}")
-    model, tuning = salary_fit(split, reference=reference, seed=seed, budget=budget, progress=progress)
-    training_seconds = time.perf_counter() - started
-    progress("evaluating on the test year")
-    metrics = salary_evaluate(model, split, reference=reference)
-    metrics["training_seconds"] = training_seconds
-    metrics["tuning"] = tuning.summary()
-    return SalaryTrainingRun(
-        model=model,
-        split=split,
-        metrics=metrics,
-        data_fingerprint=data_fingerprint(split.train + split.validation),
-        training_seconds=training_seconds,
-    )
-
-
-from predictions.salary.card import (  # noqa: E402, F401 - re-exported
-    salary_metrics_table,
-    salary_model_card,
-    salary_run_summary,
-)
-from predictions.salary.evaluation import salary_evaluate  # noqa: E402, F401 - re-exported
-from predictions.salary.serving import (  # noqa: E402, F401 - re-exported
-    NoSalaryModel,
-    salary_factors,
-    salary_predict,
-    salary_predict_batch,
-)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils.formats import number_format
@@ -19,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from market.industries import INDUSTRY_CODES
 from market.selectors import country_name
+from predictions.errors import NoSalaryModel, SalaryInputError
 from predictions.features import SALARY_FEATURE_NAMES, MarketReference, SalaryInput, region_of, salary_feature_matrix
+from predictions.registry import champion_get
 from predictions.salary.fallback import (
     BlsWages,
     bls_wages,
@@ -28,9 +29,7 @@ from predictions.salary.fallback import (
     industry_ratios,
     state_fips,
 )
-
-if TYPE_CHECKING:
-    from predictions.salary.model import SalaryModel
+from predictions.salary.model import SalaryModel
 
 REQUIRED_FIELDS = ("title", "experience_level", "employment_type", "remote_ratio", "company_size", "company_country")
 OPTIONAL_FIELDS = ("residence_country", "work_year", "currency", "state", "industry")
@@ -54,18 +53,6 @@ FACTOR_LABELS: dict[str, str] = {
     "company_country_category": _("company country"),
     "industry": _("industry (BLS sector wages)"),
 }
-
-
-class NoSalaryModel(LookupError):
-    """No champion salary model: run `manage.py train salary --promote`."""
-
-
-class SalaryInputError(ValueError):
-    """A malformed salary request; `field` names the offending input."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 def _input_check(item: Mapping[str, object], prefix: str) -> dict[str, object]:
@@ -168,10 +155,9 @@ def _fallback_source(model: SalaryModel, item: dict, soc: str | None, reference:
 
 def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bool) -> list[dict[str, object]]:
     from predictions.reference import market_reference
-    from predictions.registry import champion_get
 
     checked = [_input_check(item, "" if single else f"items[{i}].") for i, item in enumerate(items)]
-    champion = champion_get("salary")
+    champion = champion_get("salary", load=SalaryModel.artifact_loads)
     if champion is None:
         raise NoSalaryModel(NoSalaryModel.__doc__)
     model: SalaryModel = champion.model

@@ -14,6 +14,7 @@ from predictions.time_to_hire.data import FEATURE_NAMES
 
 ARTIFACT_FORMAT = "cvplus-time-to-hire-v1"
 BOOSTER_NAMES = ("p10", "p50", "p90")
+PROMOTION_METRIC = "mae_days"  # metrics["test"][...] a challenger must beat (lower is better)
 
 
 @dataclass

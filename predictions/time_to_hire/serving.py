@@ -1,6 +1,6 @@
 """Time to hire: days to an offer with a calibrated [P10, P90] interval, its model version, its top factors and its
-confidence. This module serves; the data, model, training and tenant parts live in the `time_to_hire_*` modules
-and their public names are re-exported here.
+confidence. This module serves; the data, model, training, evaluation, card and tenant parts are the other modules
+of predictions.time_to_hire.
 
 Which model answers: the current tenant's own champion (scope "tenant", trained once the tenant has
 MIN_TENANT_DURATIONS applied → offer durations) when it exists, else the global champion trained on US federal
@@ -25,52 +25,16 @@ from django.utils.translation import gettext_lazy
 from django_tenants.utils import get_public_schema_name
 
 from market.selectors import country_name
-from predictions.time_to_hire.card import time_to_hire_metrics_table, time_to_hire_model_card
+from predictions.errors import NoTimeToHireModel
+from predictions.registry import champion_get
 from predictions.time_to_hire.data import (
     FEATURE_NAMES,
     US_STATES,
     TimeToHireInput,
-    TimeToHireSplit,
-    gsa_rows_load,
     time_to_hire_feature_matrix,
     title_family,
 )
-from predictions.time_to_hire.evaluation import time_to_hire_test_mae
 from predictions.time_to_hire.model import TimeToHireModel
-from predictions.time_to_hire.repeated import time_to_hire_repeated_cv
-from predictions.time_to_hire.tenant import (
-    MIN_TENANT_DURATIONS,
-    TenantDuration,
-    tenant_durations_collect,
-    time_to_hire_tenant_run,
-    time_to_hire_train_tenant,
-)
-from predictions.time_to_hire.training import (
-    SEED,
-    TimeToHireTrainingRun,
-    time_to_hire_train,
-)
-
-__all__ = [
-    "MIN_TENANT_DURATIONS",
-    "SEED",
-    "NoTimeToHireModel",
-    "TenantDuration",
-    "TimeToHireModel",
-    "TimeToHireSplit",
-    "TimeToHireTrainingRun",
-    "gsa_rows_load",
-    "tenant_durations_collect",
-    "time_to_hire_metrics_table",
-    "time_to_hire_model_card",
-    "time_to_hire_predict",
-    "time_to_hire_predict_batch",
-    "time_to_hire_repeated_cv",
-    "time_to_hire_tenant_run",
-    "time_to_hire_test_mae",
-    "time_to_hire_train",
-    "time_to_hire_train_tenant",
-]
 
 KIND = "time_to_hire"
 MIN_FAMILY_ROWS = 50  # fewer training rows in the occupation family: the answer is labelled low confidence
@@ -84,10 +48,6 @@ FACTOR_LABELS = {
     "application_count": gettext_lazy("number of applicants"),
     "posting_open_days": gettext_lazy("days the posting is open"),
 }
-
-
-class NoTimeToHireModel(LookupError):
-    """No champion time-to-hire model: run `manage.py train time_to_hire --promote`."""
 
 
 def _request_clean(raw: Mapping[str, Any], *, prefix: str = "") -> tuple[str, str | None, TimeToHireInput]:
@@ -139,14 +99,12 @@ def _request_clean(raw: Mapping[str, Any], *, prefix: str = "") -> tuple[str, st
 
 def _champion() -> tuple[Any, str]:
     """The tenant's own champion when the connection is on a tenant schema that has one, else the global one."""
-    from predictions.registry import champion_get
-
     schema = getattr(connection, "schema_name", None)
     if schema and schema != get_public_schema_name():
-        tenant = champion_get(KIND, scope="tenant")
+        tenant = champion_get(KIND, scope="tenant", load=TimeToHireModel.artifact_loads)
         if tenant is not None:
             return tenant, "tenant"
-    champion = champion_get(KIND)
+    champion = champion_get(KIND, load=TimeToHireModel.artifact_loads)
     if champion is None:
         raise NoTimeToHireModel(NoTimeToHireModel.__doc__)
     return champion, "global"

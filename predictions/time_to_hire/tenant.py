@@ -12,17 +12,18 @@ from datetime import datetime
 from django.db.models import Min, Q
 
 from predictions.features import MarketReference
-from predictions.registry import Promotion
-from predictions.time_to_hire.data import MAX_DAYS, DurationRow, TimeToHireInput, location_state, title_family
-from predictions.time_to_hire.evaluation import time_to_hire_test_mae
-from predictions.time_to_hire.training import (
-    SEED,
-    TEST_SHARE,
-    Progress,
-    TimeToHireTrainingRun,
+from predictions.registry import Promotion, model_promote, model_save
+from predictions.time_to_hire.data import (
+    MAX_DAYS,
+    DurationRow,
+    TimeToHireInput,
+    location_state,
     time_to_hire_split,
-    time_to_hire_train_rows,
+    title_family,
 )
+from predictions.time_to_hire.evaluation import time_to_hire_test_mae
+from predictions.time_to_hire.model import PROMOTION_METRIC
+from predictions.time_to_hire.training import SEED, TEST_SHARE, Progress, TimeToHireTrainingRun, time_to_hire_train_rows
 
 MIN_TENANT_DURATIONS = 30  # fewer cannot fill five grouped folds and a test share with more than a handful each
 TENANT_SOURCE = "tenant"
@@ -152,8 +153,6 @@ def time_to_hire_train_tenant(
 ) -> TenantTimeToHireTraining | None:
     """Trains, saves (scope "tenant", in the current schema) and optionally promotes the tenant's own model. Returns
     None, having saved nothing, when fewer than `min_durations` usable durations exist."""
-    from predictions.registry import model_promote, model_save
-
     run = time_to_hire_tenant_run(seed=seed, min_durations=min_durations, progress=progress, **budget)
     if run is None:
         return None
@@ -171,6 +170,8 @@ def time_to_hire_train_tenant(
     promotion = None
     if promote:
         promotion = model_promote(
-            candidate=version, champion_rescore=lambda champion: time_to_hire_test_mae(champion.artifact, run.split)
+            candidate=version,
+            metric=PROMOTION_METRIC,
+            champion_rescore=lambda champion: time_to_hire_test_mae(champion.artifact, run.split),
         )
     return TenantTimeToHireTraining(run=run, version=version, promotion=promotion)

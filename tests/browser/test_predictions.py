@@ -16,6 +16,7 @@ from django.db import connections
 from django_tenants.utils import schema_context
 
 from accounts.services import user_create
+from predictions.kinds import KINDS
 from predictions.models import ModelVersion
 from predictions.registry import model_promote
 from tests.billing.grants import plan_grant
@@ -48,7 +49,7 @@ def seeker(committed):
 @pytest.fixture
 def committed_salary_champion(committed, salary_run):  # noqa: F811 - the fixture imported above
     version = salary_version_save(salary_run, mae=10_000)
-    assert model_promote(candidate=version).promoted
+    assert model_promote(candidate=version, metric=KINDS[version.kind].metric).promoted
     yield version
     ModelVersion.objects.filter(kind=ModelVersion.Kind.SALARY).delete()
 

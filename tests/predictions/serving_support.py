@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from predictions import reference as reference_module
 from predictions.features import MarketReference
+from predictions.kinds import KINDS
 from predictions.models import ModelVersion
 from predictions.registry import model_cache_clear, model_promote, model_save
 from predictions.tuning import TuningBudget
@@ -40,7 +41,7 @@ def serving_reference() -> MarketReference:
 
 @pytest.fixture(scope="module")
 def salary_run():
-    from predictions.salary.model import salary_train
+    from predictions.salary.training import salary_train
 
     return salary_train(simulated_rows(n=600), reference=serving_reference(), budget=SMALL_BUDGET)
 
@@ -72,7 +73,7 @@ def salary_version_save(run, *, mae: float, artifact: str | None = None) -> Mode
 @pytest.fixture
 def salary_champion(cast, salary_run, salary_reference) -> ModelVersion:
     version = salary_version_save(salary_run, mae=10_000)
-    assert model_promote(candidate=version).promoted
+    assert model_promote(candidate=version, metric=KINDS[version.kind].metric).promoted
     return version
 
 

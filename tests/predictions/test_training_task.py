@@ -17,13 +17,14 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from cvplus.celery import app
+from predictions import kinds
 from predictions import reference as reference_module
-from predictions import training
+from predictions.errors import TrainingRequestInvalid
 from predictions.models import ModelVersion
 from predictions.registry import model_cache_clear
-from predictions.salary import model as salary_module
+from predictions.salary import data as salary_data
 from predictions.tasks import model_train_enqueue, model_train_task
-from predictions.training import ModelKindUnavailable, TrainingRequestInvalid, model_train
+from predictions.training import model_train
 from tenants.context import NotInTenantSchema
 from tests.conftest import wait_until
 from tests.predictions.salary.test_salary import simulated_reference, simulated_rows
@@ -32,10 +33,10 @@ TRAINING_QUEUE = settings.CELERY_TASK_ROUTES["predictions.tasks.*"]["queue"]
 
 
 @pytest.fixture
-def simulated_surveys(monkeypatch) -> Iterator[list[salary_module.SurveyRow]]:
+def simulated_surveys(monkeypatch) -> Iterator[list[salary_data.SurveyRow]]:
     """SIMULATED survey rows and reference served in place of the database's (the worker thread sees them too)."""
     rows = simulated_rows(n=300, seed=11)
-    monkeypatch.setattr(salary_module, "survey_rows_load", lambda: rows)
+    monkeypatch.setattr(kinds, "survey_rows_load", lambda: rows)  # the name the kinds table calls
     monkeypatch.setattr(reference_module, "_cached", simulated_reference())
     model_cache_clear()
     yield rows
@@ -76,7 +77,7 @@ def test_it_routes_model_training_to_the_training_queue() -> None:
 def test_it_trains_and_promotes_a_salary_model_on_a_real_worker(
     cast, training_worker, simulated_surveys, task_log
 ) -> None:
-    split = salary_module.salary_split(simulated_surveys)
+    split = salary_data.salary_split(simulated_surveys)
     try:
         with schema_context("alpha"):  # sent from a tenant's request: a global model still trains in public
             model_train_enqueue("salary", promote=True)
@@ -87,7 +88,7 @@ def test_it_trains_and_promotes_a_salary_model_on_a_real_worker(
         assert wait_until(champion_saved, timeout_s=240), f"no champion; task log: {task_log}"
         version = ModelVersion.objects.get(kind="salary")
         assert (version.scope, version.scope_key, version.version) == ("global", "", 1)
-        assert version.data_fingerprint == salary_module.data_fingerprint(split.train + split.validation)
+        assert version.data_fingerprint == salary_data.data_fingerprint(split.train + split.validation)
         assert version.metrics["split"] == split.counts()
         assert version.params["num_threads"] == 1
         assert f"salary: {len(simulated_surveys):,} survey rows" in task_log
@@ -149,9 +150,3 @@ def test_it_refuses_a_tenant_model_in_the_public_schema_before_training() -> Non
 def test_it_refuses_a_tenant_task_for_a_tenant_that_does_not_exist(cast) -> None:
     with pytest.raises(ValueError, match="tenant_schema: 'nowhere' is not a ready tenant"):
         model_train_task.apply(args=["interview"], kwargs={"scope": "tenant", "tenant_schema": "nowhere"}, throw=True)
-
-
-def test_it_reports_a_kind_whose_module_is_not_installed(monkeypatch) -> None:
-    monkeypatch.setitem(training.KIND_MODULES, "interview", "predictions.not_written_yet")
-    with pytest.raises(ModelKindUnavailable, match="interview: predictions.not_written_yet is not installed"):
-        training.kind_module("interview")

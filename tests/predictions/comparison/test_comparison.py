@@ -266,7 +266,8 @@ def scores(monkeypatch):
             "scorer_version": "match-1",
         }
 
-    monkeypatch.setattr(match_service, "application_match_for", fake_match)
+    monkeypatch.setattr(match_service, "application_match_for", fake_match)  # the cohort's scores
+    monkeypatch.setattr(service, "application_match_for", fake_match)  # the owner's own, served and logged
     return asked
 
 

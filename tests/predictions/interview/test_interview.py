@@ -16,24 +16,26 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from predictions.interview.features import FACTOR_OF_FEATURE, INTERVIEW_FEATURE_NAMES, InterviewInput, outcome_labels
+from predictions.errors import InsufficientOutcomes
+from predictions.interview.campus import campus_evaluate
+from predictions.interview.card import interview_model_card
+from predictions.interview.features import (
+    FACTOR_OF_FEATURE,
+    INTERVIEW_FEATURE_NAMES,
+    InterviewInput,
+    interview_features,
+    outcome_labels,
+)
 from predictions.interview.model import (
     MIN_LABELLED_OUTCOMES,
-    InsufficientOutcomes,
     InterviewModel,
-    OutcomeRow,
-    campus_evaluate,
-    interview_features,
-    interview_input_for,
-    interview_model_card,
-    interview_outcomes_collect,
     interview_predict,
     interview_predict_for,
     interview_train,
-    outcome_counts,
-    simulator_evaluate,
 )
-from predictions.interview.simulator import censoring_check, simulate_outcomes
+from predictions.interview.outcomes import OutcomeRow, interview_input_for, interview_outcomes_collect, outcome_counts
+from predictions.interview.simulator import censoring_check, simulate_outcomes, simulator_evaluate
+from predictions.kinds import KINDS
 from predictions.models import ModelVersion
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory, JobPostingFactory
@@ -303,8 +305,8 @@ def test_it_serves_the_tenant_champion_with_factors(owner, simulated_run, clean_
         data_fingerprint=run.data_fingerprint,
         training_seconds=run.training_seconds,
     )
-    assert model_promote(candidate=version).promoted
-    assert champion_get("interview", scope="tenant").version.pk == version.pk
+    assert model_promote(candidate=version, metric=KINDS[version.kind].metric).promoted
+    assert champion_get("interview", scope="tenant", load=KINDS["interview"].load).version.pk == version.pk
     cv = CVDocumentFactory(owner=owner, text="Data Engineer\nPython and SQL, 6 years.", parsed={"years_experience": 6})
     posting = JobPostingFactory(owner=owner, title="Senior Data Engineer")
     application = ApplicationFactory(owner=owner, posting=posting, cv=cv, channel="referral")

@@ -14,17 +14,13 @@ import pytest
 
 from predictions import reference as reference_module
 from predictions.features import MarketReference, category_vocabulary_build, salary_feature_matrix
+from predictions.kinds import KINDS
 from predictions.models import ModelVersion
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
-from predictions.salary.model import (
-    SalaryModel,
-    SurveyRow,
-    salary_predict,
-    salary_split,
-    salary_train,
-    salary_tune,
-    survey_rows_deduplicate,
-)
+from predictions.salary.data import SurveyRow, salary_split, survey_rows_deduplicate
+from predictions.salary.model import SalaryModel, salary_tune
+from predictions.salary.serving import salary_predict
+from predictions.salary.training import salary_train
 from predictions.tuning import TuningBudget, group_kfold
 
 TITLES = {"Data Scientist": 1.0, "Data Engineer": 0.95, "Security Analyst": 0.8, "Data Analyst": 0.7}
@@ -148,9 +144,9 @@ def test_it_trains_end_to_end_on_simulated_rows_with_one_thread_and_saves_a_cand
 
 def test_it_promotes_the_first_candidate_then_refuses_a_worse_one_on_the_same_rows(db, simulated_run) -> None:
     first = save(simulated_run, mae=10000)
-    assert model_promote(candidate=first).promoted
+    assert model_promote(candidate=first, metric="mae_usd").promoted
     worse = save(simulated_run, mae=10001)
-    result = model_promote(candidate=worse)
+    result = model_promote(candidate=worse, metric="mae_usd")
     assert not result.promoted
     assert (result.candidate_score, result.champion_score) == (10001, 10000)
     assert ModelVersion.objects.get(pk=first.pk).status == "champion"
@@ -159,27 +155,27 @@ def test_it_promotes_the_first_candidate_then_refuses_a_worse_one_on_the_same_ro
 
 def test_it_promotes_a_better_candidate_and_archives_the_old_champion(db, simulated_run) -> None:
     first = save(simulated_run, mae=10000)
-    model_promote(candidate=first)
+    model_promote(candidate=first, metric="mae_usd")
     better = save(simulated_run, mae=9000)
-    assert model_promote(candidate=better).promoted
+    assert model_promote(candidate=better, metric="mae_usd").promoted
     assert ModelVersion.objects.get(pk=first.pk).status == "archived"
     assert ModelVersion.objects.get(pk=better.pk).status == "champion"
 
 
 def test_it_rescores_the_champion_when_the_held_out_rows_differ(db, simulated_run) -> None:
     first = save(simulated_run, mae=10000, fingerprint="a" * 64)
-    model_promote(candidate=first)
+    model_promote(candidate=first, metric="mae_usd")
     other_rows = save(simulated_run, mae=9000, fingerprint="b" * 64)
-    assert not model_promote(candidate=other_rows).promoted  # not comparable without re-scoring
-    result = model_promote(candidate=other_rows, champion_rescore=lambda champion: 8500.0)
+    assert not model_promote(candidate=other_rows, metric="mae_usd").promoted  # not comparable without re-scoring
+    result = model_promote(candidate=other_rows, metric="mae_usd", champion_rescore=lambda champion: 8500.0)
     assert not result.promoted
     assert result.champion_score == 8500.0
-    assert model_promote(candidate=other_rows, champion_rescore=lambda champion: 9500.0).promoted
+    assert model_promote(candidate=other_rows, metric="mae_usd", champion_rescore=lambda champion: 9500.0).promoted
 
 
 def test_it_predicts_an_ordered_interval_with_the_model_version(db, simulated_run, simulated_reference_loaded) -> None:
     version = save(simulated_run)
-    model_promote(candidate=version)
+    model_promote(candidate=version, metric="mae_usd")
     result = salary_predict(
         title="Data Scientist",
         experience_level="SE",
@@ -194,13 +190,13 @@ def test_it_predicts_an_ordered_interval_with_the_model_version(db, simulated_ru
     assert result["occupation_soc_code"] == "15-2051"
     assert result["factors"]
     assert all({"factor", "label", "effect_usd"} <= set(f) for f in result["factors"])
-    assert champion_get("salary").version.pk == version.pk
+    assert champion_get("salary", load=KINDS["salary"].load).version.pk == version.pk
 
 
 def test_it_flags_an_unknown_title_as_low_confidence_with_the_reason(
     db, simulated_run, simulated_reference_loaded
 ) -> None:
-    model_promote(candidate=save(simulated_run))
+    model_promote(candidate=save(simulated_run), metric=KINDS["salary"].metric)
     result = salary_predict(
         title="Xyzzy Wrangler",
         experience_level="MI",

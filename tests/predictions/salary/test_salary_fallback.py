@@ -16,11 +16,14 @@ import pytest
 from django.conf import settings
 
 from predictions import reference as reference_module
+from predictions.errors import SalaryInputError
 from predictions.features import MarketReference
+from predictions.kinds import KINDS
 from predictions.reference import fx_rates_load
 from predictions.registry import model_cache_clear, model_promote, model_save
-from predictions.salary.model import SalaryModel, salary_predict, salary_predict_batch, salary_train
-from predictions.salary.serving import SalaryInputError
+from predictions.salary.model import SalaryModel
+from predictions.salary.serving import salary_predict, salary_predict_batch
+from predictions.salary.training import salary_train
 from tests.predictions.salary.test_salary import TINY_BUDGET, simulated_reference, simulated_rows
 
 NURSE_SOC = "29-1141"
@@ -71,7 +74,7 @@ def champion(db, fallback_run, monkeypatch) -> SalaryModel:
         data_fingerprint=fallback_run.data_fingerprint,
         training_seconds=fallback_run.training_seconds,
     )
-    model_promote(candidate=version)
+    model_promote(candidate=version, metric=KINDS[version.kind].metric)
     yield fallback_run.model
     model_cache_clear()
 

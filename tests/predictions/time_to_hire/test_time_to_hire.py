@@ -17,9 +17,12 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from predictions import reference as reference_module
+from predictions.errors import NoTimeToHireModel
 from predictions.features import MarketReference
+from predictions.kinds import KINDS
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
 from predictions.time_to_hire import repeated as repeated_module
+from predictions.time_to_hire.card import time_to_hire_model_card
 from predictions.time_to_hire.data import (
     FEATURE_NAMES,
     SEEKER_FEATURES,
@@ -28,25 +31,18 @@ from predictions.time_to_hire.data import (
     features_only,
     features_without,
     gsa_rows_clean,
+    gsa_rows_load,
     opm_series_family,
     soc_family,
     time_to_hire_feature_matrix,
     time_to_hire_split,
 )
-from predictions.time_to_hire.serving import (
-    MIN_TENANT_DURATIONS,
-    NoTimeToHireModel,
-    TimeToHireModel,
-    gsa_rows_load,
-    tenant_durations_collect,
-    time_to_hire_model_card,
-    time_to_hire_predict,
-    time_to_hire_predict_batch,
-    time_to_hire_repeated_cv,
-    time_to_hire_test_mae,
-    time_to_hire_train,
-    time_to_hire_train_tenant,
-)
+from predictions.time_to_hire.evaluation import time_to_hire_test_mae
+from predictions.time_to_hire.model import TimeToHireModel
+from predictions.time_to_hire.repeated import time_to_hire_repeated_cv
+from predictions.time_to_hire.serving import time_to_hire_predict, time_to_hire_predict_batch
+from predictions.time_to_hire.tenant import MIN_TENANT_DURATIONS, tenant_durations_collect, time_to_hire_train_tenant
+from predictions.time_to_hire.training import time_to_hire_train
 from tenants.context import NotInTenantSchema
 from tests.tracking.factories import ApplicationFactory
 from tracking.models import Application, ApplicationEvent, Stage
@@ -115,7 +111,7 @@ def save(run, *, scope: str = "global"):
 @pytest.fixture
 def global_champion(db, simulated_run, reference_loaded):
     version = save(simulated_run)
-    assert model_promote(candidate=version).promoted
+    assert model_promote(candidate=version, metric=KINDS[version.kind].metric).promoted
     return version
 
 
@@ -417,7 +413,7 @@ def test_it_trains_no_tenant_model_below_the_minimum(owner) -> None:
     for i in range(MIN_TENANT_DURATIONS - 1):
         offer_after(owner, days=10 + i)
     assert time_to_hire_train_tenant(**BUDGET) is None
-    assert champion_get("time_to_hire", scope="tenant") is None
+    assert champion_get("time_to_hire", scope="tenant", load=KINDS["time_to_hire"].load) is None
 
 
 def test_it_prefers_the_tenants_own_champion_over_the_global_one(cast, owner, global_champion) -> None:

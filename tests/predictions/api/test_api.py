@@ -15,6 +15,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from predictions.kinds import KINDS
 from predictions.models import PredictionLog
 from predictions.registry import model_cache_clear, model_promote
 from predictions.service import input_hash
@@ -25,6 +26,11 @@ from tests.predictions.serving_support import (  # noqa: F401 - fixtures
     salary_reference,
     salary_run,
     salary_version_save,
+)
+from tests.predictions.time_to_hire.test_time_to_hire import (  # noqa: F401 - fixtures
+    global_champion,
+    reference_loaded,
+    simulated_run,
 )
 from tests.tracking.conftest import member, owner, owner_client  # noqa: F401 - fixtures
 from tests.tracking.factories import ApplicationFactory, JobPostingFactory
@@ -182,9 +188,9 @@ def test_it_serves_the_previous_champion_when_the_champions_artifact_is_corrupt_
     owner, owner_client, salary_run, salary_reference, caplog
 ) -> None:
     first = salary_version_save(salary_run, mae=10_000)
-    model_promote(candidate=first)
+    model_promote(candidate=first, metric=KINDS[first.kind].metric)
     second = salary_version_save(salary_run, mae=9_000, artifact='{"format": "cvplus-salary-v1", "models": ')
-    assert model_promote(candidate=second).promoted
+    assert model_promote(candidate=second, metric=KINDS[second.kind].metric).promoted
     model_cache_clear()
 
     with caplog.at_level(logging.WARNING, logger="predictions.registry"):
@@ -294,7 +300,6 @@ def test_it_logs_in_the_schema_of_the_tenant_that_asked(cast, client_b) -> None:
 
 
 def test_it_predicts_an_interview_for_an_own_application_and_for_raw_inputs(owner, owner_client) -> None:
-    pytest.importorskip("predictions.interview.model")
     application = owner_application(owner)
 
     by_id = post(owner_client, "interview", {"application_id": application.pk})
@@ -324,8 +329,6 @@ def test_it_predicts_an_interview_for_an_own_application_and_for_raw_inputs(owne
     ],
 )
 def test_it_refuses_malformed_raw_interview_inputs_naming_the_field(owner, owner_client, body, field) -> None:
-    pytest.importorskip("predictions.interview.model")
-
     response = post(owner_client, "interview", body)
 
     assert response.status_code == 400, response.content
@@ -341,7 +344,6 @@ def test_it_names_the_missing_time_to_hire_title(owner, owner_client) -> None:
 
 
 def test_it_returns_503_for_time_to_hire_without_a_model(owner, owner_client) -> None:
-    pytest.importorskip("predictions.time_to_hire.serving")
     model_cache_clear()
 
     response = post(owner_client, "time-to-hire", {"title": "Data Scientist", "country": "US"})
@@ -350,30 +352,26 @@ def test_it_returns_503_for_time_to_hire_without_a_model(owner, owner_client) ->
     assert logs("alpha") == []
 
 
-def test_it_predicts_time_to_hire_single_and_batch_with_the_version(owner, owner_client, monkeypatch) -> None:
-    """The predictor is stubbed with a contract-shaped answer until h1's model lands: this checks the endpoint and
-    its log, not the model."""
-    module = pytest.importorskip("predictions.time_to_hire.serving")
+def test_it_predicts_time_to_hire_single_and_batch_with_the_version(owner, owner_client, global_champion) -> None:
+    """The real batch path (one feature matrix for the whole batch) against a real, SIMULATED-trained champion."""
+    single = post(owner_client, "time-to-hire", {"title": "Software Developer", "country": "us"})
+    batch = post(
+        owner_client,
+        "time-to-hire",
+        {"items": [{"title": "Software Developer", "country": "US"}, {"title": "Civil Engineer", "country": "CA"}]},
+    )
 
-    def predict(*, title, country=None, state=None, application_count=None) -> dict:
-        days = 30.0 + len(title)
-        return {"days_p10": days - 10, "days_p50": days, "days_p90": days + 20, "model_version_id": 41,
-                "model_version": 4, "scope": "global", "low_confidence": country is None,
-                "low_confidence_reasons": [], "factors": []}  # fmt: skip
-
-    monkeypatch.setattr(module, "time_to_hire_predict", predict)
-    monkeypatch.delattr(module, "time_to_hire_predict_batch", raising=False)
-
-    single = post(owner_client, "time-to-hire", {"title": "Nurse", "country": "us"})
-    batch = post(owner_client, "time-to-hire", {"items": [{"title": "Nurse"}, {"title": "Data Scientist"}]})
-
-    assert single.status_code == batch.status_code == 200
-    assert single.json()["days_p50"] == 35.0
-    assert [r["days_p50"] for r in batch.json()["items"]] == [35.0, 44.0]
+    assert single.status_code == batch.status_code == 200, (single.content, batch.content)
+    days = ("days_p10", "days_p50", "days_p90")
+    first, second = batch.json()["items"]
+    assert [first[key] for key in days] == [single.json()[key] for key in days]  # a batch answers as single requests
+    assert first["days_p10"] <= first["days_p50"] <= first["days_p90"]
+    assert single.json()["model_version"] == global_champion.version
+    assert [reason["code"] for reason in second["low_confidence_reasons"]] == ["outside_us"]
     rows = logs("alpha", kind="time_to_hire")
     assert [(r.model_version_id, r.model_version, r.scope, r.batch_size) for r in rows] == [
-        (41, 4, "global", 1),
-        (41, 4, "global", 2),
+        (global_champion.pk, global_champion.version, "global", 1),
+        (global_champion.pk, global_champion.version, "global", 2),
     ]
-    assert rows[0].input_hash == input_hash([{"title": "Nurse", "country": "US"}])
-    assert rows[1].low_confidence_count == 2
+    assert rows[0].input_hash == input_hash([{"title": "Software Developer", "country": "US"}])
+    assert (rows[0].low_confidence_count, rows[1].low_confidence_count) == (0, 1)

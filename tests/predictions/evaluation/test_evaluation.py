@@ -1,98 +1,52 @@
-"""`manage.py evaluate_models`: the report assembly, run on small inputs.
+"""`manage.py evaluate_models`: the report assembly, run on small inputs through the three real kinds.
 
-Every figure here is SIMULATED: the salary section trains the real pipeline on tests/predictions/salary/test_salary.py's
-seeded rows (300), and time to hire and interview are stand-in modules with the kinds' contracts whose numbers come
-from seeded draws. These tests prove the report is assembled from the run's figures; they are never accuracy.
+Every figure here is SIMULATED or from small real runs: salary trains the real pipeline on
+tests/predictions/salary/test_salary.py's seeded rows (300), time to hire the real pipeline on
+tests/predictions/time_to_hire/test_time_to_hire.py's seeded GSA vacancies, and interview runs the real campus_placement
+cross-validation and the real simulator, each with a small tuning budget. These tests prove the report is assembled
+from the run's figures; they are never accuracy.
 """
 
 from __future__ import annotations
 
 import io
-import sys
+from functools import partial
 from pathlib import Path
-from types import ModuleType
 
-import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from matplotlib.image import imread
 
 from market.industries import INDUSTRY_CODES
 from predictions import reference as reference_module
-from predictions import training
 from predictions.evaluation import report as evaluation
-from predictions.salary import model as salary_module
+from predictions.interview.campus import campus_evaluate
+from predictions.interview.simulator import simulator_evaluate
+from predictions.salary.training import salary_train
+from predictions.time_to_hire.repeated import time_to_hire_repeated_cv
+from predictions.time_to_hire.training import time_to_hire_train
+from predictions.tuning import TuningBudget
 from tenants.context import ready_tenant_schemas
 from tests.predictions.salary.test_salary import simulated_reference, simulated_rows
+from tests.predictions.time_to_hire.test_time_to_hire import BUDGET, simulated_gsa_rows
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _time_to_hire_stand_in() -> ModuleType:
-    """SIMULATED time to hire: lognormal days, an interval from the training half's quantiles, scored on the rest."""
-    module = ModuleType("predictions.time_to_hire.serving")
-    module.SEED = 3
-
-    def time_to_hire_train(rows, *, seed=3, progress=print):
-        days = np.random.default_rng(seed).lognormal(3.5, 0.6, size=len(rows))
-        train, test = days[: len(days) // 2], days[len(days) // 2 :]
-        low, high = np.quantile(train, [0.1, 0.9])
-        inside = (test >= low) & (test <= high)
-        progress("SIMULATED time to hire fitted")
-        metrics = {
-            "test": {
-                "n": int(test.size),
-                "coverage_p10_p90": float(inside.mean() * 100),
-                "median_width_days": high - low,
-            },
-            "test_by_family": {"it": {"n": 10, "coverage_p10_p90": float(inside[:10].mean() * 100)}},
-        }
-        return type("Run", (), {"metrics": metrics, "model": type("M", (), {"params": {"seed": seed}})})()
-
-    module.gsa_rows_load = lambda: list(range(400))
-    module.time_to_hire_train = time_to_hire_train
-    module.time_to_hire_model_card = lambda metrics, *, version, params: (
-        f"# Model card: time to hire (SIMULATED stand-in)\n\n## Metrics\n- MAE n/a, {metrics['test']['n']} rows\n"
-    )
-    return module
-
-
-def _bins(probability: np.ndarray, outcome: np.ndarray) -> list[dict[str, float]]:
-    index = np.minimum((probability * 5).astype(int), 4)
-    return [
-        {"predicted": float(probability[m].mean()), "observed": float(outcome[m].mean()), "n": int(m.sum())}
-        for b in range(5)
-        if (m := index == b).any()
-    ]
-
-
-def _interview_stand_in() -> ModuleType:
-    """SIMULATED interview reports with reliability bins drawn from known probabilities."""
-    module = ModuleType("predictions.interview.model")
-    rng = np.random.default_rng(5)
-    probability = rng.uniform(0.05, 0.9, size=2000)
-    outcome = (rng.random(2000) < probability).astype(float)
-    module.campus_evaluate = lambda seed=1: {"auc_mean": 0.8, "reliability": _bins(probability[:215], outcome[:215])}
-    module.simulator_evaluate = lambda n_outcomes=5000, seed=1: {
-        "label": "SIMULATED",
-        "n_outcomes": n_outcomes,
-        "reliability": _bins(probability, outcome),
-    }
-    module.interview_outcomes_collect = lambda: []
-    module.interview_model_card = lambda reports: (
-        "# Model card: interview probability (SIMULATED stand-in)\n\n"
-        f"- simulator outcomes: {reports['simulator']['n_outcomes']:,}\n"
-        f"- tracked outcomes: {reports['outcomes']['outcomes']} in {reports['outcomes']['tenants']} tenants\n"
-    )
-    return module
-
-
 @pytest.fixture
 def small_models(monkeypatch) -> None:
-    monkeypatch.setattr(salary_module, "survey_rows_load", lambda: simulated_rows(n=300, seed=13))
+    """The report's own data loaders serve seeded rows, and each kind's real training or evaluation runs with a small
+    budget (the names the report calls, patched where it calls them)."""
+    monkeypatch.setattr(evaluation, "survey_rows_load", lambda: simulated_rows(n=300, seed=13))
     monkeypatch.setattr(reference_module, "_cached", simulated_reference())
-    monkeypatch.setitem(sys.modules, "predictions.time_to_hire.serving", _time_to_hire_stand_in())
-    monkeypatch.setitem(sys.modules, "predictions.interview.model", _interview_stand_in())
+    monkeypatch.setattr(evaluation, "salary_train", partial(salary_train, budget=TuningBudget(trials=1, seconds=5.0)))
+    monkeypatch.setattr(evaluation, "gsa_rows_load", simulated_gsa_rows)
+    monkeypatch.setattr(evaluation, "time_to_hire_train", partial(time_to_hire_train, **BUDGET))
+    small_cv = {"repeats": 1, "folds": 3, "trials": 1, "inner_folds": 2, "max_rounds": 50, "tuning_seconds": 5.0}
+    monkeypatch.setattr(evaluation, "time_to_hire_repeated_cv", partial(time_to_hire_repeated_cv, **small_cv))
+    small_interview = {"n_trials": 1, "timeout_s": 10.0}
+    monkeypatch.setattr(evaluation, "campus_evaluate", partial(campus_evaluate, repeats=1, folds=3, **small_interview))
+    monkeypatch.setattr(evaluation, "simulator_evaluate", partial(simulator_evaluate, **small_interview))
 
 
 @pytest.mark.django_db
@@ -110,10 +64,11 @@ def test_it_writes_a_card_naming_every_section_and_a_valid_png(cast, small_model
     assert "Do not edit by hand" in text
     assert text.count("\n# ") == 0  # one H1: every kind's card is nested under it
     assert "## Model card: salary range (P10 / P50 / P90, USD)" in text
-    assert "## Model card: time to hire (SIMULATED stand-in)" in text
-    assert "## Model card: interview probability (SIMULATED stand-in)" in text
-    assert f"- tracked outcomes: 0 in {len(ready_tenant_schemas())} tenants" in text
-    assert "- simulator outcomes: 5,000" in text
+    assert "## Time to hire (days to offer, P10 / P50 / P90)" in text
+    assert "### Repeated grouped cross-validation" in text
+    assert "## Interview and offer probability" in text
+    assert f"{len(ready_tenant_schemas())} workspaces hold 0 sent applications" in text
+    assert "Trained on 5,000 SIMULATED outcomes" in text
 
     salary_section = sections[0]
     overall = salary_section.coverage[0]
@@ -125,6 +80,7 @@ def test_it_writes_a_card_naming_every_section_and_a_valid_png(cast, small_model
     assert f"| time to hire | {tth.rows:,} | overall | {tth.coverage_pct:.1f} % |" in text
     assert [curve.simulated for curve in sections[2].reliability] == [False, True]
     assert "interview: SIMULATED outcomes with known probabilities" in progress
+    assert not any("SKIPPED" in line for line in progress)
 
     assert "## Metrics per industry" in text
     industries = {row.industry: row for row in salary_section.industries}
@@ -141,17 +97,15 @@ def test_it_writes_a_card_naming_every_section_and_a_valid_png(cast, small_model
 
 
 @pytest.mark.django_db
-def test_it_skips_a_kind_whose_module_is_missing_and_says_so_in_the_card(
-    cast, small_models, monkeypatch, tmp_path: Path
-) -> None:
-    monkeypatch.setitem(training.KIND_MODULES, "interview", "predictions.interview_not_written")
+def test_it_skips_a_kind_without_data_and_says_so_in_the_card(small_models, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(evaluation, "gsa_rows_load", list)
     progress: list[str] = []
-    sections = evaluation.evaluation_run(kinds=["interview"], progress=progress.append)
+    sections = evaluation.evaluation_run(kinds=["time_to_hire"], progress=progress.append)
     card, plot = evaluation.model_card_write(sections, output_dir=tmp_path, seed=None)
     text = card.read_text(encoding="utf-8")
-    assert progress == ["interview: SKIPPED, interview: predictions.interview_not_written is not installed yet"]
-    assert "- Interview probability: NOT EVALUATED (interview: predictions.interview_not_written" in text
-    assert "Model card: interview" not in text
+    assert progress == ["time_to_hire: SKIPPED, time_to_hire: no GSA vacancy rows"]
+    assert "- Time to hire: NOT EVALUATED (time_to_hire: no GSA vacancy rows)" in text
+    assert "## Time to hire (days" not in text
     assert "_No model reported interval coverage in this run._" in text
     assert plot.read_bytes()[:8] == PNG_MAGIC
 

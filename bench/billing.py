@@ -109,9 +109,9 @@ def api_key_bench(requests: int) -> None:
     from rest_framework.response import Response
 
     from billing.api_keys import api_key_issue
-    from billing.api_licensee import LicenseeMatchView
     from billing.models import Licensee, Plan
     from cvplus import urls_public
+    from predictions.api.licensee import LicenseeMatchView
 
     class UnmeteredMatchView(LicenseeMatchView):
         authentication_classes: list = []

@@ -1,11 +1,11 @@
 """Calibration of the interview odds' prior-plus-shrinkage path on SIMULATED outcomes whose true rates are known:
-`.venv/bin/python bench/interview_shrinkage.py [--seeds 10] [--held-out 20000]`.
+`.venv/bin/python bench/interview.shrinkage.py [--seeds 10] [--held-out 20000]`.
 
-For each workspace size (20, 200 and 2,000 labelled outcomes) and each seed, predictions.interview_simulator draws
+For each workspace size (20, 200 and 2,000 labelled outcomes) and each seed, predictions.interview.simulator draws
 the workspace's applications (seekers of about 20 outcomes each) and a held-out sample of the same seekers' later
 applications. Three ways of giving an application its interview probability are scored on the held-out labels,
-ECE (10 equal-width bins, predictions.interview_training.expected_calibration_error) and Brier, averaged over seeds:
-- prior alone: the published prior of the application's channel (predictions.interview_shrinkage);
+ECE (10 equal-width bins, predictions.interview.training.expected_calibration_error) and Brier, averaged over seeds:
+- prior alone: the published prior of the application's channel (predictions.interview.shrinkage);
 - raw workspace rate: the share of the workspace's outcomes that reached screening (one rate for every application);
 - prior + shrinkage: the published prior shrunk toward the workspace's and the seeker's outcomes in that channel.
 "true p" is the simulator's own probability: the floor any method can reach. Also printed: how often the shrunk 80 %
@@ -36,11 +36,11 @@ LABEL = "SIMULATED"
 
 
 def one_run(size: int, seed: int, held_out: int, priors) -> dict[str, float]:
-    from predictions.interview_features import OutcomeLabels
-    from predictions.interview_outcomes import OutcomeRow
-    from predictions.interview_shrinkage import application_odds, outcome_tallies, prior_for
-    from predictions.interview_simulator import simulate_outcomes
-    from predictions.interview_training import expected_calibration_error
+    from predictions.interview.features import OutcomeLabels
+    from predictions.interview.outcomes import OutcomeRow
+    from predictions.interview.shrinkage import application_odds, outcome_tallies, prior_for
+    from predictions.interview.simulator import simulate_outcomes
+    from predictions.interview.training import expected_calibration_error
 
     seekers = max(1, size // OUTCOMES_PER_SEEKER)
     train_inputs, _, train_labels = simulate_outcomes(size, seed)
@@ -80,11 +80,11 @@ def main() -> int:
     import django
 
     django.setup()
-    from predictions.interview_shrinkage import priors_load
+    from predictions.interview.shrinkage import priors_load
 
     priors = priors_load()
     started = time.perf_counter()
-    print(f"{LABEL} outcomes (predictions.interview_simulator); interview odds of held-out applications")
+    print(f"{LABEL} outcomes (predictions.interview.simulator); interview odds of held-out applications")
     print(f"{arguments.seeds} seeds per size, {arguments.held_out:,} held-out applications per seed; mean ± sd")
     header = f"{'outcomes':>8}  {'method':<20}{'ECE':>16}{'Brier':>18}"
     print(header)

@@ -75,7 +75,7 @@ def line(label: str, values: list[float], baseline: list[float] | None = None) -
 def latency_bench(runs: int) -> None:
     from market.industries import INDUSTRY_CODES
     from market.keyword_databases import industry_profiles
-    from predictions.match import match_score
+    from predictions.match.scoring import match_score
     from tracking.cv import keywords
     from tracking.cv.services import cv_parse
     from tracking.requirements import requirements_split

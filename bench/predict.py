@@ -1,7 +1,7 @@
 """Prediction serving benchmarks, measured side by side in one run: `.venv/bin/python bench/predict.py`.
 
-For each model whose module is installed (salary always; time to hire when predictions.time_to_hire exists), p50 and
-p99 of:
+For each model whose module is installed (salary always; time to hire when predictions.time_to_hire.serving exists),
+p50 and p99 of:
   (a) raw `Booster.predict` of the P50 booster on one numpy feature row (num_threads=1), and all three boosters;
   (b) the in-process prediction function (validation, features, predict) without explanations, and with them;
   (c) the HTTP endpoint under gunicorn on loopback, signed in (session cookie + CSRF header), keep-alive;
@@ -110,9 +110,9 @@ class KindBench:
 
 
 def salary_bench() -> KindBench:
-    from predictions import salary
     from predictions.features import SalaryInput, salary_feature_matrix
     from predictions.reference import market_reference
+    from predictions.salary import model as salary
 
     def feature_row(model) -> object:
         item = SalaryInput(**SALARY_ITEM, work_year=model.latest_work_year)
@@ -144,8 +144,8 @@ def salary_bench() -> KindBench:
 
 
 def time_to_hire_bench() -> KindBench:
-    from predictions import time_to_hire
-    from predictions.time_to_hire_data import OCCUPATION_FAMILIES, TimeToHireInput, time_to_hire_feature_matrix
+    from predictions.time_to_hire import serving as time_to_hire
+    from predictions.time_to_hire.data import OCCUPATION_FAMILIES, TimeToHireInput, time_to_hire_feature_matrix
 
     def items(n: int) -> list[dict]:
         return [
@@ -273,12 +273,13 @@ def train(kind: str, scope: str = "global") -> float | None:
     """Trains and promotes `kind` in the bench database; a tenant-scope model in the bench tenant's schema."""
     from django_tenants.utils import schema_context
 
-    from predictions.training import ModelKindUnavailable, TrainingDataMissing, model_train
+    from predictions.errors import TrainingDataMissing
+    from predictions.training import model_train
 
     try:
         with schema_context(SCHEMA if scope == "tenant" else "public"):
             summary = model_train(kind, promote=True, scope=scope)
-    except (ModelKindUnavailable, TrainingDataMissing, ValueError) as error:
+    except (TrainingDataMissing, ValueError) as error:
         print(f"{kind}: not trained ({type(error).__name__}: {error})")
         return None
     print(
@@ -288,9 +289,10 @@ def train(kind: str, scope: str = "global") -> float | None:
 
 
 def measure_in_process(bench: KindBench, repeats: int, warmup: int) -> dict[str, float]:
+    from predictions.kinds import KINDS
     from predictions.registry import champion_get
 
-    model = champion_get(bench.kind).model
+    model = champion_get(bench.kind, load=KINDS[bench.kind].load).model
     row = bench.feature_row(model)
     p50_booster = model.boosters["p50"]
     results: dict[str, float] = {}
@@ -312,7 +314,7 @@ def measure_in_process(bench: KindBench, repeats: int, warmup: int) -> dict[str,
     )
     line(
         "(b part) champion_get: registry lookup, cached model",
-        timed_ms(lambda: champion_get(bench.kind), repeats, warmup),
+        timed_ms(lambda: champion_get(bench.kind, load=KINDS[bench.kind].load), repeats, warmup),
     )
     line("(b part) one feature row, as serving builds it", timed_ms(lambda: bench.feature_row(model), repeats, warmup))
     # A prediction is a P10/P50/P90 range: the raw work it cannot avoid is the three boosters (a3), so the target is
@@ -393,7 +395,6 @@ def main() -> int:
     from accounts.services import user_create
     from billing.catalogue import plans_ensure
     from billing.services import plan_grant
-    from predictions.training import ModelKindUnavailable, kind_module
 
     try:
         consumer_tenant_provision(name="Bench predictions", schema=SCHEMA, host=HOST)
@@ -404,11 +405,6 @@ def main() -> int:
         print("\n== Training (real data, one thread) ==")
         benches = []
         for kind, build in BENCHES.items():
-            try:
-                kind_module(kind)
-            except ModelKindUnavailable as error:
-                print(f"{kind}: SKIPPED ({error})")
-                continue
             if train(kind) is not None:
                 benches.append(build())
         train("interview", scope="tenant")  # learns from tracked outcomes: a fresh bench tenant has none

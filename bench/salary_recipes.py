@@ -1,8 +1,8 @@
 """How the served salary recipe's fixed shape and drift handling were chosen: `.venv/bin/python bench/salary_recipes.py`
 (with the development database's survey rows loaded: `manage.py load_reference_data`).
 
-Prints the P50 MAE of every shape x drift mode on the rolling-origin backtest (predictions.salary_backtest), per test
-year and the mean. The recipe in predictions.salary_recipe keeps the lowest mean; docs/model-card.md quotes the table.
+Prints the P50 MAE of every shape x drift mode on the rolling-origin backtest (predictions.salary.training), per test
+year and the mean. The recipe in predictions.salary.recipe keeps the lowest mean; docs/model-card.md quotes the table.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ def main() -> None:
 
     django.setup()
     from predictions.reference import market_reference
-    from predictions.salary_backtest import backtest_build, drift_comparison
-    from predictions.salary_data import survey_rows_load
-    from predictions.salary_recipe import SERVED_RECIPE
+    from predictions.salary.data import survey_rows_load
+    from predictions.salary.recipe import SERVED_RECIPE
+    from predictions.salary.training import backtest_build, drift_comparison
 
     reference, backtest = market_reference(), backtest_build(survey_rows_load())
     years = [str(fold.year) for fold in backtest.folds]

@@ -98,7 +98,7 @@ def _max_inputs() -> dict[str, tuple[str, str, list[str]]]:
 
 def parse_match_bench() -> None:
     from cvplus.text_limits import MAX_BATCH_TEXT_CHARS, texts_read_length
-    from predictions.match import match_score
+    from predictions.match.scoring import match_score
     from predictions.service import match_raw_predict
     from tracking.cv import keywords
     from tracking.cv.services import cv_parse

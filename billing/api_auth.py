@@ -1,6 +1,6 @@
 """DRF authentication by licensee API key: ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``.
 
-Only the licensee endpoints use it (billing/api_licensee.py), and they use nothing else: a session cookie, whether a
+Only the licensee endpoints use it (predictions/api/licensee.py), and they use nothing else: a session cookie, whether a
 tenant's or staff's, never authenticates there. A missing, unknown or revoked key is a 401; an inactive licensee's
 valid key is a 403 (the key is right, the licence is not).
 """

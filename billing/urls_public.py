@@ -1,11 +1,12 @@
-"""Billing URLs on the public host: Stripe calls one address for every tenant, and licensees call the prediction API
-here (they are not tenants). `licensee_api_urlpatterns` is included at /api/v1/licensee/ and the licensee's own page
-(`licensee_page_urlpatterns`) at /licensee/ by cvplus/urls_public.py."""
+"""Billing URLs on the public host: Stripe calls one address for every tenant, and licensees read their usage here
+(they are not tenants). `licensee_usage_urlpatterns` is included at /api/v1/licensee/ beside the licensee prediction
+endpoints (predictions/api/urls_licensee.py), and the licensee's own page (`licensee_page_urlpatterns`) at /licensee/,
+by cvplus/urls_public.py."""
 
 from django.urls import path
 
 from billing import views_licensee
-from billing.api_licensee import LicenseeMatchView, LicenseeSalaryView, LicenseeTimeToHireView, LicenseeUsageView
+from billing.api_usage import LicenseeUsageView
 from billing.views_webhooks import stripe_webhook
 
 app_name = "billing_public"
@@ -14,15 +15,9 @@ urlpatterns = [
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
 ]
 
-licensee_api_urlpatterns = (
-    [
-        path("predictions/salary", LicenseeSalaryView.as_view(), name="salary"),
-        path("predictions/time-to-hire", LicenseeTimeToHireView.as_view(), name="time-to-hire"),
-        path("predictions/match", LicenseeMatchView.as_view(), name="match"),
-        path("usage", LicenseeUsageView.as_view(), name="usage"),
-    ],
-    "licensee-api",
-)
+licensee_usage_urlpatterns = [
+    path("usage", LicenseeUsageView.as_view(), name="usage"),
+]
 
 licensee_page_urlpatterns = (
     [

@@ -7,10 +7,11 @@ from django.urls import include, path
 
 from accounts.views import language_set
 from accounts.views_two_factor import StaffLoginView
-from billing.urls_public import licensee_api_urlpatterns, licensee_page_urlpatterns
+from billing.urls_public import licensee_page_urlpatterns, licensee_usage_urlpatterns
 from cvplus import views
 from cvplus.health import healthz
 from market.views import data_sources
+from predictions.api import urls_licensee
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", views.favicon),  # browsers ask for it whatever the page says (the admin has no icon link)
     path("billing/", include("billing.urls_public")),
-    path("api/v1/licensee/", include(licensee_api_urlpatterns)),
+    # One "licensee-api" namespace for the prediction endpoints (predictions) and the usage endpoint (billing).
+    path("api/v1/licensee/", include((urls_licensee.urlpatterns + licensee_usage_urlpatterns, "licensee-api"))),
     path("licensee/", include(licensee_page_urlpatterns)),
 ]

@@ -13,7 +13,7 @@ urlpatterns = [
     path("app/", include("tracking.urls")),
     path("billing/", include("billing.urls")),
     path("privacy/", include("privacy.urls")),
-    path("api/v1/predictions/", include("predictions.api_urls")),
+    path("api/v1/predictions/", include("predictions.api.urls")),
     path("api/v1/", include("tracking.api_urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
+from predictions.kinds import KINDS
 from predictions.models import ModelVersion
-from predictions.registry import KIND_SPECS, model_promote, model_rollback
+from predictions.registry import model_promote, model_rollback, test_score
 from tenants.context import dangerously_for_each_tenant, ready_tenant_schemas
 
 ARTIFACT_PREVIEW_CHARS = 2_000
@@ -113,11 +114,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("key metric (held-out)"))
     def key_metric(self, obj: ModelVersion) -> str:
-        spec = KIND_SPECS.get(obj.kind)
-        value = ((obj.metrics or {}).get("test") or {}).get(spec.metric) if spec else None
+        spec = KINDS.get(obj.kind)
+        value = test_score(obj, spec.metric) if spec else None
         if value is None:
             return "—"
-        value = float(value)
         return f"{spec.metric} {value:,.0f}" if abs(value) >= 100 else f"{spec.metric} {value:.4g}"
 
     @admin.display(description=gettext_lazy("artifact (preview)"))
@@ -136,7 +136,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Promote (if it beats the champion)"), permissions=["change"])
     def promote(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
         for version in queryset.order_by("kind", "scope", "scope_key", "version"):
-            result = model_promote(candidate=version)
+            result = model_promote(candidate=version, metric=KINDS[version.kind].metric)
             values = {"version": _label(version), "reason": result.reason}
             if result.promoted:
                 self.message_user(request, _("%(version)s is now the champion: %(reason)s.") % values, messages.SUCCESS)

@@ -19,6 +19,7 @@ from billing.entitlements import entitlement_check, plan_for
 from billing.gating import locked_section
 from billing.models import Feature
 from predictions import service
+from predictions.errors import ModelUnavailable
 from predictions.models import PredictionLog
 from tenants.context import current_tenant
 from tenants.locale import tenant_home_country
@@ -109,7 +110,7 @@ def _section(result: dict, *, version_label: str, extra_reasons: list[dict] | No
 
 
 def _unavailable(kind: str, error: Exception) -> dict:
-    if isinstance(error, service.ModelUnavailable):
+    if isinstance(error, ModelUnavailable):
         logger.warning("application page: no %s model available", kind)
     else:
         logger.exception("application page: the %s prediction failed", kind)
@@ -131,7 +132,7 @@ def _model_label(result: dict) -> str:
 def _us_state(posting) -> str | None:
     """The US state written in a US posting's location ("Austin, TX"), which the BLS wages and the hiring times use;
     None elsewhere."""
-    from predictions.time_to_hire_data import location_state
+    from predictions.time_to_hire.data import location_state
 
     return location_state(posting.location) if (posting.country or "").upper() == "US" else None
 

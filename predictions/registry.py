@@ -3,11 +3,13 @@ data, and serve champions from an in-process cache of loaded models keyed by ver
 
 Global models live in the public schema; these functions switch to it for the global scope whatever the request's
 tenant is (the predictions table also exists in every tenant schema, for tenant-trained models).
+
+A base module: it knows no kind. Each caller passes what is the kind's own, the held-out metric that decides a
+promotion and the function that parses an artifact (predictions/kinds.py holds both for every kind).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
@@ -78,40 +80,24 @@ class Promotion:
     champion_score: float | None = None
 
 
-@dataclass(frozen=True)
-class KindSpec:
-    """How the registry treats one model kind: where its artifact loader lives and which held-out metric decides a
-    promotion (lower is better for every kind: MAE, Brier score)."""
-
-    loader: str  # "module:Class.method"
-    metric: str
-
-
-KIND_SPECS: dict[str, KindSpec] = {
-    ModelVersion.Kind.SALARY: KindSpec("predictions.salary:SalaryModel.artifact_loads", "mae_usd"),
-    ModelVersion.Kind.TIME_TO_HIRE: KindSpec("predictions.time_to_hire:TimeToHireModel.artifact_loads", "mae_days"),
-    ModelVersion.Kind.INTERVIEW: KindSpec("predictions.interview:InterviewModel.artifact_loads", "brier"),
-}
-
-
-def _test_score(version: ModelVersion) -> float | None:
-    value = (version.metrics or {}).get("test", {}).get(KIND_SPECS[version.kind].metric)
+def test_score(version: ModelVersion, metric: str) -> float | None:
+    """The version's held-out `metric` (metrics["test"][metric]), None when it has none."""
+    value = ((version.metrics or {}).get("test") or {}).get(metric)
     return float(value) if value is not None else None
 
 
 def model_promote(
-    *, candidate: ModelVersion, champion_rescore: Callable[[ModelVersion], float] | None = None
+    *, candidate: ModelVersion, metric: str, champion_rescore: Callable[[ModelVersion], float] | None = None
 ) -> Promotion:
-    """Makes `candidate` the champion of its scope when there is none, or when its test score (the kind's metric,
-    lower is better) beats the champion's on the same held-out rows. Same rows means the same
+    """Makes `candidate` the champion of its scope when there is none, or when its test `metric` (the kind's, lower
+    is better: an MAE, a Brier score) beats the champion's on the same held-out rows. Same rows means the same
     `metrics["test_fingerprint"]`; otherwise the champion is re-scored on the candidate's test rows by
     `champion_rescore`, and without one nothing changes."""
     with _scope_schema(candidate.scope), transaction.atomic():
         candidate = ModelVersion.objects.select_for_update().get(pk=candidate.pk)
         if candidate.status != ModelVersion.Status.CANDIDATE:
             return Promotion(False, f"v{candidate.version} is {candidate.status}, not a candidate")
-        metric = KIND_SPECS[candidate.kind].metric
-        candidate_score = _test_score(candidate)
+        candidate_score = test_score(candidate, metric)
         if candidate_score is None:
             return Promotion(False, f"the candidate has no test {metric}")
         champion = (
@@ -128,7 +114,7 @@ def model_promote(
         if champion is not None:
             same_rows = champion.metrics.get("test_fingerprint") == candidate.metrics.get("test_fingerprint")
             if same_rows:
-                champion_score = _test_score(champion)
+                champion_score = test_score(champion, metric)
             elif champion_rescore is not None:
                 champion_score = champion_rescore(champion)
             if champion_score is None:
@@ -158,18 +144,7 @@ class LoadedModel:
     fallback_from: int | None = None  # the champion's version number when its artifact could not be loaded
 
 
-def _loader(kind: str) -> Loader:
-    spec = KIND_SPECS.get(kind)
-    if spec is None:
-        raise ValueError(f"no loader for model kind {kind!r}")
-    module_name, _, attribute = spec.loader.partition(":")
-    target: Any = importlib.import_module(module_name)
-    for part in attribute.split("."):
-        target = getattr(target, part)
-    return target
-
-
-def _load(version: ModelVersion, cache_key: tuple[str, int]) -> Any:
+def _load(version: ModelVersion, cache_key: tuple[str, int], load: Loader) -> Any:
     """The parsed artifact of `version`, parsed once per process; raises when the artifact is missing or corrupt
     (and remembers that, so a broken version is not re-parsed on every request)."""
     cached = _loaded.get(cache_key)
@@ -178,7 +153,7 @@ def _load(version: ModelVersion, cache_key: tuple[str, int]) -> Any:
             raise ValueError(f"{version} has a corrupt artifact")
         artifact = ModelVersion.objects.values_list("artifact", flat=True).get(pk=version.pk)
         try:
-            cached = _loader(version.kind)(artifact)
+            cached = load(artifact)
         except Exception:
             with _cache_lock:
                 _broken.add(cache_key)
@@ -188,8 +163,11 @@ def _load(version: ModelVersion, cache_key: tuple[str, int]) -> Any:
     return cached
 
 
-def champion_get(kind: str, scope: str = ModelVersion.Scope.GLOBAL, scope_key: str = "") -> LoadedModel | None:
-    """The champion of a scope with its parsed model, or None when the scope has no usable model.
+def champion_get(
+    kind: str, scope: str = ModelVersion.Scope.GLOBAL, scope_key: str = "", *, load: Loader
+) -> LoadedModel | None:
+    """The champion of a scope with its model parsed by `load` (the kind's artifact loader), or None when the scope
+    has no usable model.
 
     Serving calls this on every prediction, so the answer is kept in process for PREDICTIONS_CHAMPION_TTL_S seconds
     (a query costs more than the three boosters together). A promotion or rollback clears it at once in the process
@@ -201,7 +179,7 @@ def champion_get(kind: str, scope: str = ModelVersion.Scope.GLOBAL, scope_key: s
     hit = _champions.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
-    loaded = _champion_lookup(kind, scope, scope_key)
+    loaded = _champion_lookup(kind, scope, scope_key, load)
     ttl = float(getattr(settings, "PREDICTIONS_CHAMPION_TTL_S", 5.0))
     if ttl > 0:
         with _cache_lock:
@@ -209,7 +187,7 @@ def champion_get(kind: str, scope: str = ModelVersion.Scope.GLOBAL, scope_key: s
     return loaded
 
 
-def _champion_lookup(kind: str, scope: str, scope_key: str) -> LoadedModel | None:
+def _champion_lookup(kind: str, scope: str, scope_key: str, load: Loader) -> LoadedModel | None:
     """One indexed query; an artifact is read and parsed once per process, keyed by (schema, version id).
 
     A champion whose artifact is missing or corrupt is logged and replaced by the previous champion (the most
@@ -228,7 +206,7 @@ def _champion_lookup(kind: str, scope: str, scope_key: str) -> LoadedModel | Non
         if champion is None:
             return None
         try:
-            return LoadedModel(version=champion, model=_load(champion, (schema, champion.pk)))
+            return LoadedModel(version=champion, model=_load(champion, (schema, champion.pk), load))
         except Exception:
             logger.exception("model artifact of %s cannot be loaded; falling back to the previous champion", champion)
         previous = sorted(
@@ -236,7 +214,7 @@ def _champion_lookup(kind: str, scope: str, scope_key: str) -> LoadedModel | Non
         )
         for version in previous:
             try:
-                model = _load(version, (schema, version.pk))
+                model = _load(version, (schema, version.pk), load)
             except Exception:
                 logger.exception("previous champion %s cannot be loaded either", version)
                 continue

@@ -5,29 +5,38 @@ calls the predictor, and writes PredictionLog rows in the tenant schema: one row
 with the SHA-256 of the canonical JSON of the validated input, the latency and the batch size. Results are returned
 as the predictor made them, with `model_version` always present.
 
-Predictor modules are imported lazily: a kind whose module or champion model is missing raises ModelUnavailable,
-which the API turns into a 503 and the application page into a "not available yet" line, never a server error.
+The predictors are imported normally (a broken one stops the process at start-up); a kind with no usable champion
+raises ModelUnavailable, which the API turns into a 503 and the application page into a "not available yet" line.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING
 from dataclasses import fields as dataclass_fields
-from types import ModuleType
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from accounts.models import User
+from market.keyword_databases import industry_profiles
+from predictions.errors import ModelUnavailable, NoSalaryModel, NoTimeToHireModel
+from predictions.interview.features import InterviewInput
+from predictions.interview.model import interview_predict_for
+from predictions.kinds import INTERVIEW, SALARY, TIME_TO_HIRE
+from predictions.match.scoring import SCORER_VERSION, match_score
+from predictions.match.service import application_match_for
 from predictions.models import PredictionLog
+from predictions.salary.serving import salary_predict
+from predictions.time_to_hire.serving import time_to_hire_predict
 from tenants.context import require_tenant_schema
+from tracking.cv import keywords
+from tracking.cv.services import cv_parse
 from tracking.models import Application
+from tracking.requirements import requirements_split
+from tracking.services import posting_industry_detect
 
 logger = logging.getLogger(__name__)
 MAX_BATCH_ITEMS = 10_000
@@ -35,30 +44,10 @@ SALARY_OPTIONAL = ("residence_country", "work_year", "currency", "state", "indus
 TIME_TO_HIRE_OPTIONAL = ("country", "state", "application_count", "posting_open_days", "posted_on")
 
 
-class ModelUnavailable(Exception):
-    """No usable model of this kind: no champion, no loadable artifact, or the predictor is not deployed."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
-
-    @property
-    def message(self) -> str:
-        return _("This prediction is not available yet: no trained model is ready. Please try again later.")
-
-
 def input_hash(payload: object) -> str:
     """SHA-256 of the canonical JSON (sorted keys, no spaces) of a validated input."""
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _module(kind: str, name: str) -> ModuleType:
-    try:
-        return importlib.import_module(name)
-    except ImportError as error:
-        logger.exception("predictor module %s is missing", name)
-        raise ModelUnavailable(kind) from error
 
 
 def _present(item: dict, optional: Sequence[str]) -> dict:
@@ -121,7 +110,7 @@ def _serve(
 def salary_serve(
     *, user: User | None, items: list[dict], explain: bool = True, source: str = PredictionLog.Source.API
 ) -> list[dict]:
-    """Salary ranges for validated inputs (the keyword arguments of `predictions.salary.salary_predict`)."""
+    """Salary ranges for validated inputs (the keyword arguments of `predictions.salary.model.salary_predict`)."""
     return _serve(
         PredictionLog.Kind.SALARY,
         payload=items,
@@ -134,14 +123,12 @@ def salary_serve(
 def salary_predict_items(items: list[dict], *, explain: bool = True) -> list[dict]:
     """The predictor alone, without the tenant's prediction log: for callers that meter elsewhere (the licensee
     API in the public schema). Raises ModelUnavailable."""
-    salary = _module(PredictionLog.Kind.SALARY, "predictions.salary")
     inputs = [_present(item, SALARY_OPTIONAL) for item in items]
     try:
-        batch = getattr(salary, "salary_predict_batch", None)
-        if batch is not None and len(inputs) > 1:
-            return list(batch(inputs, explain=explain))
-        return [salary.salary_predict(**item) for item in inputs]
-    except salary.NoSalaryModel as error:
+        if len(inputs) > 1:
+            return list(SALARY.predict_batch(inputs, explain=explain))
+        return [salary_predict(**item) for item in inputs]
+    except NoSalaryModel as error:
         raise ModelUnavailable(PredictionLog.Kind.SALARY) from error
 
 
@@ -160,13 +147,12 @@ def time_to_hire_serve(
 
 def time_to_hire_predict_items(items: list[dict], *, explain: bool = True) -> list[dict]:
     """The predictor alone, without the tenant's prediction log (see `salary_predict_items`)."""
-    module = _module(PredictionLog.Kind.TIME_TO_HIRE, "predictions.time_to_hire")
     inputs = [_present(item, TIME_TO_HIRE_OPTIONAL) for item in items]
     try:
-        if len(inputs) > 1 and hasattr(module, "time_to_hire_predict_batch"):
-            return list(module.time_to_hire_predict_batch(inputs, explain=explain))
-        return [module.time_to_hire_predict(**item) for item in inputs]
-    except module.NoTimeToHireModel as error:
+        if len(inputs) > 1:
+            return list(TIME_TO_HIRE.predict_batch(inputs, explain=explain))
+        return [time_to_hire_predict(**item) for item in inputs]
+    except NoTimeToHireModel as error:
         raise ModelUnavailable(PredictionLog.Kind.TIME_TO_HIRE) from error
 
 
@@ -175,18 +161,11 @@ def time_to_hire_predict_items(items: list[dict], *, explain: bool = True) -> li
 # ---------------------------------------------------------------------------------------------------------------------
 
 
-def _unavailable_error(module: ModuleType, name: str) -> type[BaseException]:
-    error = getattr(module, name, None)
-    return error if isinstance(error, type) and issubclass(error, BaseException) else ModelUnavailable
-
-
 def interview_input_fields() -> list[tuple[str, Any, bool]]:
-    """(name, annotation, required) of `predictions.interview.InterviewInput`, for the API's raw-input serializer."""
-    module = _module(PredictionLog.Kind.INTERVIEW, "predictions.interview")
-    return [
-        (f.name, f.type, f.default is MISSING and f.default_factory is MISSING)
-        for f in dataclass_fields(module.InterviewInput)
-    ]
+    """(name, annotation, required) of `predictions.interview.features.InterviewInput`, for the API's raw-input
+    serializer."""
+    fields = dataclass_fields(InterviewInput)
+    return [(f.name, f.type, f.default is MISSING and f.default_factory is MISSING) for f in fields]
 
 
 def interview_serve(
@@ -199,27 +178,21 @@ def interview_serve(
 ) -> list[dict]:
     """Interview and offer probabilities for the user's own applications (already scoped by the caller), or for raw
     `InterviewInput` fields. One of the two is given."""
-    module = _module(PredictionLog.Kind.INTERVIEW, "predictions.interview")
-    unavailable = _unavailable_error(module, "NoInterviewModel")
     for application in applications:
         if application.owner_id != user.pk:
             raise PermissionError("interview_serve: the application belongs to another user")
 
     def predict() -> list[dict]:
-        try:
-            if applications:
-                return [module.interview_predict_for(user=user, application=a) for a in applications]
-            return list(module.interview_predict([module.InterviewInput(**item) for item in inputs], explain=explain))
-        except unavailable as error:
-            raise ModelUnavailable(PredictionLog.Kind.INTERVIEW) from error
+        # No ModelUnavailable here: without a champion the interview kind answers with its documented prior.
+        if applications:
+            return [interview_predict_for(user=user, application=a) for a in applications]
+        return list(INTERVIEW.predict_batch(inputs, explain=explain))
 
     payload = {"application_ids": [a.pk for a in applications]} if applications else list(inputs)
     return _serve(PredictionLog.Kind.INTERVIEW, payload=payload, predict=predict, user=user, source=source)
 
 
 def _match_confidence(result: dict) -> dict:
-    from predictions.match import SCORER_VERSION
-
     result["model_version"] = result.get("scorer_version") or SCORER_VERSION
     result["low_confidence"] = result.get("score") is None
     reason = result.get("reason")
@@ -231,12 +204,6 @@ def match_raw_predict(inputs: Sequence[dict]) -> list[dict]:
     """Match scores for raw `cv_text`, `posting_title`, `posting_description` (and optional `must_have`,
     `nice_to_have` lists; without them the requirements are read from the description), without the tenant's
     prediction log (see `salary_predict_items`)."""
-    from market.keyword_databases import industry_profiles
-    from predictions.match import match_score
-    from tracking.cv import keywords
-    from tracking.cv.services import cv_parse
-    from tracking.requirements import requirements_split
-    from tracking.services import posting_industry_detect
 
     def raw_match(item: dict) -> dict:
         requirements = requirements_split(item["posting_description"])
@@ -268,7 +235,6 @@ def match_serve(
     source: str = PredictionLog.Source.API,
 ) -> list[dict]:
     """Match scores for the user's own applications, or for raw inputs (`match_raw_predict`)."""
-    from predictions.match_service import application_match_for
 
     def predict() -> list[dict]:
         if applications:

@@ -18,9 +18,16 @@ from tenants.tasks import TenantOnlyTask
 logger = get_task_logger(__name__)
 TRAINING_SOFT_TIME_LIMIT_S = 1800
 TRAINING_TIME_LIMIT_S = 1900
+# Task names are written out: beat's schedule and messages already queued name them, so they must not follow a move.
 
 
-@app.task(bind=True, soft_time_limit=TRAINING_SOFT_TIME_LIMIT_S, time_limit=TRAINING_TIME_LIMIT_S, acks_late=True)
+@app.task(
+    name="predictions.tasks.model_train_task",
+    bind=True,
+    soft_time_limit=TRAINING_SOFT_TIME_LIMIT_S,
+    time_limit=TRAINING_TIME_LIMIT_S,
+    acks_late=True,
+)
 def model_train_task(
     self,
     kind: str,
@@ -79,12 +86,13 @@ def champions_ensure(kinds: tuple[str, ...] = (ModelVersion.Kind.SALARY, ModelVe
     kinds queued. `make run` calls it through demo_setup so a fresh machine gets real models without blocking the web
     server: the worker trains them on the training queue (inline, and so before returning, without Redis). Interview
     is not here: it learns from tracked outcomes only, and without enough of them serves its documented prior."""
+    from predictions.kinds import KINDS
     from predictions.registry import champion_get
 
     # No guard against queuing twice (say `make run` stopped and started again before the worker trained): a guard
     # that outlives a killed worker would leave a fresh machine without models, while a second training of the same
     # data is only refused at promotion (it does not beat an equal champion).
-    missing = [kind for kind in kinds if champion_get(kind) is None]
+    missing = [kind for kind in kinds if champion_get(kind, load=KINDS[kind].load) is None]
     for kind in missing:
         model_train_enqueue(kind, promote=True)
     return missing
@@ -94,6 +102,7 @@ TENANT_RETRAIN_AFTER = timedelta(days=7)
 
 
 @app.task(
+    name="predictions.tasks.tenant_models_refresh",
     base=TenantOnlyTask,
     soft_time_limit=TRAINING_SOFT_TIME_LIMIT_S,
     time_limit=TRAINING_TIME_LIMIT_S,
@@ -104,7 +113,8 @@ def tenant_models_refresh() -> dict[str, str]:
     once it holds enough of its own outcomes, and again when its newest version is a week old, promoting a version
     only if it beats the tenant's champion on the same held-out rows. Below the minimum nothing is trained and
     serving keeps the documented prior (interview) or the GSA model (time to hire)."""
-    from predictions.training import TrainingDataMissing, model_train
+    from predictions.errors import TrainingDataMissing
+    from predictions.training import model_train
 
     results: dict[str, str] = {}
     for kind in (ModelVersion.Kind.INTERVIEW, ModelVersion.Kind.TIME_TO_HIRE):

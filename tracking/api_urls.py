@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from predictions.api_comparison import ApplicationComparisonView
+from predictions.api.comparison import ApplicationComparisonView
 from tracking.api.applications import ApplicationViewSet, ContactViewSet, EventViewSet, NoteViewSet, TaskViewSet
 from tracking.api.base import RedocView
 from tracking.api.cvs import CVViewSet

@@ -400,7 +400,7 @@ SPECTACULAR_SETTINGS = {
         "CVStatusEnum": "tracking.models.CVDocument.Status",
         "ReminderStatusEnum": "tracking.models.Reminder.Status",
         "EmploymentTypeEnum": "tracking.models.JobPosting.EmploymentType",
-        "SalaryEmploymentTypeEnum": "predictions.api.SALARY_EMPLOYMENT_TYPES",
+        "SalaryEmploymentTypeEnum": "predictions.api.views.SALARY_EMPLOYMENT_TYPES",
         "ProfileExperienceLevelEnum": "market.models.SalarySurveyRow.ExperienceLevel",
     },
 }

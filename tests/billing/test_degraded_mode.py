@@ -15,10 +15,10 @@ from django.test import Client as HttpClient
 
 from billing import metering
 from billing.api_keys import api_key_issue
-from billing.api_licensee import LicenseeMatchView
 from billing.metering import meter, usage_flush
 from billing.models import ApiUsage, ApiUsageDay, Licensee
-from predictions.api import ModelUnavailableError
+from predictions.api.licensee import LicenseeMatchView
+from predictions.api.views import ModelUnavailableError
 from tests.billing.licensees import licensee_create
 from tests.billing.test_api_licensing import MATCH_RAW, USAGE, post
 from tests.conftest import PUBLIC_HOST

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from billing import metering, metering_store
 from billing.api_keys import api_key_issue
-from billing.api_licensee import LicenseeMatchView
 from billing.metering import meter, meter_refund, period_start, usage_flush
 from billing.models import ApiUsage, ApiUsageDay, ApiUsageFlush
 from billing.tasks import api_usage_flush
+from predictions.api.licensee import LicenseeMatchView
 from tests.billing.licensees import licensee_create
 from tests.billing.test_api_licensing import MATCH_RAW, post
 from tests.conftest import wait_until

@@ -2,7 +2,7 @@
 confidence, the interview prior flagged as insufficient data, a model that does not exist yet shown as not available,
 and the match score, all on one page that still loads when a model is missing.
 
-The salary champion is trained on SIMULATED rows (tests/predictions/test_salary.py's seeded generator): it proves
+The salary champion is trained on SIMULATED rows (tests/predictions/salary/test_salary.py's seeded generator): it proves
 the page shows what the model answers; its numbers are never accuracy.
 """
 
@@ -16,6 +16,7 @@ from django.db import connections
 from django_tenants.utils import schema_context
 
 from accounts.services import user_create
+from predictions.kinds import KINDS
 from predictions.models import ModelVersion
 from predictions.registry import model_promote
 from tests.billing.grants import plan_grant
@@ -48,7 +49,7 @@ def seeker(committed):
 @pytest.fixture
 def committed_salary_champion(committed, salary_run):  # noqa: F811 - the fixture imported above
     version = salary_version_save(salary_run, mae=10_000)
-    assert model_promote(candidate=version).promoted
+    assert model_promote(candidate=version, metric=KINDS[version.kind].metric).promoted
     yield version
     ModelVersion.objects.filter(kind=ModelVersion.Kind.SALARY).delete()
 

@@ -1,4 +1,4 @@
-"""What the serving tests share: a SIMULATED salary champion (rows from tests/predictions/test_salary.py's seeded
+"""What the serving tests share: a SIMULATED salary champion (rows from tests/predictions/salary/test_salary.py's seeded
 generator; it proves the plumbing, its numbers are never accuracy) and the owner's applications.
 
 Import the fixtures into a test module by name; they are not in a conftest so the other predictions tests are not
@@ -12,10 +12,11 @@ from django_tenants.utils import schema_context
 
 from predictions import reference as reference_module
 from predictions.features import MarketReference
+from predictions.kinds import KINDS
 from predictions.models import ModelVersion
 from predictions.registry import model_cache_clear, model_promote, model_save
 from predictions.tuning import TuningBudget
-from tests.predictions.test_salary import simulated_reference, simulated_rows
+from tests.predictions.salary.test_salary import simulated_reference, simulated_rows
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory, JobPostingFactory
 
 SMALL_BUDGET = TuningBudget(trials=1, seconds=5.0)
@@ -40,7 +41,7 @@ def serving_reference() -> MarketReference:
 
 @pytest.fixture(scope="module")
 def salary_run():
-    from predictions.salary import salary_train
+    from predictions.salary.training import salary_train
 
     return salary_train(simulated_rows(n=600), reference=serving_reference(), budget=SMALL_BUDGET)
 
@@ -72,7 +73,7 @@ def salary_version_save(run, *, mae: float, artifact: str | None = None) -> Mode
 @pytest.fixture
 def salary_champion(cast, salary_run, salary_reference) -> ModelVersion:
     version = salary_version_save(salary_run, mae=10_000)
-    assert model_promote(candidate=version).promoted
+    assert model_promote(candidate=version, metric=KINDS[version.kind].metric).promoted
     return version
 
 

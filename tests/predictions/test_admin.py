@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django_tenants.utils import schema_context
 
 from predictions.admin import ARTIFACT_PREVIEW_CHARS
+from predictions.kinds import KINDS
 from predictions.models import ModelVersion
 from predictions.registry import model_promote, model_save
 from tests.accounts.factories import StaffUserFactory
@@ -56,7 +57,7 @@ def statuses(*versions: ModelVersion) -> list[str]:
 
 def test_it_lists_versions_with_their_key_metric_and_previews_the_artifact_truncated(staff_client) -> None:
     champion = version(mae=12_345.678, artifact="x" * (ARTIFACT_PREVIEW_CHARS + 500))
-    model_promote(candidate=champion)
+    model_promote(candidate=champion, metric=KINDS[champion.kind].metric)
 
     listing = staff_client.get(CHANGELIST).content.decode()
     detail = staff_client.get(f"{CHANGELIST}{champion.pk}/change/").content.decode()
@@ -70,7 +71,7 @@ def test_it_lists_versions_with_their_key_metric_and_previews_the_artifact_trunc
 
 def test_it_promotes_a_candidate_that_beats_the_champion_and_says_so(staff_client) -> None:
     old = version(mae=10_000)
-    model_promote(candidate=old)
+    model_promote(candidate=old, metric=KINDS[old.kind].metric)
     better = version(mae=9_000)
 
     messages = act(staff_client, "promote", [better])
@@ -83,7 +84,7 @@ def test_it_promotes_a_candidate_that_beats_the_champion_and_says_so(staff_clien
 
 def test_it_refuses_a_candidate_that_does_not_beat_the_champion_and_gives_the_reason(staff_client) -> None:
     champion = version(mae=9_000)
-    model_promote(candidate=champion)
+    model_promote(candidate=champion, metric=KINDS[champion.kind].metric)
     worse = version(mae=9_500)
 
     [(level, message)] = act(staff_client, "promote", [worse])
@@ -96,9 +97,9 @@ def test_it_refuses_a_candidate_that_does_not_beat_the_champion_and_gives_the_re
 
 def test_it_rolls_back_to_the_previous_champion(staff_client) -> None:
     first = version(mae=10_000)
-    model_promote(candidate=first)
+    model_promote(candidate=first, metric=KINDS[first.kind].metric)
     second = version(mae=9_000)
-    model_promote(candidate=second)
+    model_promote(candidate=second, metric=KINDS[second.kind].metric)
 
     [(level, message)] = act(staff_client, "rollback", [second])
 
@@ -109,7 +110,7 @@ def test_it_rolls_back_to_the_previous_champion(staff_client) -> None:
 
 def test_it_changes_nothing_when_there_is_no_earlier_champion_to_roll_back_to(staff_client) -> None:
     only = version(mae=10_000)
-    model_promote(candidate=only)
+    model_promote(candidate=only, metric=KINDS[only.kind].metric)
 
     [(level, message)] = act(staff_client, "rollback", [only])
 

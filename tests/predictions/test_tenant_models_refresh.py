@@ -11,9 +11,9 @@ from accounts.models import User
 from predictions.models import ModelVersion
 from predictions.registry import model_cache_clear
 from predictions.tasks import tenant_models_refresh
-from predictions.time_to_hire_tenant import MIN_TENANT_DURATIONS
+from predictions.time_to_hire.tenant import MIN_TENANT_DURATIONS
 from tenants.context import NotInTenantSchema
-from tests.predictions.test_time_to_hire import offer_after
+from tests.predictions.time_to_hire.test_time_to_hire import offer_after
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """The training path shared by `manage.py train` and the Celery task, on the real Redis broker and a real worker.
 
-Every survey row here is SIMULATED (tests/predictions/test_salary.py's seeded generator, 300 rows): these tests prove
-the plumbing, and their numbers are never accuracy.
+Every survey row here is SIMULATED (tests/predictions/salary/test_salary.py's seeded generator, 300 rows): these tests
+prove the plumbing, and their numbers are never accuracy.
 """
 
 from __future__ import annotations
@@ -17,26 +17,27 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from cvplus.celery import app
+from predictions import kinds
 from predictions import reference as reference_module
-from predictions import salary as salary_module
-from predictions import training
+from predictions.errors import TrainingRequestInvalid
 from predictions.models import ModelVersion
 from predictions.registry import model_cache_clear
-from predictions.salary_backtest import backtest_build
+from predictions.salary import data as salary_data
+from predictions.salary.training import backtest_build
 from predictions.tasks import model_train_enqueue, model_train_task
-from predictions.training import ModelKindUnavailable, TrainingRequestInvalid, model_train
+from predictions.training import model_train
 from tenants.context import NotInTenantSchema
 from tests.conftest import wait_until
-from tests.predictions.test_salary import simulated_reference, simulated_rows
+from tests.predictions.salary.test_salary import simulated_reference, simulated_rows
 
 TRAINING_QUEUE = settings.CELERY_TASK_ROUTES["predictions.tasks.*"]["queue"]
 
 
 @pytest.fixture
-def simulated_surveys(monkeypatch) -> Iterator[list[salary_module.SurveyRow]]:
+def simulated_surveys(monkeypatch) -> Iterator[list[salary_data.SurveyRow]]:
     """SIMULATED survey rows and reference served in place of the database's (the worker thread sees them too)."""
     rows = simulated_rows(n=300, seed=11)
-    monkeypatch.setattr(salary_module, "survey_rows_load", lambda: rows)
+    monkeypatch.setattr(kinds, "survey_rows_load", lambda: rows)  # the name the kinds table calls
     monkeypatch.setattr(reference_module, "_cached", simulated_reference())
     model_cache_clear()
     yield rows
@@ -89,7 +90,7 @@ def test_it_trains_and_promotes_a_salary_model_on_a_real_worker(
         version = ModelVersion.objects.get(kind="salary")
         assert (version.scope, version.scope_key, version.version) == ("global", "", 1)
         # The champion is refit on every deduplicated row, through the newest survey year.
-        assert version.data_fingerprint == salary_module.data_fingerprint(backtest.rows)
+        assert version.data_fingerprint == salary_data.data_fingerprint(backtest.rows)
         assert version.params["training_years"][-1] == max(r.work_year for r in simulated_surveys)
         assert version.metrics["split"] == backtest.counts()
         assert version.params["num_threads"] == 1
@@ -152,9 +153,3 @@ def test_it_refuses_a_tenant_model_in_the_public_schema_before_training() -> Non
 def test_it_refuses_a_tenant_task_for_a_tenant_that_does_not_exist(cast) -> None:
     with pytest.raises(ValueError, match="tenant_schema: 'nowhere' is not a ready tenant"):
         model_train_task.apply(args=["interview"], kwargs={"scope": "tenant", "tenant_schema": "nowhere"}, throw=True)
-
-
-def test_it_reports_a_kind_whose_module_is_not_installed(monkeypatch) -> None:
-    monkeypatch.setitem(training.KIND_MODULES, "interview", "predictions.not_written_yet")
-    with pytest.raises(ModelKindUnavailable, match="interview: predictions.not_written_yet is not installed"):
-        training.kind_module("interview")

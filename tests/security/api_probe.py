@@ -273,6 +273,6 @@ def probe_step(data: st.DataObject, strategy: st.SearchStrategy, callers: list[C
 def warm_up() -> None:
     """Imports the prediction modules first (LightGBM, pandas: seconds, once per process), so the slowest request
     measured is an answer's cost, not the process's first import."""
-    import predictions.interview  # noqa: F401
-    import predictions.salary  # noqa: F401
-    import predictions.time_to_hire  # noqa: F401
+    import predictions.interview.model  # noqa: F401
+    import predictions.salary.model  # noqa: F401
+    import predictions.time_to_hire.serving  # noqa: F401

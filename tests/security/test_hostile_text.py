@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from market.cv_checks import CVFacts, date_of_birth_line
-from predictions import match_requirements
-from predictions.match import match_score, years_asked
-from predictions.match_requirements import YEARS_RE, cv_lines
+from predictions.match import requirements as match_requirements
+from predictions.match.requirements import YEARS_RE, cv_lines, years_asked
+from predictions.match.scoring import match_score
 from tests.watchdog import waiting_bound
 from tracking.cv import keywords
 from tracking.cv.sections import contact_flags, cv_sections_split, date_ranges

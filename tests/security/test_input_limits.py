@@ -75,7 +75,8 @@ def test_it_counts_the_stored_texts_of_an_application_batch_before_reading_them(
     def refuse(**kwargs):
         raise AssertionError("a match ran for a batch over the budget")
 
-    monkeypatch.setattr("predictions.match_service.application_match_for", refuse)
+    monkeypatch.setattr("predictions.match.service.application_match_for", refuse)
+    monkeypatch.setattr("predictions.service.application_match_for", refuse)
     with schema_context("alpha"):
         owner = User.objects.get(email=cast.owner_email)
         cv = CVDocumentFactory(owner=owner, text="Python " * (MAX_CV_TEXT_CHARS // 7))

@@ -112,7 +112,6 @@ def test_it_has_no_file_to_download_for_a_pasted_version(owner, owner_client) ->
 
 
 def test_it_uploads_a_text_cv_through_the_cv_service(owner, owner_client) -> None:
-    pytest.importorskip("tracking.cv.services")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile(
@@ -127,7 +126,6 @@ def test_it_uploads_a_text_cv_through_the_cv_service(owner, owner_client) -> Non
 
 
 def test_it_pastes_a_cv_through_the_cv_service(owner, owner_client) -> None:
-    pytest.importorskip("tracking.cv.services")
     response = owner_client.post("/app/cv/paste/", {"text": "Experience\nData Engineer at Acme\nPython and SQL"})
     assert response.status_code == 302
     with schema_context("alpha"):

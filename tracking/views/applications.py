@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from predictions.application_panel import application_predictions, match_for_page
-from predictions.comparison_service import application_comparison
+from predictions.comparison.service import application_comparison
 from tracking import services
 from tracking.forms import (
     ApplicationForm,

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--output-dir", type=Path, default=Path(settings.BASE_DIR) / "docs")
 
     def handle(self, *args: object, **options: object) -> None:
-        from predictions.evaluation import evaluation_run, git_commit, model_card_write
+        from predictions.evaluation.report import evaluation_run, git_commit, model_card_write
 
         kinds = [kind.strip() for kind in str(options["only"]).split(",") if kind.strip()]
         try:

@@ -24,7 +24,8 @@ class Command(BaseCommand):
 
         from django_tenants.utils import schema_context
 
-        from predictions.training import ModelKindUnavailable, TrainingDataMissing, model_train
+        from predictions.errors import TrainingDataMissing
+        from predictions.training import model_train
 
         tenant = options["tenant"]
         try:
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                     seed=options["seed"],
                     progress=self.stdout.write,
                 )
-        except (ModelKindUnavailable, TrainingDataMissing) as error:
+        except TrainingDataMissing as error:
             raise CommandError(str(error)) from error  # the message names the kind and what to do
         if summary.promotion_requested:
             style = self.style.SUCCESS if summary.promoted else self.style.WARNING

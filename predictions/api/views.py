@@ -1,0 +1,362 @@
+"""POST /api/v1/predictions/{salary,interview,time-to-hire,match}: one prediction, or a batch of them.
+
+A single prediction is a JSON object; a batch is ``{"items": [...], "explain": false}`` with up to
+``MAX_BATCH_ITEMS`` objects. Interview and match also take ``{"application_id": N}``: the caller's own application
+only, so another user's or another tenant's id is a 404 that carries none of its data. A malformed request is a 400
+naming the field; no trained model is a 503; unknown titles, countries or currencies are answered with
+``low_confidence`` and the reasons.
+
+Each endpoint needs its feature in the caller's plan (billing.entitlements): otherwise a 403 whose ``detail`` says
+why. Salary on a plan without ranges answers the basic estimate only (the median, ``"basic": true``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, ClassVar
+
+from django.db.models.functions import Coalesce, Length
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from billing.entitlements import entitlement_check, plan_for
+from billing.gating import entitlement_require
+from billing.models import Feature
+from cvplus.text_limits import (
+    MAX_CV_TEXT_CHARS,
+    MAX_DESCRIPTION_CHARS,
+    batch_text_check,
+    bounded_text_field,
+    texts_read_length,
+)
+from market.industries import industry_choices
+from predictions import service
+from predictions.application_panel import salary_basic
+from predictions.errors import ModelUnavailable
+from predictions.service import MAX_BATCH_ITEMS
+from tracking.api.base import ServiceAPIView
+from tracking.models import Application
+from tracking.selectors import application_list
+
+COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
+SALARY_EMPLOYMENT_TYPES = ["FT", "PT", "CT", "FL"]  # the surveys' codes (named in SPECTACULAR_SETTINGS)
+CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
+
+
+class ModelUnavailableError(exceptions.APIException):
+    status_code = 503
+    default_code = "model_unavailable"
+
+
+def _country(value: str | None) -> str | None:
+    if value in (None, ""):
+        return None
+    if not COUNTRY_RE.match(value):
+        raise serializers.ValidationError(_("Enter a two-letter country code, such as US or DE."))
+    return value.upper()
+
+
+class PredictionView(ServiceAPIView):
+    """Validates a single object or a batch with the view's ``InputSerializer`` and hands it to ``serve``."""
+
+    InputSerializer: ClassVar[type[serializers.Serializer]]
+    feature: ClassVar[str]  # the billing feature a caller's plan must include (billing.entitlements)
+    # Text-heavy inputs: their lengths in a batch count against cvplus.text_limits.MAX_BATCH_TEXT_CHARS.
+    batch_text_fields: ClassVar[tuple[str, ...]] = ()
+
+    def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
+        raise NotImplementedError
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ModelUnavailable):
+            exc = ModelUnavailableError(detail=exc.message)
+        return super().handle_exception(exc)
+
+    def validated(self, data: Any) -> tuple[list[dict], bool, bool]:
+        """(items, is_batch, explain) from the request body, or a 400 naming the field."""
+        if not isinstance(data, Mapping):
+            raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+        if "items" not in data:
+            single = self.InputSerializer(data=data)
+            single.is_valid(raise_exception=True)
+            return [dict(single.validated_data)], False, True
+        batch = _batch_serializer(self.InputSerializer)(data=data)
+        batch.is_valid(raise_exception=True)
+        items = [dict(item) for item in batch.validated_data["items"]]
+        if self.batch_text_fields:  # before any text is read: each item is within its limits, the batch may not be
+            raws = [item.get("raw", item) for item in items]
+            batch_text_check(texts_read_length(raw.get(name) for raw in raws for name in self.batch_text_fields))
+        return items, True, batch.validated_data["explain"]
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        """For the OpenAPI schema: the single-object form (a batch wraps a list of them in ``items``)."""
+        return self.InputSerializer
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        self.plan = plan_for(request.user)  # one lookup per request, for every question below
+        entitlement_require(user=request.user, feature=self.feature, plan=self.plan)  # a 403 before any work
+        items, is_batch, explain = self.validated(request.data)
+        results = self.serve(items, explain=explain)
+        return Response({"items": results} if is_batch else results[0])
+
+
+@cache
+def _batch_serializer(child: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    class BatchSerializer(serializers.Serializer):
+        items = child(many=True, allow_empty=False, max_length=MAX_BATCH_ITEMS)
+        explain = serializers.BooleanField(
+            default=False, help_text=gettext_lazy("Add each prediction's reasons (slower for large batches).")
+        )
+
+    return BatchSerializer
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Salary and time to hire
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+class SalaryView(PredictionView):
+    """Salary range (P10/P50/P90) in USD and the requested or local currency, with reasons and confidence."""
+
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=200)
+        experience_level = serializers.ChoiceField(
+            choices=["EN", "MI", "SE", "EX"], help_text=gettext_lazy("Entry, mid, senior or executive.")
+        )
+        employment_type = serializers.ChoiceField(
+            choices=SALARY_EMPLOYMENT_TYPES, help_text=gettext_lazy("Full-time, part-time, contract or freelance.")
+        )
+        remote_ratio = serializers.IntegerField(min_value=0, max_value=100)
+        company_size = serializers.ChoiceField(choices=["S", "M", "L"])
+        company_country = serializers.CharField(max_length=2, help_text=gettext_lazy("ISO 3166 code, e.g. US."))
+        residence_country = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
+        work_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, allow_null=True)
+        currency = serializers.CharField(
+            max_length=3, required=False, allow_null=True, allow_blank=True, help_text=gettext_lazy("e.g. EUR.")
+        )
+        state = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
+        industry = serializers.CharField(
+            max_length=100,
+            required=False,
+            allow_null=True,
+            allow_blank=True,
+            help_text=gettext_lazy(
+                "One of the industries (e.g. healthcare) or a NAICS sector (e.g. 62): titles outside the "
+                "salary surveys then use that sector's BLS wages."
+            ),
+        )
+
+        def validate_company_country(self, value: str) -> str:
+            return _country(value) or ""
+
+        def validate_residence_country(self, value: str | None) -> str | None:
+            return _country(value)
+
+        def validate_state(self, value: str | None) -> str | None:
+            if value and not COUNTRY_RE.match(value):
+                raise serializers.ValidationError(_("Enter a two-letter state code, such as CA."))
+            return value.upper() if value else None
+
+        def validate_currency(self, value: str | None) -> str | None:
+            if value and not CURRENCY_RE.match(value):
+                raise serializers.ValidationError(_("Enter a three-letter currency code, such as EUR."))
+            return value.upper() if value else None
+
+    feature = Feature.SALARY_BASIC
+
+    def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
+        user = self.request.user
+        if entitlement_check(user=user, feature=Feature.SALARY_RANGE, plan=self.plan).allowed:
+            return service.salary_serve(user=user, items=items, explain=explain)
+        # The basic estimate only: the median, without the range or its reasons (``"basic": true``).
+        return [salary_basic(result) for result in service.salary_serve(user=user, items=items, explain=False)]
+
+
+class TimeToHireView(PredictionView):
+    """Days from posting to an offer (P10/P50/P90), with reasons and confidence."""
+
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=200)
+        country = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
+        state = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
+        application_count = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+        posting_open_days = serializers.IntegerField(
+            min_value=0,
+            max_value=365,
+            required=False,
+            allow_null=True,
+            help_text=gettext_lazy("Days between the posting opening and its closing date, when the posting says."),
+        )
+        posted_on = serializers.DateField(
+            required=False, allow_null=True, help_text=gettext_lazy("When the posting went up (its month matters).")
+        )
+
+        def validate_country(self, value: str | None) -> str | None:
+            return _country(value)
+
+        def validate_state(self, value: str | None) -> str | None:
+            if value and not COUNTRY_RE.match(value):
+                raise serializers.ValidationError(_("Enter a two-letter state code, such as CA."))
+            return value.upper() if value else None
+
+    feature = Feature.TIME_TO_HIRE
+
+    def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
+        return service.time_to_hire_serve(user=self.request.user, items=items, explain=explain)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Interview and match: {"application_id": N} or raw inputs
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+class ApplicationOrRawSerializer(serializers.Serializer):
+    """``{"application_id": N}`` or the raw fields of ``raw_serializer()``; validated as ``{"application_id": N}`` or
+    ``{"raw": {...}}``."""
+
+    application_id = serializers.IntegerField(min_value=1, required=False)
+
+    def raw_serializer(self) -> type[serializers.Serializer]:
+        raise NotImplementedError
+
+    def to_internal_value(self, data: Any) -> dict:
+        if not isinstance(data, Mapping):
+            raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+        if "application_id" in data:
+            return super().to_internal_value({"application_id": data["application_id"]})
+        raw = self.raw_serializer()(data=data)
+        if not raw.is_valid():
+            raise exceptions.ValidationError(raw.errors)
+        return {"raw": dict(raw.validated_data)}
+
+
+def _field_for(annotation: object, required: bool) -> serializers.Field:
+    """A serializer field for a dataclass annotation (the module may use postponed annotations, i.e. strings)."""
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
+    nullable = "None" in text or "Optional" in text
+    base = text.replace("| None", "").replace("None |", "").replace("Optional[", "").rstrip("]").strip()
+    options: dict[str, Any] = {"required": required, "allow_null": nullable}
+    if base == "bool":
+        return serializers.BooleanField(**options)
+    if base == "int":
+        return serializers.IntegerField(**options)
+    if base == "float":
+        return serializers.FloatField(**options)
+    if base == "str":
+        return serializers.CharField(max_length=500, allow_blank=True, **options)
+    return serializers.JSONField(**options)
+
+
+def _interview_raw_validate(self: serializers.Serializer, attrs: dict) -> dict:
+    """Ranges and categories are checked by the feature code itself (one code path), which names the field."""
+    from predictions.interview.features import InterviewInput, interview_feature_row
+
+    try:
+        interview_feature_row(InterviewInput(**attrs))
+    except ValueError as error:
+        field, _sep, detail = str(error).partition(": ")
+        message = _("Enter a value in range or one of the allowed values (%(detail)s).") % {"detail": detail}
+        raise serializers.ValidationError({field if field in attrs else "non_field_errors": [message]}) from error
+    return attrs
+
+
+@cache
+def interview_raw_serializer() -> type[serializers.Serializer]:
+    """Built from ``InterviewInput``'s fields, so the API takes exactly the model's inputs."""
+    attributes: dict[str, Any] = {
+        name: _field_for(kind, required) for name, kind, required in service.interview_input_fields()
+    }
+    attributes["validate"] = _interview_raw_validate
+    return type("InterviewRawInputSerializer", (serializers.Serializer,), attributes)
+
+
+def _owned_applications(user: Any, ids: list[int]) -> list[Application]:
+    """The user's applications with these ids, in request order; a 404 carrying no data when any is not theirs."""
+    found = {a.pk: a for a in application_list(user=user).select_related("cv").filter(pk__in=set(ids))}
+    if any(pk not in found for pk in ids):
+        raise exceptions.NotFound()
+    return [found[pk] for pk in ids]
+
+
+def _stored_text_chars(user: Any, ids: list[int]) -> int:
+    """The characters of the CV text and posting description each id's match reads, repeats counted (one query,
+    before any text is loaded; ids that are not the user's count nothing and become a 404 afterwards)."""
+    sizes = dict(
+        application_list(user=user)
+        .filter(pk__in=set(ids))
+        .annotate(chars=Coalesce(Length("cv__text"), 0) + Coalesce(Length("posting__description"), 0))
+        .values_list("pk", "chars")
+    )
+    return sum(sizes.get(pk, 0) for pk in ids)
+
+
+class ApplicationOrRawView(PredictionView):
+    def split(self, items: list[dict]) -> tuple[list[Application], list[dict]]:
+        with_ids = [item["application_id"] for item in items if "application_id" in item]
+        if with_ids and len(with_ids) != len(items):
+            message = _("Send either application ids or raw inputs in one batch, not both.")
+            raise exceptions.ValidationError({"items": [message]})
+        if with_ids:
+            if len(with_ids) > 1:  # interview reads each application's match too
+                batch_text_check(_stored_text_chars(self.request.user, with_ids))
+            return _owned_applications(self.request.user, with_ids), []
+        return [], [item["raw"] for item in items]
+
+
+class InterviewView(ApplicationOrRawView):
+    """Interview and offer probability for one of your applications (``application_id``) or for raw inputs; a
+    documented prior with ``insufficient_data`` until enough outcomes are tracked."""
+
+    class InputSerializer(ApplicationOrRawSerializer):
+        def raw_serializer(self) -> type[serializers.Serializer]:
+            return interview_raw_serializer()
+
+    feature = Feature.INTERVIEW
+
+    def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
+        applications, inputs = self.split(items)
+        return service.interview_serve(
+            user=self.request.user, applications=applications, inputs=inputs, explain=explain
+        )
+
+
+MATCH_TEXT_FIELDS = ("cv_text", "posting_title", "posting_description", "must_have", "nice_to_have")
+
+
+class MatchRawInputSerializer(serializers.Serializer):
+    cv_text = bounded_text_field(MAX_CV_TEXT_CHARS)
+    posting_title = bounded_text_field(200)
+    posting_description = bounded_text_field(MAX_DESCRIPTION_CHARS, allow_blank=True)
+    must_have = serializers.ListField(child=bounded_text_field(500), max_length=60, required=False, allow_null=True)
+    nice_to_have = serializers.ListField(child=bounded_text_field(500), max_length=60, required=False, allow_null=True)
+    industry = serializers.ChoiceField(
+        choices=industry_choices(),
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("The posting's industry (e.g. healthcare); detected from the posting when left out."),
+    )
+
+
+class MatchView(ApplicationOrRawView):
+    """CV-to-posting match (0-100) with its evidence, for one of your applications (``application_id``) or for raw
+    ``cv_text``, ``posting_title`` and ``posting_description``."""
+
+    class InputSerializer(ApplicationOrRawSerializer):
+        def raw_serializer(self) -> type[serializers.Serializer]:
+            return MatchRawInputSerializer
+
+    feature = Feature.MATCH
+    batch_text_fields = MATCH_TEXT_FIELDS
+
+    def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
+        applications, inputs = self.split(items)
+        return service.match_serve(user=self.request.user, applications=applications, inputs=inputs)

@@ -23,7 +23,7 @@ from predictions.errors import ModelUnavailable
 from predictions.models import PredictionLog
 from tenants.context import current_tenant
 from tenants.locale import tenant_home_country
-from tracking.models import Application, CandidateProfile, JobPosting
+from tracking.models import Application, CandidateProfile, JobPosting, Stage
 
 logger = logging.getLogger(__name__)
 PAGE = PredictionLog.Source.PAGE
@@ -191,9 +191,36 @@ def _country_for(posting: JobPosting, profile: CandidateProfile | None) -> str |
     return posting.country or (profile.country if profile else "") or tenant_home_country(current_tenant())
 
 
+INTERVIEW_REACHED = (Stage.SCREENING, Stage.INTERVIEWING)  # an interview label of 1
+OUTCOME_KNOWN = (
+    Stage.OFFER,
+    Stage.ACCEPTED,
+    Stage.REJECTED,
+    Stage.WITHDRAWN,
+    Stage.GHOSTED,
+)
+
+
+def _percent(value: object) -> int | None:
+    return None if value is None else round(float(value) * 100)
+
+
+def _interval(result: dict, name: str) -> tuple[int, int] | None:
+    interval = result.get(f"{name}_interval")
+    return None if not interval else (_percent(interval[0]), _percent(interval[1]))
+
+
 def _interview(*, user: User, application: Application) -> dict:
+    """Before an answer, the interview and offer odds; once screening or an interview is reached, the offer odds
+    given that (the shrunk prior's P(offer | interview)); once the outcome is known, the outcome and no odds (the
+    predictor is not run)."""
+    if application.stage in OUTCOME_KNOWN:
+        return {"available": True, "outcome": application.get_stage_display(), "result": {}}
     result = service.interview_serve(user=user, applications=[application], source=PAGE)[0]
-    if result.get("model_version") is None:
+    shrunk = result.get("method") == "shrunk_prior"
+    if shrunk:
+        label = _("Published rates, updated with tracked outcomes")
+    elif result.get("model_version") is None:
         label = _("Prior: no trained model yet")
     else:
         label = _model_label(result)
@@ -201,9 +228,14 @@ def _interview(*, user: User, application: Application) -> dict:
     section["insufficient_data"] = bool(result.get("insufficient_data"))
     if section["insufficient_data"]:
         section["confidence_label"] = _("Insufficient data")
-    for name in ("interview_probability", "offer_probability"):
-        value = result.get(name)
-        section[name] = None if value is None else round(float(value) * 100)
+    section["shrunk_prior"] = shrunk
+    section["after_interview"] = application.stage in INTERVIEW_REACHED
+    names = ("interview_probability", "offer_probability", "offer_given_interview_probability")
+    for name in names:
+        section[name] = _percent(result.get(name))
+        section[f"{name}_interval"] = _interval(result, name)
+    basis = result.get("offer_given_interview_basis" if section["after_interview"] else "basis") or {}
+    section["basis_text"] = basis.get("text", "")
     return section
 
 

@@ -124,8 +124,10 @@ def _interview_rescore(artifact: str, run: Any) -> float:
     return interview_test_brier(artifact, run.split)
 
 
-def _interview_predict_batch(items: Sequence[Mapping[str, Any]], *, explain: bool = True) -> list[dict]:
-    return interview_predict([InterviewInput(**item) for item in items], explain=explain)
+def _interview_predict_batch(
+    items: Sequence[Mapping[str, Any]], *, explain: bool = True, owner_id: int | None = None
+) -> list[dict]:
+    return interview_predict([InterviewInput(**item) for item in items], explain=explain, owner_id=owner_id)
 
 
 SALARY = Kind(

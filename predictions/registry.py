@@ -86,11 +86,29 @@ def test_score(version: ModelVersion, metric: str) -> float | None:
     return float(value) if value is not None else None
 
 
+def baseline_unbeaten(candidate: ModelVersion, metric: str, candidate_score: float) -> str | None:
+    """Why `candidate` may not serve, or None: each baseline its run names in `metrics["must_beat"]` (scored on the
+    same held-out rows, `metrics["baselines"][name][metric]`) must score worse than it. A named baseline without a
+    score refuses too (fails closed)."""
+    metrics = candidate.metrics or {}
+    for name in metrics.get("must_beat") or []:
+        score = ((metrics.get("baselines") or {}).get(name) or {}).get(metric)
+        if score is None:
+            return f"v{candidate.version} has no {metric} of the {name.replace('_', ' ')} baseline to beat"
+        if not candidate_score < float(score):
+            return (
+                f"v{candidate.version} {metric} {candidate_score:,.4g} does not beat the "
+                f"{name.replace('_', ' ')} {metric} {float(score):,.4g} on the same held-out rows"
+            )
+    return None
+
+
 def model_promote(
     *, candidate: ModelVersion, metric: str, champion_rescore: Callable[[ModelVersion], float] | None = None
 ) -> Promotion:
     """Makes `candidate` the champion of its scope when there is none, or when its test `metric` (the kind's, lower
-    is better: an MAE, a Brier score) beats the champion's on the same held-out rows. Same rows means the same
+    is better: an MAE, a Brier score) beats the champion's on the same held-out rows; in both cases only when it
+    also beats every baseline its run names in `metrics["must_beat"]` (`baseline_unbeaten`). Same rows means the same
     `metrics["test_fingerprint"]`; otherwise the champion is re-scored on the candidate's test rows by
     `champion_rescore`, and without one nothing changes."""
     with _scope_schema(candidate.scope), transaction.atomic():
@@ -100,6 +118,9 @@ def model_promote(
         candidate_score = test_score(candidate, metric)
         if candidate_score is None:
             return Promotion(False, f"the candidate has no test {metric}")
+        refused = baseline_unbeaten(candidate, metric, candidate_score)
+        if refused is not None:
+            return Promotion(False, refused, candidate_score)
         champion = (
             ModelVersion.objects.select_for_update()
             .filter(

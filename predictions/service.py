@@ -186,10 +186,17 @@ def interview_serve(
         # No ModelUnavailable here: without a champion the interview kind answers with its documented prior.
         if applications:
             return [interview_predict_for(user=user, application=a) for a in applications]
-        return list(INTERVIEW.predict_batch(inputs, explain=explain))
+        return list(INTERVIEW.predict_batch(inputs, explain=explain, owner_id=user.pk))
 
     payload = {"application_ids": [a.pk for a in applications]} if applications else list(inputs)
     return _serve(PredictionLog.Kind.INTERVIEW, payload=payload, predict=predict, user=user, source=source)
+
+
+def interview_predict_items(items: list[dict], *, explain: bool = True) -> list[dict]:
+    """The predictor alone for raw inputs, without the tenant's prediction log (see `salary_predict_items`): in the
+    public schema (the licensee API) no workspace's outcomes exist, so without a global classifier that beat the
+    published prior, the answer is that prior for each input's channel."""
+    return list(INTERVIEW.predict_batch(items, explain=explain))
 
 
 def _match_confidence(result: dict) -> dict:

@@ -3,8 +3,14 @@ authenticated by API key only (billing/api_auth.py); billing keeps the keys, the
 /api/v1/licensee/usage (billing/api_usage.py). The URLs are assembled in cvplus/urls_public.py.
 
 Licensees are not tenants: they send raw inputs, validated by the same serializers as the tenant API, and get the
-same predictors' answers. Interview probability is not offered: it needs applications tracked in a tenant. Nothing is
-written to a tenant's prediction log; each call is metered in ApiUsage instead.
+same predictors' answers. Nothing is written to a tenant's prediction log; each call is metered in ApiUsage instead.
+
+Interview and offer odds (POST .../predictions/interview): a licensee has no tracked outcomes of its own and never
+reads a workspace's, so the answer is the published prior (data/reference/job_search_base_rates) for the input's
+channel, per stage transition: applied → interview, interview → offer and applied → offer, each with its 80 %
+credible interval and its basis ("published rates"). A global classifier would answer instead only once one is
+promoted globally having beaten that prior on held-out outcomes (predictions.interview.model.beats_shrunk_prior);
+the workspaces' classifiers never answer here.
 
 Order of checks: key (401/403), input, then rate and quota in one metering round trip (billing/metering.py): rate
 429 (every request counts, a batch is one, an invalid one too: it is a 429 past the rate, else the 400 naming the
@@ -39,7 +45,14 @@ from billing.metering import (
     meter_refund,
 )
 from predictions import service
-from predictions.api.views import MATCH_TEXT_FIELDS, MatchRawInputSerializer, PredictionView, SalaryView, TimeToHireView
+from predictions.api.views import (
+    MATCH_TEXT_FIELDS,
+    MatchRawInputSerializer,
+    PredictionView,
+    SalaryView,
+    TimeToHireView,
+    interview_raw_serializer,
+)
 
 
 def _limit_response(result: QuotaResult) -> Response:
@@ -110,6 +123,14 @@ class LicenseeTimeToHireView(LicenseePredictionView):
 
     InputSerializer = TimeToHireView.InputSerializer
     predict = staticmethod(service.time_to_hire_predict_items)
+
+
+class LicenseeInterviewView(LicenseePredictionView):
+    """Interview and offer probability for raw application inputs: the published prior of the input's channel (every
+    channel when none is given), with 80 % credible intervals and the basis, per stage transition."""
+
+    InputSerializer = interview_raw_serializer()
+    predict = staticmethod(service.interview_predict_items)
 
 
 def _match_predict(items: list[dict], *, explain: bool) -> list[dict]:

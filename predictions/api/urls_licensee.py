@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from predictions.api.licensee import LicenseeMatchView, LicenseeSalaryView, LicenseeTimeToHireView
+from predictions.api.licensee import (
+    LicenseeInterviewView,
+    LicenseeMatchView,
+    LicenseeSalaryView,
+    LicenseeTimeToHireView,
+)
 
 urlpatterns = [
     path("predictions/salary", LicenseeSalaryView.as_view(), name="salary"),
     path("predictions/time-to-hire", LicenseeTimeToHireView.as_view(), name="time-to-hire"),
+    path("predictions/interview", LicenseeInterviewView.as_view(), name="interview"),
     path("predictions/match", LicenseeMatchView.as_view(), name="match"),
 ]

@@ -2,7 +2,9 @@
 
 Labels come from the stage history with censoring (predictions.interview.features.outcome_labels); the classifier is
 LightGBM calibrated on out-of-fold predictions (predictions.interview.training). Serving order: the tenant's champion,
-then the global champion, else the documented prior (`interview_prior`), flagged `insufficient_data`.
+then the global champion, else the published prior shrunk toward the workspace's and the seeker's outcomes
+(predictions.interview.odds). A classifier is promoted only when it beats that shrunk prior on its held-out outcomes
+(metrics["must_beat"], read by predictions.registry.model_promote).
 
 Split for a tenant model: by time. The latest TEST_SHARE of labelled applications (by the date they were sent) are
 the test set, scored once; the earlier ones train, with cross-validation folds grouped by user so one person's
@@ -24,14 +26,15 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from predictions.errors import InsufficientOutcomes
-from predictions.interview.explain import interview_factors, interview_prior, low_confidence_reasons
+from predictions.interview.explain import interview_factors, low_confidence_reasons
 from predictions.interview.features import INTERVIEW_FEATURE_NAMES, InterviewInput, interview_features
+from predictions.interview.odds import shrunk_prior_results
 from predictions.interview.outcomes import (
     OutcomeRow,
     interview_input_for,
-    interview_outcomes_collect,
     outcome_counts,
 )
+from predictions.interview.shrinkage import shrunk_prior_predict
 from predictions.interview.training import (
     SEED,
     Calibrator,
@@ -49,6 +52,7 @@ PROMOTION_METRIC = "brier"  # metrics["test"][...] a challenger must beat (lower
 # and 160 training outcomes for five folds of 32 held-out predictions each to fit Platt scaling on. Fewer, and the
 # tenant's own smoothed rate is more honest than a model.
 MIN_LABELLED_OUTCOMES = 200
+SHRUNK_PRIOR = "shrunk_prior"  # metrics["baselines"][...]: the published prior shrunk toward the training outcomes
 MIN_OFFER_POSITIVES = 20  # fewer offers than this in training and no offer model is trained (offer stays the prior)
 TEST_SHARE = 0.2
 
@@ -170,10 +174,21 @@ def interview_test_brier(artifact: str, split: InterviewSplit) -> float:
     )
 
 
-def _baselines(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict:
+def _baselines(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    *,
+    train: Sequence[OutcomeRow],
+    test: Sequence[OutcomeRow],
+) -> dict:
+    """The held-out scores of simpler answers on the same test rows. The shrunk prior's (what serves without a
+    classifier) learns from the training rows only; its Brier score is shrinkage.shrunk_prior_brier's."""
     return {
         "base_rate": binary_metrics(y_test, np.full(y_test.size, y_train.mean())),
         "logistic_regression": binary_metrics(y_test, logistic_fit(x_train, y_train)(x_test)),
+        SHRUNK_PRIOR: binary_metrics(y_test, shrunk_prior_predict(train, test)),
     }
 
 
@@ -243,7 +258,9 @@ def interview_train(
     )
     metrics: dict[str, object] = {
         "test": binary_metrics(y_test, fit.predict(x_test)),
-        "baselines": _baselines(x_train, y_train, x_test, y_test),
+        "baselines": _baselines(x_train, y_train, x_test, y_test, train=train, test=test),
+        # The registry refuses a promotion unless the test metric is below each of these baselines' (same rows).
+        "must_beat": [SHRUNK_PRIOR],
         "test_fingerprint": _fingerprint(test),
         "split": {
             "method": "time",
@@ -286,25 +303,32 @@ def _in_tenant_schema() -> bool:
     return bool(schema) and schema != get_public_schema_name()
 
 
+def beats_shrunk_prior(metrics: dict) -> bool:
+    """Whether a run's held-out Brier score is below the shrunk prior's on the same rows. False when either is
+    missing: a classifier promoted before the shrunk prior existed never learnt it had to beat it."""
+    test = (metrics.get("test") or {}).get(PROMOTION_METRIC)
+    prior = ((metrics.get("baselines") or {}).get(SHRUNK_PRIOR) or {}).get(PROMOTION_METRIC)
+    return test is not None and prior is not None and float(test) < float(prior)
+
+
 def _champion() -> LoadedModel | None:
-    if _in_tenant_schema():
-        tenant = champion_get("interview", scope="tenant", load=InterviewModel.artifact_loads)
-        if tenant is not None:
-            return tenant
-    return champion_get("interview", scope="global", load=InterviewModel.artifact_loads)
+    """The tenant's champion, else the global one; either only when it beat the shrunk prior (fails closed)."""
+    scopes = ("tenant", "global") if _in_tenant_schema() else ("global",)
+    for scope in scopes:
+        champion = champion_get("interview", scope=scope, load=InterviewModel.artifact_loads)
+        if champion is not None and beats_shrunk_prior(champion.version.metrics or {}):
+            return champion
+    return None
 
 
-def interview_predict(inputs: list[InterviewInput], *, explain: bool = True) -> list[dict]:
+def interview_predict(inputs: list[InterviewInput], *, explain: bool = True, owner_id: int | None = None) -> list[dict]:
     """One result dict per input (keys in the module's public contract), from one feature matrix and one predict
-    call per head. Without a champion every result is the prior of `interview_prior` with `insufficient_data`."""
+    call per head. Without a champion every result is the shrunk prior of the seeker `owner_id` (None: nobody's own
+    outcomes, the workspace's only) for the input's channel, with 80 % intervals and its basis."""
     x = interview_features(inputs)
     champion = _champion()
     if champion is None:
-        counts = outcome_counts(interview_outcomes_collect(with_inputs=False)) if _in_tenant_schema() else {}
-        prior = interview_prior(counts, minimum=MIN_LABELLED_OUTCOMES)
-        return [
-            {**prior, "low_confidence_reasons": low_confidence_reasons(row, prior=True), "factors": []} for row in x
-        ]
+        return shrunk_prior_results(inputs, owner_id=owner_id, in_tenant=_in_tenant_schema())
     model: InterviewModel = champion.model
     interview = model.interview.predict(x)
     offer = model.offer.predict(x) if model.offer is not None else None
@@ -340,4 +364,4 @@ def interview_predict_for(*, user, application) -> dict:
     require_tenant_schema()
     if application.owner_id != user.pk:
         raise PermissionError("interview_predict_for: the application belongs to another user")
-    return interview_predict([interview_input_for(application)])[0]
+    return interview_predict([interview_input_for(application)], owner_id=user.pk)[0]

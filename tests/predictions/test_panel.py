@@ -59,10 +59,10 @@ def test_it_shows_all_four_predictions_with_the_salary_models_version(owner, own
     assert "confidence" in salary
     assert "Assumed a mid-sized company." in salary
     assert "Not available yet." not in salary
-    interview = section_html(page, "prediction-interview")  # no interview model is trained here: the prior
-    assert "Insufficient data" in interview
-    assert "Prior: no trained model yet" in interview
-    assert "chance of an interview" not in interview
+    interview = section_html(page, "prediction-interview")  # no interview classifier here: the shrunk prior
+    assert "chance of an interview" in interview
+    assert "chance of an offer" in interview
+    assert "Published rates, updated with tracked outcomes" in interview
     match = section_html(page, "prediction-match")
     assert "/ 100" in match
     assert "Scorer match-1" in match

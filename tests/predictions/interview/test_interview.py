@@ -34,10 +34,12 @@ from predictions.interview.model import (
     interview_train,
 )
 from predictions.interview.outcomes import OutcomeRow, interview_input_for, interview_outcomes_collect, outcome_counts
+from predictions.interview.shrinkage import shrunk_prior_brier
 from predictions.interview.simulator import censoring_check, simulate_outcomes, simulator_evaluate
 from predictions.kinds import KINDS
 from predictions.models import ModelVersion
 from predictions.registry import champion_get, model_cache_clear, model_promote, model_save
+from tests.predictions.interview.published import published_prior
 from tests.tracking.factories import ApplicationFactory, CVDocumentFactory, JobPostingFactory
 from tracking.models import ApplicationEvent, Stage
 
@@ -237,7 +239,10 @@ def test_it_trains_with_a_time_split_and_baselines(simulated_run, simulated_rows
         r.applied_at for r in labelled[metrics["split"]["train"] :]
     )
     assert metrics["split"]["cv"] == "folds grouped by user"
-    assert set(metrics["baselines"]) == {"base_rate", "logistic_regression"}
+    assert set(metrics["baselines"]) == {"base_rate", "logistic_regression", "shrunk_prior"}
+    split = simulated_run.split  # the shrunk prior learnt from the training rows, scored on the same test rows
+    assert metrics["baselines"]["shrunk_prior"]["brier"] == pytest.approx(shrunk_prior_brier(split.train, split.test))
+    assert metrics["must_beat"] == ["shrunk_prior"]
     assert 0 <= metrics["test"]["brier"] <= 1
     assert metrics["test"]["n"] == metrics["split"]["test"]
     assert metrics["tuning"]["trials"] <= 2
@@ -267,23 +272,40 @@ def test_it_raises_value_error_on_a_corrupt_artifact(artifact: str) -> None:
         InterviewModel.artifact_loads(artifact)
 
 
-def test_it_returns_the_observed_rate_as_a_prior_below_the_minimum(owner, clean_cache) -> None:
+def test_it_answers_the_shrunk_prior_without_a_champion_and_counts_outcomes_as_they_arrive(
+    owner, member, clean_cache
+) -> None:
     pending = application_with_history(owner, (Stage.APPLIED, 2))
     result = interview_predict_for(user=owner, application=pending)
-    assert result["insufficient_data"] is True
-    assert (result["interview_probability"], result["interview_probability_interval"]) == (0.5, [0.05, 0.95])
-    assert (result["labelled_outcomes"], result["model_version"], result["scope"]) == (0, None, "prior")
-    application_with_history(owner, (Stage.APPLIED, 45), (Stage.SCREENING, 40))
-    application_with_history(owner, (Stage.APPLIED, 45), (Stage.INTERVIEWING, 35))
-    application_with_history(owner, (Stage.APPLIED, 50))
+    a, b = published_prior("applied_interview", pending.channel)
+    assert result["interview_probability"] == pytest.approx(a / (a + b), abs=1e-4)
+    assert (result["insufficient_data"], result["scope"], result["method"]) == (False, "prior", "shrunk_prior")
+    assert result["basis"]["seeker_outcomes"] == result["basis"]["workspace_outcomes"] == 0
+    assert result["basis"]["text"] == "Based on published rates."
+    for _ in range(3):  # three of the member's outcomes through the same channel: the workspace's
+        application_with_history(member, (Stage.APPLIED, 45), (Stage.SCREENING, 40))
+    application_with_history(owner, (Stage.APPLIED, 50))  # one of the owner's own, never answered
     result = interview_predict_for(user=owner, application=pending)
-    assert result["insufficient_data"] is True
-    assert result["labelled_outcomes"] == 3
-    assert result["interview_probability"] == round((2 + 1) / (3 + 2), 4)
+    assert (result["basis"]["seeker_outcomes"], result["basis"]["workspace_outcomes"]) == (1, 3)
+    assert result["basis"]["text"] == "Based on published rates + 1 of your outcomes + 3 from others in this workspace."
+    assert result["interview_probability"] > a / (a + b)  # three of three reached screening
     assert result["low_confidence"] is True
-    assert {reason["code"] for reason in result["low_confidence_reasons"]} == {"insufficient_data", "no_match_score"}
-    assert "3" in result["prior_note"]
-    assert str(MIN_LABELLED_OUTCOMES) in result["prior_note"]
+
+
+def test_it_serves_a_champion_only_when_it_beat_the_shrunk_prior(owner, simulated_run, clean_cache) -> None:
+    metrics = dict(simulated_run.metrics, baselines={"shrunk_prior": {"brier": 0.01}}, must_beat=[])
+    version = model_save(
+        kind="interview",
+        scope="tenant",
+        artifact=simulated_run.model.artifact_dumps(),
+        metrics=metrics,  # promoted before the rule existed (no must_beat): it did not beat the prior
+        params=simulated_run.model.params,
+        feature_names=INTERVIEW_FEATURE_NAMES,
+        data_fingerprint="x",
+        training_seconds=1.0,
+    )
+    assert model_promote(candidate=version, metric="brier").promoted
+    assert interview_predict([InterviewInput()])[0]["method"] == "shrunk_prior"
 
 
 def test_it_refuses_another_users_application(owner, member, clean_cache) -> None:
@@ -318,7 +340,7 @@ def test_it_serves_the_tenant_champion_with_factors(owner, simulated_run, clean_
     assert all({"factor", "label", "effect"} <= set(factor) for factor in result["factors"])
     assert len(result["factors"]) <= 3
     with schema_context("beta"):  # the other tenant has no champion of its own
-        assert interview_predict([InterviewInput()])[0]["insufficient_data"] is True
+        assert interview_predict([InterviewInput()])[0]["method"] == "shrunk_prior"
 
 
 def test_it_predicts_a_batch_in_one_matrix(simulated_run, clean_cache, monkeypatch) -> None:

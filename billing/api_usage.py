@@ -26,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 LICENSEE_API_DESCRIPTION = gettext_lazy(
     "For API licensees, with an API key (Authorization: Bearer <key> or X-API-Key). Send one object or a batch "
-    '{"items": [...]}; a batch of N items uses N calls of the monthly quota and is refused whole when they do not '
-    "fit. Interview probability is not offered here: it needs applications tracked in CVPlus."
+    '{"items": [...]}; a batch uses one call of the monthly quota per answered item (refused items cost nothing) '
+    "and is refused whole when they do not fit. Interview probability is not offered here: it needs applications "
+    "tracked in CVPlus."
 )
 
 

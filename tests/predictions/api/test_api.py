@@ -206,11 +206,19 @@ def test_it_serves_the_previous_champion_when_the_champions_artifact_is_corrupt_
     [row] = logs("alpha", kind="salary")
     assert (row.model_version_id, row.model_version) == (first.pk, first.version)
 
+    # The batch path (per item since issue 12) falls back the same way, for the items it answers.
+    batch = post(owner_client, "salary", {"items": [SALARY, {**SALARY, "salry": 1}, SALARY]})
+    assert batch.status_code == 200, batch.content
+    assert [item.get("model_version_id") for item in batch.json()["items"]] == [first.pk, None, first.pk]
+    assert batch.json()["failed"] == [1]
+    assert logs("alpha", kind="salary")[-1].batch_size == 2
+    logs_before_503 = len(logs("alpha", kind="salary"))
+
     with schema_context("public"):
         type(first).objects.filter(pk=first.pk).update(artifact="not a model")
     model_cache_clear()
     assert post(owner_client, "salary", SALARY).status_code == 503
-    assert len(logs("alpha", kind="salary")) == 1
+    assert len(logs("alpha", kind="salary")) == logs_before_503
 
 
 # ---------------------------------------------------------------------------------------------------------------------

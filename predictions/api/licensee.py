@@ -14,10 +14,12 @@ the workspaces' classifiers never answer here.
 
 Order of checks: key (401/403), input, then rate and quota in one metering round trip (billing/metering.py): rate
 429 (every request counts, a batch is one, an invalid one too: it is a 429 past the rate, else the 400 naming the
-field, with no call metered), quota 429 (a batch of N items needs N calls and is refused whole if they do not fit),
-then the answer. The metering decision is asked of Redis before the prediction and read after it (the two overlap);
-a refused request gets its 429 and the prediction is discarded. Calls counted but not answered (a 503 for lack of a
-model, or an error) are given back.
+field, with no call metered), quota 429 (a batch with N valid items needs N calls and is refused whole if they do not
+fit), then the answer. A batch is answered per item (predictions.api.views.PredictionView): only the items answered
+are metered and billed, so refused items and a batch whose items all fail use no call of the quota. The metering
+decision is asked of Redis before the prediction and read after it (the two overlap); a refused request gets its 429
+and the prediction is discarded. Calls counted but not answered (a 503 for lack of a model, or an error) are given
+back.
 
 With Redis down the calls are metered in PostgreSQL and answered as usual; when Redis took the metering question and
 its answer was lost, the request is a 503 with Retry-After (billing/metering.py).
@@ -28,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -46,6 +49,7 @@ from billing.metering import (
 )
 from predictions import service
 from predictions.api.views import (
+    BATCH_DESCRIPTION,
     MATCH_TEXT_FIELDS,
     MatchRawInputSerializer,
     PredictionView,
@@ -76,25 +80,29 @@ class LicenseePredictionView(DegradedModeMixin, PredictionView):
     predict: ClassVar[Callable[..., list[dict]]]
 
     @extend_schema(
-        description=LICENSEE_API_DESCRIPTION,
+        description=format_lazy("{} {}", LICENSEE_API_DESCRIPTION, BATCH_DESCRIPTION),
         responses={200: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
         licensee = request.user.licensee
         try:
-            items, is_batch, explain = self.validated(request.data)
+            validated = self.validated(request.data)
         except exceptions.ValidationError:
             counted = meter(licensee, 0)  # a refused request still counts towards the rate
             if not counted.allowed:
                 return _limit_response(counted)
             raise
+        items = validated.items
+        if not items:  # a batch whose every item is refused: nothing to predict or bill, but the rate counts it
+            counted = meter(licensee, 0)
+            return _limit_response(counted) if not counted.allowed else Response(validated.body([]))
         # Rate and quota in one Redis round trip, asked now and read after the prediction, which runs meanwhile:
         # nothing is answered before the decision, and a refused request's work is thrown away.
         metering = Metering(licensee, len(items))
         if metering.decided and not metering.result().allowed:
             return _limit_response(metering.result())
         try:
-            results = type(self).predict(items, explain=explain)
+            results = type(self).predict(items, explain=validated.explain)
         except Exception:
             quota = metering.result()
             if not quota.allowed:
@@ -108,7 +116,7 @@ class LicenseePredictionView(DegradedModeMixin, PredictionView):
         headers = {} if quota.limit is None else {"X-Quota-Limit": str(quota.limit)}
         if quota.remaining is not None:
             headers["X-Quota-Remaining"] = str(quota.remaining)
-        return Response({"items": results} if is_batch else results[0], headers=headers)
+        return Response(validated.body(results), headers=headers)
 
 
 class LicenseeSalaryView(LicenseePredictionView):

@@ -2,9 +2,10 @@
 
 A single prediction is a JSON object; a batch is ``{"items": [...], "explain": false}`` with up to
 ``MAX_BATCH_ITEMS`` objects. Interview and match also take ``{"application_id": N}``: the caller's own application
-only, so another user's or another tenant's id is a 404 that carries none of its data. A malformed request is a 400
-naming the field; no trained model is a 503; unknown titles, countries or currencies are answered with
-``low_confidence`` and the reasons.
+only, so another user's or another tenant's id is a 404 that carries none of its data. A malformed single request is
+a 400 naming the field (an unknown field, a wrong JSON type or a value out of range: predictions/api/inputs.py); a
+batch is answered per item (``BATCH_DESCRIPTION``); no trained model is a 503; unknown titles, countries or currencies
+are answered with ``low_confidence`` and the reasons.
 
 Each endpoint needs its feature in the caller's plan (billing.entitlements): otherwise a 403 whose ``detail`` says
 why. Salary on a plan without ranges answers the basic estimate only (the median, ``"basic": true``).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
@@ -36,10 +38,12 @@ from cvplus.text_limits import (
     bounded_text_field,
     texts_read_length,
 )
-from market.industries import industry_choices
+from market.industries import INDUSTRY_CODES, industry_choices
 from predictions import service
+from predictions.api.inputs import UNKNOWN_FIELD, StrictInputMixin
 from predictions.application_panel import salary_basic
 from predictions.errors import ModelUnavailable
+from predictions.interview.features import INPUT_CATEGORIES, INPUT_RANGES, InterviewInput, interview_feature_row
 from predictions.service import MAX_BATCH_ITEMS
 from tracking.api.base import ServiceAPIView
 from tracking.models import Application
@@ -48,6 +52,22 @@ from tracking.selectors import application_list
 COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
 SALARY_EMPLOYMENT_TYPES = ["FT", "PT", "CT", "FL"]  # the surveys' codes (named in SPECTACULAR_SETTINGS)
 CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
+NAICS_RE = re.compile(r"^\d{2}[\d-]{0,10}$")  # a sector ("62", "31-33", "31--33") or a longer NAICS code
+# Applications a posting received: far above any real posting's, low enough that the feature code's float() of it
+# cannot overflow (a 400-digit integer is valid JSON).
+MAX_APPLICATION_COUNT = 1_000_000
+NOT_WITH_APPLICATION_ID = gettext_lazy("Send either application_id or the raw inputs, not both.")
+BATCH_DESCRIPTION = gettext_lazy(
+    'Send one object, or a batch {"items": [...], "explain": false}. A field the endpoint does not know, a value '
+    "of the wrong JSON type (text for a number, true for a number, a number for a text) or out of range is refused "
+    "under the field's name, in the request's language (Accept-Language). A single object with such an error is a "
+    '400. A batch is answered per item, not all or nothing: the response is {"items": [...], "failed": [...]} '
+    'with one entry per requested item in the same order, either its answer or {"index": i, "errors": '
+    '{"field": ["message"]}}, and failed lists the indexes of the items that were refused (empty when all '
+    "were answered). This holds even when every item fails (still a 200). Only what concerns the batch as a whole "
+    "is a 400 for the whole request: items not a list, empty or over 10,000 items, an unknown top-level field, or "
+    "more text than the batch allows."
+)
 
 
 class ModelUnavailableError(exceptions.APIException):
@@ -63,8 +83,41 @@ def _country(value: str | None) -> str | None:
     return value.upper()
 
 
+@dataclass(frozen=True)
+class ValidatedRequest:
+    """A request's valid items (in request order, with their indexes) and the errors of the others.
+
+    A single object is valid or a 400, so ``errors`` is filled for batches only: a batch is answered per item.
+    """
+
+    items: list[dict]
+    indexes: list[int]
+    errors: dict[int, dict]
+    is_batch: bool
+    explain: bool
+
+    def body(self, results: list[dict]) -> dict:
+        """The response: the single answer, or ``{"items": [...], "failed": [...]}`` with one entry per requested
+        item in request order, an answer or ``{"index": i, "errors": {"field": ["message"]}}``, and the failing
+        indexes in ``failed`` (empty when every item was answered)."""
+        if not self.is_batch:
+            return results[0]
+        answers = dict(zip(self.indexes, results, strict=True))
+        size = len(self.indexes) + len(self.errors)
+        items = [answers[i] if i in answers else {"index": i, "errors": self.errors[i]} for i in range(size)]
+        return {"items": items, "failed": sorted(self.errors)}
+
+
 class PredictionView(ServiceAPIView):
-    """Validates a single object or a batch with the view's ``InputSerializer`` and hands it to ``serve``."""
+    """Validates a single object or a batch with the view's ``InputSerializer`` and hands the valid items to
+    ``serve``.
+
+    A batch is answered per item: each item is validated on its own, the valid ones are predicted, and each failing
+    one is reported by index with its errors (``ValidatedRequest.body``), also when none is valid (a 200 whose items
+    are all errors: the status describes the batch, each item's outcome is in its entry). What concerns the batch as
+    a whole is a 400 for the whole request: not an object, ``items`` not a list, empty or over ``MAX_BATCH_ITEMS``,
+    an unknown top-level field, the valid items' text over the batch budget, or ids mixed with raw inputs.
+    """
 
     InputSerializer: ClassVar[type[serializers.Serializer]]
     feature: ClassVar[str]  # the billing feature a caller's plan must include (billing.entitlements)
@@ -79,44 +132,51 @@ class PredictionView(ServiceAPIView):
             exc = ModelUnavailableError(detail=exc.message)
         return super().handle_exception(exc)
 
-    def validated(self, data: Any) -> tuple[list[dict], bool, bool]:
-        """(items, is_batch, explain) from the request body, or a 400 naming the field."""
+    def validated(self, data: Any) -> ValidatedRequest:
+        """The valid items and the failing ones' errors, or a 400 naming the field (a single object, or what is
+        wrong with the batch as a whole)."""
         if not isinstance(data, Mapping):
             raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
         if "items" not in data:
             single = self.InputSerializer(data=data)
             single.is_valid(raise_exception=True)
-            return [dict(single.validated_data)], False, True
-        batch = _batch_serializer(self.InputSerializer)(data=data)
+            return ValidatedRequest([dict(single.validated_data)], [0], {}, is_batch=False, explain=True)
+        batch = BatchSerializer(data=data)
         batch.is_valid(raise_exception=True)
-        items = [dict(item) for item in batch.validated_data["items"]]
+        child = self.InputSerializer()  # one instance for every item, as DRF's ListSerializer does
+        items, indexes, errors = [], [], {}
+        for index, raw_item in enumerate(batch.validated_data["items"]):
+            try:
+                items.append(dict(child.run_validation(raw_item)))
+            except exceptions.ValidationError as error:
+                errors[index] = serializers.as_serializer_error(error)
+            else:
+                indexes.append(index)
         if self.batch_text_fields:  # before any text is read: each item is within its limits, the batch may not be
             raws = [item.get("raw", item) for item in items]
             batch_text_check(texts_read_length(raw.get(name) for raw in raws for name in self.batch_text_fields))
-        return items, True, batch.validated_data["explain"]
+        return ValidatedRequest(items, indexes, errors, is_batch=True, explain=batch.validated_data["explain"])
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         """For the OpenAPI schema: the single-object form (a batch wraps a list of them in ``items``)."""
         return self.InputSerializer
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT})
+    @extend_schema(description=BATCH_DESCRIPTION, responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         self.plan = plan_for(request.user)  # one lookup per request, for every question below
         entitlement_require(user=request.user, feature=self.feature, plan=self.plan)  # a 403 before any work
-        items, is_batch, explain = self.validated(request.data)
-        results = self.serve(items, explain=explain)
-        return Response({"items": results} if is_batch else results[0])
+        validated = self.validated(request.data)
+        results = self.serve(validated.items, explain=validated.explain) if validated.items else []
+        return Response(validated.body(results))
 
 
-@cache
-def _batch_serializer(child: type[serializers.Serializer]) -> type[serializers.Serializer]:
-    class BatchSerializer(serializers.Serializer):
-        items = child(many=True, allow_empty=False, max_length=MAX_BATCH_ITEMS)
-        explain = serializers.BooleanField(
-            default=False, help_text=gettext_lazy("Add each prediction's reasons (slower for large batches).")
-        )
+class BatchSerializer(StrictInputMixin, serializers.Serializer):
+    """The batch envelope; each item is validated on its own by the view's ``InputSerializer``."""
 
-    return BatchSerializer
+    items = serializers.ListField(allow_empty=False, max_length=MAX_BATCH_ITEMS)
+    explain = serializers.BooleanField(
+        default=False, help_text=gettext_lazy("Add each prediction's reasons (slower for large batches).")
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -127,7 +187,7 @@ def _batch_serializer(child: type[serializers.Serializer]) -> type[serializers.S
 class SalaryView(PredictionView):
     """Salary range (P10/P50/P90) in USD and the requested or local currency, with reasons and confidence."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputMixin, serializers.Serializer):
         title = serializers.CharField(max_length=200)
         experience_level = serializers.ChoiceField(
             choices=["EN", "MI", "SE", "EX"], help_text=gettext_lazy("Entry, mid, senior or executive.")
@@ -171,6 +231,12 @@ class SalaryView(PredictionView):
                 raise serializers.ValidationError(_("Enter a three-letter currency code, such as EUR."))
             return value.upper() if value else None
 
+        def validate_industry(self, value: str | None) -> str | None:
+            if value and value not in INDUSTRY_CODES and not NAICS_RE.match(value):
+                message = _("Enter one of the industries (%(codes)s) or a NAICS sector code, such as 62.")
+                raise serializers.ValidationError(message % {"codes": ", ".join(INDUSTRY_CODES)})
+            return value or None
+
     feature = Feature.SALARY_BASIC
 
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
@@ -184,11 +250,13 @@ class SalaryView(PredictionView):
 class TimeToHireView(PredictionView):
     """Days from posting to an offer (P10/P50/P90), with reasons and confidence."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputMixin, serializers.Serializer):
         title = serializers.CharField(max_length=200)
         country = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
         state = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
-        application_count = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+        application_count = serializers.IntegerField(
+            min_value=0, max_value=MAX_APPLICATION_COUNT, required=False, allow_null=True
+        )
         posting_open_days = serializers.IntegerField(
             min_value=0,
             max_value=365,
@@ -219,7 +287,7 @@ class TimeToHireView(PredictionView):
 # ---------------------------------------------------------------------------------------------------------------------
 
 
-class ApplicationOrRawSerializer(serializers.Serializer):
+class ApplicationOrRawSerializer(StrictInputMixin, serializers.Serializer):
     """``{"application_id": N}`` or the raw fields of ``raw_serializer()``; validated as ``{"application_id": N}`` or
     ``{"raw": {...}}``."""
 
@@ -232,19 +300,34 @@ class ApplicationOrRawSerializer(serializers.Serializer):
         if not isinstance(data, Mapping):
             raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
         if "application_id" in data:
-            return super().to_internal_value({"application_id": data["application_id"]})
+            raw_fields = self.raw_serializer()._declared_fields
+            extra = {name: [str(NOT_WITH_APPLICATION_ID if name in raw_fields else UNKNOWN_FIELD)] for name in data}
+            extra.pop("application_id")
+            try:
+                value = super().to_internal_value({"application_id": data["application_id"]})
+            except exceptions.ValidationError as error:
+                raise exceptions.ValidationError({**extra, **error.detail}) from error
+            if extra:
+                raise exceptions.ValidationError(extra)
+            return value
         raw = self.raw_serializer()(data=data)
         if not raw.is_valid():
             raise exceptions.ValidationError(raw.errors)
         return {"raw": dict(raw.validated_data)}
 
 
-def _field_for(annotation: object, required: bool) -> serializers.Field:
-    """A serializer field for a dataclass annotation (the module may use postponed annotations, i.e. strings)."""
+def _field_for(name: str, annotation: object, required: bool) -> serializers.Field:
+    """A serializer field for one of ``InterviewInput``'s fields (the module may use postponed annotations, i.e.
+    strings), with the bounds or categories the feature code checks (``INPUT_RANGES``, ``INPUT_CATEGORIES``)."""
     text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
     nullable = "None" in text or "Optional" in text
     base = text.replace("| None", "").replace("None |", "").replace("Optional[", "").rstrip("]").strip()
     options: dict[str, Any] = {"required": required, "allow_null": nullable}
+    if name in INPUT_CATEGORIES:
+        return serializers.ChoiceField(choices=list(INPUT_CATEGORIES[name]), allow_blank=True, **options)
+    if name in INPUT_RANGES and base in ("int", "float"):
+        low, high = INPUT_RANGES[name]
+        options.update(min_value=low, max_value=high)
     if base == "bool":
         return serializers.BooleanField(**options)
     if base == "int":
@@ -257,9 +340,8 @@ def _field_for(annotation: object, required: bool) -> serializers.Field:
 
 
 def _interview_raw_validate(self: serializers.Serializer, attrs: dict) -> dict:
-    """Ranges and categories are checked by the feature code itself (one code path), which names the field."""
-    from predictions.interview.features import InterviewInput, interview_feature_row
-
+    """The fields declare the feature code's bounds and categories; the feature code itself still runs (one code
+    path), so a check it gains is never skipped by the API."""
     try:
         interview_feature_row(InterviewInput(**attrs))
     except ValueError as error:
@@ -273,10 +355,10 @@ def _interview_raw_validate(self: serializers.Serializer, attrs: dict) -> dict:
 def interview_raw_serializer() -> type[serializers.Serializer]:
     """Built from ``InterviewInput``'s fields, so the API takes exactly the model's inputs."""
     attributes: dict[str, Any] = {
-        name: _field_for(kind, required) for name, kind, required in service.interview_input_fields()
+        name: _field_for(name, kind, required) for name, kind, required in service.interview_input_fields()
     }
     attributes["validate"] = _interview_raw_validate
-    return type("InterviewRawInputSerializer", (serializers.Serializer,), attributes)
+    return type("InterviewRawInputSerializer", (StrictInputMixin, serializers.Serializer), attributes)
 
 
 def _owned_applications(user: Any, ids: list[int]) -> list[Application]:
@@ -332,7 +414,7 @@ class InterviewView(ApplicationOrRawView):
 MATCH_TEXT_FIELDS = ("cv_text", "posting_title", "posting_description", "must_have", "nice_to_have")
 
 
-class MatchRawInputSerializer(serializers.Serializer):
+class MatchRawInputSerializer(StrictInputMixin, serializers.Serializer):
     cv_text = bounded_text_field(MAX_CV_TEXT_CHARS)
     posting_title = bounded_text_field(200)
     posting_description = bounded_text_field(MAX_DESCRIPTION_CHARS, allow_blank=True)

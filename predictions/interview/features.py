@@ -53,6 +53,25 @@ SENIORITY_WORDS: dict[str, str] = {
 REMOTE_LEVELS: dict[str, int] = {"on_site": 0, "hybrid": 1, "remote": 2}
 COMPANY_SIZE_LEVELS: dict[str, int] = {"S": 0, "M": 1, "L": 2}
 TITLE_MATCH_VALUES: dict[str, float] = {"met": 1.0, "partial": 0.5, "missing": 0.0}
+EMPLOYMENT_TYPES: tuple[str, ...] = ("full_time", "part_time", "contract", "freelance", "internship")
+# The bounds and categories of InterviewInput's fields: checked here and declared by the API's input serializer.
+INPUT_RANGES: dict[str, tuple[float, float]] = {
+    "match_score": (0, 100),
+    "must_have_coverage": (0, 1),
+    "nice_to_have_coverage": (0, 1),
+    "title_match": (0, 1),
+    "experience_gap_years": (-60, 60),
+    "applied_weekday": (0, 6),
+    "days_saved_to_applied": (0, 3650),
+}
+INPUT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "channel": CHANNELS,
+    "seniority": tuple(SENIORITY_LEVELS),
+    "remote": tuple(REMOTE_LEVELS),
+    "employment_type": EMPLOYMENT_TYPES,
+    "company_size": tuple(COMPANY_SIZE_LEVELS),
+    "industry": INDUSTRY_CODES,
+}
 
 INTERVIEW_FEATURE_NAMES: list[str] = [
     "match_score",
@@ -132,14 +151,14 @@ def interview_feature_row(item: InterviewInput) -> list[float]:
     industry = [math.nan if not item.industry else float(item.industry == code) for code in INDUSTRY_CODES]
     full_time = math.nan if not item.employment_type else float(item.employment_type == "full_time")
     return [
-        _number(item.match_score, "match_score", 0, 100),
-        _number(item.must_have_coverage, "must_have_coverage", 0, 1),
-        _number(item.nice_to_have_coverage, "nice_to_have_coverage", 0, 1),
-        _number(item.title_match, "title_match", 0, 1),
-        _number(item.experience_gap_years, "experience_gap_years", -60, 60),
+        _number(item.match_score, "match_score", *INPUT_RANGES["match_score"]),
+        _number(item.must_have_coverage, "must_have_coverage", *INPUT_RANGES["must_have_coverage"]),
+        _number(item.nice_to_have_coverage, "nice_to_have_coverage", *INPUT_RANGES["nice_to_have_coverage"]),
+        _number(item.title_match, "title_match", *INPUT_RANGES["title_match"]),
+        _number(item.experience_gap_years, "experience_gap_years", *INPUT_RANGES["experience_gap_years"]),
         *channel,
-        _number(item.applied_weekday, "applied_weekday", 0, 6),
-        _number(item.days_saved_to_applied, "days_saved_to_applied", 0, 3650),
+        _number(item.applied_weekday, "applied_weekday", *INPUT_RANGES["applied_weekday"]),
+        _number(item.days_saved_to_applied, "days_saved_to_applied", *INPUT_RANGES["days_saved_to_applied"]),
         _level(item.seniority, SENIORITY_LEVELS, "seniority"),
         _level(item.remote, REMOTE_LEVELS, "remote"),
         full_time,

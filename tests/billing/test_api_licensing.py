@@ -13,12 +13,15 @@ import pytest
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client as HttpClient
+from django.utils import translation
 from django_tenants.utils import schema_context
+from rest_framework import serializers
 
 from billing import metering
 from billing.api_keys import api_key_authenticate, api_key_issue, api_key_revoke
 from billing.metering import meter, usage_flush
 from billing.models import ApiKey, ApiUsage, ApiUsageDay, Licensee
+from predictions.api.inputs import UNKNOWN_FIELD
 from tests.accounts.factories import StaffUserFactory
 from tests.billing.licensees import licensee_create
 from tests.conftest import HOST_A, PASSWORD, PUBLIC_HOST, login
@@ -32,8 +35,8 @@ MATCH_RAW = {
 }
 
 
-def post(secret: str | None, body: object, *, path: str = MATCH, host: str = PUBLIC_HOST, client=None):
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
+def post(secret: str | None, body: object, *, path: str = MATCH, host: str = PUBLIC_HOST, client=None, headers=None):
+    headers = dict(headers or {}, **({"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}))
     return (client or HttpClient()).post(path, body, content_type="application/json", HTTP_HOST=host, **headers)
 
 
@@ -121,12 +124,57 @@ def test_it_answers_400_naming_the_field_and_counts_nothing(licensee) -> None:
     _key, secret = api_key_issue(licensee=licensee)
 
     response = post(secret, {**MATCH_RAW, "posting_title": ""})
-    batch = post(secret, {"items": [MATCH_RAW, {"cv_text": "x"}]})
+    unknown = post(secret, {**MATCH_RAW, "cv_txt": "x"})
+    envelope = post(secret, {"items": [MATCH_RAW], "explian": True})
 
-    assert response.status_code == 400
-    assert "posting_title" in response.json()
-    assert batch.status_code == 400
-    assert "items" in batch.json()
+    assert response.status_code == unknown.status_code == envelope.status_code == 400
+    assert list(response.json()) == ["posting_title"]
+    assert unknown.json() == {"cv_txt": [str(UNKNOWN_FIELD)]}
+    assert list(envelope.json()) == ["explian"]
+    assert used(licensee) == 0
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_it_answers_a_batch_per_item_and_bills_only_the_answered_items(licensee, language) -> None:
+    _key, secret = api_key_issue(licensee=licensee)
+    items = [MATCH_RAW, {"cv_text": "x"}, MATCH_RAW, {**MATCH_RAW, "must_have": "Python"}]
+
+    response = post(secret, {"items": items}, headers={"HTTP_ACCEPT_LANGUAGE": language})
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["failed"] == [1, 3]
+    assert [entry.get("index") for entry in body["items"]] == [None, 1, None, 3]
+    assert set(body["items"][1]["errors"]) == {"posting_title", "posting_description"}
+    with translation.override(language):
+        not_a_list = str(serializers.ListField().error_messages["not_a_list"]).format(input_type="str")
+    assert body["items"][3]["errors"] == {"must_have": [not_a_list]}
+    assert body["items"][0]["score"] == body["items"][2]["score"] == post(secret, MATCH_RAW).json()["score"]
+    answered = 2
+    assert response["X-Quota-Remaining"] == str(100 - answered)
+    assert used(licensee) == answered + 1  # and the single call above
+
+
+def test_it_answers_a_batch_whose_every_item_fails_and_bills_nothing(licensee) -> None:
+    _key, secret = api_key_issue(licensee=licensee)
+
+    response = post(secret, {"items": [{"cv_text": "x"}, {"salry": 1}]})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["failed"] == [0, 1]
+    assert response.json()["items"][1]["errors"]["salry"] == [str(UNKNOWN_FIELD)]
+    assert used(licensee) == 0
+
+
+def test_it_counts_an_all_failing_batch_towards_the_rate(cast, db) -> None:
+    licensee = licensee_create(rate=1)
+    _key, secret = api_key_issue(licensee=licensee)
+
+    assert post(secret, {"items": [{"cv_text": "x"}]}).status_code == 200
+    refused = post(secret, {"items": [{"cv_text": "x"}]})
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_exceeded"
     assert used(licensee) == 0
 
 

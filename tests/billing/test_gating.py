@@ -220,7 +220,7 @@ def test_it_shows_a_premium_user_everything_and_tracks_past_the_free_limit(
 
     assert "Unlock " not in page
     assert " – " in section_html(page, "prediction-salary")
-    assert "Insufficient data" in section_html(page, "prediction-interview")  # the interview prior, not a lock
+    assert "chance of an interview" in section_html(page, "prediction-interview")  # the published prior, not a lock
     response = owner_client.post("/app/postings/new/", {"title": "SRE", "company": "Initech", "action": "save"})
     assert response.status_code == 302
     assert counts(owner)[0] == FREE_APPLICATION_LIMIT + 2

@@ -151,12 +151,16 @@ def test_it_refuses_a_malformed_salary_request_naming_the_field(owner, owner_cli
     assert logs("alpha") == []
 
 
-def test_it_names_the_item_and_field_of_a_malformed_batch_and_caps_its_size(owner, owner_client) -> None:
-    response = post(owner_client, "salary", {"items": [SALARY, {**SALARY, "remote_ratio": "half"}]})
-    assert response.status_code == 400
-    errors = response.json()["items"]
-    assert list(errors) == ["1"]  # only the failing item, by index
-    assert list(errors["1"]) == ["remote_ratio"]
+def test_it_names_the_item_and_field_of_a_malformed_batch_item_and_caps_the_batch(owner, owner_client) -> None:
+    """Per item: the failing item by index, the valid one answered (here with no model: tests/predictions/api/
+    test_bad_input.py has the answered side); the batch as a whole is a 400 when it is too large, empty or no list."""
+    response = post(owner_client, "time-to-hire", {"items": [{"title": "Nurse"}, {"title": "Nurse", "country": 1}]})
+    assert response.status_code == 503  # the valid item reaches the predictor, which has no model here
+
+    response = post(owner_client, "salary", {"items": [{**SALARY, "remote_ratio": "half"}]})
+    assert response.status_code == 200
+    assert response.json()["items"][0]["index"] == 0
+    assert list(response.json()["items"][0]["errors"]) == ["remote_ratio"]
 
     too_many = post(owner_client, "salary", {"items": [SALARY] * 10_001})
     assert too_many.status_code == 400
@@ -202,11 +206,19 @@ def test_it_serves_the_previous_champion_when_the_champions_artifact_is_corrupt_
     [row] = logs("alpha", kind="salary")
     assert (row.model_version_id, row.model_version) == (first.pk, first.version)
 
+    # The batch path (per item since issue 12) falls back the same way, for the items it answers.
+    batch = post(owner_client, "salary", {"items": [SALARY, {**SALARY, "salry": 1}, SALARY]})
+    assert batch.status_code == 200, batch.content
+    assert [item.get("model_version_id") for item in batch.json()["items"]] == [first.pk, None, first.pk]
+    assert batch.json()["failed"] == [1]
+    assert logs("alpha", kind="salary")[-1].batch_size == 2
+    logs_before_503 = len(logs("alpha", kind="salary"))
+
     with schema_context("public"):
         type(first).objects.filter(pk=first.pk).update(artifact="not a model")
     model_cache_clear()
     assert post(owner_client, "salary", SALARY).status_code == 503
-    assert len(logs("alpha", kind="salary")) == 1
+    assert len(logs("alpha", kind="salary")) == logs_before_503
 
 
 # ---------------------------------------------------------------------------------------------------------------------

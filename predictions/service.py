@@ -25,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from predictions.logbuffer import prediction_log_write
 from predictions.models import PredictionLog
 from tenants.context import require_tenant_schema
 from tracking.models import Application
@@ -97,7 +98,8 @@ def _log_write(
                 user=user if user is not None and user.is_authenticated else None,
             )
         )
-    return PredictionLog.objects.bulk_create(rows)
+    prediction_log_write(rows)  # off the request path, in batches (predictions/logbuffer.py)
+    return rows
 
 
 def _serve(

@@ -188,6 +188,9 @@ CELERY_TASK_ROUTES = {
 }
 # The prediction log is written off the request path in batches (predictions/logbuffer.py); off: each request inserts.
 PREDICTION_LOG_BUFFERED = env.bool("PREDICTION_LOG_BUFFERED", True)
+# The plan a gated request runs under, cached in Redis until a subscription, contract or plan changes
+# (billing/plan_cache.py); off: looked up in PostgreSQL on each request.
+PLAN_CACHE = env.bool("PLAN_CACHE", True)
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ACKS_LATE = True

@@ -74,16 +74,19 @@ def plan_cached(
     return plan
 
 
-def plan_cache_invalidate(*, tenant_id: int | None = None, user_id: int | None = None) -> None:
+def plan_cache_invalidate(
+    *, tenant_id: int | None = None, user_id: int | None = None, after_commit: bool = True
+) -> None:
     """Bumps the user's generation (tenant and user given), the tenant's (tenant only) or the catalogue's (neither),
-    now and after the current transaction commits."""
+    now and (unless `after_commit` is off) again after the current transaction commits."""
     if not settings.PLAN_CACHE:
         return
     namespace = _namespace()
     keys = _generation_keys(namespace, tenant_id or 0, user_id)
     key = keys[0] if tenant_id is None else keys[2] if user_id is not None else keys[1]
     _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+    if after_commit:
+        transaction.on_commit(lambda: _bump(key))
 
 
 def _bump(key: str) -> None:
@@ -136,7 +139,10 @@ def contract_changed(sender: type, instance: Any, **kwargs: Any) -> None:
 
 
 def tenant_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    plan_cache_invalidate(tenant_id=instance.pk)
+    # Only the tenant's kind matters to a plan, and it changes in admin at most: the bump at once is enough (its
+    # race with a request in flight lasts one transaction, and an entry lives ENTRY_TTL_S at most). Tenant saves
+    # sit in transactions that count their on-commit work (provisioning, erasure).
+    plan_cache_invalidate(tenant_id=instance.pk, after_commit=False)
 
 
 def catalogue_changed(sender: type, **kwargs: Any) -> None:

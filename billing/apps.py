@@ -16,3 +16,19 @@ class BillingConfig(AppConfig):
         for model in (ApiKey, Licensee, Plan):
             post_save.connect(api_key_cache_clear, sender=model, dispatch_uid=f"billing-key-cache-{model.__name__}")
             post_delete.connect(api_key_cache_clear, sender=model, dispatch_uid=f"billing-key-cache-d-{model.__name__}")
+        self._plan_cache_connect(post_save, post_delete)
+
+    def _plan_cache_connect(self, *signals) -> None:
+        from billing import plan_cache
+        from billing.models import Contract, Plan, Subscription
+        from tenants.models import Client
+
+        receivers = {
+            Subscription: plan_cache.subscription_changed,
+            Contract: plan_cache.contract_changed,
+            Client: plan_cache.tenant_changed,
+            Plan: plan_cache.catalogue_changed,
+        }
+        for signal in signals:
+            for model, receiver in receivers.items():
+                signal.connect(receiver, sender=model, dispatch_uid=f"billing-plan-cache-{id(signal)}-{model.__name__}")

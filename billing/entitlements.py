@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from billing.catalogue import PLAN_SPECS
 from billing.models import Contract, Feature, Plan, Subscription
+from billing.plan_cache import plan_cached
 from tenants.context import current_tenant
 
 
@@ -65,8 +66,16 @@ def _subscription_grants(subscription: Subscription) -> bool:
 
 
 def plan_for(user) -> PlanView:
-    """The plan that applies to `user` in the current tenant now. Must run in a tenant schema (fails closed)."""
+    """The plan that applies to `user` in the current tenant now. Must run in a tenant schema (fails closed).
+    Cached in Redis until a subscription, contract, plan or the tenant changes (billing/plan_cache.py)."""
     tenant = current_tenant()
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    return plan_cached(
+        tenant_id=tenant.pk, user_id=user_id, compute=lambda: _plan_looked_up(tenant, user), view=PlanView
+    )
+
+
+def _plan_looked_up(tenant, user) -> PlanView:
     if tenant.kind == tenant.Kind.ENTERPRISE:
         today = timezone.localdate()
         in_force = Contract.objects.filter(tenant=tenant, starts_on__lte=today, ends_on__gte=today)

@@ -5,40 +5,29 @@ of a counter that missed calls PostgreSQL counted while Redis was unreachable. E
 from __future__ import annotations
 
 import logging
-import time
-import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
-from functools import cache as memoize
 
 import redis
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from redis.commands.core import Script
 
 from billing.models import ApiUsage, ApiUsageDay, ApiUsageFlush, Licensee
 from billing.quota import next_period_start, period_start
-from tenants.context import public_schema_context
+from cvplus import batched_writes
+from cvplus.batched_writes import advisory_lock, batch_id, batch_keys
 
 logger = logging.getLogger(__name__)
 
 FLUSH_LOCK = 0x43565042  # the advisory lock shared by the flush and the seeding of a month counter
-FLUSH_RECORDS_KEPT = timedelta(days=2)
-
-
-@memoize
-def _namespace(database: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
-        oid = cursor.fetchone()[0]
-    return f"billing:meter:{oid}:"
+FLUSH_RECORDS_KEPT = batched_writes.RECORDS_KEPT
 
 
 def keys() -> tuple[str, str]:
     """(namespace, pending hash key) for this database."""
-    namespace = _namespace(connection.settings_dict["NAME"])
+    namespace = batched_writes.database_namespace("billing:meter")
     return namespace, namespace + "pending"
 
 
@@ -50,19 +39,13 @@ def pending_field(licensee_id: int, day: date) -> str:
     return f"{licensee_id}:{day.isoformat()}"
 
 
-@contextmanager
-def flush_lock() -> Iterator[None]:
-    """A session-level advisory lock, held across a flush's commit and the batch's deletion."""
-    with public_schema_context(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [FLUSH_LOCK])
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [FLUSH_LOCK])
+def flush_lock() -> AbstractContextManager[None]:
+    """The advisory lock held across a flush's commit and the batch's deletion, and by a month counter's seeding."""
+    return advisory_lock(FLUSH_LOCK)
 
 
 def batches(client, namespace: str) -> list[str]:
-    return sorted(key.decode() for key in client.scan_iter(match=f"{namespace}batch:*", count=500))
+    return batch_keys(client, namespace)
 
 
 def month_counter_seed(client, namespace: str, licensee_id: int, month: date) -> None:
@@ -74,7 +57,7 @@ def month_counter_seed(client, namespace: str, licensee_id: int, month: date) ->
         applied = set(ApiUsageFlush.objects.values_list("batch", flat=True))
         pending = 0
         for key in [namespace + "pending", *batches(client, namespace)]:
-            if key.rsplit(":", 1)[-1] in applied:
+            if batch_id(key) in applied:
                 continue
             for field, calls in client.hgetall(key).items():
                 owner, day = field.decode().split(":")
@@ -91,22 +74,27 @@ def flush(client: redis.Redis) -> int:
     month counter in Redis that is below what PostgreSQL recorded plus what is pending is raised to it."""
     namespace, pending = keys()
     moved = 0
-    months: set[tuple[int, date]] = set()
+
+    def apply_once(batch: str, counts: dict[str, int]) -> None:
+        nonlocal moved
+        if not ApiUsageFlush.objects.filter(batch=batch).exists():
+            moved += _apply(counts)
+            ApiUsageFlush.objects.create(batch=batch, calls=sum(counts.values()))
+
     with flush_lock():
-        if client.exists(pending):
-            client.rename(pending, f"{namespace}batch:{time.time_ns():020d}-{uuid.uuid4().hex[:8]}")
-        for key in batches(client, namespace):
-            batch = key.rsplit(":", 1)[-1]
-            counts = {field.decode(): int(calls) for field, calls in client.hgetall(key).items()}
-            with transaction.atomic():
-                if not ApiUsageFlush.objects.filter(batch=batch).exists():
-                    moved += _apply(counts)
-                    ApiUsageFlush.objects.create(batch=batch, calls=sum(counts.values()))
-            client.delete(key)
+        handled = batched_writes.batches_flush(
+            client, namespace=namespace, pending=pending, read=_counts_read, apply_once=apply_once
+        )
+        months: set[tuple[int, date]] = set()
+        for _batch, counts in handled:
             months.update(_months_of(counts))
         _counters_raise(client, namespace, pending, months)
         ApiUsageFlush.objects.filter(applied_at__lt=timezone.now() - FLUSH_RECORDS_KEPT).delete()
     return moved
+
+
+def _counts_read(client: redis.Redis, key: str) -> dict[str, int]:
+    return {field.decode(): int(calls) for field, calls in client.hgetall(key).items()}
 
 
 # KEYS: month counter, pending hash. ARGV: the month's calls recorded in PostgreSQL, then this licensee's pending

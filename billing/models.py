@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from billing.plan_cache import InvalidatingQuerySet
+
 
 class Feature(models.TextChoices):
     """What a plan can unlock. Every gated place asks billing.entitlements.entitlement_check for one of these.
@@ -58,6 +60,8 @@ class Plan(models.Model):
     api_rate_per_minute = models.PositiveIntegerField(_("API calls a minute"), null=True, blank=True)
     is_active = models.BooleanField(_("offered"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = InvalidatingQuerySet.as_manager()  # bulk writes bump the plan cache (billing/plan_cache.py)
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -128,6 +132,8 @@ class Subscription(models.Model):
     granted_until = models.DateField(_("granted until"), null=True, blank=True, help_text=_("Staff grants only."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = InvalidatingQuerySet.as_manager()  # bulk writes bump the plan cache (billing/plan_cache.py)
 
     class Meta:
         verbose_name = _("subscription")
@@ -231,6 +237,8 @@ class Contract(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     stripe_subscription_id = models.CharField(_("Stripe subscription id"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = InvalidatingQuerySet.as_manager()  # bulk writes bump the plan cache (billing/plan_cache.py)
 
     class Meta:
         ordering = ["-starts_on"]

@@ -120,3 +120,19 @@ class PredictionLog(models.Model):
     def __str__(self) -> str:
         version = f"v{self.model_version}" if self.model_version is not None else self.model_label or "-"
         return f"{self.kind} {version} x{self.batch_size}"
+
+
+class PredictionLogFlush(models.Model):
+    """A batch of prediction log rows moved from Redis into this schema (predictions/logbuffer.py), recorded in the
+    transaction that wrote them, so a batch is never written twice. Kept two days."""
+
+    batch = models.CharField(_("batch"), max_length=64, unique=True)
+    rows = models.PositiveIntegerField(_("rows"))
+    applied_at = models.DateTimeField(_("applied"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("prediction log flush")
+        verbose_name_plural = _("prediction log flushes")
+
+    def __str__(self) -> str:
+        return f"{self.batch} ({self.rows})"

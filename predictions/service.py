@@ -26,6 +26,7 @@ from predictions.errors import ModelUnavailable, NoSalaryModel, NoTimeToHireMode
 from predictions.interview.features import InterviewInput
 from predictions.interview.model import interview_predict_for
 from predictions.kinds import INTERVIEW, SALARY, TIME_TO_HIRE
+from predictions.logbuffer import prediction_log_write
 from predictions.match.scoring import SCORER_VERSION, match_score
 from predictions.match.service import application_match_for
 from predictions.models import PredictionLog
@@ -86,7 +87,8 @@ def _log_write(
                 user=user if user is not None and user.is_authenticated else None,
             )
         )
-    return PredictionLog.objects.bulk_create(rows)
+    prediction_log_write(rows)  # off the request path, in batches (predictions/logbuffer.py)
+    return rows
 
 
 def _serve(

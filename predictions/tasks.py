@@ -130,3 +130,12 @@ def tenant_models_refresh() -> dict[str, str]:
             continue
         results[kind] = f"v{summary.version} {'promoted' if summary.promoted else 'kept the champion'}"
     return results
+
+
+@app.task(soft_time_limit=60)
+def prediction_log_flush_task() -> int:
+    """Writes the prediction log rows buffered in Redis into their tenants' schemas (predictions/logbuffer.py);
+    returns the rows written. On the default queue (settings: CELERY_TASK_ROUTES)."""
+    from predictions.logbuffer import prediction_log_flush
+
+    return prediction_log_flush()

@@ -18,11 +18,13 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
+from predictions.logbuffer import prediction_log_flush_for_reading
 from predictions.models import PredictionLog
 from privacy.models import ConsentRecord
 from tenants.context import require_tenant_schema
@@ -86,6 +88,7 @@ def cv_archive_path(cv: CVDocument) -> str:
 def export_tables(*, user: User) -> list[Table]:
     """Every row about ``user`` in this tenant, table by table (ids kept, so the tables join)."""
     require_tenant_schema()
+    prediction_log_flush_for_reading(schema=connection.schema_name)  # the last seconds' rows, buffered in Redis
     mine = {"application__owner": user}
     cvs = CVDocument.objects.filter(owner=user).order_by("version")
     return [

@@ -126,6 +126,16 @@ def _throttle_counters_forgotten() -> None:
         client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def _plan_cache_forgotten(django_db_blocker) -> None:
+    """Cached plans (billing/plan_cache.py) live in the test cache, which no test's rollback undoes, and a rolled-back
+    subscription sends no signal: each test starts with every cached plan out of date."""
+    from billing.plan_cache import plan_cache_invalidate
+
+    with django_db_blocker.unblock():
+        plan_cache_invalidate()
+
+
 @pytest.fixture
 def public_client(cast, db) -> HttpClient:
     return HttpClient(HTTP_HOST=PUBLIC_HOST)

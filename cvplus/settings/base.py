@@ -181,7 +181,16 @@ else:
 CELERY_TASK_ALWAYS_EAGER = TASKS_RUN_INLINE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"predictions.tasks.*": {"queue": "training"}}
+# A name routes before a pattern (Celery's MapRoute): the prediction log's flush stays on the default queue.
+CELERY_TASK_ROUTES = {
+    "predictions.tasks.prediction_log_flush_task": {"queue": "default"},
+    "predictions.tasks.*": {"queue": "training"},
+}
+# The prediction log is written off the request path in batches (predictions/logbuffer.py); off: each request inserts.
+PREDICTION_LOG_BUFFERED = env.bool("PREDICTION_LOG_BUFFERED", True)
+# The plan a gated request runs under, cached in Redis until a subscription, contract or plan changes
+# (billing/plan_cache.py); off: looked up in PostgreSQL on each request.
+PLAN_CACHE = env.bool("PLAN_CACHE", True)
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ACKS_LATE = True
@@ -221,6 +230,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Licensee API calls are metered in Redis and recorded in PostgreSQL by this flush (billing/metering.py).
     "flush-licensee-api-usage": {"task": "billing.tasks.api_usage_flush", "schedule": 10},
+    # Prediction log rows are buffered in Redis per tenant and written into each tenant's schema by this flush
+    # (predictions/logbuffer.py); on the default queue, never behind a training.
+    "flush-prediction-log": {"task": "predictions.tasks.prediction_log_flush_task", "schedule": 10},
     # Privacy (privacy/): retention rules daily; account erasures the queue lost, hourly, so that "erased within 24
     # hours" holds (a request is run by the sweep after 2 hours at most plus one hour); tenant schemas staff erased.
     "apply-retention-rules-in-every-tenant": {

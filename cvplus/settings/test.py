@@ -26,7 +26,12 @@ CACHES = {
 }
 # Tests own their queues: a demo worker on the same Redis never takes a test's task.
 CELERY_TASK_DEFAULT_QUEUE = f"{TEST_QUEUE_PREFIX}-default"
-CELERY_TASK_ROUTES = {"predictions.tasks.*": {"queue": f"{TEST_QUEUE_PREFIX}-training"}}
+CELERY_TASK_ROUTES = {
+    "predictions.tasks.prediction_log_flush_task": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "predictions.tasks.*": {"queue": f"{TEST_QUEUE_PREFIX}-training"},
+}
+# Tests read the prediction log right after a request; tests/predictions/test_logbuffer.py turns the buffer on.
+PREDICTION_LOG_BUFFERED = False
 
 import tempfile  # noqa: E402
 

@@ -2,7 +2,8 @@
 
 Every prediction goes through predictions.service (so it is logged with its model version, source "page"). A missing
 model or a failing predictor is logged and shown as a translated "not available yet" line, never a server error.
-Salary inputs the page does not know (seniority without years of experience, company size) are assumed and said so.
+The salary's experience level comes from the seeker's profile, else the posting title's seniority words, else the years
+read from their CV (tracking.profile), else mid-level is assumed; the page says which, and the company size it assumes.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import logging
 from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from billing.entitlements import entitlement_check, plan_for
@@ -21,9 +24,12 @@ from billing.models import Feature
 from predictions import service
 from predictions.errors import ModelUnavailable
 from predictions.models import PredictionLog
+from predictions.salary.serving import ASSUMED_LEVEL, LEVEL_NAMES, title_level_message
 from tenants.context import current_tenant
 from tenants.locale import tenant_home_country
+from tracking import profile as profile_sources
 from tracking.models import Application, CandidateProfile, JobPosting, Stage
+from tracking.profile import ExperienceLevel, experience_level_for, salary_currency_for
 
 logger = logging.getLogger(__name__)
 PAGE = PredictionLog.Source.PAGE
@@ -52,15 +58,30 @@ BASIC_SALARY_KEYS = (
     "low_confidence",
     "low_confidence_reasons",
     "prior_note",
+    "experience_level",
+    "assumptions",
 )
 PANEL_FEATURES = (Feature.SALARY_BASIC, Feature.SALARY_RANGE, Feature.INTERVIEW, Feature.TIME_TO_HIRE, Feature.MATCH)
 
 
-def experience_level_for(years: int | None) -> str | None:
-    """The survey's seniority bands from years of experience (None when unknown)."""
-    if years is None:
-        return None
-    return "EN" if years < 2 else "MI" if years < 5 else "SE" if years < 10 else "EX"
+def _level_explanation(found: ExperienceLevel) -> str:
+    """ "Priced at senior level: “Senior” in the job title." and the like, naming the level's source."""
+    level = LEVEL_NAMES[found.level]
+    if found.source == profile_sources.TITLE:
+        return title_level_message(found.level, found.word)
+    if found.source == profile_sources.CV:
+        return ngettext(
+            "Priced at %(level)s: %(years)s year of experience read from your CV.",
+            "Priced at %(level)s: %(years)s years of experience read from your CV.",
+            found.years,
+        ) % {"level": level, "years": found.years}
+    if found.years is not None:
+        return ngettext(
+            "Priced at %(level)s: %(years)s year of experience in your profile.",
+            "Priced at %(level)s: %(years)s years of experience in your profile.",
+            found.years,
+        ) % {"level": level, "years": found.years}
+    return _("Priced at %(level)s, the level in your profile.") % {"level": level}
 
 
 def _signed(value: float, text: str) -> str:
@@ -153,11 +174,19 @@ def _salary(
 ) -> dict:
     posting = application.posting
     assumed: list[dict] = []
-    level = experience_level_for(profile.years_experience if profile else None)
-    if level is None:
-        level = "MI"
-        assumed.append({"message": _("Assumed mid-level: add your years of experience to your profile.")})
+    found = experience_level_for(user, title=posting.title, profile=profile, cv=application.cv)
+    profile_url = None
+    if found.level is None:
+        level = ASSUMED_LEVEL
+        assumed.append({"message": _("Assumed mid-level: add your level to your profile.")})
+        profile_url = reverse("tracking:profile")
+    else:
+        level = found.level
+        assumed.append({"message": _level_explanation(found)})
     assumed.append({"message": _("Assumed a mid-sized company.")})
+    # The posting's country's currency unless the seeker chose one (tracking.profile.salary_currency_for); the
+    # workspace's currency only when nothing says.
+    wanted_currency = salary_currency_for(user, posting=posting, profile=profile).code
     tenant_currency = getattr(getattr(connection, "tenant", None), "currency", "") or "USD"
     item = {
         "title": posting.title,
@@ -167,7 +196,7 @@ def _salary(
         "company_size": ASSUMED_COMPANY_SIZE,
         "company_country": _country_for(posting, profile) or "",
         "residence_country": (profile.country if profile else "") or None,
-        "currency": tenant_currency,  # the workspace's currency, whatever the posting's country uses
+        "currency": wanted_currency or tenant_currency,
         "state": _us_state(posting),
         "industry": posting.industry or None,  # the BLS fallback then uses the industry's sector wages
     }
@@ -180,6 +209,7 @@ def _salary(
     section = _section(result, version_label=_model_label(result), extra_reasons=assumed)
     section["currency"] = currency or "USD"
     section["basic"] = not with_range
+    section["profile_url"] = profile_url
     for p in ("p10", "p50", "p90") if with_range else ("p50",):
         section[p] = number_format(result[f"salary_{p}{suffix}"], decimal_pos=0, force_grouping=True)
     return section

@@ -16,6 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from market.text import title_normalize
+from market.titles import title_clean
 
 SALARY_FEATURE_NAMES: list[str] = [
     "experience_level",
@@ -98,13 +99,19 @@ class MarketReference:
     _choices: list[str] | None = field(default=None, repr=False)
 
     def title_match(self, title: str) -> TitleMatch:
-        """Exact normalised title, else rapidfuzz token_set_ratio >= 90 (ties broken by plain ratio). Cached."""
-        key = title_normalize(title)
-        cached = self._title_cache.get(key)
+        """The title as written when it is an O*NET title exactly (some carry commas or brackets: "3d artist
+        (three dimensional artist)"), else the title proper (`title_key`: suffixes, brackets, gender tags cut) matched
+        exactly, else rapidfuzz token_set_ratio >= 90 (ties broken by plain ratio). Cached."""
+        raw = title_normalize(title)
+        cached = self._title_cache.get(raw)
         if cached is not None:
             return cached
-        match = self._title_match_uncached(key)
-        self._title_cache[key] = match
+        exact = self.title_occupations.get(raw)
+        if exact is not None:
+            match = TitleMatch(exact[1], exact[0], "exact", 100.0)
+        else:
+            match = self._title_match_uncached(title_key(title))
+        self._title_cache[raw] = match
         return match
 
     def _title_match_uncached(self, key: str) -> TitleMatch:
@@ -137,6 +144,14 @@ class MarketReference:
         return TitleMatch(soc_code, occupation_code, "fuzzy", float(best[1]))
 
 
+def title_key(title: str) -> str:
+    """The normalised title proper that occupation matching and the title vocabulary use: "Registered Nurse -
+    Medical/Surgical (Nights)" -> "registered nurse", "Data Engineer (m/w/d)" -> "data engineer". Only for titles
+    as written in postings and surveys (none of the 316 survey titles changes): never for O*NET titles, whose
+    commas invert the words ("Teachers, Elementary School") rather than add a suffix."""
+    return title_normalize(title_clean(title))
+
+
 SENIORITY_WORDS = frozenset(
     {"senior", "sr", "sr.", "staff", "lead", "principal", "junior", "jr", "jr.", "i", "ii", "iii", "iv", "-", "–"}
 )
@@ -156,7 +171,7 @@ class CategoryVocabulary:
     countries: tuple[str, ...] = ()
 
     def title_index(self, title: str) -> float:
-        key = title_normalize(title)
+        key = title_key(title)
         return float(self.titles.index(key)) if key in self.titles else math.nan
 
     def country_index(self, country: str) -> float:
@@ -176,7 +191,7 @@ def category_vocabulary_build(inputs: Iterable[SalaryInput], *, min_rows: int = 
     title_counts: dict[str, int] = {}
     country_counts: dict[str, int] = {}
     for item in inputs:
-        title = title_normalize(item.title)
+        title = title_key(item.title)
         title_counts[title] = title_counts.get(title, 0) + 1
         country = item.company_country.upper()
         country_counts[country] = country_counts.get(country, 0) + 1

@@ -41,7 +41,7 @@ from tracking.services import posting_industry_detect
 
 logger = logging.getLogger(__name__)
 MAX_BATCH_ITEMS = 10_000
-SALARY_OPTIONAL = ("residence_country", "work_year", "currency", "state", "industry")
+SALARY_OPTIONAL = ("experience_level", "residence_country", "work_year", "currency", "state", "industry")
 TIME_TO_HIRE_OPTIONAL = ("country", "state", "application_count", "posting_open_days", "posted_on")
 
 

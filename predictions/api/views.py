@@ -190,7 +190,13 @@ class SalaryView(PredictionView):
     class InputSerializer(StrictInputMixin, serializers.Serializer):
         title = serializers.CharField(max_length=200)
         experience_level = serializers.ChoiceField(
-            choices=["EN", "MI", "SE", "EX"], help_text=gettext_lazy("Entry, mid, senior or executive.")
+            choices=["EN", "MI", "SE", "EX"],
+            required=False,
+            allow_null=True,
+            help_text=gettext_lazy(
+                "Entry, mid, senior or executive. Left out: read from the title's seniority words (Senior, Head "
+                "of...), else mid-level; the answer's assumptions say which."
+            ),
         )
         employment_type = serializers.ChoiceField(
             choices=SALARY_EMPLOYMENT_TYPES, help_text=gettext_lazy("Full-time, part-time, contract or freelance.")

@@ -211,6 +211,32 @@ def _drift_table(comparison: dict | None) -> str:
     return "\n".join(lines)
 
 
+def _uncovered_judgement(metrics: dict) -> str:
+    """Why occupations outside the surveys go to BLS although the backtest's fallback rows do not show it winning."""
+    figures, model_wins = [], []
+    for year, entry in metrics["backtest"]["years"].items():
+        candidate = entry["candidate"]
+        fallback = candidate["by_method"].get("bls_fallback") or {}
+        model = candidate["model_on_fallback_rows"].get("mae_usd")
+        if fallback.get("rows") and model is not None:
+            model_wins.append(model < fallback["mae_usd"])
+            figures.append(
+                f"{year}: {fallback['rows']:,} rows, model MAE {_fmt(model, 'usd')} against the fallback's "
+                f"{_fmt(fallback['mae_usd'], 'usd')}"
+            )
+    if not figures:
+        verdict = "this run has none to compare"
+    else:
+        verdict = "the model beat the fallback" if all(model_wins) else "the model did not beat the fallback every year"
+        verdict += f" ({'; '.join(figures)})"
+    return (
+        "- Routing occupations the surveys never cover (nurses, teachers) to BLS is a stated judgement, not a measured "
+        "win: the model has never seen those fields, and no held-out row of them exists to measure either method. The "
+        "backtest's fallback rows above are something else: data, security and DevOps survey jobs whose occupation "
+        f"first appeared in the test year, and on them {verdict}."
+    )
+
+
 def _fallback_section(metrics: dict) -> str:
     routing = metrics["routing"]
     compared = routing["served_compared_socs"]
@@ -223,6 +249,7 @@ def _fallback_section(metrics: dict) -> str:
         "newest fold.",
         f"- Occupations the served model sends to the fallback despite survey rows: "
         f"{', '.join(routing['served_fallback_socs']) or 'none'} (of {len(compared)} compared).",
+        _uncovered_judgement(metrics),
         "",
         "| test year | method | rows answered | MAE | within 10 % | [P10, P90] coverage | model's MAE, same rows |",
         "|---|---|---:|---:|---:|---:|---:|",

@@ -35,13 +35,6 @@ def progress_quiet(_message: str) -> None:
     return None
 
 
-def title_for_matching(title: str) -> str:
-    """HOOK (issue 12): the survey title as the model's features see it. Returns it unchanged today; the title
-    cleaning of market.titles (suffixes, parentheses) is meant to be called here, so training rows and postings are
-    cleaned alike. Changing it changes the features: retrain and re-run the backtest."""
-    return title
-
-
 @dataclass(frozen=True)
 class SurveyRow:
     id: int
@@ -59,7 +52,7 @@ class SurveyRow:
 
     def as_input(self) -> SalaryInput:
         return SalaryInput(
-            title=title_for_matching(self.job_title),
+            title=self.job_title,
             experience_level=self.experience_level,
             employment_type=self.employment_type,
             remote_ratio=self.remote_ratio,

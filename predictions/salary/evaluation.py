@@ -21,7 +21,6 @@ from predictions.salary.data import (
     interval_metrics,
     point_metrics,
     salaries_usd,
-    title_for_matching,
 )
 from predictions.salary.fallback import bls_wages, fallback_predict_log
 from predictions.salary.model import SalaryModel, salary_predict_rows
@@ -36,7 +35,7 @@ BASELINES = ("group_median_min1", "group_median_min5", "linear_ridge")
 
 
 def row_soc(row: SurveyRow, reference: MarketReference) -> str | None:
-    return reference.title_match(title_for_matching(row.job_title)).soc_code
+    return reference.title_match(row.job_title).soc_code
 
 
 def served_predict_rows(
@@ -50,7 +49,7 @@ def served_predict_rows(
     routed, wages = [], []
     for i, row in enumerate(rows):
         soc = row_soc(row, reference)
-        found = bls_wages(reference, soc) if model.routes_to_fallback(soc, title_for_matching(row.job_title)) else None
+        found = bls_wages(reference, soc) if model.routes_to_fallback(soc, row.job_title) else None
         if found is not None:
             routed.append(i)
             wages.append((found.log_p10, found.log_p50, found.log_p90))

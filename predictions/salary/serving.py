@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from market.industries import INDUSTRY_CODES
 from market.selectors import country_name
+from market.seniority import title_seniority
 from predictions.errors import NoSalaryModel, SalaryInputError
 from predictions.features import SALARY_FEATURE_NAMES, MarketReference, SalaryInput, region_of, salary_feature_matrix
 from predictions.registry import champion_get
@@ -31,8 +32,12 @@ from predictions.salary.fallback import (
 )
 from predictions.salary.model import SalaryModel
 
-REQUIRED_FIELDS = ("title", "experience_level", "employment_type", "remote_ratio", "company_size", "company_country")
-OPTIONAL_FIELDS = ("residence_country", "work_year", "currency", "state", "industry")
+REQUIRED_FIELDS = ("title", "employment_type", "remote_ratio", "company_size", "company_country")
+# Without an experience level the title's seniority words give it ("Senior", "Head of"), else mid-level is assumed;
+# either way the answer says so in ``assumptions``.
+OPTIONAL_FIELDS = ("experience_level", "residence_country", "work_year", "currency", "state", "industry")
+ASSUMED_LEVEL = "MI"
+LEVEL_NAMES = {"EN": _("entry level"), "MI": _("mid-level"), "SE": _("senior level"), "EX": _("executive level")}
 FX_SOURCE_SURVEY = "survey"  # aijobs.net survey: salary / salary_in_usd, median per currency and year
 FX_SOURCE_IDENTITY = "identity"  # the answer is in USD
 FACTOR_GROUPS: dict[str, str] = {name: name for name in SALARY_FEATURE_NAMES} | {
@@ -71,6 +76,23 @@ def _input_check(item: Mapping[str, object], prefix: str) -> dict[str, object]:
 
 def _reason(code: str, message: str) -> dict[str, str]:
     return {"code": code, "message": message}
+
+
+def title_level_message(level: str, word: str) -> str:
+    """ "Priced at senior level: “Senior” in the job title." """
+    return str(_("Priced at %(level)s: “%(word)s” in the job title.")) % {"level": LEVEL_NAMES[level], "word": word}
+
+
+def _experience_level(item: dict[str, object]) -> tuple[str, dict[str, str] | None]:
+    """The level to price at, and the assumption made when the caller gave none: the seniority words of the title
+    (market.seniority), else mid-level."""
+    if item["experience_level"]:
+        return str(item["experience_level"]), None
+    stated = title_seniority(str(item["title"]))
+    if stated is not None:
+        return stated.level, _reason("experience_level_from_title", title_level_message(stated.level, stated.word))
+    message = str(_("Priced at mid-level: neither the request nor the job title gives an experience level."))
+    return ASSUMED_LEVEL, _reason("experience_level_assumed", message)
 
 
 def _currency(
@@ -156,6 +178,10 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
     from predictions.reference import market_reference
 
     checked = [_input_check(item, "" if single else f"items[{i}].") for i, item in enumerate(items)]
+    assumptions: list[list[dict[str, str]]] = []
+    for item in checked:
+        item["experience_level"], assumed = _experience_level(item)
+        assumptions.append([assumed] if assumed else [])
     champion = champion_get("salary", load=SalaryModel.artifact_loads)
     if champion is None:
         raise NoSalaryModel(NoSalaryModel.__doc__)
@@ -173,7 +199,7 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
     if model_rows:
         inputs = [
             SalaryInput(
-                **{k: checked[i][k] for k in REQUIRED_FIELDS},
+                **{k: checked[i][k] for k in (*REQUIRED_FIELDS, "experience_level")},
                 residence_country=checked[i]["residence_country"],
                 work_year=checked[i]["work_year"] if checked[i]["work_year"] is not None else model.latest_work_year,
             )
@@ -269,6 +295,8 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
                 "title_match": match.method,
                 "low_confidence": bool(reasons),
                 "low_confidence_reasons": reasons,
+                "experience_level": item["experience_level"],
+                "assumptions": assumptions[i],  # what the request left out and the answer assumed, with why
                 "factors": factors[i],
             }
         )
@@ -278,7 +306,7 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
 def salary_predict(
     *,
     title: str,
-    experience_level: str,
+    experience_level: str | None = None,
     employment_type: str,
     remote_ratio: int,
     company_size: str,
@@ -289,7 +317,8 @@ def salary_predict(
     state: str | None = None,
     industry: str | None = None,
 ) -> dict[str, object]:
-    """P10/P50/P90 in USD and in `currency` (default: the company country's, when the survey has a rate) from the
+    """P10/P50/P90 in USD and in `currency` (default: the company country's, when the survey has a rate) at
+    `experience_level` (default: the title's seniority words, else mid-level, stated in `assumptions`) from the
     champion salary model or, for an occupation outside the surveys, from calibrated BLS wages, with the version,
     `method`, top factors and confidence. Unknown titles, countries or currencies still get an answer with
     `low_confidence: True` and the reasons. Raises NoSalaryModel when no champion exists, SalaryInputError on a

@@ -32,10 +32,10 @@ CV_TEXT = "Sam Seeker\nData scientist\nExperience\n- Built Python models on Post
 
 
 def serving_reference() -> MarketReference:
-    """The simulated reference with one exchange rate (SIMULATED too), so conversion can be shown."""
+    """The simulated reference with two exchange rates (SIMULATED too), so conversion can be shown."""
     reference = simulated_reference()
-    reference.fx_per_usd = {"EUR": (0.9, 2023)}
-    reference.country_currencies = {"DE": "EUR"}
+    reference.fx_per_usd = {"EUR": (0.9, 2023), "CAD": (1.35, 2023)}
+    reference.country_currencies = {"DE": "EUR", "CA": "CAD"}
     return reference
 
 

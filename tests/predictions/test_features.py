@@ -111,3 +111,39 @@ def test_it_stacks_rows_identically_to_single_vectors() -> None:
     expected = np.vstack([salary_features(i, reference=ref, vocabulary=CategoryVocabulary()) for i in items])
     np.testing.assert_array_equal(matrix, expected)
     assert salary_feature_matrix([], reference=ref, vocabulary=CategoryVocabulary()).shape == (0, 15)
+
+
+def onet_like_reference() -> MarketReference:
+    """Keys as O*NET writes them (tests/... cannot load the real 47,000): a nurse title with its abbreviation in
+    brackets, an inverted title with a comma, and a plain one."""
+    return MarketReference(
+        title_occupations={
+            "registered nurse (rn)": ("29-1141.00", "29-1141"),
+            "registered nurses": ("29-1141.00", "29-1141"),
+            "teachers, elementary school": ("25-2021.00", "25-2021"),
+            "preschool teachers": ("25-2011.00", "25-2011"),
+            "data engineer": ("15-1243.00", "15-1243"),
+        },
+        country_regions={"US": "NA"},
+        bls_national={},
+    )
+
+
+def test_it_matches_a_posting_title_with_a_suffix_and_brackets_to_its_occupation() -> None:
+    ref = onet_like_reference()
+    nurse = ref.title_match("Registered Nurse - Medical/Surgical (Nights)")
+    assert (nurse.soc_code, nurse.method) == ("29-1141", "fuzzy")
+    engineer = ref.title_match("Data Engineer (m/w/d)")
+    assert (engineer.soc_code, engineer.method) == ("15-1243", "exact")
+
+
+def test_it_gives_a_decorated_title_the_category_of_the_plain_one() -> None:
+    vocabulary = category_vocabulary_build([item(title="Data Engineer")] * 20, min_rows=20)
+    assert vocabulary.title_index("Data Engineer (m/w/d)") == vocabulary.title_index("Data Engineer") == 0.0
+    assert vocabulary.title_index("Data Engineer - Remote") == 0.0
+
+
+def test_it_matches_an_onet_title_written_as_is_before_cleaning_it() -> None:
+    # Cleaning cuts at a comma ("Teachers"): the title as written is looked up first.
+    match = onet_like_reference().title_match("Teachers, Elementary School")
+    assert (match.soc_code, match.method) == ("25-2021", "exact")

@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from predictions import service
-from predictions.application_panel import application_predictions, experience_level_for
+from predictions.application_panel import application_predictions
 from predictions.models import PredictionLog
 from tests.conftest import login
 from tests.predictions.serving_support import (  # noqa: F401 - fixtures
@@ -72,11 +72,18 @@ def test_it_shows_all_four_predictions_with_the_salary_models_version(owner, own
     assert {"salary", "match"} <= kinds
 
 
-def test_it_shows_the_salary_in_the_workspaces_currency(cast, owner, owner_client, client_b, salary_champion) -> None:
-    in_alpha = owner_application(owner, country="DE")  # alpha works in USD
+def test_it_shows_the_salary_in_the_workspaces_currency_when_nothing_names_one(
+    cast, owner, owner_client, client_b, salary_champion
+) -> None:
+    # No posting country, stated currency or profile: the workspace's currency (the posting country's comes first:
+    # tests/predictions/test_panel_salary.py).
+    with schema_context("alpha"):
+        CandidateProfile.objects.filter(user=owner).delete()
+    in_alpha = owner_application(owner, country="")  # alpha works in USD
     with schema_context("beta"):  # beta works in EUR (a SIMULATED rate of 0.9 per USD here)
         stranger = User.objects.get(email=cast.stranger_email)
-        posting = JobPostingFactory(owner=stranger, title="Data Scientist", country="US")
+        CandidateProfile.objects.filter(user=stranger).delete()
+        posting = JobPostingFactory(owner=stranger, title="Data Scientist", country="", salary_currency="")
         in_beta = ApplicationFactory(owner=stranger, posting=posting)
     login(client_b, cast.stranger_email)
 
@@ -133,11 +140,6 @@ def test_it_returns_404_for_another_users_page_and_predicts_nothing(cast, owner,
     assert client_a.get(f"/app/applications/{application.pk}/").status_code == 404
     with schema_context("alpha"):
         assert not PredictionLog.objects.exists()
-
-
-@pytest.mark.parametrize(("years", "level"), [(None, None), (0, "EN"), (2, "MI"), (5, "SE"), (10, "EX")])
-def test_it_maps_years_of_experience_to_the_surveys_seniority_bands(years, level) -> None:
-    assert experience_level_for(years) == level
 
 
 def test_it_passes_the_us_state_written_in_the_postings_location(owner, owner_client, monkeypatch) -> None:

@@ -136,7 +136,7 @@ def test_it_answers_unknown_titles_and_currencies_with_low_confidence_and_the_re
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({k: v for k, v in SALARY.items() if k != "experience_level"}, "experience_level"),
+        ({k: v for k, v in SALARY.items() if k != "title"}, "title"),
         ({**SALARY, "experience_level": "guru"}, "experience_level"),
         ({**SALARY, "company_country": "USA"}, "company_country"),
         ({**SALARY, "remote_ratio": 150}, "remote_ratio"),
@@ -149,6 +149,43 @@ def test_it_refuses_a_malformed_salary_request_naming_the_field(owner, owner_cli
     assert response.status_code == 400
     assert list(response.json()) == [field]
     assert logs("alpha") == []
+
+
+def test_it_reads_the_experience_level_from_the_titles_seniority_words_when_the_request_gives_none(
+    owner, owner_client, salary_champion
+) -> None:
+    senior = {k: v for k, v in SALARY.items() if k != "experience_level"} | {"title": "Senior Data Scientist"}
+    plain = senior | {"title": "Data Scientist"}
+
+    response = post(owner_client, "salary", {"items": [senior, plain], "explain": True})
+    stated = post(
+        owner_client, "salary", {"items": [senior | {"experience_level": "SE"}, plain | {"experience_level": "MI"}]}
+    )
+
+    assert response.status_code == stated.status_code == 200, response.content
+    from_title, assumed = response.json()["items"]
+    as_senior, as_mid = stated.json()["items"]
+    assert from_title["experience_level"] == "SE"
+    assert from_title["salary_p50_usd"] == as_senior["salary_p50_usd"]
+    assert [a["code"] for a in from_title["assumptions"]] == ["experience_level_from_title"]
+    assert "“Senior”" in from_title["assumptions"][0]["message"]
+    assert assumed["experience_level"] == "MI"
+    assert assumed["salary_p50_usd"] == as_mid["salary_p50_usd"]
+    assert [a["code"] for a in assumed["assumptions"]] == ["experience_level_assumed"]
+    assert as_senior["assumptions"] == as_mid["assumptions"] == []  # a level the caller gave is never second-guessed
+
+
+def test_it_answers_in_the_company_countrys_currency_when_the_request_names_none(
+    owner, owner_client, salary_champion, salary_reference
+) -> None:
+    response = post(owner_client, "salary", {**SALARY, "company_country": "CA"})
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    currency = salary_reference.country_currencies["CA"]
+    rate, year = salary_reference.fx_per_usd[currency]
+    assert (body["currency"], body["exchange_rate"], body["exchange_rate_year"]) == ("CAD", rate, year)
+    assert body["salary_p50"] == pytest.approx(body["salary_p50_usd"] * rate, abs=100)
 
 
 def test_it_names_the_item_and_field_of_a_malformed_batch_item_and_caps_the_batch(owner, owner_client) -> None:

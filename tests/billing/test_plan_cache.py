@@ -19,12 +19,12 @@ from billing.entitlements import plan_for
 from billing.models import Contract, Feature, Plan, Subscription
 from tests.billing.grants import plan_grant
 from tests.conftest import login
+from tests.predictions.api.test_api import SALARY
 from tests.predictions.serving_support import (  # noqa: F401 - fixtures
     salary_champion,
     salary_reference,
     salary_run,
 )
-from tests.predictions.api.test_api import SALARY
 from tests.tracking.conftest import owner, owner_client  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db

@@ -25,12 +25,12 @@ from predictions.models import PredictionLog, PredictionLogFlush
 from predictions.tasks import prediction_log_flush_task
 from tests.billing.test_metering import DeleteFails
 from tests.conftest import login
+from tests.predictions.api.test_api import SALARY
 from tests.predictions.serving_support import (  # noqa: F401 - fixtures
     salary_champion,
     salary_reference,
     salary_run,
 )
-from tests.predictions.api.test_api import SALARY
 from tests.tracking.conftest import owner, owner_client  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ LICENSEE_API_DESCRIPTION = gettext_lazy(
     "For API licensees, with an API key (Authorization: Bearer <key> or X-API-Key). Send one object or a batch "
     '{"items": [...]}; a batch uses one call of the monthly quota per answered item (refused items cost nothing) '
     "and is refused whole when they do not fit. Interview and offer odds here are the published prior of the "
-    "application's channel (no tracked outcomes of yours or anyone's), each with its 80 % credible interval and "
+    "application's channel (no tracked outcomes of yours or anyone's), each with its credible interval (80 %) and "
     "basis."
 )
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from market.base_rates import BASE_RATES_CSV, CAP, TRANSITIONS, PublishedRate, published_rates_load
+from market.base_rates import BASE_RATES_CSV, CAP, CHANNELS, TRANSITIONS, PublishedRate, published_rates_load
 from predictions.interview.features import OutcomeLabels
 from predictions.interview.outcomes import OutcomeRow
 from predictions.interview.shrinkage import (
@@ -72,7 +72,7 @@ def calibration_run(size: int, seed: int, held_out: int, priors: Mapping[tuple[s
     for (_owner, channel), estimate in odds.items():
         true_rate = float(test_probability[[c == channel for c in channels]].mean())
         covered.append(estimate.interval[0] <= true_rate <= estimate.interval[1])
-    result = {"coverage": float(np.mean(covered)), "cells": len(covered)}
+    result = {"coverage": float(np.mean(covered)), "cells": len(covered), "true_rate": float(test_probability.mean())}
     for name, predicted in zip(METHODS, (prior, raw, shrunk, test_probability), strict=True):
         result[f"{name}_ece"] = expected_calibration_error(predicted, test_labels)
         result[f"{name}_brier"] = float(np.mean((predicted - test_labels) ** 2))
@@ -92,6 +92,7 @@ def calibration_summary(runs: Sequence[dict]) -> dict:
     }
     summary["coverage"] = float(np.mean([run["coverage"] for run in runs]))
     summary["cells"] = int(sum(run["cells"] for run in runs))
+    summary["true_rate"] = float(np.mean([run["true_rate"] for run in runs]))
     return summary
 
 
@@ -161,6 +162,7 @@ def shrinkage_evaluate(*, seeds: int, held_out: int = HELD_OUT, progress: Progre
     return {
         "priors": priors_describe(rates),
         "source_file": str(BASE_RATES_CSV.relative_to(BASE_RATES_CSV.parents[3])),
+        "channels": CHANNELS,
         "interval": INTERVAL,
         "min_strength": MIN_STRENGTH,
         "calibration": calibration_simulate(seeds=seeds, held_out=held_out, priors=priors, progress=progress),

@@ -44,11 +44,12 @@ def percent(value: float, decimal_separator: str = ".") -> str:
 def offer_interval_shown(section: str, decimal_separator: str = ".") -> tuple[float, float]:
     """The offer odds' interval as shown, in percent. It comes from a Monte Carlo on both sides (the page and
     expected_odds), so tests compare it with a tolerance of a few tenths of a point."""
-    number = r"(\d+(?:" + re.escape(decimal_separator) + r"\d)?)"
+    number = r"(\d+(?:" + re.escape(decimal_separator) + r"\d)?) %"
     offer = section.index("chance of an offer" if decimal_separator == "." else "Chance auf ein Angebot")
-    match = re.search(number + " %[^0-9]+" + number + " %", section[offer:])
-    assert match, section[offer:]
-    low, high = (float(g.replace(decimal_separator, ".")) for g in match.groups())
+    shown = re.findall(number, section[offer:])
+    assert shown[:1] == ["80"], section[offer:]  # "80 % likely between low % and high %"
+    assert len(shown) >= 3, section[offer:]
+    low, high = (float(g.replace(decimal_separator, ".")) for g in shown[1:3])
     return low, high
 
 

@@ -1,15 +1,12 @@
 """Calibration of the interview odds' prior-plus-shrinkage path on SIMULATED outcomes whose true rates are known:
-`.venv/bin/python bench/interview.shrinkage.py [--seeds 10] [--held-out 20000]`.
+`.venv/bin/python bench/interview_shrinkage.py [--seeds 10] [--held-out 20000]`.
 
-For each workspace size (20, 200 and 2,000 labelled outcomes) and each seed, predictions.interview.simulator draws
-the workspace's applications (seekers of about 20 outcomes each) and a held-out sample of the same seekers' later
-applications. Three ways of giving an application its interview probability are scored on the held-out labels,
-ECE (10 equal-width bins, predictions.interview.training.expected_calibration_error) and Brier, averaged over seeds:
-- prior alone: the published prior of the application's channel (predictions.interview.shrinkage);
-- raw workspace rate: the share of the workspace's outcomes that reached screening (one rate for every application);
-- prior + shrinkage: the published prior shrunk toward the workspace's and the seeker's outcomes in that channel.
-"true p" is the simulator's own probability: the floor any method can reach. Also printed: how often the shrunk 80 %
-interval holds the simulator's true rate of the channel (seekers do not differ in the simulator).
+For each workspace size (20, 200 and 2,000 labelled outcomes) and each seed, predictions.interview.calibration (the
+same code the model card runs) simulates a workspace and a held-out sample of its seekers' later applications, and
+scores three ways of giving an application its interview probability on the held-out labels, ECE (10 equal-width
+bins) and Brier, averaged over seeds: prior alone (the published prior of the channel), raw workspace rate, and prior
++ shrinkage toward the workspace's and the seeker's outcomes; "true p" is the simulator's own probability, the floor.
+Also printed: how often the shrunk 80 % interval holds the simulator's true rate of the channel.
 
 SIMULATED data: it checks that the path calibrates as outcomes arrive, not how accurate it is for real seekers. The
 simulator's rates (about 21 % overall) differ from the published ones (12 %), so the prior alone is miscalibrated
@@ -24,51 +21,11 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-SIZES = (20, 200, 2000)
-OUTCOMES_PER_SEEKER = 20
 LABEL = "SIMULATED"
-
-
-def one_run(size: int, seed: int, held_out: int, priors) -> dict[str, float]:
-    from predictions.interview.features import OutcomeLabels
-    from predictions.interview.outcomes import OutcomeRow
-    from predictions.interview.shrinkage import application_odds, outcome_tallies, prior_for
-    from predictions.interview.simulator import simulate_outcomes
-    from predictions.interview.training import expected_calibration_error
-
-    seekers = max(1, size // OUTCOMES_PER_SEEKER)
-    train_inputs, _, train_labels = simulate_outcomes(size, seed)
-    test_inputs, test_probability, test_labels = simulate_outcomes(held_out, seed + 100_000)
-    rng = np.random.default_rng(seed)
-    train_owners = np.arange(size) % seekers
-    test_owners = rng.integers(0, seekers, held_out)
-    train = [
-        OutcomeRow(i, int(train_owners[i]), None, OutcomeLabels(int(label), None, "", ""), item)
-        for i, (item, label) in enumerate(zip(train_inputs, train_labels, strict=True))
-    ]
-    tallies = outcome_tallies(train)
-    channels = [item.channel for item in test_inputs]
-    odds = {}
-    for owner, channel in set(zip(test_owners.tolist(), channels, strict=True)):
-        odds[owner, channel] = application_odds(tallies, owner_id=owner, channel=channel, priors=priors).interview
-    shrunk = np.asarray([odds[o, c].probability for o, c in zip(test_owners.tolist(), channels, strict=True)])
-    prior = np.asarray([prior_for("applied_interview", c, priors).mean for c in channels])
-    raw = np.full(held_out, train_labels.mean())
-    covered = []
-    for (_owner, channel), estimate in odds.items():
-        true_rate = float(test_probability[[c == channel for c in channels]].mean())
-        covered.append(estimate.interval[0] <= true_rate <= estimate.interval[1])
-    result = {"coverage": float(np.mean(covered))}
-    for name, predicted in (("prior", prior), ("raw", raw), ("shrunk", shrunk), ("true", test_probability)):
-        result[f"{name}_ece"] = expected_calibration_error(predicted, test_labels)
-        result[f"{name}_brier"] = float(np.mean((predicted - test_labels) ** 2))
-    return result
 
 
 def main() -> int:
@@ -80,6 +37,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from predictions.interview.calibration import SIZES, calibration_run, calibration_summary
     from predictions.interview.shrinkage import priors_load
 
     priors = priors_load()
@@ -90,19 +48,21 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     for size in SIZES:
-        runs = [one_run(size, seed, arguments.held_out, priors) for seed in range(1, arguments.seeds + 1)]
+        summary = calibration_summary(
+            [calibration_run(size, seed, arguments.held_out, priors) for seed in range(1, arguments.seeds + 1)]
+        )
         for name, label in (
             ("prior", "prior alone"),
             ("raw", "raw workspace rate"),
             ("shrunk", "prior + shrinkage"),
             ("true", "true p (floor)"),
         ):
-            ece = np.asarray([run[f"{name}_ece"] for run in runs])
-            brier = np.asarray([run[f"{name}_brier"] for run in runs])
+            ece, brier = summary[name]["ece"], summary[name]["brier"]
             print(
-                f"{size:>8,}  {label:<20}{ece.mean():>9.4f} ± {ece.std():.4f}{brier.mean():>11.4f} ± {brier.std():.4f}"
+                f"{size:>8,}  {label:<20}{ece['mean']:>9.4f} ± {ece['std']:.4f}"
+                f"{brier['mean']:>11.4f} ± {brier['std']:.4f}"
             )
-        coverage = np.mean([run["coverage"] for run in runs])
+        coverage = summary["coverage"]
         print(f"{size:>8,}  80 % interval holds the true channel rate in {coverage:.0%} of seeker × channel cells")
     print(f"{LABEL}: {time.perf_counter() - started:.1f} s")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.urls import reverse
@@ -231,13 +232,24 @@ OUTCOME_KNOWN = (
 )
 
 
-def _percent(value: object) -> int | None:
-    return None if value is None else round(float(value) * 100)
+ONE_DECIMAL_BELOW_PCT = Decimal(10)  # small odds keep a decimal: a job board's 1.4 % is not "1 %" (nor 0 % to 3 %)
 
 
-def _interval(result: dict, name: str) -> tuple[int, int] | None:
+def percent_text(value: object) -> str | None:
+    """A probability as a percentage in the active language, without the sign: one decimal below 10 % ("1.4", "1,4"
+    in German), a whole number from 10 % up ("23"); halves round up."""
+    if value is None:
+        return None
+    pct = Decimal(str(float(value) * 100))
+    tenth = pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if tenth < ONE_DECIMAL_BELOW_PCT:
+        return number_format(tenth, decimal_pos=1)
+    return number_format(pct.quantize(Decimal(1), rounding=ROUND_HALF_UP), decimal_pos=0)
+
+
+def _interval(result: dict, name: str) -> tuple[str, str] | None:
     interval = result.get(f"{name}_interval")
-    return None if not interval else (_percent(interval[0]), _percent(interval[1]))
+    return None if not interval else (percent_text(interval[0]), percent_text(interval[1]))
 
 
 def _interview(*, user: User, application: Application) -> dict:
@@ -262,7 +274,7 @@ def _interview(*, user: User, application: Application) -> dict:
     section["after_interview"] = application.stage in INTERVIEW_REACHED
     names = ("interview_probability", "offer_probability", "offer_given_interview_probability")
     for name in names:
-        section[name] = _percent(result.get(name))
+        section[name] = percent_text(result.get(name))
         section[f"{name}_interval"] = _interval(result, name)
     basis = result.get("offer_given_interview_basis" if section["after_interview"] else "basis") or {}
     section["basis_text"] = basis.get("text", "")

@@ -29,6 +29,7 @@ from predictions.evaluation.sections import (
     ReliabilityCurve,
     Section,
 )
+from predictions.interview.calibration import shrinkage_evaluate
 from predictions.interview.campus import campus_evaluate
 from predictions.interview.card import interview_model_card
 from predictions.interview.model import MIN_LABELLED_OUTCOMES
@@ -54,6 +55,9 @@ COVERAGE_PCT_KEYS = ("coverage_p10_p90", "coverage_pct", "interval_coverage_pct"
 COVERAGE_SHARE_KEYS = ("interval_coverage", "coverage")  # as a share in [0, 1]
 SIMULATED = "SIMULATED"
 MIN_INDUSTRY_ROWS = 200  # held-out rows an industry needs before its metrics are reported
+# Seeds of the SIMULATED shrinkage calibration in the card (bench/interview_shrinkage.py defaults to 10): about 11 s a
+# seed for the three workspace sizes on this machine.
+SHRINKAGE_SEEDS = 5
 
 
 def _quiet(_message: str) -> None:
@@ -204,12 +208,14 @@ def interview_section_build(*, seed: int | None, progress: Progress) -> Section:
     campus = campus_evaluate(**_seeded(seed))
     progress(f"interview: {SIMULATED} outcomes with known probabilities")
     simulator = simulator_evaluate(n_outcomes=5000, **_seeded(seed))
+    progress(f"interview: published prior plus shrinkage on {SIMULATED} outcomes, {SHRINKAGE_SEEDS} seeds")
+    shrinkage = shrinkage_evaluate(seeds=SHRINKAGE_SEEDS, progress=progress)
     outcomes = interview_outcomes_status()
     progress(
         f"interview: {outcomes['labelled']:,} labelled of {outcomes['outcomes']:,} tracked outcomes "
         f"in {outcomes['tenants']} tenants"
     )
-    reports = {"campus": campus, "simulator": simulator, "outcomes": outcomes}
+    reports = {"campus": campus, "simulator": simulator, "shrinkage": shrinkage, "outcomes": outcomes}
     curves = [
         reliability_curve(campus, label="campus_placement (real, out-of-fold)"),
         reliability_curve(simulator, label=f"simulator ({SIMULATED})"),

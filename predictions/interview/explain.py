@@ -1,5 +1,5 @@
-"""What an interview prediction says besides its number: the prior used when there is too little data, the reasons
-for low confidence and the plain-language factors. Pure: no ORM."""
+"""What a classifier's interview prediction says besides its number: the reasons for low confidence and the
+plain-language factors (the shrunk prior's answer says its own, predictions.interview.odds). Pure: no ORM."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ import math
 import lightgbm as lgb
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from scipy.stats import beta
+from django.utils.translation import gettext_lazy
 
 from predictions.interview.features import FACTOR_OF_FEATURE, INTERVIEW_FEATURE_NAMES
 from predictions.interview.training import Calibrator
 
-PRIOR_INTERVAL = (0.05, 0.95)  # a 90 % Beta interval around the prior's rate
 FEW_OUTCOMES = 1000  # a model trained on fewer labelled outcomes than this is labelled low confidence
 TOP_FACTORS = 3
 MIN_FACTOR_POINTS = 0.5  # factors moving the probability by less than half a percentage point are not shown
@@ -36,51 +34,6 @@ FACTOR_LABELS = {
 }
 _GROUPS = list(dict.fromkeys(FACTOR_OF_FEATURE[name] for name in INTERVIEW_FEATURE_NAMES))
 _GROUP_COLUMNS = {g: [i for i, n in enumerate(INTERVIEW_FEATURE_NAMES) if FACTOR_OF_FEATURE[n] == g] for g in _GROUPS}
-
-
-def _beta_interval(positives: int, labelled: int) -> list[float]:
-    low, high = beta.ppf(PRIOR_INTERVAL, positives + 1, labelled - positives + 1)
-    return [round(float(low), 4), round(float(high), 4)]
-
-
-def interview_prior(counts: dict, *, minimum: int) -> dict:
-    """The answer when no model can serve: never invented, never a prediction for the application.
-
-    With labelled outcomes in the tenant (k reaching screening out of n), the probability is the Beta(1, 1)-smoothed
-    rate (k + 1) / (n + 2) with its 90 % Beta(k + 1, n - k + 1) interval; with none, that formula gives 0.5 with the
-    interval [0.05, 0.95], which means "unknown". The offer probability is smoothed the same way from the offer
-    labels, and None while there are none. Every application of the tenant gets the same prior.
-    """
-    labelled, positives = int(counts.get("labelled", 0)), int(counts.get("positives", 0))
-    offer_labelled, offer_positives = int(counts.get("offer_labelled", 0)), int(counts.get("offer_positives", 0))
-    if labelled:
-        note = ngettext(
-            "Too few finished applications to predict this one: %(labelled)s tracked outcome in this workspace, "
-            "%(positives)s of them reached screening or beyond, and a model needs at least %(minimum)s. This is that "
-            "observed rate, the same for every application, not an estimate of this one.",
-            "Too few finished applications to predict this one: %(labelled)s tracked outcomes in this workspace, "
-            "%(positives)s of them reached screening or beyond, and a model needs at least %(minimum)s. This is that "
-            "observed rate, the same for every application, not an estimate of this one.",
-            labelled,
-        ) % {"labelled": labelled, "positives": positives, "minimum": minimum}
-    else:
-        note = _(
-            "No finished applications are tracked in this workspace yet, so 50 %% here means unknown, not an "
-            "estimate. A model needs at least %(minimum)s tracked outcomes."
-        ) % {"minimum": minimum}
-    return {
-        "interview_probability": round((positives + 1) / (labelled + 2), 4),
-        "interview_probability_interval": _beta_interval(positives, labelled),
-        "offer_probability": round((offer_positives + 1) / (offer_labelled + 2), 4) if offer_labelled else None,
-        "offer_probability_interval": _beta_interval(offer_positives, offer_labelled) if offer_labelled else None,
-        "insufficient_data": True,
-        "labelled_outcomes": labelled,
-        "model_version_id": None,
-        "model_version": None,
-        "scope": "prior",
-        "low_confidence": True,
-        "prior_note": note,
-    }
 
 
 def low_confidence_reasons(row: np.ndarray, *, prior: bool, labelled_outcomes: int = 0) -> list[dict[str, str]]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from accounts.models import User
 from predictions import service
-from predictions.application_panel import application_predictions
+from predictions.application_panel import application_predictions, percent_text
 from predictions.models import PredictionLog
 from tests.conftest import login
 from tests.predictions.serving_support import (  # noqa: F401 - fixtures
@@ -166,3 +167,25 @@ def test_it_passes_the_us_state_written_in_the_postings_location(owner, owner_cl
     page_of(owner_client, canadian)
     assert seen["salary"][0]["state"] is None
     assert seen["time_to_hire"][0]["state"] is None
+
+
+@pytest.mark.parametrize(
+    ("language", "probability", "shown"),
+    [
+        ("en", 0.0142, "1.4"),
+        ("de", 0.0142, "1,4"),
+        ("fr", 0.0142, "1,4"),
+        ("en", 0.0004, "0.0"),
+        ("en", 0.09949, "9.9"),
+        ("de", 0.09951, "10"),  # 9.951 % is 10.0 at one decimal: from 10 % up, whole numbers
+        ("en", 0.2345, "23"),
+        ("de", 0.875, "88"),  # halves round up
+    ],
+)
+def test_odds_keep_one_decimal_below_ten_percent_in_the_active_language(language, probability, shown) -> None:
+    with translation.override(language):
+        assert percent_text(probability) == shown
+
+
+def test_no_probability_shows_nothing() -> None:
+    assert percent_text(None) is None

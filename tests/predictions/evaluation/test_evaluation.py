@@ -20,6 +20,7 @@ from matplotlib.image import imread
 from market.industries import INDUSTRY_CODES
 from predictions import reference as reference_module
 from predictions.evaluation import report as evaluation
+from predictions.interview.calibration import shrinkage_evaluate
 from predictions.interview.campus import campus_evaluate
 from predictions.interview.simulator import simulator_evaluate
 from predictions.salary.training import salary_train
@@ -47,6 +48,8 @@ def small_models(monkeypatch) -> None:
     small_interview = {"n_trials": 1, "timeout_s": 10.0}
     monkeypatch.setattr(evaluation, "campus_evaluate", partial(campus_evaluate, repeats=1, folds=3, **small_interview))
     monkeypatch.setattr(evaluation, "simulator_evaluate", partial(simulator_evaluate, **small_interview))
+    monkeypatch.setattr(evaluation, "SHRINKAGE_SEEDS", 1)
+    monkeypatch.setattr(evaluation, "shrinkage_evaluate", partial(shrinkage_evaluate, held_out=2_000))
 
 
 @pytest.mark.django_db
@@ -69,6 +72,8 @@ def test_it_writes_a_card_naming_every_section_and_a_valid_png(cast, small_model
     assert "## Interview and offer probability" in text
     assert f"{len(ready_tenant_schemas())} workspaces hold 0 sent applications" in text
     assert "Trained on 5,000 SIMULATED outcomes" in text
+    assert "### Interview and offer odds: published prior plus shrinkage" in text
+    assert "each scored on 2,000 held-out SIMULATED applications" in text
 
     salary_section = sections[0]
     overall = salary_section.coverage[0]

@@ -7,6 +7,7 @@ when it beats the shrunk prior on the same held-out outcomes. Expected figures c
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -34,8 +35,22 @@ pytestmark = pytest.mark.django_db
 NEW_HOST = "odds-new.localhost"
 
 
-def percent(value: float) -> int:
-    return round(value * 100)
+def percent(value: float, decimal_separator: str = ".") -> str:
+    """How the page shows a probability: one decimal below 10 % (in the language's separator), whole from 10 % up."""
+    points = value * 100
+    return f"{points:.1f}".replace(".", decimal_separator) if points < 9.95 else f"{points:.0f}"
+
+
+def offer_interval_shown(section: str, decimal_separator: str = ".") -> tuple[float, float]:
+    """The offer odds' interval as shown, in percent. It comes from a Monte Carlo on both sides (the page and
+    expected_odds), so tests compare it with a tolerance of a few tenths of a point."""
+    number = r"(\d+(?:" + re.escape(decimal_separator) + r"\d)?) %"
+    offer = section.index("chance of an offer" if decimal_separator == "." else "Chance auf ein Angebot")
+    shown = re.findall(number, section[offer:])
+    assert shown[:1] == ["80"], section[offer:]  # "80 % likely between low % and high %"
+    assert len(shown) >= 3, section[offer:]
+    low, high = (float(g.replace(decimal_separator, ".")) for g in shown[1:3])
+    return low, high
 
 
 def section_of(page: str) -> str:
@@ -86,13 +101,36 @@ def test_a_brand_new_seeker_in_a_brand_new_workspace_sees_both_odds_with_interva
     assert f"80 % likely between {percent(low)} % and {percent(high)} %" in section
     offer, (offer_low, offer_high) = expected["offer"]
     assert f"{percent(offer)} % chance of an offer" in section
-    assert f"between {percent(offer_low)} % and {percent(offer_high)} %" in section
+    assert offer_interval_shown(section) == pytest.approx((offer_low * 100, offer_high * 100), abs=0.3)
     assert "Based on published rates." in section
     assert "/data-sources/#source-base_rates_jobvite_2014" in section
     assert "Not enough tracked outcomes yet" not in section
     with schema_context("odds_new"):
         [log] = PredictionLog.objects.filter(kind="interview")
     assert (log.model_label, log.insufficient_data) == ("shrunk-prior-1", False)
+
+
+def test_small_odds_keep_one_decimal_in_the_seekers_language(new_workspace) -> None:
+    """A job-board application's offer odds are about 1 %: whole percents showed "1 %, between 0 % and 3 %"."""
+    http, seeker = new_workspace
+    with schema_context("odds_new"):
+        application = ApplicationFactory(owner=seeker, stage=Stage.APPLIED, channel="job_board")
+    offer, (offer_low, offer_high) = expected_odds("job_board")["offer"]
+    assert offer * 100 < 9.95  # the case this test is about: below 10 %, so a decimal is shown
+
+    english = section_of(page_of(http, application))
+    assert f"{percent(offer)} % chance of an offer" in english
+    low, high = offer_interval_shown(english)
+    assert (low, high) == pytest.approx((offer_low * 100, offer_high * 100), abs=0.3)
+    assert low != round(low) or high != round(high)  # a decimal shown where whole percents showed "0 % and 3 %"
+
+    with schema_context("odds_new"):
+        type(seeker).objects.filter(pk=seeker.pk).update(language="de")
+    response = http.get(f"/app/applications/{application.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+    german = section_of(response.content.decode())
+    assert f"{percent(offer, ',')} % Chance auf ein Angebot" in german
+    assert offer_interval_shown(german, ",") == pytest.approx((offer_low * 100, offer_high * 100), abs=0.3)
+    assert f"{percent(offer)} %" not in german  # no English decimal point
 
 
 def test_it_shows_the_offer_odds_after_an_interview_and_the_outcome_once_known(owner, owner_client) -> None:

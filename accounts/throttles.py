@@ -14,7 +14,8 @@ import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from redis.exceptions import RedisError
@@ -33,16 +34,34 @@ def window_hit(*, scope: str, ident: str, limit: int, window_s: int = HOUR_S) ->
     window = int(now // window_s)
     key = f"throttle:{scope}:{window}:{ident}"
     try:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window's first request (or two at once: then add() fails for one of them)
-            count = 1 if cache.add(key, 1, timeout=window_s + 60) else cache.incr(key)
+        count = _count(key, timeout_s=window_s + 60)
     except (RedisError, OSError):
         logger.warning("Throttle %s not applied: the cache is unreachable.", scope, exc_info=True)
         return None
     if count <= limit:
         return None
     return max(1, math.ceil((window + 1) * window_s - now))
+
+
+def _count(key: str, *, timeout_s: int) -> int:
+    """Adds one to the counter at ``key`` (created with a ``timeout_s`` expiry) and returns its new value.
+
+    On Redis in one round trip: SET NX then INCR in a pipeline, both atomic, so concurrent first requests of a window
+    all count. Django's RedisCache.incr costs two (EXISTS, then INCRBY), and this runs on every API request. Other
+    cache backends (development's local memory) go through the cache API."""
+    backend = caches["default"]  # the backend itself: ``cache`` is a proxy that isinstance() cannot see through
+    if isinstance(backend, RedisCache):
+        redis_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(redis_key, write=True)
+        # The counter is stored as a bare integer, as RedisCache stores ints (its serializer leaves them as they are).
+        _created, count = (
+            client.pipeline(transaction=False).set(redis_key, 0, nx=True, ex=timeout_s).incr(redis_key).execute()
+        )
+        return int(count)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's first request (or two at once: then add() fails for one of them)
+        return 1 if cache.add(key, 1, timeout=timeout_s) else cache.incr(key)
 
 
 def _email_ident(email: str) -> str:

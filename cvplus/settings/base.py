@@ -272,6 +272,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read through the cache with the tenant's database as the record, never failing when the cache is down
+# (accounts/session_store.py). A cached copy lives at most this long: the bound on a copy left stale by an outage.
+SESSION_ENGINE = "accounts.session_store"
+SESSION_CACHE_MAX_AGE_S = env.int("SESSION_CACHE_MAX_AGE_S", 300, minimum=0)
 CSRF_COOKIE_HTTPONLY = True
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

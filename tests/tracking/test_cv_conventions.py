@@ -193,8 +193,8 @@ def test_the_cv_page_uses_another_regions_default_for_a_country_without_rules(ow
 def test_it_checks_a_cv_in_a_fixed_number_of_queries(owner, owner_client, django_assert_num_queries) -> None:
     cv = make_cv(owner, US_CV)
     owner_client.get(f"/api/v1/cvs/{cv.pk}/conventions/?country=US")  # the session is warm
-    # schema, session, user, the CV, the country (with region and currency), its rules
-    with django_assert_num_queries(6):
+    # schema, user (the session comes from the cache), the CV, the country (with region and currency), its rules
+    with django_assert_num_queries(5):
         response = owner_client.get(f"/api/v1/cvs/{cv.pk}/conventions/?country=US")
     assert response.status_code == 200
 

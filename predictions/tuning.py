@@ -7,6 +7,7 @@ the groups. Only training rows ever reach these functions; a held-out test set m
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -167,3 +168,12 @@ def optuna_search(
         stopped_by="trials" if done >= budget.trials else "time",
         history=history,
     )
+
+
+def conformal_margin(scores: np.ndarray, coverage: float) -> float:
+    """Split-conformal quantile of CQR scores max(p10 - y, y - p90) at the finite-sample ceil((n+1)c)/n level, shared
+    by every kind's interval calibration."""
+    if scores.size == 0:
+        return 0.0
+    level = min(1.0, math.ceil((scores.size + 1) * coverage) / scores.size)
+    return float(np.quantile(scores, level, method="higher"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -161,14 +160,6 @@ def interval_metrics(actual_usd: np.ndarray, low_usd: np.ndarray, high_usd: np.n
         "coverage_p10_p90": float(inside.mean() * 100),
         "median_width_usd": float(np.median(high_usd - low_usd)),
     }
-
-
-def conformal_margin(scores: np.ndarray, coverage: float = INTERVAL_COVERAGE) -> float:
-    """Split-conformal quantile of CQR scores max(p10 - y, y - p90): the finite-sample ceil((n+1)c)/n level."""
-    if scores.size == 0:
-        return 0.0
-    level = min(1.0, math.ceil((scores.size + 1) * coverage) / scores.size)
-    return float(np.quantile(scores, level, method="higher"))
 
 
 def salaries_usd(rows: Sequence[SurveyRow]) -> np.ndarray:

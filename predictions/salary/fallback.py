@@ -19,13 +19,14 @@ import numpy as np
 
 from predictions.features import MarketReference, region_of
 from predictions.salary.data import (
+    INTERVAL_COVERAGE,
     REGIONS,
     SurveyRow,
-    conformal_margin,
     interval_metrics,
     point_metrics,
     salaries_usd,
 )
+from predictions.tuning import conformal_margin
 
 FALLBACK_MIN_SOC_ROWS = 20  # an occupation with fewer survey training rows is outside the survey's coverage
 MIN_CALIBRATION_ROWS = 50
@@ -213,12 +214,12 @@ def _margins(
     )
     y = np.log(salaries_usd(rows))
     scores = np.maximum(low - y, y - high)
-    global_margin = conformal_margin(scores)
+    global_margin = conformal_margin(scores, INTERVAL_COVERAGE)
     margins, counts = {"global": global_margin}, {}
     for region in REGIONS:
         own = scores[np.asarray(regions) == region]
         counts[region] = int(own.size)
-        margin = conformal_margin(own)
+        margin = conformal_margin(own, INTERVAL_COVERAGE)
         margins[region] = margin if own.size >= MIN_CALIBRATION_ROWS else max(margin, global_margin)
     return margins, counts
 

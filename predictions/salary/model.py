@@ -31,17 +31,24 @@ from predictions.features import (
     salary_feature_matrix,
 )
 from predictions.salary.data import (
+    INTERVAL_COVERAGE,
     REGIONS,
     SEED,
     Progress,
     SalarySplit,
     SurveyRow,
-    conformal_margin,
     progress_quiet,
     salaries_usd,
 )
 from predictions.salary.fallback import FALLBACK_MIN_SOC_ROWS, FallbackCalibration, fallback_calibrate
-from predictions.tuning import TuningBudget, TuningResult, group_kfold, lgb_cross_validate, optuna_search
+from predictions.tuning import (
+    TuningBudget,
+    TuningResult,
+    conformal_margin,
+    group_kfold,
+    lgb_cross_validate,
+    optuna_search,
+)
 
 MIN_CALIBRATION_ROWS = 50
 INDUSTRY_MARGIN_PREFIX = "industry:"  # margins["industry:healthcare"]: an industry with its own conformal margin
@@ -345,20 +352,20 @@ def _calibrate(
     raw = SalaryModel(model.boosters, model.vocabulary, {"global": 0.0}, {}, model.params, model.latest_work_year)
     p10, _, p90 = raw.predict_log(x, list(regions)) if len(rows) else (np.empty(0),) * 3
     scores = np.maximum(p10 - y, y - p90)
-    global_margin = conformal_margin(scores)
+    global_margin = conformal_margin(scores, INTERVAL_COVERAGE)
     margins = {"global": global_margin}
     counts: dict[str, int] = {}
     for region in REGIONS:
         region_scores = scores[regions == region]
         counts[region] = int(region_scores.size)
-        own = conformal_margin(region_scores)
+        own = conformal_margin(region_scores, INTERVAL_COVERAGE)
         margins[region] = own if region_scores.size >= MIN_CALIBRATION_ROWS else max(own, global_margin)
     # Per-industry calibration where an industry has enough calibration rows; the others keep their region's.
     industries = np.asarray([code or "" for code in row_industries(rows, reference)])
     for code in sorted(set(industries.tolist()) - {""}):
         industry_scores = scores[industries == code]
         if industry_scores.size >= MIN_CALIBRATION_ROWS:
-            margins[f"{INDUSTRY_MARGIN_PREFIX}{code}"] = conformal_margin(industry_scores)
+            margins[f"{INDUSTRY_MARGIN_PREFIX}{code}"] = conformal_margin(industry_scores, INTERVAL_COVERAGE)
             counts[f"{INDUSTRY_MARGIN_PREFIX}{code}"] = int(industry_scores.size)
     return margins, counts
 

@@ -13,7 +13,6 @@ fold). One model then serves every case, and the test metrics are reported for e
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from predictions.time_to_hire.data import (
 )
 from predictions.time_to_hire.evaluation import time_to_hire_evaluate
 from predictions.time_to_hire.model import TimeToHireModel
+from predictions.tuning import conformal_margin
 
 SEED = 20240601
 TEST_SHARE = 0.2
@@ -165,14 +165,6 @@ def time_to_hire_tune(
     }
 
 
-def _conformal_margin(scores: np.ndarray, coverage: float = INTERVAL_COVERAGE) -> float:
-    """Split-conformal quantile of CQR scores max(p10 - y, y - p90) at the finite-sample ceil((n+1)c)/n level."""
-    if scores.size == 0:
-        return 0.0
-    level = min(1.0, math.ceil((scores.size + 1) * coverage) / scores.size)
-    return float(np.quantile(scores, level, method="higher"))
-
-
 def time_to_hire_fit(
     split: TimeToHireSplit,
     *,
@@ -214,7 +206,7 @@ def time_to_hire_fit(
         )
         y_held = data.y[held_index]
         scores = np.concatenate([scores, np.maximum(low - y_held, y_held - high)])
-    margin = _conformal_margin(scores)
+    margin = conformal_margin(scores, INTERVAL_COVERAGE)
     progress(f"conformal margin: {margin:+.2f} days from {scores.size} out-of-fold scores")
     every_row = _dataset(data.x, data.y)
     boosters = {"p50": lgb.train(median_params, every_row, rounds["p50"])}

@@ -42,9 +42,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     class Role(models.TextChoices):
-        """What a person may do in their organisation. Issue 13's portal adds coach and analyst."""
+        """What a person may do in their organisation (portal/access.py says what each role reaches).
+
+        - member: a job seeker in the programme; sees only their own data.
+        - coach: sees the members assigned to them (all members, if the organisation says so), within what each
+          member shares.
+        - analyst: read-only cohort analytics; aggregates only, never an individual.
+        - administrator: the organisation's owner; manages members, coaches, invitations, contracts' use,
+          integrations, and sees every member within what the member shares.
+        """
 
         MEMBER = "member", _("member")
+        COACH = "coach", _("coach")
+        ANALYST = "analyst", _("analyst")
         ADMINISTRATOR = "administrator", _("administrator")
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)
@@ -87,6 +97,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administrator(self) -> bool:
         return self.role == self.Role.ADMINISTRATOR
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role == self.Role.COACH
+
+    @property
+    def is_analyst(self) -> bool:
+        return self.role == self.Role.ANALYST
+
+    @property
+    def is_programme_staff(self) -> bool:
+        """An organisation's own staff (administrator, coach, analyst): not a seat-holding job seeker."""
+        return self.role in (self.Role.ADMINISTRATOR, self.Role.COACH, self.Role.ANALYST)
 
 
 class PendingSignup(models.Model):

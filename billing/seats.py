@@ -37,12 +37,13 @@ def contract_in_force(schema: str) -> Contract | None:
 
 
 def seats_for_current_tenant() -> Seats:
-    """Seats of the tenant whose schema is active (members are the users of its schema, staff excluded)."""
+    """Seats of the tenant whose schema is active. A seat is an active member (a job seeker in the programme); the
+    organisation's own administrators, coaches and analysts, and CVPlus staff, take none."""
     from accounts.models import User
 
     schema = connection.schema_name
     contract = contract_in_force(schema) if schema != get_public_schema_name() else None
-    used = User.objects.filter(is_staff=False, is_active=True).count()
+    used = User.objects.filter(is_staff=False, is_active=True, role=User.Role.MEMBER).count()
     return Seats(total=contract.seats if contract else None, used=used)
 
 

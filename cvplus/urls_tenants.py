@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("accounts.urls_two_factor")),
     path("app/", include("tracking.urls")),
+    path("portal/", include("portal.urls")),
     path("billing/", include("billing.urls")),
     path("privacy/", include("privacy.urls")),
     path("api/v1/predictions/", include("predictions.api.urls")),

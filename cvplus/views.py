@@ -22,9 +22,11 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 def tenant_home(request: HttpRequest) -> HttpResponse:
-    """A tenant host's front page: signed-in people go to their board; the consumer site welcomes visitors; an
-    enterprise portal asks them to sign in."""
+    """A tenant host's front page: signed-in people go to their board (an organisation's administrators, coaches and
+    analysts to the portal); the consumer site welcomes visitors; an enterprise portal asks them to sign in."""
     if request.user.is_authenticated:
+        if request.tenant.kind == Client.Kind.ENTERPRISE and request.user.is_programme_staff:
+            return redirect("portal:home")
         return redirect("tracking:board")
     if request.tenant.kind == Client.Kind.ENTERPRISE:
         return redirect("accounts:login")

@@ -392,6 +392,7 @@ class DomainEvent(AppendOnlyModel):
         STAGE_CHANGED = "application.stage_changed", _("stage changed")
         REMINDER_SENT = "reminder.sent", _("reminder sent")
         CV_PARSED = "cv.parsed", _("CV parsed")
+        MEMBER_JOINED = "member.joined", _("member joined")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("occurred"))

@@ -33,6 +33,7 @@ SITE_PORT = env.int("CVPLUS_SITE_PORT", 0, minimum=0) or ""
 # | admin                 | yes           | no             | staff admin is served on the public host only           |
 # | market                | yes           | no             | read-only reference data shared by all tenants          |
 # | tracking              | no            | yes            | each seeker's CVs, postings, applications and history   |
+# | portal                | no            | yes            | an organisation's roles, invitations, coaching, outcomes |
 # | predictions           | yes           | yes            | global models in public; tenant-trained ones per tenant |
 # | billing               | yes           | no             | plans, Stripe customers/subscriptions/events, contracts |
 # | privacy               | yes           | yes            | consents, erasures, audit log (tenant erasures: public) |
@@ -67,6 +68,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "accounts",
     "tracking",
+    "portal",
     "predictions",
     "privacy",
 ]

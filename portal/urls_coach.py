@@ -1,0 +1,5 @@
+"""Portal pages: coach (issue 13)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

@@ -137,7 +137,9 @@ class _ProgrammeWriter:
         for user in [self.administrator, *self.coaches, analyst]:
             Membership.objects.get_or_create(user=user, defaults={"joined_at": self.staff_since})
         self.cohorts = [
-            Cohort.objects.create(name=plan.name, kind=plan.kind, starts_on=cohort_start(self.now, plan))
+            Cohort.objects.get_or_create(
+                name=plan.name, defaults={"kind": plan.kind, "starts_on": cohort_start(self.now, plan)}
+            )[0]
             for plan in organisation.cohorts
         ]
         lead = User.objects.get(email=self.logins.member)
@@ -177,7 +179,8 @@ class _ProgrammeWriter:
         for user, plan in zip(members, plans, strict=True):
             user.date_joined = plan.joined_at
         User.objects.bulk_update(members[1:], ["date_joined"])
-        Membership.objects.filter(user=lead).delete()  # one the demo member may have from before: replaced
+        # A membership the demo member (or a new member, from whatever creates one with the account) has is replaced.
+        Membership.objects.filter(user__in=members).delete()
         Membership.objects.bulk_create(
             Membership(
                 user=user,

@@ -202,7 +202,7 @@ class HistoryMaker:
         rng = self.rng
         by_tenure = sorted(plans, key=lambda plan: plan.joined_at)
         landed_count = max(2, round(len(plans) * 0.24))
-        early = by_tenure[: max(landed_count, int(len(plans) * 0.65))]
+        early = by_tenure[: max(landed_count, int(len(plans) * 0.8))]
         for plan in rng.sample(early, landed_count):
             plan.outcome = LANDED
         others = [plan for plan in plans if plan.outcome == SEARCHING]
@@ -238,9 +238,12 @@ class HistoryMaker:
         postings = self._postings(plan.field_key, count)
         span = activity_end - start
         sent = sorted(
-            min(max(_at(start + span * rng.random() ** 0.9, rng, self.utc_offset_hours), start), activity_end)
+            min(max(_at(start + span * rng.random() ** 1.5, rng, self.utc_offset_hours), start), activity_end)
             for _index in range(count)
         )
+        if plan.outcome not in (LANDED, QUIET):  # applying less often than at first, but still applying
+            recent = _at(self.now - timedelta(days=rng.randint(1, 9)), rng, self.utc_offset_hours)
+            sent[-1] = min(max(sent[-1], recent), activity_end)
         if plan.outcome in (LANDED, OFFER_PENDING, INTERVIEW_RECENT):
             # The application that got this far: sent long enough before it for several rounds.
             lead_days = {LANDED: 42, OFFER_PENDING: 30, INTERVIEW_RECENT: 18}[plan.outcome]

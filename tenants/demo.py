@@ -9,6 +9,8 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import user_ensure
+from portal.demo import DemoLogins, demo_programme_ensure
+from portal.demo_organisations import DEMO_ORGANISATIONS
 from tenants.models import Client
 from tenants.provisioning import template_schema_sync, tenant_provision
 from tenants.services import public_tenant_ensure, tenant_create
@@ -26,6 +28,8 @@ class DemoTenant:
     region: str
     language: str
     currency: str
+    # A consumer tenant's seekers; an enterprise's coach login, then its member login (portal/demo.py gives them
+    # their roles, colleagues and a programme).
     users: tuple[tuple[str, str], ...]
     administrator: tuple[str, str] | None = None  # an enterprise's administrator (role), who manages members' data
 
@@ -49,7 +53,7 @@ DEMO_TENANTS = (
         "NA",
         "en",
         "USD",
-        (("coach@northbridge.example", "Casey Coach"), ("member@northbridge.example", "Morgan Member")),
+        (("coach@northbridge.example", "Dana Whitfield"), ("member@northbridge.example", "Morgan Ellis")),
         ("admin@northbridge.example", "Priya Raman"),
     ),
     DemoTenant(
@@ -60,7 +64,7 @@ DEMO_TENANTS = (
         "EU",
         "de",
         "EUR",
-        (("coach@rheinwerk.example", "Katrin Berater"), ("member@rheinwerk.example", "Jonas Mitglied")),
+        (("coach@rheinwerk.example", "Katrin Bergmann"), ("member@rheinwerk.example", "Jonas Hoffmann")),
         ("admin@rheinwerk.example", "Stefanie Vogel"),
     ),
     DemoTenant(
@@ -71,8 +75,8 @@ DEMO_TENANTS = (
         "APAC",
         "ja",
         "JPY",
-        (("coach@sakura.example", "Sato Haruka"), ("member@sakura.example", "Tanaka Ren")),
-        ("admin@sakura.example", "Yamamoto Aiko"),
+        (("coach@sakura.example", "佐藤 遥"), ("member@sakura.example", "田中 蓮")),
+        ("admin@sakura.example", "山本 愛子"),
     ),
 )
 STAFF_EMAIL = "admin@cvplus.localhost"
@@ -123,6 +127,25 @@ def demo_platform_ensure(*, stdout=None) -> list[tuple[str, str, list[str]]]:
                 user, _created = user_ensure(
                     email=email, password=DEMO_PASSWORD, full_name=full_name, role=User.Role.ADMINISTRATOR
                 )
-                logins.append(f"{user.email} / {DEMO_PASSWORD} (administrator)")
+                logins = _enterprise_demo_ensure(demo, client, say)
         rows.append((f"{demo.subdomain}.{base}", demo.name, logins))
     return rows
+
+
+def _enterprise_demo_ensure(demo: DemoTenant, client: Client, say) -> list[str]:
+    """The organisation's contract, staff and programme (portal/demo.py); returns its logins for the console."""
+    organisation = DEMO_ORGANISATIONS[demo.schema_name]
+    (coach, _coach_name), (member, _member_name) = demo.users
+    logins = DemoLogins(administrator=demo.administrator[0], coach=coach, member=member)
+    programme = demo_programme_ensure(client=client, organisation=organisation, logins=logins, password=DEMO_PASSWORD)
+    if programme is not None:
+        say(
+            f"tenant {demo.schema_name}: demo programme added "
+            f"({programme.members} members, {programme.applications} applications)"
+        )
+    return [
+        f"{logins.administrator} / {DEMO_PASSWORD} (administrator)",
+        f"{logins.coach} / {DEMO_PASSWORD} (coach)",
+        f"{organisation.analyst[0]} / {DEMO_PASSWORD} (analyst)",
+        f"{logins.member} / {DEMO_PASSWORD} (member, with an offer to decide)",
+    ]

@@ -56,6 +56,9 @@ class CandidateProfile(models.Model):
         _("remind me before a task is due (hours)"), default=24
     )
     ghosted_after_days = models.PositiveSmallIntegerField(_("flag as likely ghosted after (days)"), default=30)
+    # The stages the board shows as columns, in Stage order; empty: every stage. An organisation's board template
+    # writes it (portal/templates_service.py); applications in other stages still show, grouped apart.
+    board_stages = models.JSONField(_("stages shown on the board"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Model, Q, QuerySet, Window
+from django.db.models import Count, F, JSONField, Model, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,6 +19,7 @@ from accounts.models import User
 from tracking.models import (
     Application,
     ApplicationEvent,
+    CandidateProfile,
     Contact,
     CVDocument,
     JobPosting,
@@ -133,19 +134,40 @@ class Column:
 class Board:
     columns: list[Column]
     closed: list[Column]
+    # Applications in stages the board does not show (an organisation's template hid them): never lost, shown apart.
+    other: list[Column] = field(default_factory=list)
 
     @property
     def closed_count(self) -> int:
         return sum(column.count for column in self.closed)
 
     @property
+    def other_count(self) -> int:
+        return sum(column.count for column in self.other)
+
+    @property
     def total(self) -> int:
-        return self.closed_count + sum(column.count for column in self.columns)
+        return self.closed_count + self.other_count + sum(column.count for column in self.columns)
 
 
-def board_for(*, user: User, show_all: str = "") -> Board:
+def board_stages_of(*, user: User) -> list[str]:
+    """The stages ``user``'s board shows, in Stage order: their profile's choice, else every stage."""
+    chosen = CandidateProfile.objects.filter(user=user).values_list("board_stages", flat=True).first()
+    return _board_stages_clean(chosen)
+
+
+def _board_stages_clean(chosen: object) -> list[str]:
+    known = set(chosen) if isinstance(chosen, list) else set()
+    stages = [stage for stage in Stage.values if stage in known]
+    return stages or list(Stage.values)
+
+
+def board_for(*, user: User, show_all: str = "", stages: list[str] | None = None) -> Board:
     """The user's applications in stage columns, at most CARDS_PER_COLUMN each (all of ``show_all``'s stage), with
-    each column's full count: one query (posting joined, counts and ranks from window functions)."""
+    each column's full count: one query (posting joined, counts and ranks from window functions).
+
+    ``stages`` are the columns shown (None: the profile's ``board_stages``, read in the same query; a second query
+    only when the board is empty). Applications in any other stage go to ``Board.other``, so none is ever hidden."""
     columns = {stage: Column(stage=stage, label=Stage(stage).label) for stage in OPEN_STAGES + CLOSED_STAGES}
     newest_first = ("-stage_changed_at", "-id")
     applications = (
@@ -174,15 +196,25 @@ def board_for(*, user: User, show_all: str = "") -> Board:
         )
         .order_by(*newest_first)
     )
+    if stages is None:
+        chosen = CandidateProfile.objects.filter(user=user).values("board_stages")[:1]
+        applications = applications.annotate(profile_board_stages=Subquery(chosen, output_field=JSONField()))
     now = timezone.now()
+    applications = list(applications)
     for application in applications:
         application.days_in_stage = max((now - application.stage_changed_at).days, 0)
         column = columns[application.stage]
         column.applications.append(application)
         column.count = application.stage_total
+    if stages is None:
+        stages = (
+            _board_stages_clean(applications[0].profile_board_stages) if applications else board_stages_of(user=user)
+        )
+    shown = set(stages)
     return Board(
-        columns=[columns[stage] for stage in OPEN_STAGES],
-        closed=[columns[stage] for stage in CLOSED_STAGES],
+        columns=[columns[stage] for stage in OPEN_STAGES if stage in shown],
+        closed=[columns[stage] for stage in CLOSED_STAGES if stage in shown],
+        other=[columns[stage] for stage in OPEN_STAGES + CLOSED_STAGES if stage not in shown and columns[stage].count],
     )
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from billing.seats import seats_for_current_tenant
 from portal import access
+from portal.programme import member_programme
 
 
 def _anyone_in_the_organisation(user) -> bool:
@@ -29,4 +30,6 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         "seats": seats_for_current_tenant(),
         "members_visible": access.members_visible(user).filter(membership__status="active").count(),
     }
+    if context["is_member"]:
+        context["programme"] = member_programme(user)
     return render(request, "portal/home.html", context)

@@ -28,13 +28,19 @@ from tracking.views._common import back, bad_query
 
 def _board_context(request: HttpRequest, *, errors: dict[int, str] | None = None, status: str = "") -> dict:
     query = BoardQueryForm(request.GET)
-    board = board_for(user=request.user, show_all=query.cleaned_data["show"] if query.is_valid() else "")
+    show_all = query.cleaned_data["show"] if query.is_valid() else ""
+    board = board_for(user=request.user, show_all=show_all)
     errors = errors or {}
-    for column in board.columns + board.closed:
+    for column in board.columns + board.closed + board.other:
         for application in column.applications:
             application.move_choices = stage_choices_after(application.stage)
             application.move_error = errors.get(application.pk, "")
-    return {"board": board, "board_status": status, "quick_form": PostingForm(owner=request.user, auto_id="quick-%s")}
+    return {
+        "board": board,
+        "board_status": status,
+        "board_open_other": any(column.stage == show_all for column in board.other),
+        "quick_form": PostingForm(owner=request.user, auto_id="quick-%s"),
+    }
 
 
 def _render_board(request: HttpRequest, **kwargs) -> HttpResponse:

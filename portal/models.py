@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -95,7 +96,7 @@ class Membership(models.Model):
     share_cv = models.BooleanField(_("share my CV"), default=True)
     share_notes = models.BooleanField(_("share my notes, contacts and tasks"), default=False)
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
-    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("deactivated on"), null=True, blank=True)
     last_active_at = models.DateTimeField(_("last active"), null=True, blank=True)
 
     class Meta:
@@ -147,7 +148,7 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("account created"),
     )
-    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -230,6 +231,19 @@ class BoardTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def cadence_text(self) -> str:
+        """ "Follow-up reminders 7 days after applying and 2 days after an interview", plurals agreeing."""
+        applied = ngettext(
+            "%(n)s day after applying", "%(n)s days after applying", self.follow_up_after_applied_days
+        ) % {"n": self.follow_up_after_applied_days}
+        interview = ngettext(
+            "%(n)s day after an interview", "%(n)s days after an interview", self.follow_up_after_interview_days
+        ) % {"n": self.follow_up_after_interview_days}
+        return gettext("Follow-up reminders %(applied)s and %(interview)s.") % {
+            "applied": applied,
+            "interview": interview,
+        }
+
 
 class TemplateAssignment(models.Model):
     """Which template a member's board follows (the latest applied wins)."""
@@ -260,9 +274,9 @@ class Goal(models.Model):
         TASKS = "tasks", _("tasks done")
 
     class Period(models.TextChoices):
-        WEEK = "week", _("a week")
-        MONTH = "month", _("a month")
-        TOTAL = "total", _("in total")
+        WEEK = "week", pgettext_lazy("goal period", "a week")
+        MONTH = "month", pgettext_lazy("goal period", "a month")
+        TOTAL = "total", pgettext_lazy("goal period", "in total")
 
     title = models.CharField(_("goal"), max_length=150)
     metric = models.CharField(_("what counts"), max_length=16, choices=Metric.choices)
@@ -285,6 +299,19 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def target_text(self) -> str:
+        """ "10 applications sent a week", with the noun's plural agreeing with the target."""
+        n = self.target
+        amounts = {
+            self.Metric.APPLICATIONS: ngettext("%(n)s application sent", "%(n)s applications sent", n),
+            self.Metric.INTERVIEWS: ngettext("%(n)s interview", "%(n)s interviews", n),
+            self.Metric.INFORMATIONAL: ngettext("%(n)s informational interview", "%(n)s informational interviews", n),
+            self.Metric.TASKS: ngettext("%(n)s task done", "%(n)s tasks done", n),
+        }
+        amount = amounts[self.metric] % {"n": n}
+        # Translators: a goal's target and its period, e.g. "10 applications sent" + "a week".
+        return gettext("%(amount)s %(period)s") % {"amount": amount, "period": self.get_period_display()}
 
 
 class GoalEnrolment(models.Model):
@@ -364,8 +391,8 @@ class ApiToken(models.Model):
     """A bearer token for the organisation API, created by an administrator. Shown once; only its hash is kept."""
 
     class Scope(models.TextChoices):
-        READ = "read", _("read")
-        READ_WRITE = "read_write", _("read and write")
+        READ = "read", pgettext_lazy("API token scope", "read")
+        READ_WRITE = "read_write", pgettext_lazy("API token scope", "read and write")
 
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, help_text=_("The first characters, to recognise it."))
@@ -436,7 +463,7 @@ class WebhookDelivery(models.Model):
     last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     last_duration_ms = models.PositiveIntegerField(_("last duration (ms)"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     replay_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("replay of")
     )

@@ -15,19 +15,15 @@ from tenants.links import tenant_absolute_url, tenant_primary_domain
 from tenants.locale import member_language
 
 
-class SignupForm(BaseUserCreationForm):
-    """Never says whether the address is registered: no uniqueness check here (accounts/signup.py decides, and
-    answers both cases alike)."""
+class PrivacyConsentFields(forms.Form):
+    """The privacy-notice consent every new account gives, with the version of the notice shown: on sign-up here and
+    when an invitation to an organisation's portal is accepted (portal/forms_members.py)."""
 
     consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree that CVPlus keeps my data as it describes."),
         error_messages={"required": _("To create an account, accept the privacy notice.")},
     )
     notice_version = forms.CharField(widget=forms.HiddenInput, initial=NOTICE_VERSION)
-
-    class Meta:
-        model = User
-        fields = ("email", "full_name")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -37,13 +33,22 @@ class SignupForm(BaseUserCreationForm):
             _("Read the privacy notice"),
         )
 
-    def clean_email(self) -> str:
-        return email_normalize(self.cleaned_data["email"])
-
     def clean_notice_version(self) -> str:
         if self.cleaned_data["notice_version"] != NOTICE_VERSION:
             raise forms.ValidationError(_("The privacy notice has changed since this page was opened: read it again."))
         return NOTICE_VERSION
+
+
+class SignupForm(PrivacyConsentFields, BaseUserCreationForm):
+    """Never says whether the address is registered: no uniqueness check here (accounts/signup.py decides, and
+    answers both cases alike)."""
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+    def clean_email(self) -> str:
+        return email_normalize(self.cleaned_data["email"])
 
     def validate_unique(self) -> None:
         """The model's unique address is left to the sign-up service, which must not reveal it."""

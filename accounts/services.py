@@ -28,10 +28,10 @@ def user_create(
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": _("An account with this email address already exists.")})
     with transaction.atomic():
-        if not is_staff and _is_enterprise_schema():
+        if not is_staff and role == User.Role.MEMBER and _is_enterprise_schema():
             from billing.seats import seat_require
 
-            seat_require()  # an enterprise contract pays for a number of seats
+            seat_require()  # an enterprise contract pays for its members' seats; its own staff take none
         user = User(
             email=email, full_name=full_name, language=language, is_staff=is_staff, is_superuser=is_staff, role=role
         )

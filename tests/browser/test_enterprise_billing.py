@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import user_create, user_ensure
 from billing.models import Contract
-from tenants.models import Client, StaffAction
+from tenants.models import StaffAction
+from tests.billing.test_enterprise_billing import contract
 from tests.browser.conftest import fits_the_screen, phone_page
 from tests.browser.test_csp import Violations
 
@@ -30,22 +29,12 @@ PASSWORD = "a-long-browser-passphrase"
 @pytest.fixture
 def organisation(committed) -> Iterator[None]:
     """An administrator in gamma and a contract in force (SIMULATED), committed."""
-    today = timezone.localdate()
     with schema_context("gamma"):
         user_create(email=ADMIN_EMAIL, password=PASSWORD, full_name="Katrin Lindner", role=User.Role.ADMINISTRATOR)
-    connection.set_schema_to_public()
-    contract = Contract.objects.create(
-        tenant=Client.objects.get(schema_name="gamma"),
-        seats=40,
-        price_per_seat_minor=1250,
-        currency="EUR",
-        starts_on=today - timedelta(days=90),
-        ends_on=today + timedelta(days=275),
-        features=["tracking", "match", "interview"],
-    )
+    signed = contract()  # 40 seats at 12.50 EUR, in force
     yield
     connection.set_schema_to_public()
-    Contract.objects.filter(pk=contract.pk).delete()
+    Contract.objects.filter(pk=signed.pk).delete()
     with schema_context("gamma"):
         User.objects.filter(email=ADMIN_EMAIL).delete()
     connections.close_all()

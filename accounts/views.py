@@ -20,7 +20,7 @@ from accounts.views_two_factor import TwoFactorLoginMixin, two_factor_context
 from billing.checkout import invoices_for
 from billing.entitlements import plan_for
 from billing.models import Customer
-from billing.seats import seats_for_current_tenant
+from billing.organisation_plan import organisation_plan_for
 from billing.stripe_client import billing_configured
 from tenants.models import Client
 
@@ -135,12 +135,12 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def _billing_context(request: HttpRequest) -> dict:
     """The account page's plan section: the plan that applies now, its renewal or end, the user's last invoices, and
-    whether the user has a Stripe customer to manage in the portal."""
-    enterprise = request.tenant.kind == request.tenant.Kind.ENTERPRISE
+    whether the user has a Stripe customer to manage in the portal. In an organisation: its programme instead."""
+    if request.tenant.kind == request.tenant.Kind.ENTERPRISE:
+        return {"plan": plan_for(request.user), "organisation_plan": organisation_plan_for(user=request.user)}
     return {
         "invoices": invoices_for(tenant=request.tenant, user_id=request.user.pk),
         "plan": plan_for(request.user),
         "has_customer": Customer.objects.filter(tenant=request.tenant, user_id=request.user.pk).exists(),
         "billing_configured": billing_configured(),
-        "seats": seats_for_current_tenant() if enterprise else None,
     }

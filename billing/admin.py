@@ -1,33 +1,186 @@
-"""Staff admin for billing (public host): plans (translated), subscriptions (staff grant plans here when Stripe is
-not configured), customers, the Stripe event store (read-only) and enterprise contracts."""
+"""Staff admin for billing (public host): plans (translated), subscriptions, customers, the Stripe event store
+(read-only) and enterprise contracts. Prices are typed in major units and features ticked from a list
+(billing/admin_forms.py). Staff grant or revoke a plan for a person chosen in the staff directory (tenants/
+admin_staff.py), never by typing an id; grants, revocations, subscription and contract changes are written to the
+staff audit log (tenants.StaffAction)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
+from billing.admin_forms import PLAN_ADMIN_FIELDS, ContractAdminForm, PlanAdminForm, PlanGrantForm
 from billing.api_keys import api_key_issue, api_key_revoke
 from billing.metering import quota_remaining, usage_days, usage_flush_for_reading, usage_months
 from billing.models import ApiKey, Contract, Customer, Licensee, Plan, Subscription, WebhookEvent
+from billing.money import price_format
+from billing.seats import contract_seats_sync, seats_used_by
+from billing.services import plan_grant_by_staff, plan_revoke_by_staff
+from tenants.directory import directory_person
+from tenants.models import Client, StaffAction
+from tenants.staff_actions import staff_action_record
 
 
 @admin.register(Plan)
 class PlanAdmin(TranslationAdmin):
-    list_display = ("code", "name", "kind", "interval", "price_minor", "currency", "stripe_price_id", "is_active")
+    form = PlanAdminForm
+    list_display = ("code", "name", "kind", "interval", "price", "stripe_price_id", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
+    fields = PLAN_ADMIN_FIELDS
+
+    @admin.display(description=_("price"), ordering="price_minor")
+    def price(self, obj: Plan) -> str:
+        return price_format(obj.price_minor, obj.currency)
+
+
+def _person_link(tenant_id: int, user_id: int | None) -> str:
+    if user_id is None:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("admin:staff_person", args=[tenant_id, user_id]), user_id)
+
+
+class DeletionsLogged(admin.ModelAdmin):
+    """Each row deleted in admin (one, or many by the bulk action) is written to the staff audit log by
+    ``deletion_log`` in the transaction that deletes it."""
+
+    def deletion_log(self, request: HttpRequest, obj) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        with transaction.atomic():
+            self.deletion_log(request, obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        with transaction.atomic():
+            for obj in queryset.select_related(*self.list_select_related):
+                self.deletion_log(request, obj)
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ("tenant", "user_id", "plan", "status", "source", "current_period_end", "granted_until")
-    list_filter = ("status", "source", "plan")
-    search_fields = ("stripe_subscription_id", "user_id")
-    readonly_fields = ("stripe_subscription_id", "stripe_updated", "created_at", "updated_at")
+class SubscriptionAdmin(DeletionsLogged):
+    """A subscription names a person by id inside their tenant's schema: staff choose the person in the staff
+    directory (adding here goes there), and the tenant and person of an existing subscription never change."""
+
+    list_display = ("tenant", "person", "plan", "status", "source", "current_period_end", "granted_until")
+    list_filter = ("status", "source", "plan", "tenant")
+    search_fields = ("stripe_subscription_id", "=user_id")
+    list_select_related = ("tenant", "plan")
+    readonly_fields = ("tenant", "person", "stripe_subscription_id", "stripe_updated", "created_at", "updated_at")
+    exclude = ("user_id",)
+
+    @admin.display(description=_("person (user id in the tenant)"), ordering="user_id")
+    def person(self, obj: Subscription) -> str:
+        return _person_link(obj.tenant_id, obj.user_id) if obj.pk else "—"
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
+        self.message_user(request, gettext("Find the person in the staff directory, then grant them a plan."))
+        return redirect("admin:staff_directory")
+
+    def get_urls(self) -> list:
+        grant = self.admin_site.admin_view(self.grant_view)
+        revoke = self.admin_site.admin_view(require_POST(self.revoke_view))
+        return [
+            path("grant/<int:tenant_id>/<int:user_id>/", grant, name="billing_subscription_grant"),
+            path("revoke/<int:tenant_id>/<int:user_id>/", revoke, name="billing_subscription_revoke"),
+            *super().get_urls(),
+        ]
+
+    def _tenant_and_person(self, request: HttpRequest, tenant_id: int, user_id: int):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        tenant = get_object_or_404(Client, pk=tenant_id)
+        person = directory_person(tenant=tenant, user_id=user_id)
+        if person is None:
+            raise Http404
+        return tenant, person
+
+    def grant_view(self, request: HttpRequest, tenant_id: int, user_id: int) -> HttpResponse:
+        """The person comes from the staff directory (tenant and user id in the address, shown with their email
+        and name); staff choose the plan and an optional end."""
+        tenant, person = self._tenant_and_person(request, tenant_id, user_id)
+        if request.method == "GET":  # the page shows who they are: a view of the person, like the directory's
+            staff_action_record(
+                by=request.user,
+                action=StaffAction.Action.PERSON_VIEWED,
+                tenant=tenant,
+                target_user_id=user_id,
+                detail={"page": "plan grant"},
+            )
+        form = PlanGrantForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                plan_grant_by_staff(
+                    by=request.user,
+                    tenant=tenant,
+                    user_id=user_id,
+                    plan=form.cleaned_data["plan"],
+                    until=form.cleaned_data["until"],
+                )
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(person)s in %(tenant)s now has the %(plan)s plan.")
+                    % {"person": person.email, "tenant": tenant.name, "plan": form.cleaned_data["plan"].name},
+                )
+                return redirect("admin:staff_person", tenant.pk, user_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Grant or revoke a plan"),
+            "opts": self.model._meta,
+            "person": person,
+            "form": form,
+        }
+        status = 400 if form.errors else 200
+        return TemplateResponse(request, "admin/billing/subscription/grant.html", context, status=status)
+
+    def revoke_view(self, request: HttpRequest, tenant_id: int, user_id: int) -> HttpResponse:
+        tenant, person = self._tenant_and_person(request, tenant_id, user_id)
+        try:
+            plan_revoke_by_staff(by=request.user, tenant=tenant, user_id=user_id)
+        except ValidationError as refused:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+            return redirect("admin:billing_subscription_grant", tenant.pk, user_id)
+        self.message_user(
+            request,
+            gettext("%(person)s in %(tenant)s is back on the Free plan; their data is untouched.")
+            % {"person": person.email, "tenant": tenant.name},
+        )
+        return redirect("admin:staff_person", tenant.pk, user_id)
+
+    def save_model(self, request, obj: Subscription, form, change) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            staff_action_record(
+                by=request.user,
+                action=StaffAction.Action.SUBSCRIPTION_CHANGED,
+                tenant=obj.tenant,
+                target_user_id=obj.user_id,
+                detail={"fields": list(form.changed_data), "plan": obj.plan.code, "status": obj.status},
+            )
+
+    def deletion_log(self, request, subscription: Subscription) -> None:
+        staff_action_record(
+            by=request.user,
+            action=StaffAction.Action.SUBSCRIPTION_DELETED,
+            tenant=subscription.tenant,
+            target_user_id=subscription.user_id,
+            detail={"plan": subscription.plan.code, "source": subscription.source},
+        )
 
 
 @admin.register(Customer)
@@ -49,25 +202,72 @@ class WebhookEventAdmin(admin.ModelAdmin):
         return False
 
 
+def _contract_detail(contract: Contract, changed: list[str]) -> dict:
+    return {
+        "fields": changed,
+        "seats": contract.seats,
+        "price_per_seat_minor": contract.price_per_seat_minor,
+        "currency": contract.currency,
+        "starts_on": contract.starts_on.isoformat(),
+        "ends_on": contract.ends_on.isoformat(),
+        "features": list(contract.features),
+    }
+
+
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
-    list_display = ("tenant", "seats", "price_per_seat_minor", "currency", "starts_on", "ends_on")
-    list_filter = ("currency",)
+class ContractAdmin(DeletionsLogged):
+    form = ContractAdminForm
+    list_display = ("tenant", "seats", "seats_used", "price_per_seat", "starts_on", "ends_on")
+    list_filter = ("currency", "tenant")
+    list_select_related = ("tenant",)
+    fields = (
+        "tenant",
+        ("seats", "seats_used"),
+        "currency",
+        "price_per_seat",
+        ("starts_on", "ends_on"),
+        "features",
+        "customer",
+        "stripe_subscription_id",
+        "notes",
+    )
+    readonly_fields = ("seats_used",)
 
-    def save_model(self, request, obj, form, change) -> None:
-        """Saves the contract, then (seats changed, billed through Stripe) sets the subscription's quantity."""
-        super().save_model(request, obj, form, change)
+    @admin.display(description=_("seats used"))
+    def seats_used(self, obj: Contract) -> str:
+        """Counted in the tenant's schema now (active members; the organisation's own staff take no seat)."""
+        used = seats_used_by(obj.tenant) if obj.pk else None
+        return "—" if used is None else str(used)
+
+    @admin.display(description=_("price per seat a month"), ordering="price_per_seat_minor")
+    def price_per_seat(self, obj: Contract) -> str:
+        return price_format(obj.price_per_seat_minor, obj.currency)
+
+    def save_model(self, request, obj: Contract, form, change) -> None:
+        """Saves the contract and writes it to the staff audit log, then (seats changed, billed through Stripe) sets
+        the subscription's quantity."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            staff_action_record(
+                by=request.user,
+                action=StaffAction.Action.CONTRACT_CHANGED if change else StaffAction.Action.CONTRACT_CREATED,
+                tenant=obj.tenant,
+                detail=_contract_detail(obj, list(form.changed_data)),
+            )
         if change and "seats" in form.changed_data:
-            from django.contrib import messages
-            from django.utils.translation import gettext as _
-
-            from billing.seats import contract_seats_sync
-
             if contract_seats_sync(obj):
-                self.message_user(request, _("Stripe now bills %(seats)s seats.") % {"seats": obj.seats})
+                self.message_user(request, gettext("Stripe now bills %(seats)s seats.") % {"seats": obj.seats})
             else:
-                message = _("Seats saved; this contract is not billed through Stripe, so nothing was sent.")
+                message = gettext("Seats saved; this contract is not billed through Stripe, so nothing was sent.")
                 self.message_user(request, message, messages.WARNING)
+
+    def deletion_log(self, request, contract: Contract) -> None:
+        staff_action_record(
+            by=request.user,
+            action=StaffAction.Action.CONTRACT_DELETED,
+            tenant=contract.tenant,
+            detail=_contract_detail(contract, []),
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -9,18 +9,30 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from billing.admin_forms import ConsultingEngagementAdminForm
 from billing.models import ConsultingEngagement
+from billing.money import price_format
 from billing.revenue import revenue_report
 
 PERIODS = (7, 30, 90, 365)
 
 
+def _amounts(by_currency: dict[str, int]) -> list[str]:
+    return [price_format(amount, currency) for currency, amount in sorted(by_currency.items())]
+
+
 @admin.register(ConsultingEngagement)
 class ConsultingEngagementAdmin(admin.ModelAdmin):
-    list_display = ("client_name", "tenant", "amount_minor", "currency", "starts_on", "ends_on")
+    form = ConsultingEngagementAdminForm
+    list_display = ("client_name", "tenant", "amount", "starts_on", "ends_on")
     list_filter = ("currency",)
     search_fields = ("client_name", "notes")
     change_list_template = "admin/billing/consultingengagement/change_list.html"
+    fields = ("client_name", "tenant", "currency", "amount", ("starts_on", "ends_on"), "notes")
+
+    @admin.display(description=_("amount"), ordering="amount_minor")
+    def amount(self, obj: ConsultingEngagement) -> str:
+        return price_format(obj.amount_minor, obj.currency)
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view(self.revenue_view)
@@ -47,8 +59,10 @@ class ConsultingEngagementAdmin(admin.ModelAdmin):
             "title": _("Revenue"),
             "opts": self.model._meta,
             "report": report,
-            "streams": [(label, sorted((c, a / 100) for c, a in amounts.items())) for label, amounts in streams],
-            "totals": sorted((c, a / 100) for c, a in report.total_by_currency().items()),
+            # Formatted with each currency's own exponent (JPY has no minor unit) in the admin's language.
+            "streams": [(label, _amounts(amounts)) for label, amounts in streams],
+            "totals": _amounts(report.total_by_currency()),
+            "consulting": [(e, price_format(e.amount_minor, e.currency)) for e in report.consulting],
             "periods": PERIODS,
             "days": days,
             "churn_percent": None if report.churn_rate is None else round(report.churn_rate * 100, 1),

@@ -12,24 +12,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 import stripe
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from billing.entitlements import PlanView, plan_for
 from billing.models import Customer, Invoice, Plan
+from billing.money import price_format
 from billing.stripe_client import billing_configured, stripe_client
 from tenants.context import current_tenant, public_schema_context, require_tenant_schema
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
 
-# Stripe's zero-decimal currencies: their amounts are already whole units (https://docs.stripe.com/currencies).
-ZERO_DECIMAL_CURRENCIES = frozenset(
-    {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
-)
 SEEKER_PLAN_KINDS = (Plan.Kind.FREE, Plan.Kind.PREMIUM)
 
 
@@ -51,15 +46,6 @@ class PlanOffer:
     interval: str  # "monthly", "yearly" or "" (translated)
     is_current: bool
     can_checkout: bool  # a paid plan with a Stripe price, while billing is configured
-
-
-def price_format(amount_minor: int, currency: str) -> str:
-    """``1900, "USD"`` → "19.00 USD" in English, "19,00 USD" in French; zero-decimal currencies have no decimals."""
-    code = currency.upper()
-    places = 0 if code in ZERO_DECIMAL_CURRENCIES else 2
-    amount = Decimal(amount_minor).scaleb(-places)
-    formatted = number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
-    return _("%(amount)s %(currency)s") % {"amount": formatted, "currency": code}
 
 
 def plan_offers(*, user, current: PlanView | None = None) -> list[PlanOffer]:
@@ -91,6 +77,12 @@ def _current_tenant() -> Client:
     return current_tenant()
 
 
+def _refuse_enterprise(tenant: Client) -> None:
+    """An organisation's programme is paid by its contract: nobody on an enterprise host buys or manages a plan."""
+    if tenant.kind == Client.Kind.ENTERPRISE:
+        raise CheckoutRefused(_("Your organisation's contract sets your plan: ask your administrator."))
+
+
 def _payer(user) -> dict[str, str]:
     return {"tenant": require_tenant_schema(), "user_id": str(user.pk)}
 
@@ -104,18 +96,17 @@ def checkout_session_create(*, user, plan_code: str, success_url: str, cancel_ur
     """Creates a Stripe Checkout Session (mode subscription) for a premium plan and returns its URL.
 
     Reuses the user's Stripe customer when one exists (so Stripe keeps one customer and its payment methods), and
-    otherwise pre-fills the email. Raises CheckoutRefused (translated) when billing is not configured, the plan is
-    not on sale or has no Stripe price, the user's plan is not theirs to change (an enterprise contract), they
-    already pay through Stripe (the portal is the place to change plans), or Stripe fails.
+    otherwise pre-fills the email. Raises CheckoutRefused (translated) when the host is an enterprise tenant's (its
+    contract sets everyone's plan; checked first), billing is not configured, the plan is not on sale or has no
+    Stripe price, they already pay through Stripe (the portal is the place to change plans), or Stripe fails.
     """
     tenant = _current_tenant()
+    _refuse_enterprise(tenant)
     if not billing_configured():
         raise CheckoutRefused(_("Billing is not configured on this site yet, so plans cannot be bought here."))
     plan = Plan.objects.filter(code=plan_code, is_active=True, kind=Plan.Kind.PREMIUM).first()
     if plan is None or not plan.stripe_price_id:
         raise CheckoutRefused(_("This plan cannot be bought online. Choose another plan."))
-    if tenant.kind == Client.Kind.ENTERPRISE:
-        raise CheckoutRefused(_("Your organisation's contract sets your plan: ask your administrator."))
     current = plan_for(user)
     if current.source == "subscription":
         raise CheckoutRefused(_("You already have a subscription: change or cancel it from the billing portal."))
@@ -145,9 +136,10 @@ def checkout_session_create(*, user, plan_code: str, success_url: str, cancel_ur
 
 
 def portal_session_create(*, user, return_url: str) -> str:
-    """A Stripe Customer Portal session for the user's Stripe customer; returns its URL. Raises CheckoutRefused when
-    billing is not configured, the user has never paid through Stripe, or Stripe fails."""
+    """A Stripe Customer Portal session for the user's Stripe customer; returns its URL. Raises CheckoutRefused on an
+    enterprise host, when billing is not configured, the user has never paid through Stripe, or Stripe fails."""
     tenant = _current_tenant()
+    _refuse_enterprise(tenant)
     if not billing_configured():
         raise CheckoutRefused(_("Billing is not configured on this site yet, so there is nothing to manage here."))
     customer = Customer.objects.filter(tenant=tenant, user_id=user.pk).first()

@@ -5,12 +5,15 @@ editable while new items past the limit are refused.
 Who gets what:
 - a seeker on a consumer site: their subscription's plan while it grants (active, trial, or payment overdue during
   Stripe's retry period; a staff grant until its date), otherwise the Free plan;
-- a member of an enterprise tenant: the features of the tenant's contract in force today, otherwise the Free plan.
+- anyone in an enterprise tenant (members and the organisation's own administrators, coaches and analysts): the
+  features of the tenant's contract in force today, otherwise the Free plan's features (limited). Either way the
+  answer names the organisation (``PlanView.organisation``), so pages and refusals speak of its programme, never of
+  consumer plans to buy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +37,15 @@ class PlanView:
     renews_or_ends: object = None  # datetime or date, when known
     cancel_at_period_end: bool = False
     status: str = ""
+    organisation: str = ""  # the enterprise tenant's name; "" on consumer sites
+
+    @property
+    def is_organisation_plan(self) -> bool:
+        return bool(self.organisation)
+
+    @property
+    def has_contract(self) -> bool:
+        return self.source == "contract"
 
 
 @dataclass(frozen=True)
@@ -84,13 +96,14 @@ def _plan_looked_up(tenant, user) -> PlanView:
             return PlanView(
                 f"contract-{contract.pk}",
                 Plan.Kind.ENTERPRISE,
-                _("Enterprise contract"),
+                _("%(organisation)s's programme") % {"organisation": tenant.name},
                 frozenset(contract.features),
                 None,
                 "contract",
                 renews_or_ends=contract.ends_on,
+                organisation=tenant.name,
             )
-        return _free_plan()
+        return replace(_free_plan(), name=_("No active contract"), organisation=tenant.name)
     subscription = (
         Subscription.objects.select_related("plan").filter(tenant=tenant, user_id=user.pk).first()
         if user is not None and user.is_authenticated
@@ -123,13 +136,7 @@ def entitlement_check(*, user, feature: str, plan: PlanView | None = None) -> En
     with one lookup."""
     plan = plan or plan_for(user)
     if feature not in plan.features:
-        return Entitlement(
-            feature,
-            False,
-            plan,
-            reason=_("The %(plan)s plan does not include %(feature)s.")
-            % {"feature": Feature(feature).label, "plan": plan.name},
-        )
+        return Entitlement(feature, False, plan, reason=_feature_missing_reason(plan, feature))
     if feature == Feature.TRACKING and plan.application_limit is not None:
         used = _applications_used(user)
         if used >= plan.application_limit:
@@ -139,8 +146,29 @@ def entitlement_check(*, user, feature: str, plan: PlanView | None = None) -> En
                 plan,
                 limit=plan.application_limit,
                 used=used,
-                reason=_("The %(plan)s plan tracks up to %(limit)s applications; you have %(used)s.")
-                % {"plan": plan.name, "limit": plan.application_limit, "used": used},
+                reason=_limit_reached_reason(plan, used),
             )
         return Entitlement(feature, True, plan, limit=plan.application_limit, used=used)
     return Entitlement(feature, True, plan)
+
+
+def _feature_missing_reason(plan: PlanView, feature: str) -> str:
+    values = {"feature": Feature(feature).label, "plan": plan.name, "organisation": plan.organisation}
+    if plan.has_contract:
+        return _("%(organisation)s's programme does not include %(feature)s.") % values
+    if plan.is_organisation_plan:
+        return _("Your organisation has no active contract, so %(feature)s is not available.") % values
+    return _("The %(plan)s plan does not include %(feature)s.") % values
+
+
+def _limit_reached_reason(plan: PlanView, used: int) -> str:
+    values = {"plan": plan.name, "limit": plan.application_limit, "used": used}
+    if plan.is_organisation_plan:
+        return (
+            _(
+                "Your organisation has no active contract, so you can track up to %(limit)s applications; "
+                "you have %(used)s."
+            )
+            % values
+        )
+    return _("The %(plan)s plan tracks up to %(limit)s applications; you have %(used)s.") % values

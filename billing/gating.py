@@ -48,12 +48,17 @@ def pricing_url() -> str:
 
 def locked_section(entitlement: Entitlement) -> dict:
     """A page section the plan does not cover: what the feature is and where to get it, never the value (the
-    predictor is not run at all)."""
+    predictor is not run at all). In an organisation the link shows its programme (what it includes, and for its
+    administrators the contract), never plans to buy: ``organisation`` names it for the template."""
+    organisation = entitlement.plan.organisation
     return {
         "available": False,
         "locked": True,
         "feature": Feature(entitlement.feature).label,
         "message": entitlement.reason,
         "pricing_url": pricing_url(),
-        "upgrade_label": _("See plans to unlock it"),
+        "upgrade_label": _("See what your organisation's programme includes")
+        if organisation
+        else _("See plans to unlock it"),
+        "organisation": organisation,
     }

@@ -115,6 +115,7 @@ def _plain(plan: PlanView) -> dict[str, Any]:
         "renews_or_ends": None if when is None else [type(when).__name__, when.isoformat()],
         "cancel_at_period_end": plan.cancel_at_period_end,
         "status": plan.status,
+        "organisation": plan.organisation,
     }
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from billing.models import Contract
 
@@ -36,15 +36,27 @@ def contract_in_force(schema: str) -> Contract | None:
     )
 
 
+def _seats_used() -> int:
+    from accounts.models import User
+
+    return User.objects.filter(is_staff=False, is_active=True, role=User.Role.MEMBER).count()
+
+
 def seats_for_current_tenant() -> Seats:
     """Seats of the tenant whose schema is active. A seat is an active member (a job seeker in the programme); the
     organisation's own administrators, coaches and analysts, and CVPlus staff, take none."""
-    from accounts.models import User
-
     schema = connection.schema_name
     contract = contract_in_force(schema) if schema != get_public_schema_name() else None
-    used = User.objects.filter(is_staff=False, is_active=True, role=User.Role.MEMBER).count()
-    return Seats(total=contract.seats if contract else None, used=used)
+    return Seats(total=contract.seats if contract else None, used=_seats_used())
+
+
+def seats_used_by(client) -> int | None:
+    """Seats `client` uses now, counted in its schema (read-only), for staff pages on the public host; None when the
+    tenant has no schema to count in (being set up, or erased)."""
+    if not client.is_ready:
+        return None
+    with schema_context(client.schema_name):
+        return _seats_used()
 
 
 def seat_require() -> None:

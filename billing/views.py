@@ -1,7 +1,12 @@
 """Billing pages on a tenant host: pricing, Checkout (redirect to Stripe), back from Checkout, and the Customer
-Portal. The work is in billing.checkout; without Stripe keys every page still renders and says so."""
+Portal. The work is in billing.checkout; without Stripe keys every page still renders and says so.
+
+On an enterprise host nothing is for sale: the pricing page shows the organisation's programme
+(billing/organisation_plan.py) and Checkout and the portal answer with a page saying why they are refused."""
 
 from __future__ import annotations
+
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from billing.checkout import CheckoutRefused, checkout_session_create, plan_offers, portal_session_create
 from billing.entitlements import plan_for
+from billing.organisation_plan import organisation_plan_for
 from billing.stripe_client import billing_configured
+from tenants.models import Client
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -22,18 +29,37 @@ def _see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
+def _enterprise(request: HttpRequest) -> bool:
+    return request.tenant.kind == Client.Kind.ENTERPRISE
+
+
+def _nothing_to_buy(view):
+    """Checkout and the portal refuse on an enterprise host, signed in or not, before anything reaches Stripe."""
+
+    @wraps(view)
+    def refusing(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if _enterprise(request):
+            return render(request, "billing/organisation_refused.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return refusing
+
+
 @require_GET
 def pricing(request: HttpRequest) -> HttpResponse:
+    if _enterprise(request):
+        context = {"organisation_plan": organisation_plan_for(user=request.user)}
+        return render(request, "billing/organisation_plan.html", context)
     current = plan_for(request.user)
     context = {
         "offers": plan_offers(user=request.user, current=current),
         "current": current,
         "billing_configured": billing_configured(),
-        "enterprise": current.source == "contract",
     }
     return render(request, "billing/pricing.html", context)
 
 
+@_nothing_to_buy
 @login_required
 @require_POST
 def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
@@ -62,6 +88,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/cancel.html")
 
 
+@_nothing_to_buy
 @login_required
 @require_POST
 def portal(request: HttpRequest) -> HttpResponse:

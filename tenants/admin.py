@@ -5,7 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from tenants.models import Client, Domain
+from tenants import admin_staff  # noqa: F401  (registers the staff directory and the staff audit log)
+from tenants.models import Client, Domain, StaffAction
+from tenants.staff_actions import staff_action_record
 from tenants.tasks import tenant_provision_task
 
 
@@ -75,7 +77,14 @@ class ClientAdmin(admin.ModelAdmin):
             return redirect("admin:tenants_client_changelist")
         form = TenantEraseForm(request.POST or None, user=request.user, expected_schema=client.schema_name)
         if request.method == "POST" and form.is_valid():
-            tenant_erasure_request(client=client, by=request.user)
+            with transaction.atomic():
+                tenant_erasure_request(client=client, by=request.user)
+                staff_action_record(
+                    by=request.user,
+                    action=StaffAction.Action.TENANT_ERASURE_REQUESTED,
+                    tenant=client,
+                    detail={"schema": client.schema_name},
+                )
             self.message_user(request, _("The tenant is offline; its schema and files are being dropped."))
             return redirect("admin:tenants_client_changelist")
         context = {

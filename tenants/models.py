@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -99,3 +100,53 @@ class Domain(DomainMixin):
     def save(self, *args, **kwargs) -> None:
         self.domain = self.domain.strip().lower().removesuffix(".")
         super().save(*args, **kwargs)
+
+
+class StaffAction(models.Model):
+    """One action CVPlus staff took on a tenant's data from admin: who, when, which tenant, what, on whom and the
+    details. Public schema only (the tenants app is); appended by ``tenants.staff_actions.staff_action_record`` in
+    the transaction of the action itself, and never edited (admin shows it read-only).
+
+    People are named by ids, not foreign keys: the person concerned is a user id inside the tenant's schema (as in
+    billing.Subscription), and the staff member a user id in the public schema with their address copied, so the log
+    outlives both accounts and a tenant user's deletion can never reach this table through the search path.
+
+    A directory search keeps its query as typed (``detail["query"]``): staff typed it, and whoever reviews the log
+    must see what was looked for; the log is staff-only, like the directory. Unlike privacy.AuditEntry (a person's
+    own log, which keeps only a keyed hash of their address), this log is about what staff did.
+    """
+
+    class Action(models.TextChoices):
+        DIRECTORY_SEARCHED = "directory.searched", _("searched the staff directory")
+        PERSON_VIEWED = "person.viewed", _("viewed a person")
+        PLAN_GRANTED = "plan.granted", _("granted a plan")
+        PLAN_REVOKED = "plan.revoked", _("revoked a plan")
+        SUBSCRIPTION_CHANGED = "subscription.changed", _("changed a subscription")
+        SUBSCRIPTION_DELETED = "subscription.deleted", _("deleted a subscription")
+        CONTRACT_CREATED = "contract.created", _("created a contract")
+        CONTRACT_CHANGED = "contract.changed", _("changed a contract")
+        CONTRACT_DELETED = "contract.deleted", _("deleted a contract")
+        TENANT_ERASURE_REQUESTED = "tenant.erasure_requested", _("erased a tenant")
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor_id = models.BigIntegerField(_("staff member id"))
+    actor_email = models.EmailField(_("staff member"), max_length=254)
+    action = models.CharField(_("what"), max_length=32, choices=Action.choices)
+    tenant = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tenant")
+    )
+    target_user_id = models.PositiveBigIntegerField(_("person (user id in the tenant)"), null=True, blank=True)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("staff action")
+        verbose_name_plural = _("staff audit log")
+        indexes = [
+            models.Index(fields=["tenant", "at"], name="tenants_staffaction_tenant_at"),
+            models.Index(fields=["action", "at"], name="tenants_staffaction_action_at"),
+        ]
+        permissions = [("use_staff_directory", _("Can search and view people across tenants"))]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -284,6 +284,9 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "CVPlus <no-reply@cvplus.localhost>")
 # Named in the privacy notice as the processor that delivers e-mail (e.g. "Postmark"); empty says "our e-mail provider".
 PRIVACY_EMAIL_PROVIDER = env.str("CVPLUS_EMAIL_PROVIDER", "")
+# Who an organisation's administrators write to when their organisation has no contract in force (billing's
+# organisation plan page).
+ENTERPRISE_CONTACT_EMAIL = env.str("CVPLUS_ENTERPRISE_CONTACT_EMAIL", "enterprise@cvplus.localhost")
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Sign-in protection (issue 11, "auth"): lockout (django-axes), two-factor (django-otp), throttles. One block; see

@@ -1,6 +1,6 @@
 """Enterprise seats: members past the contract's seats are refused with the limit named and nothing written, the
-portal's account page shows seats used and free, and a change of seats in admin sets the Stripe subscription's
-quantity (the real stripe library with a recording HTTP client; ids SIMULATED)."""
+account page shows an organisation's administrators its seats used and free, and a change of seats in admin sets the
+Stripe subscription's quantity (the real stripe library with a recording HTTP client; ids SIMULATED)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client as HttpClient
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tenants.utils import schema_context
@@ -20,7 +21,7 @@ from billing.stripe_client import use_recording_client
 from tenants.models import Client
 from tests.accounts.factories import StaffUserFactory
 from tests.billing.stripe_fakes import SECRET_KEY, RecordingHTTPClient
-from tests.conftest import PASSWORD, login
+from tests.conftest import ENTERPRISE_HOST, PASSWORD, login
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +65,18 @@ def test_it_applies_no_limit_without_a_contract_in_force_nor_to_consumer_sites(c
         user_create(email="seeker.free@alpha.example", password=PASSWORD)
 
 
-def test_it_shows_seats_used_and_free_on_the_portal_account_page(cast, enterprise_client) -> None:
-    contract(seats=members() + 3)
+def test_it_shows_seats_used_and_free_to_the_organisations_administrators_on_the_account_page(
+    cast, enterprise_client
+) -> None:
+    with schema_context("gamma"):
+        user_create(email="priya.raman@gamma.example", password=PASSWORD, role=User.Role.ADMINISTRATOR)
+        used = User.objects.filter(role=User.Role.MEMBER, is_active=True, is_staff=False).count()
+    contract(seats=used + 3)  # the administrator takes no seat
     login(enterprise_client, cast.enterprise_email)
-    page = enterprise_client.get("/accounts/").content.decode()
-    used = members()
+    member_page = enterprise_client.get("/accounts/").content.decode()
+    administrator_client = HttpClient(HTTP_HOST=ENTERPRISE_HOST)
+    login(administrator_client, "priya.raman@gamma.example")
+    page = administrator_client.get("/accounts/").content.decode()
     with translation.override("de"):  # the portal speaks its organisation's language
         expected = gettext("Seats: %(used)s of %(total)s used, %(free)s free.") % {
             "used": used,
@@ -76,6 +84,7 @@ def test_it_shows_seats_used_and_free_on_the_portal_account_page(cast, enterpris
             "free": 3,
         }
     assert expected in page
+    assert 'id="seats"' not in member_page  # a member sees the programme, not the contract
 
 
 def test_it_sets_the_stripe_quantity_when_staff_change_the_seats(cast, settings, public_client) -> None:
@@ -101,11 +110,11 @@ def test_it_sets_the_stripe_quantity_when_staff_change_the_seats(cast, settings,
             {
                 "tenant": signed.tenant_id,
                 "seats": 25,
-                "price_per_seat_minor": 1500,
+                "price_per_seat": "15.00",
                 "currency": "USD",
                 "starts_on": signed.starts_on.isoformat(),
                 "ends_on": signed.ends_on.isoformat(),
-                "features": '["tracking", "interview"]',
+                "features": ["tracking", "interview"],
                 "stripe_subscription_id": "sub_SIMULATED1",
                 "notes": "",
             },

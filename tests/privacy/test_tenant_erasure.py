@@ -16,7 +16,7 @@ from privacy.tenant_erasure import (
     tenant_erasures_unfinished,
     tenant_media_folder,
 )
-from tenants.models import Client, Domain
+from tenants.models import Client, Domain, StaffAction
 from tenants.provisioning import tenant_provision
 from tenants.services import tenant_create
 from tests.accounts.factories import StaffUserFactory
@@ -81,6 +81,8 @@ def test_it_erases_a_tenant_keeping_its_row_and_billing_records(
     assert HttpClient(HTTP_HOST="delta.localhost").get("/").status_code == 404
     assert len(queued) == 1
     assert tenant_erasures_unfinished() == [client.pk]
+    logged = StaffAction.objects.get(action=StaffAction.Action.TENANT_ERASURE_REQUESTED)  # the staff audit log
+    assert (logged.tenant_id, logged.actor_email) == (client.pk, "staff.eraser@cvplus.example")
 
     with connection.cursor() as cursor:
         # The tenant's rows were written in this test's transaction: check their keys now, or PostgreSQL refuses to

@@ -202,17 +202,24 @@ def plan_limit_check(*, user: User, adding: int) -> None:
             raise EntitlementRequired(entitlement)
         return
     if adding > (entitlement.remaining or 0):
-        message = _(
-            "The %(plan)s plan tracks up to %(limit)s applications: you have %(used)s and this file adds %(adding)s. "
-            "Import at most %(remaining)s rows, or upgrade to track more."
-        ) % {
+        if entitlement.plan.organisation:  # an organisation without a contract in force: nothing to buy here
+            message = _(
+                "Your organisation has no active contract, so you can track up to %(limit)s applications: you have "
+                "%(used)s and this file adds %(adding)s. Import at most %(remaining)s rows."
+            )
+        else:
+            message = _(
+                "The %(plan)s plan tracks up to %(limit)s applications: you have %(used)s and this file adds "
+                "%(adding)s. Import at most %(remaining)s rows, or upgrade to track more."
+            )
+        values = {
             "plan": entitlement.plan.name,
             "limit": entitlement.limit,
             "used": entitlement.used,
             "adding": adding,
             "remaining": entitlement.remaining,
         }
-        raise EntitlementRequired(replace(entitlement, allowed=False, reason=message))
+        raise EntitlementRequired(replace(entitlement, allowed=False, reason=message % values))
 
 
 def stage_choices_from(post: Mapping[str, str]) -> dict[str, str]:

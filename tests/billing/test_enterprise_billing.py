@@ -264,16 +264,3 @@ def test_it_words_locked_features_as_the_programmes_with_or_without_a_contract(c
     assert section["upgrade_label"] == "See what your organisation's programme includes"
     assert "Free" not in within.reason
     assert "Premium" not in within.reason
-
-
-def test_the_demo_gives_an_organisation_a_contract_in_its_currency_once(cast) -> None:
-    from billing.demo import DemoContract, demo_contracts_ensure
-
-    spec = DemoContract("gamma", 45, 1450, (Feature.TRACKING, Feature.MATCH), "SIMULATED")
-    with schema_context("public"):
-        [created] = demo_contracts_ensure((spec, DemoContract("no_such_tenant", 5, 100, (), "")))
-        again = demo_contracts_ensure((spec,))
-
-    assert (created.currency, created.price_per_seat_minor, created.features) == ("EUR", 1450, ["tracking", "match"])
-    assert created.starts_on <= timezone.localdate() <= created.ends_on
-    assert again == []  # a re-run keeps what staff set

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from billing.catalogue import plans_ensure
-from billing.demo import demo_contracts_ensure, demo_licensee_ensure, demo_plans_grant
+from billing.demo import demo_licensee_ensure, demo_plans_grant
 from predictions.tasks import champions_ensure
 from tenants.demo import demo_platform_ensure
 
@@ -28,7 +28,6 @@ class Command(BaseCommand):
         rows = demo_platform_ensure(stdout=self.stdout)
         plans_ensure()
         demo_plans_grant()
-        demo_contracts_ensure()
         key_file = demo_licensee_ensure()
         queued = champions_ensure()
         if queued:

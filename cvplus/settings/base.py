@@ -426,6 +426,17 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# ---------------------------------------------------------------------------------------------------------------------
+# Enterprise portal, integrations (issue 13, "integrations"): the organisation API's documentation.
+# ---------------------------------------------------------------------------------------------------------------------
+# The organisation API (/api/v1/org/) is documented on enterprise hosts only, with its bearer token and webhooks.
+SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["portal.api.schema.organisation_paths_on_enterprise_hosts_only"]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "portal.api.schema.organisation_api_described",
+]
+# ------------------------------------------------------------------------------------------- end of portal integrations
+
 # Uploads: checked by content and bounded before anything is parsed (tracking/cv/).
 CV_MAX_UPLOAD_BYTES = env.int("CV_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
 # The upload budget (tracking/cv/upload_budget.py): new CV versions (uploads and pastes) a user may add per rolling

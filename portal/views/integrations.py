@@ -6,6 +6,8 @@ in a URL, not cached by the browser)."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal import access, tokens, webhooks
 from portal.forms_integrations import ApiTokenForm, WebhookEndpointForm
 from portal.models import WebhookDelivery, WebhookEndpoint
-from portal.webhook_delivery import webhook_body, webhook_error_text
+from portal.webhook_delivery import webhook_error_text
 from tracking.forms import form_errors_from
 
 manages_integrations = access.portal_view(access.can_manage_integrations)
@@ -157,7 +159,7 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deliveries = page.get_page(request.GET.get("page"))
     for delivery in deliveries:
         delivery.error_text = webhook_error_text(delivery.last_error) if delivery.last_error else ""
-        delivery.body_text = webhook_body(delivery).decode()
+        delivery.body_text = json.dumps(delivery.payload, indent=2, sort_keys=True, ensure_ascii=False)
         for attempt in delivery.attempt_log.all():
             attempt.error_text = webhook_error_text(attempt.error) if attempt.error else ""
     event_labels = dict(WebhookEndpoint.Event.choices)

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import connection, transaction
+from django.db import connection
 
 from accounts.models import User
 from portal import access
-from portal.models import Membership, WebhookDelivery, WebhookEndpoint
+from portal.models import WebhookDelivery, WebhookEndpoint
 from portal.webhooks import deliveries_queue, iso_utc, webhook_envelope, webhook_events_subscribed
 from tracking.models import Application, DomainEvent, Stage
 
@@ -81,19 +81,17 @@ def _member_data(member_id: int | None) -> dict | None:
     }
 
 
-def _application_data(event: DomainEvent, webhook_event: str) -> dict | None:
-    """The application event's data, or None when the application is gone or its member does not share it."""
-    application = (
-        Application.objects.filter(pk=event.subject_id)
+def _application_shared(application_id: int | None) -> Application | None:
+    """The application with what its events carry, if its member shares their applications (one query)."""
+    return (
+        Application.objects.filter(pk=application_id, owner__membership__share_applications=True)
         .select_related("posting")
         .only("id", "owner_id", "stage", "offer_amount", "offer_currency", "posting__industry", "posting__country")
         .first()
     )
-    if application is None:
-        return None
-    shares = Membership.objects.filter(user_id=application.owner_id, share_applications=True).exists()
-    if not shares:
-        return None
+
+
+def _application_data(event: DomainEvent, application: Application, webhook_event: str) -> dict:
     payload = event.payload or {}
     data = {
         "application": {
@@ -120,14 +118,22 @@ def _tenant_kind_known_and_not_enterprise() -> bool:
     return kind is not None and kind != "enterprise"
 
 
-def _event_data(event: DomainEvent, webhook_event: str) -> dict | None:
-    if webhook_event == Event.MEMBER_JOINED:
-        return _member_data(event.subject_id)
-    return _application_data(event, webhook_event)
+def _events_data(event: DomainEvent, wanted: list[str]) -> dict[str, dict]:
+    """Each wanted webhook event's data; none for an application that is gone or that its member does not share."""
+    if wanted == [Event.MEMBER_JOINED]:
+        data = _member_data(event.subject_id)
+        return {} if data is None else {Event.MEMBER_JOINED: data}
+    application = _application_shared(event.subject_id)
+    if application is None:
+        return {}
+    return {webhook_event: _application_data(event, application, webhook_event) for webhook_event in wanted}
 
 
 def webhook_outbox_record(event: DomainEvent) -> list[WebhookDelivery]:
-    """Writes the deliveries `event` calls for, in the current transaction, and queues them after its commit."""
+    """Writes the deliveries `event` calls for, in the current transaction, and queues them after its commit.
+
+    Three queries when an endpoint listens (the application or member, the endpoints, one insert); one cache read
+    when none does; nothing on a consumer host."""
     candidates = _events_of(event)
     if not candidates or _tenant_kind_known_and_not_enterprise():
         return []
@@ -135,20 +141,23 @@ def webhook_outbox_record(event: DomainEvent) -> list[WebhookDelivery]:
     wanted = [webhook_event for webhook_event in candidates if webhook_event in subscribed]
     if not wanted or not access.is_enterprise():
         return []
-    deliveries = []
-    for webhook_event in wanted:
-        data = _event_data(event, webhook_event)
-        if data is None:
-            continue
-        envelope = webhook_envelope(uuid.uuid4(), webhook_event, event.occurred_at, data)
-        endpoints = WebhookEndpoint.objects.filter(is_active=True, events__contains=[webhook_event]).only("id")
-        deliveries += [
-            WebhookDelivery(endpoint=endpoint, event_id=envelope["id"], event=webhook_event, payload=envelope)
-            for endpoint in endpoints
-        ]
-    with transaction.atomic():
+    data = _events_data(event, wanted)
+    if not data:
+        return []
+    envelopes = {
+        webhook_event: webhook_envelope(uuid.uuid4(), webhook_event, event.occurred_at, event_data)
+        for webhook_event, event_data in data.items()
+    }
+    deliveries = [
+        WebhookDelivery(endpoint=endpoint, event_id=envelope["id"], event=webhook_event, payload=envelope)
+        for endpoint in WebhookEndpoint.objects.filter(is_active=True).only("id", "events")
+        for webhook_event, envelope in envelopes.items()
+        if webhook_event in endpoint.events
+    ]
+    if deliveries:
+        # One INSERT (Django's bulk_create is atomic without a savepoint of its own) in the change's transaction.
         deliveries = WebhookDelivery.objects.bulk_create(deliveries)
-    deliveries_queue(deliveries)
+        deliveries_queue(deliveries)
     return deliveries
 
 

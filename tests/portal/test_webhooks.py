@@ -140,7 +140,9 @@ def test_a_member_joining_is_sent_with_their_cohort_and_coach(org) -> None:
         assert member["coach"] == {"id": org.coach.pk, "name": "Carl Brandt"}
 
 
-def test_an_organisation_without_webhooks_pays_one_cache_read_at_most(org, django_assert_num_queries) -> None:
+def test_an_organisation_without_webhooks_pays_one_cache_read_and_one_with_them_three_queries(
+    org, django_assert_num_queries
+) -> None:
     with schema_context("gamma"):
         event = domain_event_record(
             kind=DomainEvent.Kind.STAGE_CHANGED,
@@ -155,6 +157,12 @@ def test_an_organisation_without_webhooks_pays_one_cache_read_at_most(org, djang
 
         _endpoint(org, "http://127.0.0.1:9/stages", [Event.STAGE_CHANGED])  # saving an endpoint forgets the cache
         assert Event.STAGE_CHANGED in webhooks.webhook_events_subscribed()
+
+        # the tenant's row (a request has it at hand; schema_context does not), then the application with its
+        # member's sharing, the endpoints, and one insert
+        with django_assert_num_queries(1 + 3):
+            (delivery,) = webhook_outbox.webhook_outbox_record(event)
+        assert delivery.event == Event.STAGE_CHANGED
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -486,7 +486,7 @@ class WebhookAttempt(models.Model):
         WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("delivery")
     )
     number = models.PositiveSmallIntegerField(_("attempt"))
-    attempted_at = models.DateTimeField(_("tried"), default=timezone.now)
+    attempted_at = models.DateTimeField(_("tried at"), default=timezone.now)
     status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)  # portal/webhook_delivery.py: "<kind>|<detail>"
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))

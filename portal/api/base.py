@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, generics
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
-from portal import access
+from portal import access, people
 from portal.api_auth import ApiTokenAuthentication, TokenScopeAllows
+from portal.models import Cohort
 from tracking.api.base import ServiceErrorsMixin
 
 ORGANISATION_TAG = "organisation"
@@ -41,3 +43,22 @@ class OrganisationAPIView(ServiceErrorsMixin, generics.GenericAPIView):
             raise exceptions.MethodNotAllowed(request.method)
         if not rule(request.user):
             raise exceptions.NotFound()
+
+
+def coach_and_cohort(data: dict) -> dict:
+    """The coach and the cohort that `data` names by id, for the keys it has (null stays None: "none"), or a 400
+    naming each id that is not an active coach or a cohort of this organisation."""
+    found, errors = {}, {}
+    lookups = (
+        ("coach", people.coaches_active(), _("Choose one of the organisation's active coaches.")),
+        ("cohort", Cohort.objects.all(), _("Choose one of the organisation's cohorts.")),
+    )
+    for field, candidates, refusal in lookups:
+        if field not in data:
+            continue
+        found[field] = None if data[field] is None else candidates.filter(pk=data[field]).first()
+        if data[field] is not None and found[field] is None:
+            errors[field] = [refusal]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return found

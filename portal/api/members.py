@@ -11,10 +11,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from portal import access
+from portal import access, people
 from portal.api import roster
-from portal.api.base import ORGANISATION_TAG, OrganisationAPIView
-from portal.assignments import UNCHANGED, membership_assign
+from portal.api.base import ORGANISATION_TAG, OrganisationAPIView, coach_and_cohort
 from portal.models import Membership
 from tracking.api.applications import APPLICATION_FIELDS
 from tracking.models import Application, Stage
@@ -93,12 +92,7 @@ class MemberDetailView(OrganisationAPIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        membership_assign(
-            by=request.user,
-            member=member,
-            coach_id=data.get("coach", UNCHANGED),
-            cohort_id=data.get("cohort", UNCHANGED),
-        )
+        people.memberships_assign(by=request.user, people=[member], **coach_and_cohort(data))
         return Response(_member_data(roster.member_row(request.user, pk)))
 
 

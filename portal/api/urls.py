@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from portal.api.invitations import InvitationView
 from portal.api.members import MemberApplicationListView, MemberDetailView, MemberListView
 from portal.api.outcomes import FunnelView
 
@@ -15,4 +16,5 @@ urlpatterns = [
     path("members/<int:pk>/", MemberDetailView.as_view(), name="member"),
     path("members/<int:pk>/applications/", MemberApplicationListView.as_view(), name="member-applications"),
     path("outcomes/funnel/", FunnelView.as_view(), name="funnel"),
+    path("invitations/", InvitationView.as_view(), name="invitations"),
 ]

@@ -8,12 +8,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client as HttpClient
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from portal.models import ApiToken, Cohort, Membership
+from portal.models import ApiToken, Cohort, Invitation, Membership
 from tests.conftest import ENTERPRISE_HOST, HOST_A, login
 from tests.portal.integrations_cast import (
     application_for,
@@ -41,6 +42,7 @@ EXPECTED = {
     ("GET", "outcomes/funnel/"): (200, 200, 200, 404, 401),
     ("PATCH", "members/{mine}/"): (200, 404, 404, 404, 401),
     ("PATCH", "members/{theirs}/"): (200, 404, 404, 404, 401),
+    ("POST", "invitations/"): (201, 404, 404, 404, 401),
 }
 
 
@@ -72,6 +74,8 @@ def _send(client: HttpClient, method: str, path: str, org) -> object:
     url = "/api/v1/org/" + path.format(mine=org.mine.pk, theirs=org.theirs.pk, private=org.private.pk)
     if method == "PATCH":
         return client.patch(url, {"cohort": None}, content_type="application/json")
+    if method == "POST":
+        return client.post(url, {"email": "lea.hoffmann@example.de", "full_name": "Lea Hoffmann"}, "application/json")
     return client.get(url)
 
 
@@ -88,9 +92,13 @@ def test_each_caller_reaches_what_access_allows_and_nothing_else(org, caller, me
         for member in (org.mine, org.theirs, org.private):
             assert member.email not in body
             assert member.full_name not in body
+    changed = method != "GET" and expected in (200, 201)
     with schema_context("gamma"):
         cohort_kept = Membership.objects.filter(user__in=[org.mine, org.theirs], cohort=org.cohort).count()
-    assert cohort_kept == (1 if method == "PATCH" and expected == 200 else 2)
+        invitations = Invitation.objects.count()
+    assert cohort_kept == (1 if method == "PATCH" and changed else 2)
+    assert invitations == (1 if method == "POST" and changed else 0)
+    assert len(mail.outbox) == invitations
 
 
 def test_a_coach_lists_only_their_own_members(org) -> None:
@@ -241,6 +249,7 @@ def test_the_portal_hosts_docs_describe_the_organisation_api_and_its_token(org, 
         "/api/v1/org/members/{id}/",
         "/api/v1/org/members/{id}/applications/",
         "/api/v1/org/outcomes/funnel/",
+        "/api/v1/org/invitations/",
     } <= set(schema["paths"])
     assert set(schema["paths"]["/api/v1/org/members/{id}/"]) == {"get", "patch"}
     token_scheme = schema["components"]["securitySchemes"]["organisationApiToken"]
@@ -262,3 +271,62 @@ def test_a_read_token_may_read_the_funnel(org) -> None:
         client = token_client(org.admin, scope=ApiToken.Scope.READ)[0]
 
     assert client.get("/api/v1/org/outcomes/funnel/").status_code == 200
+
+
+def test_an_invitation_through_the_api_is_emailed_with_its_cohort_and_coach(org) -> None:
+    with schema_context("gamma"):
+        client = token_client(org.admin)[0]
+
+    response = client.post(
+        "/api/v1/org/invitations/",
+        {
+            "email": "Jonas.Richter@example.de",
+            "full_name": "Jonas Richter",
+            "cohort": org.cohort.pk,
+            "coach": org.coach.pk,
+            "language": "de",
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["email"], body["role"], body["cohort"], body["coach"]) == (
+        "jonas.richter@example.de",
+        "member",
+        org.cohort.pk,
+        org.coach.pk,
+    )
+    assert "token" not in json.dumps(body)
+    (email,) = mail.outbox
+    assert email.to == ["jonas.richter@example.de"]
+    assert "/portal/join/" in email.body
+
+
+def test_an_invitation_the_organisation_refuses_says_why_and_sends_nothing(org) -> None:
+    with schema_context("gamma"):
+        client = token_client(org.admin)[0]
+
+    existing = client.post("/api/v1/org/invitations/", {"email": org.mine.email}, content_type="application/json")
+    unknown = client.post(
+        "/api/v1/org/invitations/",
+        {"email": "new@example.de", "coach": org.analyst.pk},
+        content_type="application/json",
+    )
+
+    assert existing.status_code == 400
+    assert existing.json() == {"non_field_errors": ["This person already has an account here."]}
+    assert (unknown.status_code, set(unknown.json())) == (400, {"coach"})
+    assert mail.outbox == []
+    with schema_context("gamma"):
+        assert not Invitation.objects.exists()
+
+
+def test_a_read_token_cannot_invite(org) -> None:
+    with schema_context("gamma"):
+        client = token_client(org.admin, scope=ApiToken.Scope.READ)[0]
+
+    response = client.post("/api/v1/org/invitations/", {"email": "new@example.de"}, content_type="application/json")
+
+    assert response.status_code == 403
+    assert mail.outbox == []

@@ -1,47 +1,38 @@
 """API keys for licensees: issued once, stored hashed, revocable. Quota, rate and metering: billing/metering.py.
 
 Keys look like ``cvp_live_ab12cd34_<43 random characters>``: the first 17 characters are the key's `prefix`, stored in
-clear so a key can be found and recognised, and the whole secret is stored only as its SHA-256. A leaked database
-therefore holds no usable key; a lost key is revoked and a new one issued.
+clear so a key can be found and recognised, and the whole secret is stored only as its SHA-256 (cvplus/secret_tokens.py,
+shared with the organisation API's tokens). A lost key is revoked and a new one issued.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
-import string
 import threading
 import time
-from datetime import timedelta
 
 from django.utils import timezone
 
 from billing.api_key_revocations import api_key_changes_heard, api_key_changes_publish
 from billing.models import ApiKey, Licensee
+from cvplus.secret_tokens import PREFIX_RANDOM_LENGTH, last_used_record, secret_new, secret_prefix_new
+from cvplus.secret_tokens import secret_hash as key_hash
 from tenants.context import public_schema_context
 
 KEY_PREFIX = "cvp_live_"
-PREFIX_RANDOM_LENGTH = 8
 PREFIX_LENGTH = len(KEY_PREFIX) + PREFIX_RANDOM_LENGTH
-_PREFIX_ALPHABET = string.ascii_lowercase + string.digits
-LAST_USED_RESOLUTION = timedelta(minutes=1)  # last_used_at is written at most once a minute per key
 
 _public = public_schema_context
-
-
-def key_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def api_key_issue(*, licensee: Licensee, name: str = "") -> tuple[ApiKey, str]:
     """A new key for the licensee and its secret. The secret is returned only here: show it once, never store it."""
     with _public():
         while True:
-            prefix = KEY_PREFIX + "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(PREFIX_RANDOM_LENGTH))
+            prefix = secret_prefix_new(KEY_PREFIX)
             if not ApiKey.objects.filter(prefix=prefix).exists():
                 break
-        secret = f"{prefix}_{secrets.token_urlsafe(32)}"
+        secret = secret_new(prefix)
         key = ApiKey.objects.create(licensee=licensee, prefix=prefix, key_hash=key_hash(secret), name=name)
     return key, secret
 
@@ -107,8 +98,5 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
         key = _key_by_prefix(raw[:PREFIX_LENGTH])
         if key is None or not hmac.compare_digest(key.key_hash, key_hash(raw)) or key.revoked_at is not None:
             return None
-        now = timezone.now()
-        if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-            key.last_used_at = now
+        last_used_record(key)
     return key

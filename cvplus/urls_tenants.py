@@ -15,6 +15,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("privacy/", include("privacy.urls")),
     path("api/v1/predictions/", include("predictions.api.urls")),
+    path("api/v1/org/", include("portal.api.urls")),
     path("api/v1/", include("tracking.api_urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -426,6 +426,33 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# ---------------------------------------------------------------------------------------------------------------------
+# Enterprise portal, integrations (issue 13, "integrations"): the organisation API's documentation and the outgoing
+# webhooks (portal/webhooks.py, portal/webhook_delivery.py). A webhook URL must use HTTPS and every address its host
+# resolves to must be public: no loopback, private, link-local, multicast, reserved or unspecified address, checked
+# when saved and again before each delivery (against DNS rebinding). Local and test settings allow this machine, so
+# that the demo's inbox and the tests' receivers can be reached.
+# ---------------------------------------------------------------------------------------------------------------------
+PORTAL_WEBHOOKS_ALLOW_PRIVATE = env.bool("PORTAL_WEBHOOKS_ALLOW_PRIVATE", False)
+PORTAL_WEBHOOKS_REQUIRE_HTTPS = env.bool("PORTAL_WEBHOOKS_REQUIRE_HTTPS", True)
+# One delivery's whole exchange (connect, TLS, send, first line of the answer) gives up after this long.
+PORTAL_WEBHOOKS_TIMEOUT_MS = env.int("PORTAL_WEBHOOKS_TIMEOUT_MS", 5000, minimum=100)
+# The demo receiver at /portal/webhooks/inbox/ (portal/views/webhook_inbox.py): on in local settings only.
+PORTAL_WEBHOOKS_INBOX = False
+# Deliveries whose retry is due (or whose queued message was lost) are sent again by this sweep.
+CELERY_BEAT_SCHEDULE["deliver-due-webhooks-in-every-tenant"] = {
+    "task": "tenants.tasks.tenants_dispatch",
+    "schedule": 60,
+    "args": ("portal.tasks.webhook_deliveries_due_dispatch",),
+}
+# The organisation API (/api/v1/org/) is documented on enterprise hosts only, with its bearer token and webhooks.
+SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["portal.api.schema.organisation_paths_on_enterprise_hosts_only"]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "portal.api.schema.organisation_api_described",
+]
+# ------------------------------------------------------------------------------------------- end of portal integrations
+
 # Uploads: checked by content and bounded before anything is parsed (tracking/cv/).
 CV_MAX_UPLOAD_BYTES = env.int("CV_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
 # The upload budget (tracking/cv/upload_budget.py): new CV versions (uploads and pastes) a user may add per rolling

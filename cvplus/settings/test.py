@@ -33,6 +33,11 @@ CELERY_TASK_ROUTES = {
 # Tests read the prediction log right after a request; tests/predictions/test_logbuffer.py turns the buffer on.
 PREDICTION_LOG_BUFFERED = False
 
+# The portal's webhook tests post to receivers on this machine over plain HTTP; tests/portal/test_webhooks.py turns
+# the production checks back on to test them.
+PORTAL_WEBHOOKS_ALLOW_PRIVATE = True
+PORTAL_WEBHOOKS_REQUIRE_HTTPS = False
+
 import tempfile  # noqa: E402
 
 # Sign-in protection (issue 11, "auth"): the suite's many API calls as one cast user must never meet the API throttle;

@@ -9,3 +9,24 @@ document.addEventListener("change", (event) => {
     field.form.submit();
   }
 });
+
+// A <button data-copy="ID" hidden> copies the value of the field with that id (a new API token or signing secret)
+// and then reads its data-copied label. Without JavaScript or a clipboard it stays hidden: the read-only field
+// beside it can be selected and copied by hand.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("button[data-copy]").forEach((button) => { button.hidden = false; });
+});
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("button[data-copy]") : null;
+  const field = button && document.getElementById(button.dataset.copy);
+  if (!field) return;
+  navigator.clipboard.writeText(field.value).then(() => {
+    button.textContent = button.dataset.copied || button.textContent;
+  });
+});
+// A read-only field marked data-select-on-focus selects all of its text when focused, ready to copy.
+document.addEventListener("focusin", (event) => {
+  const field = event.target;
+  if (field instanceof HTMLInputElement && field.hasAttribute("data-select-on-focus")) field.select();
+});

@@ -96,13 +96,19 @@ class MemberRow:
 
     @property
     def stage_counts(self) -> list[tuple[str, int]]:
-        """(label, count) for each column of the list, in order: COUNTED_STAGES, then the closed ones summed."""
-        return [(label, self.counts[column]) for column, label in column_labels()]
+        """(label, count) for each column of the list, in order: COUNTED_STAGES, then the closed ones summed. A page
+        of rows passes the labels it translated once (``with_labels``)."""
+        labels = getattr(self, "_labels", None) or column_labels()
+        return [(label, self.counts[column]) for column, label in labels]
+
+    def with_labels(self, labels: list[tuple[str, str]]) -> MemberRow:
+        self._labels = labels
+        return self
 
 
 def column_labels() -> list[tuple[str, str]]:
-    """(key, label) of the list's count columns."""
-    return [*((stage.value, stage.label) for stage in COUNTED_STAGES), (CLOSED, _("Closed"))]
+    """(key, label) of the list's count columns, the labels translated into the active language."""
+    return [*((stage.value, str(stage.label)) for stage in COUNTED_STAGES), (CLOSED, str(_("Closed")))]
 
 
 def members_filtered(viewer: User, filters: MemberFilters = MemberFilters()) -> QuerySet[User]:
@@ -249,7 +255,8 @@ def member_page(
             members, flag=filters.flag, sort=filters.sort, now=now, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
     paginator = Paginator(range(total or 0), PAGE_SIZE)  # the count only: the rows are this page's
-    return Page(_with_people(rows, members), page, paginator)
+    labels = column_labels()
+    return Page([row.with_labels(labels) for row in _with_people(rows, members)], page, paginator)
 
 
 def member_summary(viewer: User, pk: int, *, now: datetime | None = None) -> MemberRow:

@@ -1,14 +1,15 @@
-"""Forms of the coach's workspace: the member list's query string, coach notes, tasks and assignment. Choices of
-cohorts and coaches are read once per form (one query each), whatever the number of members listed."""
+"""Forms of the coach's workspace: the member list's query string, coach notes and tasks (assignment uses the people
+area's ``AssignForm``). Choices of cohorts and coaches are read once per form (one query each), whatever the number
+of members listed."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from portal.member_figures import NO_VALUE, Flag, MemberFilters, Sort, Status
 from portal.models import Cohort
+from portal.people import coaches_active
 from tracking.forms import DateInput
 
 
@@ -17,8 +18,8 @@ def cohort_choices() -> list[tuple[str, str]]:
 
 
 def coach_choices() -> list[tuple[str, str]]:
-    coaches = User.objects.filter(role=User.Role.COACH, is_active=True, is_staff=False).order_by("full_name", "email")
-    return [(str(pk), full_name or email) for pk, full_name, email in coaches.values_list("pk", "full_name", "email")]
+    coaches = coaches_active().values_list("pk", "full_name", "email")
+    return [(str(pk), full_name or email) for pk, full_name, email in coaches]
 
 
 class MemberListQueryForm(forms.Form):
@@ -68,23 +69,3 @@ class CoachNoteForm(forms.Form):
 class CoachTaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput)
-
-
-class AssignmentForm(forms.Form):
-    """The member's coach and cohort; empty removes them."""
-
-    coach = forms.ChoiceField(label=_("Coach"), required=False)
-    cohort = forms.ChoiceField(label=_("Cohort"), required=False)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["coach"].choices = [("", _("No coach")), *coach_choices()]
-        self.fields["cohort"].choices = [("", _("No cohort")), *cohort_choices()]
-
-    def chosen_coach(self) -> User | None:
-        pk = self.cleaned_data["coach"]
-        return User.objects.get(pk=pk) if pk else None
-
-    def chosen_cohort(self) -> Cohort | None:
-        pk = self.cleaned_data["cohort"]
-        return Cohort.objects.get(pk=pk) if pk else None

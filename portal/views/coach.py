@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from portal import access, coaching, member_figures
-from portal.forms_coach import AssignmentForm, CoachNoteForm, CoachTaskForm, MemberListQueryForm
+from portal.forms_coach import CoachNoteForm, CoachTaskForm, MemberListQueryForm
+from portal.forms_members import NONE, AssignForm
 from portal.models import OrganisationSettings
 from predictions.application_panel import application_predictions, match_for_page
 from predictions.comparison.service import application_comparison
@@ -86,10 +87,10 @@ def render_member(
         "can_assign": access.can_manage_members(viewer),
     }
     if context["can_assign"]:
-        context["assignment_form"] = AssignmentForm(
+        context["assignment_form"] = AssignForm(
             initial={
-                "coach": getattr(membership, "coach_id", None) or "",
-                "cohort": getattr(membership, "cohort_id", None) or "",
+                "coach": str(getattr(membership, "coach_id", None) or NONE),
+                "cohort": str(getattr(membership, "cohort_id", None) or NONE),
             }
         )
     context.update(bound)

@@ -25,7 +25,8 @@ from portal.coach_services import (
     coach_task_add,
     coach_task_done,
 )
-from portal.forms_coach import AssignmentForm, CoachNoteForm, CoachTaskForm
+from portal.forms_coach import CoachNoteForm, CoachTaskForm
+from portal.forms_members import AssignForm
 from portal.models import CoachNote, CoachTask
 from portal.views.coach import render_member
 from tracking.forms import form_errors_from
@@ -137,13 +138,13 @@ def task_done(request: HttpRequest, task_pk: int) -> HttpResponse:
     return _to_member(task.member_id, "tasks")
 
 
-def _assigned(request: HttpRequest, member: User, form: AssignmentForm) -> str:
-    membership_assign(actor=request.user, member=member, coach=form.chosen_coach(), cohort=form.chosen_cohort())
+def _assigned(request: HttpRequest, member: User, form: AssignForm) -> str:
+    membership_assign(actor=request.user, member=member, **form.choices())
     return _("Coach and cohort saved.")
 
 
 @access.portal_view(access.can_manage_members)
 @require_POST
 def member_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    form = AssignmentForm(request.POST)
+    form = AssignForm(request.POST)
     return _member_form(request, pk, form, "assignment_form", partial(_assigned, request), "assignment")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from portal.announcements import announcements_for_member_shown
+from portal.coaching import member_tasks
 from portal.goals import MemberGoal, member_goals
 from portal.models import Announcement, CoachTask
 
@@ -40,12 +41,12 @@ class MemberProgramme:
 def member_programme(member: User) -> MemberProgramme:
     """The member's announcements (unread first; those shown are marked read), their goals that have not ended with
     this period's progress, and their tasks (open ones by due date, then the latest done)."""
-    tasks = CoachTask.objects.filter(member=member)
+    tasks = member_tasks(member, done_limit=MEMBER_DONE_TASKS_SHOWN)
     return MemberProgramme(
         announcements=announcements_for_member_shown(member),
         goals=member_goals(member),
-        tasks_open=list(tasks.filter(done_at__isnull=True).order_by("due_on", "created_at", "pk")),
-        tasks_done=list(tasks.filter(done_at__isnull=False).order_by("-done_at", "-pk")[:MEMBER_DONE_TASKS_SHOWN]),
+        tasks_open=tasks.open,
+        tasks_done=tasks.done,
     )
 
 

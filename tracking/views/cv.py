@@ -167,11 +167,9 @@ def cv_paste(request: HttpRequest) -> HttpResponse:
     return _render_cv(request, status=400, paste_form=form)
 
 
-@login_required
-@require_GET
-def cv_file(request: HttpRequest, pk: int) -> FileResponse:
-    """Streams the original file to its owner only, always as a download (never rendered by the browser)."""
-    cv = owned(CVDocument, user=request.user, pk=pk)
+def cv_file_response(cv: CVDocument) -> FileResponse:
+    """The version's original file, always as a download (never rendered by the browser); Http404 when it has none.
+    Callers have checked that the viewer may have it."""
     if not cv.file:
         raise Http404
     try:
@@ -183,3 +181,10 @@ def cv_file(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def cv_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Streams the original file to its owner only."""
+    return cv_file_response(owned(CVDocument, user=request.user, pk=pk))

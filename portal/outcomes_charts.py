@@ -100,16 +100,17 @@ def _curve_paths(curve: Curve, x, y) -> dict:
     ticks = []
     for step in curve.steps:
         now = (step.reached, 1 - step.upper, 1 - step.lower)
-        line.append(f"H{x(step.day)}")
-        upper_edge.append((x(step.day), y(previous[2])))
-        lower_edge.append((x(step.day), y(previous[1])))
         if step.events:
-            line.append(f"V{y(now[0])}")
-            upper_edge.append((x(step.day), y(now[2])))
-            lower_edge.append((x(step.day), y(now[1])))
+            line.append(f"H{x(step.day)}V{y(now[0])}")
+            upper_edge += [(x(step.day), y(previous[2])), (x(step.day), y(now[2]))]
+            lower_edge += [(x(step.day), y(previous[1])), (x(step.day), y(now[1]))]
         if step.censored:
             ticks.append(f"M{x(step.day)} {n(float(y(now[0])) - 4)}v8")
         previous = now
+    if curve.steps:  # on to the end of the follow-up
+        line.append(f"H{x(curve.steps[-1].day)}")
+        upper_edge.append((x(curve.steps[-1].day), y(previous[2])))
+        lower_edge.append((x(curve.steps[-1].day), y(previous[1])))
     band = " ".join(f"{px},{py}" for px, py in [*upper_edge, *reversed(lower_edge)])
     return {"line": "".join(line), "band": band, "ticks": "".join(ticks)}
 

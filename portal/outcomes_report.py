@@ -32,6 +32,7 @@ from portal.outcomes_queries import (
     activity_list,
     coach_names,
     cohort_names,
+    members_chosen,
     members_list,
     offer_list,
 )
@@ -66,10 +67,10 @@ class Report:
 
 @dataclass
 class _Population:
-    """Who is in each group and their activity rows there."""
+    """Who is in each group and, for each of them, their activity there (one row a member)."""
 
     members: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    activity: dict[str, list[ActivityRow]] = field(default_factory=lambda: defaultdict(list))
+    activity: dict[str, dict[int, ActivityRow]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def _member_key(member: MemberRow, group_by: str) -> str:
@@ -82,23 +83,27 @@ def _population(
 ) -> _Population:
     population = _Population()
     by_member = {member.user_id: member for member in members}
-    active_members = {row.user_id for row in activity if row.user_id in by_member}
-    for member in members:
-        if on_postings and member.user_id not in active_members:
-            continue  # the posting filters choose members who made an application that passes them
-        population.members[ALL].add(member.user_id)
-        if group_by in (COHORT, COACH):
-            population.members[_member_key(member, group_by)].add(member.user_id)
+    everyone = population.activity[ALL]
     for row in activity:
         if row.user_id not in by_member:
             continue
-        population.activity[ALL].append(row)
-        if group_by in (COHORT, COACH):
-            population.activity[_member_key(by_member[row.user_id], group_by)].append(row)
-        elif group_by in POSTING_FIELDS:
+        if row.user_id in everyone:  # a member's rows of several posting groups, merged for the whole
+            everyone[row.user_id] = everyone[row.user_id].merged(row)
+        else:
+            everyone[row.user_id] = row
+        if group_by in POSTING_FIELDS:
             key = row.key or NONE
             population.members[key].add(row.user_id)
-            population.activity[key].append(row)
+            population.activity[key][row.user_id] = row
+    for member in members:
+        if on_postings and member.user_id not in everyone:
+            continue  # the posting filters choose members who made an application that passes them
+        population.members[ALL].add(member.user_id)
+        if group_by in (COHORT, COACH):
+            key = _member_key(member, group_by)
+            population.members[key].add(member.user_id)
+            if member.user_id in everyone:
+                population.activity[key][member.user_id] = everyone[member.user_id]
     return population
 
 
@@ -127,31 +132,27 @@ def _groups(population: _Population, group_by: str) -> list[Group]:
     return [everyone, *(Group(key, labels[key], len(population.members[key])) for key in ordered)]
 
 
-def _funnel(members: set[int], rows: list[ActivityRow]) -> FunnelRow:
-    reached = [row.reached() for row in rows]
-    per_member: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
-    for row, counts in zip(rows, reached, strict=True):
-        per_member[row.user_id] = [a + b for a, b in zip(per_member[row.user_id], counts, strict=True)]
+def _funnel(members: set[int], rows: dict[int, ActivityRow]) -> FunnelRow:
+    """`rows`: one a member."""
+    reached = [row.reached() for row in rows.values()]
     return outcomes.funnel_row(
         members=len(members),
-        applications=sum(row.tracked for row in rows),
-        reached_members=[sum(1 for counts in per_member.values() if counts[i]) for i in range(5)],
+        applications=sum(row.tracked for row in rows.values()),
+        reached_members=[sum(1 for counts in reached if counts[i]) for i in range(5)],
         reached_applications=[sum(counts[i] for counts in reached) for i in range(5)],
     )
 
 
-def _curve(members: set[int], rows: list[ActivityRow], by_member: dict[int, MemberRow], *, attribute: str, now):
-    first: dict[int, object] = {}
-    for row in rows:
-        at = getattr(row, attribute)
-        if at is not None and (row.user_id not in first or at < first[row.user_id]):
-            first[row.user_id] = at
+def _curve(members: set[int], rows: dict[int, ActivityRow], by_member: dict[int, MemberRow], *, attribute: str, now):
     observations = []
     for user_id in members:
-        member = by_member[user_id]
-        ends_at = min(member.deactivated_at or now, now)
+        member, row = by_member[user_id], rows.get(user_id)
         observations.append(
-            outcomes.member_observation(joined_at=member.joined_at, event_at=first.get(user_id), ends_at=ends_at)
+            outcomes.member_observation(
+                joined_at=member.joined_at,
+                event_at=getattr(row, attribute) if row is not None else None,
+                ends_at=min(member.deactivated_at or now, now),
+            )
         )
     return outcomes.kaplan_meier(observations)
 
@@ -187,7 +188,8 @@ def outcomes_report(*, viewer, filters: OutcomeFilters, group_by: str) -> Report
     from the data as it is now. Suppression is applied by portal.outcomes; nothing here names a member."""
     now = timezone.now()
     members = members_list(filters)
-    activity = activity_list(filters, group_by)
+    chosen = members_chosen(filters)
+    activity = activity_list(filters, group_by, members=chosen)
     population = _population(members, activity, group_by=group_by, on_postings=filters.on_postings)
     by_member = {member.user_id: member for member in members}
     report = Report(group_by=group_by, groups=_groups(population, group_by))
@@ -196,7 +198,7 @@ def outcomes_report(*, viewer, filters: OutcomeFilters, group_by: str) -> Report
         report.funnel[group.key] = _funnel(chosen, rows)
         for name, attribute in (("interview", "first_interview_at"), ("offer", "first_offer_at")):
             getattr(report, name)[group.key] = _curve(chosen, rows, by_member, attribute=attribute, now=now)
-    offer_rows = [row for row in offer_list(filters, group_by) if row["owner_id"] in population.members[ALL]]
+    offer_rows = [row for row in offer_list(filters, members=chosen) if row["owner_id"] in population.members[ALL]]
     predicted, report.salary_status = outcomes_salary.predicted_ranges(viewer=viewer, offers=offer_rows)
     offers = _offers(offer_rows, predicted, group_by=group_by, by_member=by_member)
     report.salary = outcomes.salary_rows(offers, groups=[group.key for group in report.groups])

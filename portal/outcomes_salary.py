@@ -13,6 +13,7 @@ page asks the model only for offers it has not priced since the champion changed
 
 from __future__ import annotations
 
+import functools
 import logging
 from decimal import Decimal
 
@@ -38,15 +39,26 @@ CACHE_TIMEOUT_S = 24 * 3600
 NO_RANGE = ()  # cached for an input the model answered in another currency
 
 
+@functools.lru_cache(maxsize=4096)
+def _title_level(title: str) -> str | None:
+    stated = title_seniority(title)
+    return stated.level if stated is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _us_state(location: str) -> str | None:
+    return location_state(location)
+
+
 def _level(row: dict) -> str:
     level = row["owner__candidate_profile__experience_level"] or level_for_years(
         row["owner__candidate_profile__years_experience"]
     )
     if level:
         return level
-    stated = title_seniority(row["posting__title"])
+    stated = _title_level(row["posting__title"])
     if stated is not None:
-        return stated.level
+        return stated
     cv_years = row.get("cv_years")
     return level_for_years(cv_years if isinstance(cv_years, int) else None) or ASSUMED_LEVEL
 
@@ -63,7 +75,7 @@ def salary_item(row: dict, *, home_country: str | None) -> dict:
         "company_country": country,
         "residence_country": row["owner__candidate_profile__country"] or None,
         "currency": row["offer_currency"],
-        "state": location_state(row["posting__location"]) if country == "US" else None,
+        "state": _us_state(row["posting__location"]) if country == "US" else None,
         "industry": row["posting__industry"] or None,
     }
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - fixtures imported by name are redefined as test arguments
 """Cohort outcomes (portal/outcomes*.py, /portal/outcomes/): the estimators against hand-computed values, the page and
 its CSV files for each role, suppression under five members, and figures that follow the data."""
 
@@ -22,11 +23,15 @@ from accounts.services import user_ensure
 from portal import outcomes
 from portal.models import Cohort, Membership
 from portal.outcomes import Offer, PredictedRange
-from portal.outcomes_queries import OutcomeFilters
+from portal.outcomes_queries import OutcomeFilters, members_chosen, offer_list
 from portal.outcomes_report import ALL, outcomes_report
+from portal.outcomes_salary import salary_item
 from portal.outcomes_tables import TABLE_NAMES, report_tables
+from predictions import service
+from predictions.models import PredictionLog
 from predictions.registry import champion_cache_clear
 from tests.conftest import PASSWORD, login
+from tests.predictions.serving_support import salary_champion, salary_reference, salary_run  # noqa: F401 - fixtures
 from tracking.models import Application, Stage
 from tracking.services import application_create, application_move, posting_create
 
@@ -463,12 +468,17 @@ def test_the_number_of_queries_does_not_grow_with_members(programme, enterprise_
     assert len(small.captured_queries) == 9
 
 
+def _five_offers(programme) -> None:
+    """Offers for three more members (55,000 EUR each), beside m1's 50,000 (accepted) and m4's 60,000."""
+    for key in ("m2", "m3", "a1"):
+        joined = programme.members[key].membership.joined_at
+        _apply(programme.members[key], joined, moves=[(Stage.APPLIED, 1), (Stage.OFFER, 2)], offer=55_000)
+
+
 def test_offers_count_without_ranges_until_a_salary_model_is_trained(programme, enterprise_client):
     client = signed_in(enterprise_client, programme.admin)
     with schema_context("gamma"):
-        for key in ("m2", "m3", "a1"):
-            joined = programme.members[key].membership.joined_at
-            _apply(programme.members[key], joined, moves=[(Stage.APPLIED, 1), (Stage.OFFER, 2)], offer=55_000)
+        _five_offers(programme)
 
     body = client.get("/portal/outcomes/").content.decode()
     rows = csv_rows(client.get("/portal/outcomes/offers.csv"))
@@ -476,3 +486,36 @@ def test_offers_count_without_ranges_until_a_salary_model_is_trained(programme, 
     assert 'id="salary-status"' in body
     assert rows[1] == ["Everyone", "EUR", "all offers", "5", "5", "0", "", "", "", "55000.00", ""]
     assert rows[2][:4] == ["Everyone", "EUR", "accepted", "fewer than 5"]
+
+
+def test_offers_are_set_against_the_served_models_ranges_asked_once(
+    programme, enterprise_client, salary_champion, settings
+):
+    settings.PREDICTIONS_CHAMPION_TTL_S = 3600
+    champion_cache_clear()
+    client = signed_in(enterprise_client, programme.admin)
+    with schema_context("gamma"):
+        _five_offers(programme)
+        offer_rows = offer_list(OutcomeFilters(), members=members_chosen(OutcomeFilters()))
+        items = [salary_item(row, home_country=None) for row in offer_rows]
+        expected = service.salary_predict_items(items, explain=False)  # the ranges the page must compare with
+        logged_before = PredictionLog.objects.count()
+
+    rows = csv_rows(client.get("/portal/outcomes/offers.csv"))
+    client.get("/portal/outcomes/")  # a second page load: the ranges come from the cache
+
+    positions = [
+        "below"
+        if row["offer_amount"] < result["salary_p10"]
+        else "above"
+        if row["offer_amount"] > result["salary_p90"]
+        else "inside"
+        for row, result in zip(offer_rows, expected, strict=True)
+    ]
+    assert all(result["currency"] == "EUR" for result in expected)
+    assert {item["experience_level"] for item in items} == {"MI"}  # no profile, no seniority in "Data Analyst"
+    everyone = rows[1]
+    assert everyone[:6] == ["Everyone", "EUR", "all offers", "5", "5", "5"]
+    assert everyone[6:9] == [f"{positions.count(p) * 20:.1f}" for p in ("below", "inside", "above")]
+    with schema_context("gamma"):
+        assert PredictionLog.objects.count() == logged_before + 1  # one batch for the five offers, then the cache

@@ -33,7 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from bench.tenants import bench_env, database_drop, database_recreate, manage, percentile  # noqa: E402
+from bench.tenants import (  # noqa: E402
+    bench_env,
+    bench_tenant_create,
+    database_drop,
+    database_recreate,
+    manage,
+    percentile,
+)
 
 HOST = "bench-portal.localhost"
 SCHEMA = "bench_portal"
@@ -61,20 +68,10 @@ COMPANIES = ("Nordwind Logistik", "Acme Analytics", "Brightpath Health", "Kestre
 # The organisation
 # ---------------------------------------------------------------------------------------------------------------------
 def organisation_provision() -> None:
+    """An enterprise tenant (NA, English, USD), created and provisioned in this process."""
     from tenants.provisioning import tenant_provision
-    from tenants.services import tenant_create
 
-    client_row = tenant_create(
-        name="Bench Career Centre",
-        schema_name=SCHEMA,
-        domain=HOST,
-        kind="enterprise",
-        region="EU",
-        language="en",
-        currency="EUR",
-        provision=False,
-    )
-    tenant_provision(client_id=client_row.pk)
+    tenant_provision(client_id=bench_tenant_create(SCHEMA, HOST).pk)
 
 
 def _history(rng: random.Random, start, now) -> list[tuple[str, object]]:

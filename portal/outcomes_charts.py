@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from portal.outcomes import Curve
@@ -76,7 +77,16 @@ def funnel_chart(report: Report) -> dict:
             bars.append(Bar(label, str(FEWER_THAN), n(layout.y(i)), layout.text_y(i), None, n(layout.label_w + 4)))
             continue
         width = max(room * members / row.members if row.members else 0, 1)
-        bars.append(Bar(label, str(members), n(layout.y(i)), layout.text_y(i), n(width), n(layout.label_w + width + 6)))
+        bars.append(
+            Bar(
+                label,
+                number_format(members, force_grouping=True),
+                n(layout.y(i)),
+                layout.text_y(i),
+                n(width),
+                n(layout.label_w + width + 6),
+            )
+        )
     return layout.frame(len(stages)) | {"bars": bars}
 
 

@@ -7,8 +7,9 @@ type and remote ratio, a mid-sized company, the member's level) and in the offer
 profile level, else their profile years, else the title's seniority words, else the years read from the CV version the
 application pins, else mid-level (the page's order; it also reads a newer CV, which this bulk read does not).
 
-A prediction depends only on its input and the model version, so answers are cached per (champion, input hash): the
-page asks the model only for offers it has not priced since the champion changed. One logged batch per page at most.
+A prediction depends only on its input and the model version, so answers are cached per (champion, input hash), and
+offers with the same input (same title, place, level and currency) are priced once: the page asks the model only for
+inputs it has not priced since the champion changed. One logged batch per page at most.
 """
 
 from __future__ import annotations
@@ -106,27 +107,31 @@ def predicted_ranges(*, viewer, offers: list[dict]) -> tuple[dict[int, Predicted
     if champion is None:
         return {}, NO_MODEL
     home = _home_country_once()
-    items = {}
+    inputs: dict[int, tuple] = {}  # application id -> its input, as a hashable tuple; offers often share one
     for row in offers:
         needs_home = not (row["posting__country"] or row["owner__candidate_profile__country"])
-        items[row["id"]] = salary_item(row, home_country=home() if needs_home else None)
-    keys = {
-        pk: f"portal:outcomes:salary:{champion.version.pk}:{service.input_hash(item)}" for pk, item in items.items()
-    }
+        inputs[row["id"]] = tuple(salary_item(row, home_country=home() if needs_home else None).items())
+    unique = list(dict.fromkeys(inputs.values()))
+    # The version's id and training time: a database rebuilt under a kept cache reuses ids, not times.
+    model = f"{champion.version.pk}-{champion.version.trained_at.timestamp():.0f}"
+    keys = {item: f"portal:outcomes:salary:{model}:{service.input_hash(dict(item))}" for item in unique}
     known = cache.get_many(list(keys.values()))
-    missing = [pk for pk, key in keys.items() if key not in known]
+    missing = [item for item in unique if keys[item] not in known]
     if missing:
         try:
             with transaction.atomic():  # a failing predictor's queries roll back alone; the page goes on
                 results = service.salary_serve(
-                    user=viewer, items=[items[pk] for pk in missing], explain=False, source=PredictionLog.Source.PAGE
+                    user=viewer, items=[dict(item) for item in missing], explain=False, source=PredictionLog.Source.PAGE
                 )
         except ModelUnavailable:
             return {}, NO_MODEL
         except Exception:  # noqa: BLE001 - the outcomes page shows the rest without the ranges
             logger.exception("outcomes page: the salary prediction failed")
             return {}, FAILED
-        fresh = {keys[pk]: _range(result, items[pk]["currency"]) for pk, result in zip(missing, results, strict=True)}
+        fresh = {
+            keys[item]: _range(result, dict(item)["currency"]) for item, result in zip(missing, results, strict=True)
+        }
         cache.set_many(fresh, timeout=CACHE_TIMEOUT_S)
         known |= fresh
-    return {pk: PredictedRange(*known[key]) if known[key] else None for pk, key in keys.items()}, READY
+    ranges = {key: PredictedRange(*value) if value else None for key, value in known.items()}
+    return {pk: ranges[keys[item]] for pk, item in inputs.items()}, READY

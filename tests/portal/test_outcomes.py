@@ -41,6 +41,7 @@ pytestmark = pytest.mark.django_db
 # ---------------------------------------------------------------------------------------------------------------------
 # Kaplan–Meier, by hand
 # ---------------------------------------------------------------------------------------------------------------------
+# Checked by hand, not against lifelines: lifelines 0.30.3 needs pandas < 3 and the project pins pandas 3.1.1.
 # Freireich et al. (1963), the 6-MP arm: the textbook example of censoring with ties (events before the censorings at
 # day 6 and day 10). Survival and Greenwood standard errors as published (e.g. Kleinbaum & Klein, Survival Analysis,
 # table 2.2), to three decimals.

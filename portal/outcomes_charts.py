@@ -149,6 +149,8 @@ def survival_chart(report: Report, kind: str) -> dict | None:
         {"label": group.label, "colour": colour, "members": group.members, **_curve_paths(curves[group.key], x, y)}
         for group, colour in chosen
     ]
+    for later in series[1:]:  # one band is readable; seven overlapping are not (the tables give every group's)
+        later["band"] = ""
     return {
         "width": WIDTH,
         "height": int(PLOT["top"] + PLOT["height"] + PLOT["bottom"]),

@@ -79,18 +79,15 @@ class ActivityRow:
         self.first_interview_at = _earliest(self.first_interview_at, first_interview_at)
         self.first_offer_at = _earliest(self.first_offer_at, first_offer_at)
 
-    def merged(self, other: ActivityRow) -> ActivityRow:
-        """This member's rows of two posting groups as one (for the whole organisation)."""
-        return ActivityRow(
-            self.user_id,
-            "",
-            *(a + b for a, b in zip(self.counts(), other.counts(), strict=True)),
-            _earliest(self.first_interview_at, other.first_interview_at),
-            _earliest(self.first_offer_at, other.first_offer_at),
+    def absorb(self, other: ActivityRow) -> None:
+        """Adds the member's row of another posting group (for the whole organisation)."""
+        self.tracked += other.tracked
+        self.applied += other.applied
+        self.add(
+            [other.screening, other.interviewing, other.offer, other.accepted],
+            first_interview_at=other.first_interview_at,
+            first_offer_at=other.first_offer_at,
         )
-
-    def counts(self) -> tuple[int, ...]:
-        return self.tracked, *self.reached()
 
 
 def _earliest(a, b):

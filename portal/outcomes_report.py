@@ -8,6 +8,7 @@ in both (those groups overlap, and their rows do not add up to the whole).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,9 +89,9 @@ def _population(
         if row.user_id not in by_member:
             continue
         if row.user_id in everyone:  # a member's rows of several posting groups, merged for the whole
-            everyone[row.user_id] = everyone[row.user_id].merged(row)
+            everyone[row.user_id].absorb(row)
         else:
-            everyone[row.user_id] = row
+            everyone[row.user_id] = dataclasses.replace(row, key="")
         if group_by in POSTING_FIELDS:
             key = row.key or NONE
             population.members[key].add(row.user_id)

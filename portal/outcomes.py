@@ -128,12 +128,12 @@ def days_between(start, end) -> int:
     return max(0, (end - start).days)
 
 
-def member_observation(*, joined_at, event_at, ends_at) -> tuple[int, bool]:
-    """(days, observed) for one member: the event when it happened before follow-up ended (now, or deactivation),
-    else censored when follow-up ended."""
-    if event_at is not None and event_at <= ends_at:
-        return days_between(joined_at, event_at), True
-    return days_between(joined_at, ends_at), False
+def member_observation(*, event_day: int | None, follow_up_days: int) -> tuple[int, bool]:
+    """(days, observed) for one member: the event when it came within their follow-up (until now, or until they were
+    deactivated; compared in whole days since joining), else censored at the end of the follow-up."""
+    if event_day is not None and event_day <= follow_up_days:
+        return event_day, True
+    return follow_up_days, False
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -64,20 +64,20 @@ class ActivityRow:
     interviewing: int = 0
     offer: int = 0
     accepted: int = 0
-    first_interview_at: datetime.datetime | None = None
-    first_offer_at: datetime.datetime | None = None
+    first_interview_day: int | None = None  # whole days from joining to the first interview (on or after joining)
+    first_offer_day: int | None = None
 
     def reached(self) -> tuple[int, int, int, int, int]:
         return self.applied, self.screening, self.interviewing, self.offer, self.accepted
 
-    def add(self, reached: list[int], *, first_interview_at, first_offer_at) -> None:
+    def add(self, reached: list[int], *, first_interview_day: int | None, first_offer_day: int | None) -> None:
         """Adds applications reaching screening, interviewing, offer and accepted."""
         self.screening += reached[0]
         self.interviewing += reached[1]
         self.offer += reached[2]
         self.accepted += reached[3]
-        self.first_interview_at = _earliest(self.first_interview_at, first_interview_at)
-        self.first_offer_at = _earliest(self.first_offer_at, first_offer_at)
+        self.first_interview_day = _earliest(self.first_interview_day, first_interview_day)
+        self.first_offer_day = _earliest(self.first_offer_day, first_offer_day)
 
     def absorb(self, other: ActivityRow) -> None:
         """Adds the member's row of another posting group (for the whole organisation)."""
@@ -85,8 +85,8 @@ class ActivityRow:
         self.applied += other.applied
         self.add(
             [other.screening, other.interviewing, other.offer, other.accepted],
-            first_interview_at=other.first_interview_at,
-            first_offer_at=other.first_offer_at,
+            first_interview_day=other.first_interview_day,
+            first_offer_day=other.first_offer_day,
         )
 
 
@@ -148,15 +148,16 @@ def _key(values: list) -> str:
 
 def _per_member(per_application: QuerySet, group_by: str) -> list[tuple]:
     """Sums the per-application query per member (and posting group) in the database: (owner id, key, applications
-    reaching screening, interviewing, offer, accepted, first interview, first offer). Django cannot aggregate over an
-    aggregate, so the ORM's query is wrapped in one outer GROUP BY; fetching a row per application instead costs
-    more than the query."""
+    reaching screening, interviewing, offer, accepted, whole days from joining to the first interview, to the first
+    offer). Django cannot aggregate over an aggregate, so the ORM's query is wrapped in one outer GROUP BY; fetching
+    a row per application instead costs more than the query."""
     key = "key" if group_by in POSTING_FIELDS else "''"
-    columns = "application_id, owner_id, " + ("key, " if group_by in POSTING_FIELDS else "") + "rank, fi, fo"
+    columns = "application_id, owner_id, " + ("key, " if group_by in POSTING_FIELDS else "") + "joined, rank, fi, fo"
     inner, params = per_application.query.sql_with_params()
     reached = ", ".join(f"COUNT(*) FILTER (WHERE rank >= {rank})" for rank in (2, 3, 4, 5))
+    days = ", ".join(f"FLOOR(EXTRACT(EPOCH FROM MIN({at}) - MIN(joined)) / 86400)::int" for at in ("fi", "fo"))
     sql = (
-        f"SELECT owner_id, {key}, {reached}, MIN(fi), MIN(fo) "  # noqa: S608 - fixed text; values stay parameters
+        f"SELECT owner_id, {key}, {reached}, {days} "  # noqa: S608 - fixed text; values stay parameters
         f"FROM ({inner}) AS per_application ({columns}) GROUP BY 1, 2"
     )
     with connection.cursor() as cursor:
@@ -192,7 +193,12 @@ def activity_list(filters: OutcomeFilters, group_by: str, *, members: QuerySet) 
         ApplicationEvent.objects.filter(
             _postings_q(filters, "application__"), application__owner_id__in=members, to_stage__in=SCREENING_ON
         )
-        .values_list("application_id", "application__owner_id", *_key_field(group_by, "application__"))
+        .values_list(
+            "application_id",
+            "application__owner_id",
+            *_key_field(group_by, "application__"),
+            "application__owner__membership__joined_at",
+        )
         .annotate(
             rank=Max(RANK),
             first_interview_at=Min("occurred_at", filter=Q(since_joining, to_stage__in=INTERVIEWING_ON)),
@@ -200,10 +206,10 @@ def activity_list(filters: OutcomeFilters, group_by: str, *, members: QuerySet) 
         )
         .order_by()
     )
-    for owner_id, key, *reached, first_interview_at, first_offer_at in _per_member(per_application, group_by):
+    for owner_id, key, *reached, first_interview_day, first_offer_day in _per_member(per_application, group_by):
         row = rows.get((owner_id, key or ""))
         if row is not None:
-            row.add(reached, first_interview_at=first_interview_at, first_offer_at=first_offer_at)
+            row.add(reached, first_interview_day=first_interview_day, first_offer_day=first_offer_day)
     return list(rows.values())
 
 

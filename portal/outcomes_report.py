@@ -144,17 +144,12 @@ def _funnel(members: set[int], rows: dict[int, ActivityRow]) -> FunnelRow:
     )
 
 
-def _curve(members: set[int], rows: dict[int, ActivityRow], by_member: dict[int, MemberRow], *, attribute: str, now):
+def _curve(members: set[int], rows: dict[int, ActivityRow], follow_up: dict[int, int], *, attribute: str) -> Curve:
     observations = []
     for user_id in members:
-        member, row = by_member[user_id], rows.get(user_id)
-        observations.append(
-            outcomes.member_observation(
-                joined_at=member.joined_at,
-                event_at=getattr(row, attribute) if row is not None else None,
-                ends_at=min(member.deactivated_at or now, now),
-            )
-        )
+        row = rows.get(user_id)
+        event_day = getattr(row, attribute) if row is not None else None
+        observations.append(outcomes.member_observation(event_day=event_day, follow_up_days=follow_up[user_id]))
     return outcomes.kaplan_meier(observations)
 
 
@@ -193,12 +188,16 @@ def outcomes_report(*, viewer, filters: OutcomeFilters, group_by: str) -> Report
     activity = activity_list(filters, group_by, members=chosen)
     population = _population(members, activity, group_by=group_by, on_postings=filters.on_postings)
     by_member = {member.user_id: member for member in members}
+    follow_up = {  # whole days each member has been followed: until now, or until they were deactivated
+        member.user_id: outcomes.days_between(member.joined_at, min(member.deactivated_at or now, now))
+        for member in members
+    }
     report = Report(group_by=group_by, groups=_groups(population, group_by))
     for group in report.groups:
         chosen, rows = population.members[group.key], population.activity[group.key]
         report.funnel[group.key] = _funnel(chosen, rows)
-        for name, attribute in (("interview", "first_interview_at"), ("offer", "first_offer_at")):
-            getattr(report, name)[group.key] = _curve(chosen, rows, by_member, attribute=attribute, now=now)
+        for name, attribute in (("interview", "first_interview_day"), ("offer", "first_offer_day")):
+            getattr(report, name)[group.key] = _curve(chosen, rows, follow_up, attribute=attribute)
     offer_rows = [row for row in offer_list(filters, members=chosen) if row["owner_id"] in population.members[ALL]]
     predicted, report.salary_status = outcomes_salary.predicted_ranges(viewer=viewer, offers=offer_rows)
     offers = _offers(offer_rows, predicted, group_by=group_by, by_member=by_member)

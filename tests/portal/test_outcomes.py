@@ -97,14 +97,11 @@ def test_it_says_the_median_is_not_reached_when_fewer_than_half_had_the_event():
 
 
 def test_it_censors_a_member_at_deactivation_even_if_an_event_came_later():
-    joined = timezone.now() - timedelta(days=50)
-    left = joined + timedelta(days=20)
-
-    assert outcomes.member_observation(joined_at=joined, event_at=joined + timedelta(days=30), ends_at=left) == (
-        20,
-        False,
-    )
-    assert outcomes.member_observation(joined_at=joined, event_at=joined + timedelta(days=3), ends_at=left) == (3, True)
+    assert outcomes.member_observation(event_day=30, follow_up_days=20) == (20, False)
+    assert outcomes.member_observation(event_day=3, follow_up_days=20) == (3, True)
+    assert outcomes.member_observation(event_day=None, follow_up_days=20) == (20, False)
+    joined = timezone.now() - timedelta(days=50, hours=1)
+    assert outcomes.days_between(joined, joined + timedelta(days=20, hours=23)) == 20
 
 
 # ---------------------------------------------------------------------------------------------------------------------

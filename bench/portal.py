@@ -5,9 +5,11 @@ Prints, measured side by side in one run:
 1. p50/p99 latency and queries per request of the cohort outcomes page (/portal/outcomes/) for each grouping, beside
    the portal's front page as a baseline (ratio), and one CSV export; the outcomes page once more with the predicted
    salary ranges not yet cached (the first load after a model is promoted).
-2. The member list and a member page (/portal/members/, /portal/members/<pk>/), when their URLs exist.
-3. Applying a board template to 2,000 members, when portal.programme offers it.
-4. Webhooks: delivery throughput and the latency a triggering request gains, when portal.webhooks exists.
+2. The member list and a member page (/portal/members/, /portal/members/<pk>/).
+3. Applying a board template to 2,000 members, the first time and again.
+4. Webhooks: the latency a stage change gains when an endpoint listens (the outbox row written in its transaction,
+   the delivery queued after commit), measured between runs without an endpoint; and delivery throughput of one
+   process posting signed deliveries to a local receiver.
 No targets are asserted: the figures are printed for the issue's note (target there: page p99 under 300 ms).
 
 The organisation is written with bulk inserts (not the services: 60,000 applications through them would take an hour)
@@ -321,26 +323,117 @@ def bench_member_pages(client, requests: int, baseline: float, member_pk: int) -
         line(label, *measure(client, path, requests), baseline)
 
 
-# -- 3. Applying a board template to 2,000 members (the programme area adds its call here) ---------------------------
-def bench_template_apply() -> None:
-    print("\n== 3. Applying a board template to 2,000 members ==")
-    try:
-        from portal import programme  # noqa: F401
-    except ImportError:
-        print("  not available yet (portal.programme is not there)")
-        return
-    print("  portal.programme exists: time its template apply here")
+# -- 3. Applying a board template to 2,000 members --------------------------------------------------------------------
+def bench_template_apply(admin) -> None:
+    from accounts.models import User
+    from portal.models import BoardTemplate
+    from portal.templates_service import default_tasks_parse, template_apply
+    from tracking.models import Stage
+
+    print("\n== 3. Applying a board template to every member (one transaction, set-based) ==")
+    template = BoardTemplate.objects.create(
+        name="Bench template",
+        stages=[Stage.SAVED, Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED],
+        default_tasks=default_tasks_parse("Update your CV | 3\nBook a mock interview | 10"),
+        follow_up_after_applied_days=6,
+        follow_up_after_interview_days=2,
+        created_by=admin,
+    )
+    members = User.objects.filter(role=User.Role.MEMBER)
+    for label in ("first time (creates tasks, assignments)", "again (nothing new to create)"):
+        started = time.perf_counter()
+        summary = template_apply(actor=admin, template=template, members=members)
+        seconds = time.perf_counter() - started
+        print(
+            f"  {label:<44} {seconds:6.2f} s for {summary.members:,} members, "
+            f"{summary.tasks_created:,} tasks created, {summary.tasks_already_there:,} already there"
+        )
 
 
-# -- 4. Webhooks (the integrations area adds its figures here) -------------------------------------------------------
-def bench_webhooks() -> None:
-    print("\n== 4. Webhooks: delivery throughput, latency added to the triggering request ==")
-    try:
-        from portal import webhooks  # noqa: F401
-    except ImportError:
-        print("  not available yet (portal.webhooks is not there)")
+# -- 4. Webhooks ---------------------------------------------------------------------------------------------------
+class _Receiver:
+    """A local endpoint answering 204 to every POST, in a thread: what a customer's receiver does at its fastest."""
+
+    def __enter__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/cvplus-hook"
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+
+
+def _moves_timed(admin, applications: list) -> list[float]:
+    """Moves each application from applied to screening as the board's request does (the service, in a
+    transaction, with its on-commit work), and returns each move's milliseconds."""
+    from django.db import transaction
+
+    from tracking.models import Stage
+    from tracking.services import application_move
+
+    timings = []
+    for application in applications:
+        started = time.perf_counter()
+        with transaction.atomic():
+            application_move(application=application, to_stage=Stage.SCREENING, by=application.owner)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def bench_webhooks(admin, moves: int = 150) -> None:
+    from portal.models import WebhookDelivery, WebhookEndpoint
+    from portal.webhook_delivery import webhook_delivery_send
+    from portal.webhooks import webhook_endpoint_activate, webhook_endpoint_create
+    from tracking.models import Application, Stage
+
+    print("\n== 4. Webhooks: latency a triggering request gains, delivery throughput ==")
+    applied = list(
+        Application.objects.filter(stage=Stage.APPLIED, owner__membership__share_applications=True)
+        .select_related("owner")
+        .order_by("pk")[: moves * 3]
+    )
+    if len(applied) < moves * 3:
+        print(f"  not enough applied applications ({len(applied)}) to time {moves * 3} moves")
         return
-    print("  portal.webhooks exists: measure its deliveries here")
+    with _Receiver() as url:
+        without_before = _moves_timed(admin, applied[:moves])
+        endpoint, _secret = webhook_endpoint_create(
+            by=admin, url=url, description="bench", events=[WebhookEndpoint.Event.STAGE_CHANGED]
+        )
+        with_endpoint = _moves_timed(admin, applied[moves : moves * 2])
+        webhook_endpoint_activate(by=admin, endpoint=endpoint, active=False)
+        without_after = _moves_timed(admin, applied[moves * 2 :])
+        without = without_before + without_after
+        for label, timings in (("move, no webhook endpoint", without), ("move, one endpoint listening", with_endpoint)):
+            print(
+                f"  {label:<44} p50 {statistics.median(timings):6.2f} ms  p99 {percentile(timings, 0.99):6.2f} ms"
+                f"  ({len(timings)} moves)"
+            )
+        added = statistics.median(with_endpoint) - statistics.median(without)
+        print(f"  added to the triggering request (p50 difference)   {added:6.2f} ms  (target: under 2 ms)")
+
+        webhook_endpoint_activate(by=admin, endpoint=endpoint, active=True)
+        pending = list(WebhookDelivery.objects.filter(endpoint=endpoint).values_list("pk", flat=True))
+        started = time.perf_counter()
+        outcomes = [webhook_delivery_send(pk) for pk in pending]
+        seconds = time.perf_counter() - started
+        delivered = sum(1 for outcome in outcomes if outcome == WebhookDelivery.Status.DELIVERED)
+        print(
+            f"  deliveries, one process, signed POSTs to a local receiver: {delivered}/{len(pending)} delivered in "
+            f"{seconds:.2f} s = {len(pending) / seconds:,.0f} a second"
+        )
 
 
 def main() -> int:
@@ -351,7 +444,8 @@ def main() -> int:
     options = parser.parse_args()
     if not 1 <= options.requests <= 1000:
         parser.error("keep --requests in 1..1000")
-    os.environ.update(bench_env())
+    # Its own Redis database: tasks queued here (webhook deliveries) must never reach a development worker.
+    os.environ.update(bench_env(REDIS_URL=os.environ.get("CVPLUS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")))
     print(f"CVPlus portal benchmarks, one organisation with {MEMBERS:,} members")
     print(f"database recreated: {database_recreate():.1f} s")
     import django
@@ -380,8 +474,10 @@ def main() -> int:
             client.force_login(admin)
         baseline = bench_outcomes(client, options.requests, cohort_pk)
         bench_member_pages(client, options.requests, baseline, member_pk)
-        bench_template_apply()
-        bench_webhooks()
+        with schema_context(SCHEMA):
+            admin = User.objects.get(role=User.Role.ADMINISTRATOR)
+            bench_template_apply(admin)
+            bench_webhooks(admin)
     finally:
         from django.db import connections
 

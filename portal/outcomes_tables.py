@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.outcomes import Curve, FunnelRow, Step
 from portal.outcomes_report import Group, Report
@@ -175,7 +175,14 @@ def checkpoints_table(report: Report, kind: str) -> Table:
 
 def steps_table(report: Report, kind: str) -> Table:
     """Every step of every curve (for analysts; CSV only)."""
-    headers = (_("Group"), _("Day"), _("At risk"), _("Events"), _("Censored"), *(str(h) for h in BAND_HEADERS))
+    headers = (
+        _("Group"),
+        _("Day"),
+        _("At risk"),
+        pgettext_lazy("survival table", "Events"),
+        _("Censored"),
+        *(str(h) for h in BAND_HEADERS),
+    )
 
     def rows_of(group: Group) -> list:
         return [

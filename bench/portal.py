@@ -393,6 +393,8 @@ def _moves_timed(admin, applications: list) -> list[float]:
 
 
 def bench_webhooks(admin, moves: int = 150) -> None:
+    from django.utils import timezone
+
     from portal.models import WebhookDelivery, WebhookEndpoint
     from portal.webhook_delivery import webhook_delivery_send
     from portal.webhooks import webhook_endpoint_activate, webhook_endpoint_create
@@ -400,7 +402,14 @@ def bench_webhooks(admin, moves: int = 150) -> None:
 
     print("\n== 4. Webhooks: latency a triggering request gains, delivery throughput ==")
     applied = list(
-        Application.objects.filter(stage=Stage.APPLIED, owner__membership__share_applications=True)
+        Application.objects.filter(
+            stage=Stage.APPLIED,
+            owner__membership__share_applications=True,
+            stage_changed_at__lt=timezone.now() - timedelta(minutes=1),  # a move now must come after the last one
+            events__occurred_at__lt=timezone.now() - timedelta(minutes=1),
+        )
+        .exclude(events__occurred_at__gte=timezone.now() - timedelta(minutes=1))
+        .distinct()
         .select_related("owner")
         .order_by("pk")[: moves * 3]
     )

@@ -147,8 +147,8 @@ def emails_to(outbox: Path, address: str) -> list[email.message.EmailMessage]:
 
 
 def confirm_path(email: str, schema: str = "alpha") -> str:
-    """The path of the confirmation link e-mailed to ``email`` (the live server's e-mails go nowhere a test can read,
-    so the link is rebuilt from the pending sign-up, as the e-mail's is)."""
+    """The path of the confirmation link e-mailed to ``email``, rebuilt from the pending sign-up as the e-mail's is
+    (:func:`emails_to` reads the e-mail itself)."""
     from django_tenants.utils import schema_context
 
     from accounts.models import PendingSignup
@@ -179,15 +179,56 @@ def sign_up(page, site: str, email: str, full_name: str, schema: str = "alpha") 
 
 
 @contextmanager
-def phone_page(browser, **options) -> Iterator[object]:
-    """A page on a 390 px wide screen (a small phone), closed afterwards."""
-    context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844}, **options)
+def sized_page(browser, width: int, height: int, *, locale: str = "en-US", **options) -> Iterator[object]:
+    """A page in a browser context of its own (its own cookies: one person), ``width`` × ``height`` pixels, closed
+    afterwards."""
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": height}, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
         yield page
     finally:
         context.close()
+
+
+def phone_page(browser, **options):
+    """A page on a 390 px wide screen (a small phone), closed afterwards."""
+    return sized_page(browser, 390, 844, **options)
+
+
+@contextmanager
+def organisation_rows_removed(schema: str, emails: list[str]) -> Iterator[None]:
+    """Removes, when the block ends, what a browser test committed in the organisation ``schema`` for the people with
+    ``emails``: their applications, domain events, invitations and accounts; memberships, cohorts and the
+    organisation's settings row made during the block (portal pages make memberships for the cast's people too)."""
+    from django.db import connections
+    from django.db.models import Q
+    from django_tenants.utils import schema_context
+
+    from accounts.models import User
+    from portal.models import Cohort, Invitation, Membership, OrganisationSettings
+    from tracking.models import Application, DomainEvent
+
+    with schema_context(schema):
+        memberships_before = set(Membership.objects.values_list("pk", flat=True))
+        cohorts_before = set(Cohort.objects.values_list("pk", flat=True))
+        settings_before = OrganisationSettings.objects.exists()
+    try:
+        yield
+    finally:
+        with schema_context(schema):
+            users = list(User.objects.filter(email__in=emails).values_list("pk", flat=True))
+            Application.objects.filter(owner_id__in=users).delete()  # postings are protected while one pins them
+            DomainEvent.objects.filter(
+                Q(actor_id__in=users) | Q(kind=DomainEvent.Kind.MEMBER_JOINED, subject_id__in=users)
+            ).delete()
+            Invitation.objects.filter(email__in=emails).delete()
+            Membership.objects.exclude(pk__in=memberships_before).delete()
+            if not settings_before:
+                OrganisationSettings.objects.all().delete()
+            User.objects.filter(pk__in=users).delete()
+            Cohort.objects.exclude(pk__in=cohorts_before).delete()
+        connections.close_all()
 
 
 def log_in(page, site: str, email: str, password: str = BROWSER_PASSWORD) -> None:

@@ -8,6 +8,16 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SITE_SCHEME = "http"
 SITE_PORT = ""
 
+# The browser tests' live server (tests/browser/conftest.py::live_site) writes its e-mails as files into this folder
+# and its links with its own port, so that a test follows the link in an e-mail as a person would. Named TEST_* so a
+# shell's EMAIL_BACKEND or CVPLUS_SITE_PORT (for `make run`) never reaches a test; pytest's own process keeps the
+# in-memory outbox whatever is set (pytest-django sets it).
+TEST_EMAIL_FILE_PATH = env.str("TEST_EMAIL_FILE_PATH", "")
+if TEST_EMAIL_FILE_PATH:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = TEST_EMAIL_FILE_PATH
+SITE_PORT = env.int("TEST_SITE_PORT", 0, minimum=0) or ""
+
 # Two test runs side by side (two checkouts) each set their own Redis databases, queue prefix and CVPLUS_DATABASE_NAME.
 TEST_REDIS_URL = env.broker_url("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 TEST_CACHE_URL = env.broker_url("TEST_CACHE_URL", TEST_REDIS_URL.rsplit("/", 1)[0] + "/15")

@@ -3,6 +3,8 @@ Chromium, driven by Playwright, visits it as a person would."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import shutil
 import subprocess
@@ -31,8 +33,16 @@ def fake_stripe() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def live_site(cast, django_db_blocker, fake_stripe) -> Iterator[str]:
-    """Serves the project (test settings, the test database) with runserver; yields ``http://{host}:{port}``."""
+def live_site_outbox(tmp_path_factory) -> Path:
+    """The folder the live server writes its e-mails to (Django's file-based backend); read it with
+    :func:`emails_to`."""
+    return tmp_path_factory.mktemp("live-site-outbox")
+
+
+@pytest.fixture(scope="session")
+def live_site(cast, django_db_blocker, fake_stripe, live_site_outbox) -> Iterator[str]:
+    """Serves the project (test settings, the test database) with runserver; yields ``http://{host}:{port}``. Its
+    e-mails go to ``live_site_outbox``, with links to this port."""
     from django.conf import settings
 
     from tests.billing.stripe_fakes import SECRET_KEY
@@ -47,6 +57,8 @@ def live_site(cast, django_db_blocker, fake_stripe) -> Iterator[str]:
         "STRIPE_SECRET_KEY": SECRET_KEY,
         "STRIPE_API_BASE": fake_stripe.url,
         "TEST_MEDIA_ROOT": settings.MEDIA_ROOT,  # the files it stores are read by the tests' Celery worker
+        "TEST_EMAIL_FILE_PATH": str(live_site_outbox),
+        "TEST_SITE_PORT": str(port),
     }
     log = open(ROOT / ".pytest-live-server.log", "w")  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(  # noqa: S603 - fixed arguments
@@ -117,11 +129,26 @@ def page(browser) -> Iterator[object]:
 
 
 BROWSER_PASSWORD = "a-long-browser-passphrase"
+MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"  # what Django's file-based backend writes after each message
+
+
+def emails_to(outbox: Path, address: str) -> list[email.message.EmailMessage]:
+    """The e-mails the live server sent to ``address``, oldest first: its file-based backend writes one file per
+    connection, named from the time it was opened, each message followed by a line of dashes."""
+    messages = []
+    for path in sorted(outbox.glob("*.log")):
+        for text in path.read_text(encoding="utf-8").split(MAIL_SEPARATOR):
+            if not text.strip():
+                continue
+            message = email.message_from_string(text, policy=email.policy.default)
+            if address in (recipient.addr_spec for recipient in message["To"].addresses):
+                messages.append(message)
+    return messages
 
 
 def confirm_path(email: str, schema: str = "alpha") -> str:
-    """The path of the confirmation link e-mailed to ``email`` (the live server's e-mails go nowhere a test can read,
-    so the link is rebuilt from the pending sign-up, as the e-mail's is)."""
+    """The path of the confirmation link e-mailed to ``email``, rebuilt from the pending sign-up as the e-mail's is
+    (:func:`emails_to` reads the e-mail itself)."""
     from django_tenants.utils import schema_context
 
     from accounts.models import PendingSignup
@@ -152,15 +179,56 @@ def sign_up(page, site: str, email: str, full_name: str, schema: str = "alpha") 
 
 
 @contextmanager
-def phone_page(browser, **options) -> Iterator[object]:
-    """A page on a 390 px wide screen (a small phone), closed afterwards."""
-    context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844}, **options)
+def sized_page(browser, width: int, height: int, *, locale: str = "en-US", **options) -> Iterator[object]:
+    """A page in a browser context of its own (its own cookies: one person), ``width`` × ``height`` pixels, closed
+    afterwards."""
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": height}, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
         yield page
     finally:
         context.close()
+
+
+def phone_page(browser, **options):
+    """A page on a 390 px wide screen (a small phone), closed afterwards."""
+    return sized_page(browser, 390, 844, **options)
+
+
+@contextmanager
+def organisation_rows_removed(schema: str, emails: list[str]) -> Iterator[None]:
+    """Removes, when the block ends, what a browser test committed in the organisation ``schema`` for the people with
+    ``emails``: their applications, domain events, invitations and accounts; memberships, cohorts and the
+    organisation's settings row made during the block (portal pages make memberships for the cast's people too)."""
+    from django.db import connections
+    from django.db.models import Q
+    from django_tenants.utils import schema_context
+
+    from accounts.models import User
+    from portal.models import Cohort, Invitation, Membership, OrganisationSettings
+    from tracking.models import Application, DomainEvent
+
+    with schema_context(schema):
+        memberships_before = set(Membership.objects.values_list("pk", flat=True))
+        cohorts_before = set(Cohort.objects.values_list("pk", flat=True))
+        settings_before = OrganisationSettings.objects.exists()
+    try:
+        yield
+    finally:
+        with schema_context(schema):
+            users = list(User.objects.filter(email__in=emails).values_list("pk", flat=True))
+            Application.objects.filter(owner_id__in=users).delete()  # postings are protected while one pins them
+            DomainEvent.objects.filter(
+                Q(actor_id__in=users) | Q(kind=DomainEvent.Kind.MEMBER_JOINED, subject_id__in=users)
+            ).delete()
+            Invitation.objects.filter(email__in=emails).delete()
+            Membership.objects.exclude(pk__in=memberships_before).delete()
+            if not settings_before:
+                OrganisationSettings.objects.all().delete()
+            User.objects.filter(pk__in=users).delete()
+            Cohort.objects.exclude(pk__in=cohorts_before).delete()
+        connections.close_all()
 
 
 def log_in(page, site: str, email: str, password: str = BROWSER_PASSWORD) -> None:
@@ -177,3 +245,11 @@ def log_in(page, site: str, email: str, password: str = BROWSER_PASSWORD) -> Non
 def fits_the_screen(page) -> bool:
     """No sideways scrolling: the document is no wider than the window."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def too_wide(page) -> list[str]:
+    """The elements whose content is wider than they are (what makes a page scroll sideways)."""
+    return page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth"
+        " && getComputedStyle(e).overflowX === 'visible').map(e => `${e.tagName}.${e.className}`)"
+    )

@@ -15,23 +15,11 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from accounts.services import user_create
 from portal.models import CoachNote, CoachTask, Membership
-from tests.browser.conftest import BROWSER_PASSWORD, phone_page
+from tests.browser.conftest import BROWSER_PASSWORD, fits_the_screen, phone_page, too_wide
 from tests.tracking.factories import ApplicationFactory
 from tracking.models import Application, Stage
 
 pytestmark = pytest.mark.browser
-
-
-def _too_wide(page) -> list[str]:
-    """The elements whose content is wider than they are (what makes a page scroll sideways)."""
-    return page.evaluate(
-        "[...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth"
-        " && getComputedStyle(e).overflowX === 'visible').map(e => `${e.tagName}.${e.className}`)"
-    )
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.fixture
@@ -73,12 +61,12 @@ def test_a_coach_follows_a_member_on_a_phone(live_site, browser, programme) -> N
 
         page.goto(site + "/portal/members/")
         assert page.get_by_role("link", name="Morgan Reyes").is_visible()
-        assert _fits(page), _too_wide(page)
+        assert fits_the_screen(page), too_wide(page)
 
         page.get_by_role("link", name="Morgan Reyes").click()
         page.wait_for_url(re.compile(rf"/portal/members/{member.pk}/$"))
         assert "Senior Data Engineer" in page.content()
-        assert _fits(page), _too_wide(page)
+        assert fits_the_screen(page), too_wide(page)
 
         page.locator("#tasks input[name=title]").fill("Zwei Bewerbungen abschicken")
         page.locator("#tasks button[type=submit]").last.click()
@@ -87,11 +75,11 @@ def test_a_coach_follows_a_member_on_a_phone(live_site, browser, programme) -> N
         page.locator("#coach-notes button[type=submit]").first.click()
         page.wait_for_url(re.compile(r"#coach-notes$"))
         assert "Nervös wegen der Gehaltsverhandlung" in page.content()
-        assert _fits(page), _too_wide(page)
+        assert fits_the_screen(page), too_wide(page)
 
         page.get_by_role("link", name="Senior Data Engineer").click()
         page.wait_for_url(re.compile(rf"/portal/members/{member.pk}/applications/\d+/$"))
-        assert _fits(page), _too_wide(page)
+        assert fits_the_screen(page), too_wide(page)
 
     with schema_context("gamma"):
         assert CoachTask.objects.get(member=member).title == "Zwei Bewerbungen abschicken"

@@ -153,7 +153,13 @@ def entitlement_check(*, user, feature: str, plan: PlanView | None = None) -> En
 
 
 def _feature_missing_reason(plan: PlanView, feature: str) -> str:
-    values = {"feature": Feature(feature).label, "plan": plan.name, "organisation": plan.organisation}
+    return feature_missing_text(plan, Feature(feature).label)
+
+
+def feature_missing_text(plan: PlanView, feature_label: str) -> str:
+    """Why `plan` does not give a feature (named in words): the programme's words in an organisation, a plan's
+    elsewhere."""
+    values = {"feature": feature_label, "plan": plan.name, "organisation": plan.organisation}
     if plan.has_contract:
         return _("%(organisation)s's programme does not include %(feature)s.") % values
     if plan.is_organisation_plan:

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from billing.entitlements import Entitlement, entitlement_check, plan_for
+from billing.entitlements import Entitlement, entitlement_check, feature_missing_text, plan_for
 from billing.gating import locked_section
 from billing.models import Feature
 from market.models import KeywordDatabase, ReferenceDataset
@@ -204,10 +204,7 @@ def _match_part(*, user: User, application: Application, own: dict) -> dict:
 def _percentile_locked(entitlement: Entitlement) -> dict:
     section = locked_section(entitlement)
     section["feature"] = _("your match percentile among comparable applications")
-    section["message"] = _("The %(plan)s plan does not include %(feature)s.") % {
-        "plan": entitlement.plan.name,
-        "feature": section["feature"],
-    }
+    section["message"] = feature_missing_text(entitlement.plan, section["feature"])
     return section
 
 

@@ -307,12 +307,9 @@ def test_an_invitation_the_organisation_refuses_says_why_and_sends_nothing(org) 
     with schema_context("gamma"):
         client = token_client(org.admin)[0]
 
-    existing = client.post("/api/v1/org/invitations/", {"email": org.mine.email}, content_type="application/json")
-    unknown = client.post(
-        "/api/v1/org/invitations/",
-        {"email": "new@example.de", "coach": org.analyst.pk},
-        content_type="application/json",
-    )
+    english = {"content_type": "application/json", "HTTP_ACCEPT_LANGUAGE": "en"}
+    existing = client.post("/api/v1/org/invitations/", {"email": org.mine.email}, **english)
+    unknown = client.post("/api/v1/org/invitations/", {"email": "new@example.de", "coach": org.analyst.pk}, **english)
 
     assert existing.status_code == 400
     assert existing.json() == {"non_field_errors": ["This person already has an account here."]}

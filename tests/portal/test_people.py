@@ -203,7 +203,7 @@ def test_it_lists_people_in_the_same_number_of_queries_however_many_there_are(
     org, admin_client, django_assert_num_queries
 ):
     admin_client.get("/portal/people/")  # memberships made for people who lacked one
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(10) as few:
         admin_client.get("/portal/people/")
     with schema_context("gamma"):
         for number in range(12):

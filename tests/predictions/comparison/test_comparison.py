@@ -548,7 +548,7 @@ def test_it_locks_only_the_part_a_plan_does_not_cover(cast, enterprise_client, s
     assert (body["match"]["shown"], body["match"]["percentile"]) == (True, 100)
     assert body["salary"]["locked"] is True
     assert body["salary"]["message"] == (  # gamma works in German
-        "Der Tarif Unternehmensvertrag umfasst die Funktion „Gehaltsspanne mit Begründungen“ nicht."
+        "Das Programm von Tenant gamma umfasst die Funktion „Gehaltsspanne mit Begründungen“ nicht."
     )
     assert "items" not in body["salary"]
 

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import SetPasswordMixin
 from django.core.validators import RegexValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import PrivacyConsentFields
 from accounts.models import User
@@ -27,7 +28,8 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
     role = forms.ChoiceField(
-        label=_("Role"), choices=[(role, capfirst(User.Role(role).label)) for role in INVITABLE_ROLES]
+        label=pgettext_lazy("organisation role", "Role"),
+        choices=[(role, capfirst(User.Role(role).label)) for role in INVITABLE_ROLES],
     )
     cohort = forms.ModelChoiceField(
         label=_("Cohort"), queryset=Cohort.objects.all(), required=False, empty_label=_("No cohort")
@@ -96,7 +98,10 @@ class PeopleFilterForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=[(value, capfirst(label)) for value, label in User.Role.choices])
+    role = forms.ChoiceField(
+        label=pgettext_lazy("organisation role", "Role"),
+        choices=[(value, capfirst(label)) for value, label in User.Role.choices],
+    )
 
 
 class AssignForm(forms.Form):

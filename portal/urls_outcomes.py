@@ -1,5 +1,10 @@
 """Portal pages: outcomes (issue 13)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from portal.views import outcomes
+
+urlpatterns = [
+    path("outcomes/", outcomes.outcomes_page, name="outcomes"),
+    path("outcomes/<slug:table>.csv", outcomes.outcomes_csv, name="outcomes_csv"),
+]

@@ -1,0 +1,205 @@
+"""Cohort outcomes, assembled per group: the figures the page, its charts and its CSV files show (one source for all
+three, so an export always matches the table on the page).
+
+A group is the whole organisation (within the filters) or one cohort, coach, industry, region or country. Cohort and
+coach split members; industry, region and country are the posting's, so a member who applied in two industries counts
+in both (those groups overlap, and their rows do not add up to the whole).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from market.industries import industry_choices
+from market.models import Country, Region
+from portal import outcomes, outcomes_salary
+from portal.outcomes import MIN_MEMBERS, Curve, FunnelRow, Offer, SalaryRow
+from portal.outcomes_queries import (
+    COACH,
+    COHORT,
+    COUNTRY,
+    INDUSTRY,
+    POSTING_FIELDS,
+    REGION,
+    ActivityRow,
+    MemberRow,
+    OutcomeFilters,
+    activity_list,
+    coach_names,
+    cohort_names,
+    members_chosen,
+    members_list,
+    offer_list,
+)
+
+ALL, NONE = "all", "none"
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    members: int
+
+    @property
+    def suppressed(self) -> bool:
+        return self.members < MIN_MEMBERS
+
+
+@dataclass
+class Report:
+    group_by: str
+    groups: list[Group]
+    funnel: dict[str, FunnelRow] = field(default_factory=dict)
+    interview: dict[str, Curve] = field(default_factory=dict)
+    offer: dict[str, Curve] = field(default_factory=dict)
+    salary: list[SalaryRow] = field(default_factory=list)
+    salary_status: str = outcomes_salary.READY
+
+    def group(self, key: str) -> Group:
+        return next(group for group in self.groups if group.key == key)
+
+
+@dataclass
+class _Population:
+    """Who is in each group and, for each of them, their activity there (one row a member)."""
+
+    members: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    activity: dict[str, dict[int, ActivityRow]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def _member_key(member: MemberRow, group_by: str) -> str:
+    value = member.cohort_id if group_by == COHORT else member.coach_id
+    return NONE if value is None else str(value)
+
+
+def _population(
+    members: list[MemberRow], activity: list[ActivityRow], *, group_by: str, on_postings: bool
+) -> _Population:
+    population = _Population()
+    by_member = {member.user_id: member for member in members}
+    everyone = population.activity[ALL]
+    for row in activity:
+        if row.user_id not in by_member:
+            continue
+        if row.user_id in everyone:  # a member's rows of several posting groups, merged for the whole
+            everyone[row.user_id].absorb(row)
+        else:
+            everyone[row.user_id] = dataclasses.replace(row, key="")
+        if group_by in POSTING_FIELDS:
+            key = row.key or NONE
+            population.members[key].add(row.user_id)
+            population.activity[key][row.user_id] = row
+    for member in members:
+        if on_postings and member.user_id not in everyone:
+            continue  # the posting filters choose members who made an application that passes them
+        population.members[ALL].add(member.user_id)
+        if group_by in (COHORT, COACH):
+            key = _member_key(member, group_by)
+            population.members[key].add(member.user_id)
+            if member.user_id in everyone:
+                population.activity[key][member.user_id] = everyone[member.user_id]
+    return population
+
+
+def _labels(group_by: str, keys: Iterable[str]) -> dict[str, str]:
+    if group_by == COHORT:
+        names, none = {str(pk): name for pk, name in cohort_names().items()}, _("No cohort")
+    elif group_by == COACH:
+        names, none = {str(pk): name for pk, name in coach_names().items()}, _("No coach")
+    elif group_by == INDUSTRY:
+        names, none = {code: str(name) for code, name in industry_choices()}, _("No industry")
+    elif group_by == REGION:
+        names, none = {code: str(name) for code, name in Region.Code.choices}, _("Outside the three regions")
+    elif group_by == COUNTRY:
+        countries = Country.objects.filter(iso2__in=[key for key in keys if key != NONE])
+        names, none = {country.iso2: str(country.name) for country in countries}, _("No country")
+    else:
+        names, none = {}, ""
+    return {key: none if key == NONE else names.get(key, key) for key in keys}
+
+
+def _groups(population: _Population, group_by: str) -> list[Group]:
+    keys = [key for key in population.members if key != ALL]
+    labels = _labels(group_by, keys)
+    ordered = sorted(keys, key=lambda key: (key == NONE, labels[key].casefold()))
+    everyone = Group(ALL, _("Everyone"), len(population.members[ALL]))
+    return [everyone, *(Group(key, labels[key], len(population.members[key])) for key in ordered)]
+
+
+def _funnel(members: set[int], rows: dict[int, ActivityRow]) -> FunnelRow:
+    """`rows`: one a member."""
+    reached = [row.reached() for row in rows.values()]
+    return outcomes.funnel_row(
+        members=len(members),
+        applications=sum(row.tracked for row in rows.values()),
+        reached_members=[sum(1 for counts in reached if counts[i]) for i in range(5)],
+        reached_applications=[sum(counts[i] for counts in reached) for i in range(5)],
+    )
+
+
+def _curve(members: set[int], rows: dict[int, ActivityRow], follow_up: dict[int, int], *, attribute: str) -> Curve:
+    observations = []
+    for user_id in members:
+        row = rows.get(user_id)
+        event_day = getattr(row, attribute) if row is not None else None
+        observations.append(outcomes.member_observation(event_day=event_day, follow_up_days=follow_up[user_id]))
+    return outcomes.kaplan_meier(observations)
+
+
+def _offers(rows: list[dict], predicted, *, group_by: str, by_member: dict[int, MemberRow]) -> list[Offer]:
+    found = []
+    for row in rows:
+        member = by_member.get(row["owner_id"])
+        if member is None:
+            continue
+        if group_by in (COHORT, COACH):
+            keys = [ALL, _member_key(member, group_by)]
+        elif group_by in POSTING_FIELDS:
+            keys = [ALL, row[POSTING_FIELDS[group_by]] or NONE]
+        else:
+            keys = [ALL]
+        for key in keys:
+            found.append(
+                Offer(
+                    member_id=row["owner_id"],
+                    group=key,
+                    currency=row["offer_currency"],
+                    amount=row["offer_amount"],
+                    accepted=row["stage"] == "accepted",
+                    predicted=predicted.get(row["id"]),
+                )
+            )
+    return found
+
+
+def outcomes_report(*, viewer, filters: OutcomeFilters, group_by: str) -> Report:
+    """Every figure of the outcomes page for `filters`, per group of `group_by` (portal.outcomes_queries), computed
+    from the data as it is now. Suppression is applied by portal.outcomes; nothing here names a member."""
+    now = timezone.now()
+    members = members_list(filters)
+    chosen = members_chosen(filters)
+    activity = activity_list(filters, group_by, members=chosen)
+    population = _population(members, activity, group_by=group_by, on_postings=filters.on_postings)
+    by_member = {member.user_id: member for member in members}
+    follow_up = {  # whole days each member has been followed: until now, or until they were deactivated
+        member.user_id: outcomes.days_between(member.joined_at, min(member.deactivated_at or now, now))
+        for member in members
+    }
+    report = Report(group_by=group_by, groups=_groups(population, group_by))
+    for group in report.groups:
+        chosen, rows = population.members[group.key], population.activity[group.key]
+        report.funnel[group.key] = _funnel(chosen, rows)
+        for name, attribute in (("interview", "first_interview_day"), ("offer", "first_offer_day")):
+            getattr(report, name)[group.key] = _curve(chosen, rows, follow_up, attribute=attribute)
+    offer_rows = [row for row in offer_list(filters, members=chosen) if row["owner_id"] in population.members[ALL]]
+    predicted, report.salary_status = outcomes_salary.predicted_ranges(viewer=viewer, offers=offer_rows)
+    offers = _offers(offer_rows, predicted, group_by=group_by, by_member=by_member)
+    report.salary = outcomes.salary_rows(offers, groups=[group.key for group in report.groups])
+    return report

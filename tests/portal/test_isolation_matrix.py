@@ -56,6 +56,7 @@ from portal.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from portal.outcomes_tables import TABLE_NAMES
 from portal.tokens import api_token_create
 from portal.views.webhook_inbox import INBOX_CACHE_KEY
 from portal.webhooks import SUBSCRIBED_CACHE_KEY
@@ -70,6 +71,7 @@ from tests.tracking.factories import (
     TaskFactory,
 )
 from tracking.models import Application, Stage
+from tracking.services import application_move
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +182,9 @@ def _member_data(member: User, *, company: str, title: str, note: str, contact: 
         parsed={},
     )
     posting = JobPostingFactory(owner=member, title=title, company=company, location="Hamburg")
-    application = ApplicationFactory(owner=member, posting=posting, stage=Stage.APPLIED)
+    application = ApplicationFactory(
+        owner=member, posting=posting, stage_changed_at=timezone.now() - timedelta(days=20)
+    )
     NoteFactory(application=application, body=note)
     ContactFactory(application=application, name=contact)
     TaskFactory(application=application, title=task)
@@ -196,11 +200,12 @@ def _gamma_build() -> dict:
     cohort = Cohort.objects.create(name="Herbst 2026 Logistik", kind=Cohort.Kind.INTAKE)
     m1 = _person(M1_NAME[2], "Henrike Wolkenstein")
     m2 = _person(M2_ALL[2], "Ottilie Brandvold")
+    joined = {"cohort": cohort, "joined_at": timezone.now() - timedelta(days=60)}
     Membership.objects.create(
-        user=m1, coach=coach_a, cohort=cohort, share_applications=True, share_cv=False, share_notes=False
+        user=m1, coach=coach_a, share_applications=True, share_cv=False, share_notes=False, **joined
     )
     Membership.objects.create(
-        user=m2, coach=coach_b, cohort=cohort, share_applications=True, share_cv=True, share_notes=True
+        user=m2, coach=coach_b, share_applications=True, share_cv=True, share_notes=True, **joined
     )
     app_m1 = _member_data(
         m1,
@@ -220,6 +225,19 @@ def _gamma_build() -> dict:
         task="Arbeitsprobe an Frau Wendisch senden",
         cv="Instandhaltung am Hochofen Tessenow, zwölf Jahre",
     )
+    # Three more of coach B's members, so that the outcomes (groups of five or more) show figures, not suppression.
+    for email, full_name, stage in (
+        ("emre.yildiz@gamma.example", "Emre Yildiz", Stage.INTERVIEWING),
+        ("paulina.kowalczyk@gamma.example", "Paulina Kowalczyk", Stage.SCREENING),
+        ("jonas.reuter@gamma.example", "Jonas Reuter", Stage.INTERVIEWING),
+    ):
+        member = _person(email, full_name)
+        Membership.objects.create(user=member, coach=coach_b, **joined)
+        posting = JobPostingFactory(owner=member, title="Teamleitung Lager", company="Spedition Nordkurs")
+        application = ApplicationFactory(
+            owner=member, posting=posting, stage_changed_at=timezone.now() - timedelta(days=20)
+        )
+        application_move(application=application, to_stage=stage, by=member, at=timezone.now() - timedelta(days=10))
     today = timezone.localdate()
     goal = Goal.objects.create(
         title="Drei Infogespräche im Monat",
@@ -312,20 +330,21 @@ def _gamma_build() -> dict:
 def _ids_beyond_gammas(*models: type) -> None:
     """Moves this schema's id sequences past gamma's ids, so that a gamma id sent to this organisation's host names
     nothing here: a 404 then shows isolation, not a lucky miss (each schema numbers its rows on its own)."""
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for model in models:
-            table = model._meta.db_table
-            cursor.execute(
-                f'SELECT setval(pg_get_serial_sequence(%s, \'id\'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM "gamma"."{table}"), (SELECT COALESCE(MAX(id), 0) FROM "{OTHER_SCHEMA}"."{table}")) + 1, false)',  # noqa: E501, S608 - table names come from the models
-                [f'"{OTHER_SCHEMA}"."{table}"'],
-            )
+            here = f"{quote(OTHER_SCHEMA)}.{quote(model._meta.db_table)}"
+            in_gamma = f"{quote('gamma')}.{quote(model._meta.db_table)}"
+            # Identifiers from the models, quoted: nothing here comes from outside the test.
+            statement = "SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST((SELECT MAX(id) FROM {}), (SELECT MAX(id) FROM {}), 0) + 1, false)"  # noqa: E501
+            cursor.execute(statement.format(here, in_gamma), [here])
 
 
 @pytest.fixture(scope="module")
 def world(cast, other_enterprise, django_db_blocker) -> Iterator[World]:
     with django_db_blocker.unblock():
         outer = transaction.atomic()
-        outer._from_testcase = True  # as Django's TestCase marks its class-wide transaction (durable blocks inside)
+        outer._from_testcase = True  # like Django's TestCase's class-wide transaction: durable blocks may run inside
         outer.__enter__()
         try:
             with schema_context("gamma"):
@@ -333,7 +352,9 @@ def world(cast, other_enterprise, django_db_blocker) -> Iterator[World]:
             with schema_context(OTHER_SCHEMA):
                 _ids_beyond_gammas(User, ApiToken)
                 other_admin = _person("sigrun.eklund@nordhafen.example", "Sigrun Eklund", User.Role.ADMINISTRATOR)
-                _token, other_secret = api_token_create(by=other_admin, name="Nordhafen BI", scope="read_write")
+                _token, other_secret = api_token_create(
+                    by=other_admin, name="Nordhafen BI", scope=ApiToken.Scope.READ_WRITE
+                )
             connection.set_schema_to_public()
             yield World(**gamma, other_admin=other_admin, other_secret=other_secret)
         finally:
@@ -351,24 +372,28 @@ def world(cast, other_enterprise, django_db_blocker) -> Iterator[World]:
 @dataclass(frozen=True)
 class Target:
     """One URL built from the fixture's objects (``label`` names them; empty for a URL without any) and the roles
-    that reach it, by method."""
+    that reach it, by method. ``gamma_ids``: its URL names gamma's objects (or gamma's invitation link)."""
 
     label: str
     kwargs: Callable[[World], dict]
     reach: dict[str, frozenset[str]]
-
-    @property
-    def takes_gamma_ids(self) -> bool:
-        return bool(self.label)
+    gamma_ids: bool = True
 
 
 def page(reach: dict[str, frozenset[str]]) -> tuple[Target, ...]:
     """A URL without an object."""
-    return (Target("", lambda world: {}, reach),)
+    return (Target("", lambda world: {}, reach, gamma_ids=False),)
 
 
 def on(label: str, kwargs: Callable[[World], dict], reach: dict[str, frozenset[str]]) -> Target:
     return Target(label, kwargs, reach)
+
+
+def outcome_tables(reach: dict[str, frozenset[str]]) -> tuple[Target, ...]:
+    """Each CSV file: its name is the same in every organisation."""
+    return tuple(
+        Target(table, lambda w, table=table: {"table": table}, reach, gamma_ids=False) for table in TABLE_NAMES
+    )
 
 
 def m1(world: World) -> dict:
@@ -479,6 +504,9 @@ PORTAL: dict[str, tuple[Target, ...]] = {
         on("M1's enrolment", lambda w: {"pk": w.enrolment_m1.pk}, {POST: MEMBER}),
         on("M2's enrolment", lambda w: {"pk": w.enrolment_m2.pk}, {POST: NOBODY}),
     ),
+    # Cohort outcomes (portal/views/outcomes.py): aggregates, for administrators, coaches and analysts.
+    "portal:outcomes": page({GET: OUTCOMES}),
+    "portal:outcomes_csv": outcome_tables({GET: OUTCOMES}),
     # Integrations (portal/views/integrations.py): administrators. The inbox receives deliveries from anyone (the
     # signature is its check; portal/views/webhook_inbox.py) and shows them to administrators.
     "portal:api_tokens": page({GET: ADMINS, POST: ADMINS}),
@@ -511,7 +539,7 @@ def reaches(role: str, target: Target, method: str) -> bool:
     if role == GAMMA_TOKEN_ELSEWHERE:
         return False
     if role == OTHER:
-        return not target.takes_gamma_ids and ADMIN in target.reach[method]
+        return not target.gamma_ids and ADMIN in target.reach[method]
     return role in target.reach[method]
 
 
@@ -555,13 +583,17 @@ def _text(response: HttpResponse) -> str:
     return body.decode("utf-8", "replace") + response.get("Location", "")
 
 
-def _check(response: HttpResponse, *, role: str, in_reach: bool, out_of_reach_status: int = 404) -> None:
+def _check(response: HttpResponse, *, role: str, method: str, in_reach: bool, out_of_reach_status: int = 404) -> None:
+    """In reach: a page (GET), or for a write sent empty its refusal or its redirect; out of reach, the status given.
+    Either way, nothing of what the role must not see."""
     text = _text(response)
-    if in_reach:
+    if not in_reach:
+        assert response.status_code == out_of_reach_status, (response.status_code, text[:500])
+    elif method == GET:
+        assert response.status_code == 200, (response.status_code, text[:500])
+    else:
         assert response.status_code in (200, 201, 302, 400), (response.status_code, text[:500])
         assert "/accounts/login/" not in response.get("Location", ""), "signed out"
-    else:
-        assert response.status_code == out_of_reach_status, (response.status_code, text[:500])
     shown = [marker for marker in FORBIDDEN[role] if marker in text]
     assert not shown, f"{role} was shown {shown}"
 
@@ -623,7 +655,8 @@ def test_the_table_keeps_the_issues_rules() -> None:
         "portal:join",
         "portal:webhook_inbox",
         "org-api:funnel",
-        *(name for name in PORTAL if name.startswith("portal:outcomes")),
+        "portal:outcomes",
+        "portal:outcomes_csv",
     }
     assert not [entry for entry in reached[COACH_A] if "M2" in entry[1]]
     assert not [entry for entry in reached[M1] if "M2" in entry[1]]
@@ -636,7 +669,12 @@ def test_the_table_keeps_the_issues_rules() -> None:
         "portal:my_task_done",
         "portal:my_goal_check_in",
     }
-    assert not [entry for entry in reached[OTHER] if entry[1]]
+    assert not [
+        (name, target.label)
+        for name, targets in (PORTAL | API).items()
+        for target in targets
+        if target.gamma_ids and any(reaches(OTHER, target, method) for method in target.reach)
+    ]
     assert not reached[ADMIN] & {("portal:member_cv_file", "M1", GET), ("portal:member_notes", "M1", GET)}
 
 
@@ -651,7 +689,7 @@ def test_a_role_reaches_a_portal_page_only_within_the_rules(world, settings, rol
 
     response = _send(_portal_client(world, role), method, url, json_body=False)
 
-    _check(response, role=role, in_reach=reaches(role, target, method))
+    _check(response, role=role, method=method, in_reach=reaches(role, target, method))
 
 
 @pytest.mark.parametrize(("role", "name", "target", "method"), _cases(API, API_ROLES))
@@ -662,7 +700,8 @@ def test_a_role_reaches_an_api_endpoint_only_within_the_rules(world, role, name,
 
     # gamma's token means nothing on another organisation's host: not a credential there at all
     out_of_reach_status = 401 if role == GAMMA_TOKEN_ELSEWHERE else 404
-    _check(response, role=role, in_reach=reaches(role, target, method), out_of_reach_status=out_of_reach_status)
+    in_reach = reaches(role, target, method)
+    _check(response, role=role, method=method, in_reach=in_reach, out_of_reach_status=out_of_reach_status)
 
 
 # The fixture's words do show where they are allowed: their absence everywhere else means something.

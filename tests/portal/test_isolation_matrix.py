@@ -20,6 +20,7 @@ the module inside a transaction that is rolled back at its end; each test runs i
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ import portal.api.urls
 import portal.urls
 from accounts.models import User
 from accounts.services import user_create
+from billing.models import Feature
 from portal.invitations import token_hash
 from portal.models import (
     Announcement,
@@ -61,7 +63,7 @@ from portal.tokens import api_token_create
 from portal.views.webhook_inbox import INBOX_CACHE_KEY
 from portal.webhooks import SUBSCRIBED_CACHE_KEY
 from tests.conftest import ENTERPRISE_HOST, PASSWORD, login
-from tests.portal.members_helpers import OTHER_HOST, OTHER_SCHEMA
+from tests.portal.members_helpers import OTHER_HOST, OTHER_SCHEMA, contract, german
 from tests.tracking.factories import (
     ApplicationFactory,
     ContactFactory,
@@ -173,7 +175,7 @@ def _member_data(member: User, *, company: str, title: str, note: str, contact: 
     """An application with a note, a contact and a task on it, and a CV with a file: every kind of thing a member
     shares or not."""
     cv_text = f"{member.get_full_name()}: {cv}"
-    CVDocumentFactory(
+    cv_document = CVDocumentFactory(
         owner=member,
         text=cv_text,
         original_name=f"Lebenslauf {cv}.txt",
@@ -183,7 +185,7 @@ def _member_data(member: User, *, company: str, title: str, note: str, contact: 
     )
     posting = JobPostingFactory(owner=member, title=title, company=company, location="Hamburg")
     application = ApplicationFactory(
-        owner=member, posting=posting, stage_changed_at=timezone.now() - timedelta(days=20)
+        cv=cv_document, owner=member, posting=posting, stage_changed_at=timezone.now() - timedelta(days=20)
     )
     NoteFactory(application=application, body=note)
     ContactFactory(application=application, name=contact)
@@ -724,3 +726,28 @@ def test_the_fixtures_words_show_where_they_are_allowed(world, role, name, kwarg
     assert response.status_code == 200
     text = _text(response)
     assert [word for word in words if word not in text] == []
+
+
+def _section(page: str, html_id: str) -> str:
+    start = page.index(f'id="{html_id}"')
+    return page[start : page.index("</article>", start)]
+
+
+def test_a_cv_kept_private_keeps_its_match_score_private(world) -> None:
+    """The CV match, its percentile among comparable applications and its evidence are read from the CV: a coach
+    sees them for a member who shares her CV (Ottilie, through the administrator here), never for one who does not
+    (Henrike), with a contract that gives members the CV match."""
+    contract(seats=50, features=[Feature.TRACKING, Feature.MATCH])
+    coach = _portal_client(world, COACH_A)
+    private = coach.get(reverse("portal:member_application", kwargs={"pk": world.m1.pk, "app_pk": world.app_m1.pk}))
+    shared = _portal_client(world, ADMIN).get(
+        reverse("portal:member_application", kwargs={"pk": world.m2.pk, "app_pk": world.app_m2.pk})
+    )
+
+    score = re.compile(r"\d+ / 100")
+    assert score.search(_section(shared.content.decode(), "prediction-match"))
+    not_shared = german("Not shared: %(name)s keeps this private.", name="Henrike")
+    for part in ("prediction-match", "compare-match"):
+        assert not score.search(_section(private.content.decode(), part))
+        assert not_shared in _section(private.content.decode(), part)
+    assert 'id="match"' not in private.content.decode()  # the evidence panel

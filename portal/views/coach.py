@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
@@ -130,16 +131,28 @@ def _for_a_coach(sections: dict[str, dict]) -> dict[str, dict]:
     return sections
 
 
+def _not_shared(member: User) -> dict:
+    """A prediction section in place of one the member does not share (the page shows its message)."""
+    return {
+        "available": False,
+        "message": _("Not shared: %(name)s keeps this private.") % {"name": member.get_short_name()},
+    }
+
+
 @access.portal_view(access.can_coach)
 @require_GET
 def member_application(request: HttpRequest, pk: int, app_pk: int) -> HttpResponse:
     """One of the member's applications as the member's own page shows it, read-only: the posting, its history and
     the same predictions (predictions.application_panel on the member's behalf, so within the organisation's
     contract and with identical numbers); their notes, contacts and tasks on it when the member shares notes, and
-    the match evidence (read from their CV) when they share the CV."""
+    the CV match (its score, percentile and evidence, all read from their CV) only when they share the CV."""
     member, shared = _shared_or_404(request.user, pk, "applications")
     application = application_for_page(user=member, pk=app_pk)
     predictions = application_predictions(user=member, application=application)
+    comparison = application_comparison(user=member, application=application, predictions=predictions)
+    if not shared.cv:
+        # The CV match and its percentile are read from the CV: a member who keeps their CV private keeps them too.
+        predictions["match"] = comparison["match"] = _not_shared(member)
     context = {
         "member": member,
         "shared": shared,
@@ -148,9 +161,7 @@ def member_application(request: HttpRequest, pk: int, app_pk: int) -> HttpRespon
         "events": application_timeline(application=application),
         "predictions": _for_a_coach(predictions),
         "match": match_for_page(predictions),
-        "comparison": _for_a_coach(
-            application_comparison(user=member, application=application, predictions=predictions)
-        ),
+        "comparison": _for_a_coach(comparison),
     }
     if shared.notes:
         context.update(

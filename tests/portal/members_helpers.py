@@ -11,7 +11,11 @@ from billing.seats import Seats, seats_for_current_tenant
 from tests.billing.test_seats import contract  # gamma's contract in force today, with the seats given
 from tests.conftest import ENTERPRISE_HOST, login
 
-__all__ = ["contract", "german", "gamma_seats", "signed_in"]
+__all__ = ["OTHER_HOST", "OTHER_SCHEMA", "contract", "german", "gamma_seats", "signed_in"]
+
+# A second organisation (tests/portal/conftest.py, ``other_enterprise``).
+OTHER_SCHEMA = "nordhafen"
+OTHER_HOST = "nordhafen.localhost"
 
 
 def german(message: str, **values: object) -> str:

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client as HttpClient
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
@@ -23,37 +23,12 @@ from billing.seats import seats_for_current_tenant
 from portal.invitations import token_hash
 from portal.models import Cohort, Invitation, Membership
 from privacy.models import ConsentRecord
-from tenants.models import Client
 from tests.conftest import ENTERPRISE_HOST, PASSWORD
-from tests.portal.members_helpers import contract, gamma_seats, german, signed_in
+from tests.portal.members_helpers import OTHER_HOST, OTHER_SCHEMA, contract, gamma_seats, german, signed_in
 from tracking.models import DomainEvent
 
-OTHER_SCHEMA = "nordhafen"
-OTHER_HOST = "nordhafen.localhost"
 LINK = re.compile(r"http://gamma\.localhost(/portal/join/([A-Za-z0-9_-]+)/)")
 NEW_PASSWORD = "Fjordblick-Hafenkran-42"
-
-
-@pytest.fixture(scope="session")
-def other_enterprise(cast, django_db_blocker) -> Client:
-    """A second organisation (enterprise, German, euro), made once per session like the cast's tenants."""
-    from tenants.provisioning import tenant_provision
-    from tenants.services import tenant_create
-
-    with django_db_blocker.unblock():
-        client = Client.objects.filter(schema_name=OTHER_SCHEMA).first() or tenant_create(
-            name="Nordhafen Outplacement",
-            schema_name=OTHER_SCHEMA,
-            domain=OTHER_HOST,
-            kind=Client.Kind.ENTERPRISE,
-            region="EU",
-            language="de",
-            currency="EUR",
-            provision=False,
-        )
-        tenant = tenant_provision(client_id=client.pk)
-        connection.set_schema_to_public()
-    return tenant
 
 
 @pytest.fixture

@@ -450,6 +450,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page (1..1000)")
     parser.add_argument("--no-salary-model", action="store_true", help="skip loading reference data and training")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--sections", default="1,2,3,4", help="which numbered sections to run, e.g. 3,4 (the data is seeded either way)"
+    )
     options = parser.parse_args()
     if not 1 <= options.requests <= 1000:
         parser.error("keep --requests in 1..1000")
@@ -481,12 +484,19 @@ def main() -> int:
             cohort_pk = Cohort.objects.values_list("pk", flat=True).first()
             client = HttpClient(HTTP_HOST=HOST)
             client.force_login(admin)
-        baseline = bench_outcomes(client, options.requests, cohort_pk)
-        bench_member_pages(client, options.requests, baseline, member_pk)
+        sections = set(options.sections.split(","))
+        if sections & {"1", "2"}:
+            baseline = bench_outcomes(client, options.requests, cohort_pk) if "1" in sections else None
+            if baseline is None:
+                baseline = statistics.median(measure(client, "/portal/", options.requests)[0])
+            if "2" in sections:
+                bench_member_pages(client, options.requests, baseline, member_pk)
         with schema_context(SCHEMA):
             admin = User.objects.get(role=User.Role.ADMINISTRATOR)
-            bench_template_apply(admin)
-            bench_webhooks(admin)
+            if "3" in sections:
+                bench_template_apply(admin)
+            if "4" in sections:
+                bench_webhooks(admin)
     finally:
         from django.db import connections
 

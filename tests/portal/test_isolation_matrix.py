@@ -7,15 +7,17 @@ every method the URL answers.
 roles that reach it with each. Their keys must equal the URL names the portal and the API define, so a URL added later
 without an entry fails :func:`test_the_table_covers_every_portal_and_organisation_api_url`.
 
-Out of reach is a 404; in reach is anything but a 404 (a page, a redirect, a refused empty form). Whatever the status,
-no response of a role holds any of the strings in ``FORBIDDEN[role]``: names, email addresses and the text of the
-notes, postings, CVs, coach notes and tasks that role must not see (each a distinctive word put in the fixture).
+Out of reach is a 404 (and gamma's API token on another organisation's host a 401); in reach, a GET is a 200 and a
+write, sent empty, its refusal (400), its redirect or its page. Whatever the status, no response to a role holds any of
+the strings in ``FORBIDDEN[role]``: names, email addresses and the text of the notes, postings, CVs, coach notes and
+tasks that role must not see (each a distinctive word put in the fixture).
 
-The cast, in gamma (the enterprise tenant): Liselotte (administrator), Konstantin (coach A) with Henrike (M1: shares her
-applications, not her CV, not her notes), Marit (coach B) with Ottilie (M2: shares everything), and Bjarne (analyst);
-and Sigrun, administrator of a second organisation (nordhafen), who sends gamma's ids to her own host. Built once for
-the module inside a transaction that is rolled back at its end; each test runs in a savepoint of it (pytest-django's
-``db``), so what one test's POST changes, the next test does not see.
+The cast, in gamma (the enterprise tenant, with a contract giving members every prediction): Liselotte
+(administrator), Konstantin (coach A) with Henrike (M1: shares her applications, not her CV, not her notes), Marit
+(coach B) with Ottilie (M2: shares everything) and three more members, and Bjarne (analyst); and Sigrun, administrator
+of a second organisation (nordhafen), who sends gamma's ids to her own host. Built once for the module inside a
+transaction that is rolled back at its end; each test runs in a savepoint of it (pytest-django's ``db``), so what one
+test's POST changes, the next test does not see.
 """
 
 from __future__ import annotations
@@ -351,6 +353,7 @@ def world(cast, other_enterprise, django_db_blocker) -> Iterator[World]:
         try:
             with schema_context("gamma"):
                 gamma = _gamma_build()
+            contract(seats=50, features=list(Feature.values))  # every prediction on the pages, as in production
             with schema_context(OTHER_SCHEMA):
                 _ids_beyond_gammas(User, ApiToken)
                 other_admin = _person("sigrun.eklund@nordhafen.example", "Sigrun Eklund", User.Role.ADMINISTRATOR)
@@ -736,8 +739,7 @@ def _section(page: str, html_id: str) -> str:
 def test_a_cv_kept_private_keeps_its_match_score_private(world) -> None:
     """The CV match, its percentile among comparable applications and its evidence are read from the CV: a coach
     sees them for a member who shares her CV (Ottilie, through the administrator here), never for one who does not
-    (Henrike), with a contract that gives members the CV match."""
-    contract(seats=50, features=[Feature.TRACKING, Feature.MATCH])
+    (Henrike); gamma's contract gives members the CV match."""
     coach = _portal_client(world, COACH_A)
     private = coach.get(reverse("portal:member_application", kwargs={"pk": world.m1.pk, "app_pk": world.app_m1.pk}))
     shared = _portal_client(world, ADMIN).get(

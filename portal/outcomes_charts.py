@@ -7,6 +7,7 @@ SVG). Every chart has a table beside it on the page that says the same in words 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
@@ -65,12 +66,21 @@ class Bar:
     text_x: str
 
 
+def _label_width(labels) -> int:
+    """Room for the longest label at 12 px ("Vorstellungsgespräche" needs more than "Interviewing"): about 7 px a
+    Latin letter, 12 px a wide (CJK) character, within 100–220 px."""
+    widest = max(
+        (sum(12 if unicodedata.east_asian_width(c) in "WF" else 7 for c in str(label)) for label in labels), default=0
+    )
+    return int(min(max(widest + 12, 100), 220))
+
+
 def funnel_chart(report: Report) -> dict:
     """Horizontal bars of members reaching each stage, for everyone within the filters."""
     row = report.funnel[ALL]
-    layout = BarLayout(label_w=120, bar_h=26, gap=10, top=6)
-    room = WIDTH - layout.label_w - 70
     stages = [(_("In the programme"), row.members)] + [(stage_label(cell.stage), cell.members) for cell in row.cells]
+    layout = BarLayout(label_w=_label_width(label for label, _members in stages), bar_h=26, gap=10, top=6)
+    room = WIDTH - layout.label_w - 70
     bars = []
     for i, (label, members) in enumerate(stages):
         if members is None or row.suppressed:

@@ -111,6 +111,7 @@ def seed(rng: random.Random) -> dict[str, float]:
     from accounts.models import User
     from portal.models import Cohort, Membership
     from tracking.models import Application, ApplicationEvent, JobPosting
+    from tracking.reach import applications_reach_refresh
 
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -208,6 +209,7 @@ def seed(rng: random.Random) -> dict[str, float]:
             )
             previous = stage
     ApplicationEvent.objects.bulk_create(events, batch_size=10000)
+    applications_reach_refresh()  # what the services keep on each application as it moves (tracking/reach.py)
     seconds[f"{len(applications):,} applications with {len(events):,} events"] = time.perf_counter() - started
     return seconds
 

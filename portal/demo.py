@@ -60,6 +60,7 @@ from portal.models import (
 from tenants.context import require_tenant_schema
 from tracking.cv.services import cv_paste
 from tracking.models import Application, ApplicationEvent, CVDocument, DomainEvent, JobPosting, Stage
+from tracking.reach import applications_reach_refresh
 from tracking.requirements import requirements_split
 
 # Every feature a job seeker can use; the licensee API is sold separately.
@@ -322,6 +323,7 @@ class _ProgrammeWriter:
         # member had saved the posting and moved the card that day (in SQL: a CASE per row would take seconds).
         owners = {user.pk for user, *_rest in rows}
         ApplicationEvent.objects.filter(application__owner__in=owners).update(recorded_at=F("occurred_at"))
+        applications_reach_refresh(owners)
         first_event = ApplicationEvent.objects.filter(application=OuterRef("pk")).order_by("occurred_at", "pk")
         Application.objects.filter(owner__in=owners).update(created_at=Subquery(first_event.values("occurred_at")[:1]))
         its_application = Application.objects.filter(posting=OuterRef("pk"))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -103,12 +103,13 @@ def kaplan_meier(observations: Iterable[tuple[int, bool]]) -> Curve:
     """The product-limit estimate from (days, had the event) pairs, one per member. Days are whole and ≥ 0."""
     tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     members = events = 0
-    for days, observed in observations:
+    # Counted first (in C): a group of 2,000 members has a few hundred distinct pairs.
+    for (days, observed), count in Counter(observations).items():
         if days < 0:
             raise ValueError("kaplan_meier: a time before the origin")
-        tally[days][0 if observed else 1] += 1
-        members += 1
-        events += int(observed)
+        tally[days][0 if observed else 1] += count
+        members += count
+        events += count if observed else 0
     at_risk, survival, greenwood_sum = members, 1.0, 0.0
     steps = []
     for day in sorted(tally):

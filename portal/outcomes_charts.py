@@ -112,8 +112,8 @@ def _x_ticks(max_day: int) -> list[int]:
     return list(range(0, max_day + 1, step))
 
 
-def _curve_paths(curve: Curve, x, y) -> dict:
-    """The step line of 1 − S, its 95 % band as a polygon, and a tick at each censoring."""
+def _curve_paths(curve: Curve, x, y, *, with_band: bool) -> dict:
+    """The step line of 1 − S, its 95 % band as a polygon (if `with_band`), and a tick at each censoring."""
     line = [f"M{x(0)} {y(0)}"]
     upper_edge, lower_edge = [(x(0), y(0))], [(x(0), y(0))]
     previous = (0.0, 0.0, 0.0)  # reached, band low, band high
@@ -122,6 +122,7 @@ def _curve_paths(curve: Curve, x, y) -> dict:
         now = (step.reached, 1 - step.upper, 1 - step.lower)
         if step.events:
             line.append(f"H{x(step.day)}V{y(now[0])}")
+        if step.events and with_band:
             upper_edge += [(x(step.day), y(previous[2])), (x(step.day), y(now[2]))]
             lower_edge += [(x(step.day), y(previous[1])), (x(step.day), y(now[1]))]
         if step.censored:
@@ -129,9 +130,10 @@ def _curve_paths(curve: Curve, x, y) -> dict:
         previous = now
     if curve.steps:  # on to the end of the follow-up
         line.append(f"H{x(curve.steps[-1].day)}")
+    if curve.steps and with_band:
         upper_edge.append((x(curve.steps[-1].day), y(previous[2])))
         lower_edge.append((x(curve.steps[-1].day), y(previous[1])))
-    band = " ".join(f"{px},{py}" for px, py in [*upper_edge, *reversed(lower_edge)])
+    band = " ".join(f"{px},{py}" for px, py in [*upper_edge, *reversed(lower_edge)]) if with_band else ""
     return {"line": "".join(line), "band": band, "ticks": "".join(ticks)}
 
 
@@ -155,12 +157,16 @@ def survival_chart(report: Report, kind: str) -> dict | None:
     def y(share: float) -> str:
         return n(PLOT["top"] + PLOT["height"] * (1 - share))
 
+    # One band is readable; seven overlapping are not (the tables give every group's): the first curve has one.
     series = [
-        {"label": group.label, "colour": colour, "members": group.members, **_curve_paths(curves[group.key], x, y)}
-        for group, colour in chosen
+        {
+            "label": group.label,
+            "colour": colour,
+            "members": group.members,
+            **_curve_paths(curves[group.key], x, y, with_band=index == 0),
+        }
+        for index, (group, colour) in enumerate(chosen)
     ]
-    for later in series[1:]:  # one band is readable; seven overlapping are not (the tables give every group's)
-        later["band"] = ""
     return {
         "width": WIDTH,
         "height": int(PLOT["top"] + PLOT["height"] + PLOT["bottom"]),

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 
 from accounts.models import User
 from portal.models import Cohort, Membership
-from portal.outcomes import FUNNEL_STAGES
 from tenants.context import require_tenant_schema
-from tracking.models import Application, ApplicationEvent, Stage
+from tracking.models import Application, Stage
 
 # The groupings and, for those of a posting, the field that carries them.
 ORGANISATION, COHORT, COACH, INDUSTRY, REGION, COUNTRY = "", "cohort", "coach", "industry", "region", "country"
 POSTING_FIELDS = {INDUSTRY: "posting__industry", REGION: "posting__region", COUNTRY: "posting__country"}
-SCREENING_ON = (Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED)
-INTERVIEWING_ON = (Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED)
 OFFER_ON = (Stage.OFFER, Stage.ACCEPTED)
 
 
@@ -52,12 +50,11 @@ class MemberRow:
     deactivated_at: datetime.datetime | None
 
 
-@dataclass
-class ActivityRow:
+class ActivityRow(NamedTuple):
     """One member's applications (within one posting group when grouping by a posting's attribute)."""
 
     user_id: int
-    key: str  # the posting attribute ("" when grouping by member)
+    key: str  # the posting attribute ("" for none, and for the member's whole)
     tracked: int = 0
     applied: int = 0
     screening: int = 0
@@ -70,28 +67,14 @@ class ActivityRow:
     def reached(self) -> tuple[int, int, int, int, int]:
         return self.applied, self.screening, self.interviewing, self.offer, self.accepted
 
-    def add(self, reached: list[int], *, first_interview_day: int | None, first_offer_day: int | None) -> None:
-        """Adds applications reaching screening, interviewing, offer and accepted."""
-        self.screening += reached[0]
-        self.interviewing += reached[1]
-        self.offer += reached[2]
-        self.accepted += reached[3]
-        self.first_interview_day = _earliest(self.first_interview_day, first_interview_day)
-        self.first_offer_day = _earliest(self.first_offer_day, first_offer_day)
 
-    def absorb(self, other: ActivityRow) -> None:
-        """Adds the member's row of another posting group (for the whole organisation)."""
-        self.tracked += other.tracked
-        self.applied += other.applied
-        self.add(
-            [other.screening, other.interviewing, other.offer, other.accepted],
-            first_interview_day=other.first_interview_day,
-            first_offer_day=other.first_offer_day,
-        )
+@dataclass
+class Activity:
+    """What activity_list returns: each member's whole (within the filters), and when grouping by a posting's
+    attribute, each member's part in each group (a member who applied in two industries has a row in each)."""
 
-
-def _earliest(a, b):
-    return b if a is None else a if b is None else min(a, b)
+    whole: dict[int, ActivityRow]
+    by_key: list[ActivityRow]
 
 
 def _members_q(filters: OutcomeFilters) -> Q:
@@ -146,71 +129,60 @@ def _key(values: list) -> str:
     return (values[0] or "") if values else ""
 
 
-def _per_member(per_application: QuerySet, group_by: str) -> list[tuple]:
-    """Sums the per-application query per member (and posting group) in the database: (owner id, key, applications
-    reaching screening, interviewing, offer, accepted, whole days from joining to the first interview, to the first
-    offer). Django cannot aggregate over an aggregate, so the ORM's query is wrapped in one outer GROUP BY; fetching
-    a row per application instead costs more than the query."""
-    key = "key" if group_by in POSTING_FIELDS else "''"
-    columns = "application_id, owner_id, " + ("key, " if group_by in POSTING_FIELDS else "") + "joined, rank, fi, fo"
-    inner, params = per_application.query.sql_with_params()
-    reached = ", ".join(f"COUNT(*) FILTER (WHERE rank >= {rank})" for rank in (2, 3, 4, 5))
-    days = ", ".join(f"FLOOR(EXTRACT(EPOCH FROM MIN({at}) - MIN(joined)) / 86400)::int" for at in ("fi", "fo"))
+def activity_list(filters: OutcomeFilters, group_by: str, *, members: QuerySet) -> Activity:
+    """Per member of `members` (members_chosen), and per member and posting group when grouping by a posting's
+    attribute: applications tracked, reaching each funnel stage, and whole days from joining to the first interview
+    and offer on or after joining.
+
+    One aggregate query over the applications, which carry when they first reached each stage (tracking/reach.py),
+    so the event history is never read: an application counts as reaching a stage if it ever moved to it or further;
+    its first interview (offer) counts if it came on or after the member joined (one before is not the programme's).
+    The member's whole and their part per group come from the same scan (GROUPING SETS), as integers: the database
+    does the date arithmetic, so no timestamp crosses to Python."""
+    require_tenant_schema()
+    key = {INDUSTRY: "posting.industry", REGION: "posting.region", COUNTRY: "posting.country"}.get(group_by)
+    members_sql, params = members.query.sql_with_params()
+    where = [f"application.owner_id IN ({members_sql})"]
+    for value, column in ((filters.industry, "posting.industry"), (filters.region, "posting.region")):
+        if value:
+            where.append(f"{column} = %s")
+            params = (*params, value)
+    posting_join = (
+        "JOIN tracking_jobposting AS posting ON posting.id = application.posting_id"
+        if key or filters.on_postings
+        else ""
+    )
+    days = ", ".join(
+        f"FLOOR(EXTRACT(EPOCH FROM MIN(application.{at}) FILTER (WHERE application.{at} >= membership.joined_at)"
+        " - MIN(membership.joined_at)) / 86400)::int"
+        for at in ("interviewed_at", "offered_at")
+    )
+    counts = ", ".join(
+        f"COUNT(application.{column})"
+        for column in ("id", "applied_at", "screened_at", "interviewed_at", "offered_at", "accepted_at")
+    )
+    if key:  # GROUPING() is 1 on the member's whole, 0 on their part in one group
+        chosen, whole = f"COALESCE({key}, '')", f"GROUPING({key})"
+        grouping = f"GROUPING SETS ((application.owner_id, {key}), (application.owner_id))"
+    else:
+        chosen, whole, grouping = "''", "1", "application.owner_id"
     sql = (
-        f"SELECT owner_id, {key}, {reached}, {days} "  # noqa: S608 - fixed text; values stay parameters
-        f"FROM ({inner}) AS per_application ({columns}) GROUP BY 1, 2"
+        f"SELECT application.owner_id, {chosen}, {counts}, {days}, {whole} "  # noqa: S608 - fixed text; values stay parameters
+        f"FROM tracking_application AS application "
+        f"JOIN portal_membership AS membership ON membership.user_id = application.owner_id {posting_join} "
+        f"WHERE {' AND '.join(where)} GROUP BY {grouping}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-RANK = Case(
-    *(When(to_stage=stage, then=Value(rank)) for rank, stage in enumerate(FUNNEL_STAGES, start=1)),
-    default=Value(0),
-)
-
-
-def activity_list(filters: OutcomeFilters, group_by: str, *, members: QuerySet) -> list[ActivityRow]:
-    """Per member of `members` (members_chosen) and posting group: applications tracked, reaching each funnel
-    stage, and the first interview and offer on or after joining. Two aggregate queries: applications per member
-    (tracked; applied: an applied date is set by the move to applied), then from the events of screening or later
-    (the smaller part of the history) the furthest stage and first interview and offer per application, summed per
-    member in the same query. Counting distinct applications per member instead sorts every event four times."""
-    require_tenant_schema()
-    app_key = _key_field(group_by, "")
-    applications = (
-        Application.objects.filter(_postings_q(filters, ""), owner_id__in=members)
-        .values_list("owner_id", *app_key)
-        .annotate(tracked=Count("id"), applied=Count("id", filter=Q(applied_at__isnull=False)))
-        .order_by()
-    )
-    rows: dict[tuple[int, str], ActivityRow] = {}
-    for owner_id, *key, tracked, applied in applications:
-        rows[(owner_id, _key(key))] = ActivityRow(owner_id, _key(key), tracked, applied)
-    since_joining = Q(occurred_at__gte=F("application__owner__membership__joined_at"))
-    per_application = (
-        ApplicationEvent.objects.filter(
-            _postings_q(filters, "application__"), application__owner_id__in=members, to_stage__in=SCREENING_ON
-        )
-        .values_list(
-            "application_id",
-            "application__owner_id",
-            *_key_field(group_by, "application__"),
-            "application__owner__membership__joined_at",
-        )
-        .annotate(
-            rank=Max(RANK),
-            first_interview_at=Min("occurred_at", filter=Q(since_joining, to_stage__in=INTERVIEWING_ON)),
-            first_offer_at=Min("occurred_at", filter=Q(since_joining, to_stage__in=OFFER_ON)),
-        )
-        .order_by()
-    )
-    for owner_id, key, *reached, first_interview_day, first_offer_day in _per_member(per_application, group_by):
-        row = rows.get((owner_id, key or ""))
-        if row is not None:
-            row.add(reached, first_interview_day=first_interview_day, first_offer_day=first_offer_day)
-    return list(rows.values())
+        rows = cursor.fetchall()
+    activity = Activity(whole={}, by_key=[])
+    make = ActivityRow._make
+    for row in rows:
+        if row[-1]:
+            activity.whole[row[0]] = make(row[:-1])
+        else:
+            activity.by_key.append(make(row[:-1]))
+    return activity
 
 
 def offer_list(filters: OutcomeFilters, *, members: QuerySet) -> list[dict]:

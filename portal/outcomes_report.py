@@ -8,10 +8,10 @@ in both (those groups overlap, and their rows do not add up to the whole).
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from portal.outcomes_queries import (
     INDUSTRY,
     POSTING_FIELDS,
     REGION,
+    Activity,
     ActivityRow,
     MemberRow,
     OutcomeFilters,
@@ -79,20 +80,12 @@ def _member_key(member: MemberRow, group_by: str) -> str:
     return NONE if value is None else str(value)
 
 
-def _population(
-    members: list[MemberRow], activity: list[ActivityRow], *, group_by: str, on_postings: bool
-) -> _Population:
+def _population(members: list[MemberRow], activity: Activity, *, group_by: str, on_postings: bool) -> _Population:
     population = _Population()
-    by_member = {member.user_id: member for member in members}
     everyone = population.activity[ALL]
-    for row in activity:
-        if row.user_id not in by_member:
-            continue
-        if row.user_id in everyone:  # a member's rows of several posting groups, merged for the whole
-            everyone[row.user_id].absorb(row)
-        else:
-            everyone[row.user_id] = dataclasses.replace(row, key="")
-        if group_by in POSTING_FIELDS:
+    everyone.update(activity.whole)
+    if group_by in POSTING_FIELDS:
+        for row in activity.by_key:
             key = row.key or NONE
             population.members[key].add(row.user_id)
             population.activity[key][row.user_id] = row
@@ -135,22 +128,29 @@ def _groups(population: _Population, group_by: str) -> list[Group]:
 
 def _funnel(members: set[int], rows: dict[int, ActivityRow]) -> FunnelRow:
     """`rows`: one a member."""
-    reached = [row.reached() for row in rows.values()]
+    applications = 0
+    reached_members, reached_applications = [0] * 5, [0] * 5
+    for row in rows.values():
+        applications += row.tracked
+        for stage, count in enumerate(row.reached()):
+            if count:
+                reached_members[stage] += 1
+                reached_applications[stage] += count
     return outcomes.funnel_row(
         members=len(members),
-        applications=sum(row.tracked for row in rows.values()),
-        reached_members=[sum(1 for counts in reached if counts[i]) for i in range(5)],
-        reached_applications=[sum(counts[i] for counts in reached) for i in range(5)],
+        applications=applications,
+        reached_members=reached_members,
+        reached_applications=reached_applications,
     )
 
 
 def _curve(members: set[int], rows: dict[int, ActivityRow], follow_up: dict[int, int], *, attribute: str) -> Curve:
-    observations = []
-    for user_id in members:
-        row = rows.get(user_id)
-        event_day = getattr(row, attribute) if row is not None else None
-        observations.append(outcomes.member_observation(event_day=event_day, follow_up_days=follow_up[user_id]))
-    return outcomes.kaplan_meier(observations)
+    event_day = attrgetter(attribute)
+    observation = outcomes.member_observation
+    return outcomes.kaplan_meier(
+        observation(event_day=event_day(rows[user_id]) if user_id in rows else None, follow_up_days=follow_up[user_id])
+        for user_id in members
+    )
 
 
 def _offers(rows: list[dict], predicted, *, group_by: str, by_member: dict[int, MemberRow]) -> list[Offer]:
@@ -194,10 +194,10 @@ def outcomes_report(*, viewer, filters: OutcomeFilters, group_by: str) -> Report
     }
     report = Report(group_by=group_by, groups=_groups(population, group_by))
     for group in report.groups:
-        chosen, rows = population.members[group.key], population.activity[group.key]
-        report.funnel[group.key] = _funnel(chosen, rows)
+        in_group, rows = population.members[group.key], population.activity[group.key]
+        report.funnel[group.key] = _funnel(in_group, rows)
         for name, attribute in (("interview", "first_interview_day"), ("offer", "first_offer_day")):
-            getattr(report, name)[group.key] = _curve(chosen, rows, follow_up, attribute=attribute)
+            getattr(report, name)[group.key] = _curve(in_group, rows, follow_up, attribute=attribute)
     offer_rows = [row for row in offer_list(filters, members=chosen) if row["owner_id"] in population.members[ALL]]
     predicted, report.salary_status = outcomes_salary.predicted_ranges(viewer=viewer, offers=offer_rows)
     offers = _offers(offer_rows, predicted, group_by=group_by, by_member=by_member)

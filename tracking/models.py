@@ -196,6 +196,18 @@ class Stage(models.TextChoices):
     GHOSTED = "ghosted", _("Ghosted")
 
 
+# When an application first reached each step of the funnel, kept on the application itself (tracking/reach.py):
+# each field is the first move to that stage or a later one, so an application moved straight from applied to an
+# offer counts as screened and interviewed too. Cohort outcomes (portal/outcomes_queries.py) read these instead of
+# the event history.
+REACH_FIELDS: dict[str, frozenset[str]] = {
+    "screened_at": frozenset({Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED}),
+    "interviewed_at": frozenset({Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED}),
+    "offered_at": frozenset({Stage.OFFER, Stage.ACCEPTED}),
+    "accepted_at": frozenset({Stage.ACCEPTED}),
+}
+
+
 class Application(models.Model):
     class Channel(models.TextChoices):
         REFERRAL = "referral", _("referral")
@@ -228,6 +240,11 @@ class Application(models.Model):
     likely_ghosted_since = models.DateTimeField(
         _("flagged as likely ghosted"), null=True, blank=True, help_text=_("Waiting for the user to confirm.")
     )
+    # REACH_FIELDS: first reached screening, interviewing, an offer, acceptance (or a later stage); null until then.
+    screened_at = models.DateTimeField(_("first reached screening"), null=True, blank=True, editable=False)
+    interviewed_at = models.DateTimeField(_("first reached interviewing"), null=True, blank=True, editable=False)
+    offered_at = models.DateTimeField(_("first reached an offer"), null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

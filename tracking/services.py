@@ -37,6 +37,7 @@ from tracking.models import (
     Stage,
     Task,
 )
+from tracking.reach import reach_on_move
 from tracking.requirements import requirements_split
 
 # Moves a person can make. Terminal stages (accepted, rejected, withdrawn) have none.
@@ -312,6 +313,7 @@ def application_move(
         application.likely_ghosted_since = None
         if to_stage == Stage.APPLIED and application.applied_at is None:
             application.applied_at = at
+        reach_on_move(application, to_stage, at)
         if amount is not None:
             application.offer_amount, application.offer_currency = amount, offer_currency
         application.save()

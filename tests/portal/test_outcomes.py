@@ -490,6 +490,19 @@ def test_offers_count_without_ranges_until_a_salary_model_is_trained(programme, 
     assert rows[2][:4] == ["Everyone", "EUR", "accepted", "fewer than 5"]
 
 
+def test_a_grouped_view_counts_every_groups_offers(programme, enterprise_client):
+    client = signed_in(enterprise_client, programme.admin)
+    with schema_context("gamma"):
+        _five_offers(programme)  # four in Spring 2026 (m1, m2, m3, m4), one in Autumn 2025 (a1)
+
+    rows = csv_rows(client.get("/portal/outcomes/offers.csv?group_by=cohort"))
+
+    everyone = next(row for row in rows if row[:3] == ["Everyone", "EUR", "all offers"])
+    assert everyone[3:5] == ["5", "5"]
+    spring = next(row for row in rows if row[:3] == ["Spring 2026", "EUR", "all offers"])
+    assert spring[3] == "fewer than 5"  # its four are counted, and suppressed
+
+
 def test_offers_are_set_against_the_served_models_ranges_asked_once(
     programme, enterprise_client, salary_champion, settings
 ):

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -26,7 +26,8 @@ from portal.outcomes import Offer, PredictedRange
 from portal.outcomes_queries import OutcomeFilters, members_chosen, offer_list
 from portal.outcomes_report import ALL, outcomes_report
 from portal.outcomes_salary import salary_item
-from portal.outcomes_tables import TABLE_NAMES, report_tables
+from portal.outcomes_tables import COUNT, SUPPRESSED, TABLE_NAMES, Cell, Table, report_tables
+from portal.templatetags.outcomes_tags import outcome_rows
 from predictions import service
 from predictions.models import PredictionLog
 from predictions.registry import champion_cache_clear
@@ -534,3 +535,19 @@ def test_offers_are_set_against_the_served_models_ranges_asked_once(
     assert everyone[6:9] == [f"{positions.count(p) * 20:.1f}" for p in ("below", "inside", "above")]
     with schema_context("gamma"):
         assert PredictionLog.objects.count() == logged_before + 1  # one batch for the five offers, then the cache
+
+
+def test_the_table_rows_escape_group_names_and_align_numbers() -> None:
+    table = Table(
+        name="funnel",
+        headers=("Group", "Members", "Applied"),
+        rows=((Cell("<b>Spring</b> & co", "text"), Cell(1234, COUNT), Cell(None, SUPPRESSED)),),
+    )
+
+    with translation.override("en"):
+        html = outcome_rows(table)
+
+    assert html == (
+        '<tr><th scope="row">&lt;b&gt;Spring&lt;/b&gt; &amp; co</th>'
+        '<td class="num">1,234</td><td class="num">fewer than 5</td></tr>'
+    )

@@ -37,7 +37,8 @@ def programme(committed):
         with schema_context("gamma"):
             admin = user_create(email=ADMIN, password=PASSWORD, full_name="Hanna Vogt", role=User.Role.ADMINISTRATOR)
             coach = user_create(email=COACH, password=PASSWORD, full_name="Tobias Brenner", role=User.Role.COACH)
-            cohort = Cohort.objects.create(name=f"Herbst 2026 {RUN}")
+            # A long name, as outplacement programmes have: the bulk form's cohort list must still fit a phone.
+            cohort = Cohort.objects.create(name=f"Transfergesellschaft Logistik Sommer 2026 {RUN}")
             Invitation.objects.create(
                 email=INVITEE,
                 full_name="Mara Lindner",

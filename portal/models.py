@@ -441,9 +441,17 @@ class WebhookEndpoint(models.Model):
         return self.url
 
 
+# A delivery whose body the worker has yet to build (portal/webhook_bodies.py): the outbox writes ``{}`` on the request.
+UNBUILT = Q(payload={})
+
+
 class WebhookDelivery(models.Model):
     """One event for one endpoint: written in the transaction of the change (an outbox), delivered by the worker with
-    retries and backoff; replaying creates a new delivery of the same body."""
+    retries and backoff; replaying creates a new delivery of the same body.
+
+    A delivery caused by a change is written with an empty body (``UNBUILT``) and the domain event it comes from; the
+    worker builds the body on its first try, stores it and never builds it again. Test events and replays are written
+    with their body."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -456,7 +464,16 @@ class WebhookDelivery(models.Model):
     )
     event_id = models.UUIDField(_("event id"))
     event = models.CharField(_("event"), max_length=40)
-    payload = models.JSONField(_("body"))
+    payload = models.JSONField(_("body"))  # {} until built (UNBUILT)
+    domain_event = models.ForeignKey(
+        "tracking.DomainEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # UNBUILT's partial index below is the one the worker looks siblings up by
+        verbose_name=_("domain event"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
@@ -473,7 +490,10 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="portal_delivery_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="portal_delivery_due_idx"),
+            models.Index(fields=["domain_event"], condition=UNBUILT, name="portal_delivery_unbuilt_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id} ({self.status})"

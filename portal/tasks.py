@@ -20,7 +20,12 @@ def webhook_deliver_task(delivery_id: int) -> str | None:
 
 @app.task(base=TenantOnlyTask, soft_time_limit=60)
 def webhook_deliveries_due_dispatch() -> int:
-    """Queues one try per delivery whose retry is due in this tenant (and any whose queued message was lost)."""
+    """Queues one try per delivery that is due in this tenant: new ones (sent by a change's kick,
+    portal/webhook_outbox.py), retries, and any whose message was lost (the 60 s sweep sends this task too).
+
+    Clears the kick's flag before it reads what is due, never after: a change that commits later sends another
+    dispatch; one that committed before the clear is in this read (portal/webhook_outbox.py states the argument)."""
+    webhook_delivery.webhook_kick_clear()
     due = webhook_delivery.webhook_deliveries_due()
     for delivery_id in due:
         webhook_deliver_task.delay(delivery_id)

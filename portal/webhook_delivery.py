@@ -8,6 +8,10 @@ a refused target, a connection error, no answer within ``PORTAL_WEBHOOKS_TIMEOUT
 tried again after about 1 minute, 5 minutes, 30 minutes, 2 hours and 6 hours (±20 % jitter), and fails after the
 sixth try.
 
+A delivery that a change caused is written without its body (portal/webhook_outbox.py); its first try builds it
+(portal/webhook_bodies.py), or deletes it when there is nothing to send, before the endpoint is checked, so that a
+delivery to an endpoint disabled meanwhile shows in the log, with its body, as not sent.
+
 The signature (``CVPlus-Signature: t=<unix time>,v1=<hex>``) is the HMAC-SHA256 of ``"<t>.<body>"`` keyed with the
 endpoint's secret, as Stripe signs its webhooks; the API docs show a receiver how to check it (portal/api/schema.py).
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import random
 import re
 import socket
@@ -26,14 +31,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.redis_client import REDIS_ERRORS
 from portal.models import WebhookAttempt, WebhookDelivery
+from portal.webhook_bodies import webhook_body_build
 from portal.webhook_targets import Target, webhook_connect, webhook_target_resolve
+
+logger = logging.getLogger(__name__)
 
 Status = WebhookDelivery.Status
 RETRY_DELAYS = (
@@ -49,6 +59,10 @@ CLAIM_LEASE = timedelta(minutes=2)  # well above the longest exchange (PORTAL_WE
 STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3})[ \r]")
 MAX_STATUS_LINE_BYTES = 1024
 USER_AGENT = "CVPlus-Webhooks/1.0"
+# Set (per schema: the cache's key function adds it) by the change that sent a dispatch, cleared by that dispatch:
+# portal/webhook_outbox.py, ``webhook_deliveries_kick``. The time to live bounds how long a lost dispatch holds it.
+KICK_CACHE_KEY = "portal:webhooks:kicked"
+KICK_TTL_S = 60
 
 # Errors are stored as "<kind>|<detail>" and worded when shown, in the reader's language (webhook_error_text).
 TIMEOUT, CONNECT, TLS, TARGET, NOT_HTTP, REDIRECT, HTTP_STATUS, DISABLED = (
@@ -174,6 +188,14 @@ def webhook_retry_delay(attempts: int) -> timedelta:
     return base * _jitter.uniform(1 - JITTER, 1 + JITTER)
 
 
+def webhook_kick_clear() -> None:
+    """Lets the next change send a dispatch again (portal/tasks.py, before the dispatch lists what is due)."""
+    try:
+        cache.delete(KICK_CACHE_KEY)
+    except REDIS_ERRORS:
+        logger.warning("Could not clear the webhook dispatch flag; it expires within %d s", KICK_TTL_S)
+
+
 def webhook_deliveries_due() -> list[int]:
     """Ids of the deliveries whose next try is due (new ones whose message was lost included)."""
     due = WebhookDelivery.objects.filter(
@@ -189,15 +211,19 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
     ).update(next_attempt_at=now + CLAIM_LEASE, attempts=F("attempts") + 1)
     if claimed != 1:
         return None
-    return WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    return WebhookDelivery.objects.select_related("endpoint", "domain_event").get(pk=delivery_id)
 
 
 def webhook_delivery_send(delivery_id: int) -> str | None:
-    """Tries the delivery once if it is due and this call wins the claim; returns its new status, or None when there
-    was nothing to do."""
+    """Tries the delivery once if it is due and this call wins the claim, building its body first if it has none;
+    returns its new status, or None when there was nothing to do (nor to send: the delivery is then deleted)."""
     delivery = _claim(delivery_id)
     if delivery is None:
         return None
+    if not delivery.payload:
+        delivery.payload = webhook_body_build(delivery)
+        if delivery.payload is None:
+            return None
     endpoint = delivery.endpoint
     if not endpoint.is_active:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(

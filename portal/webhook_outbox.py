@@ -1,9 +1,10 @@
 """The webhook outbox (issue 13, item 6): a tracking.DomainEvent becomes the webhook deliveries it calls for.
 
 ``domain_event_saved`` hears every saved DomainEvent (connected in portal/apps.py, so that tracking never imports
-portal) and writes one WebhookDelivery per subscribed active endpoint, in the transaction of the change itself; the
-sending is queued for after the commit. Nothing is sent on the request path: portal/webhook_delivery.py sends,
-retries and records.
+portal) and writes one WebhookDelivery per active endpoint listening to each webhook event the change calls for, in
+the transaction of the change itself: a rollback writes nothing. The rows carry the domain event's id and no body; the
+worker builds the body on the delivery's first try (portal/webhook_bodies.py), applying the privacy rule then, and
+sends, retries and records (portal/webhook_delivery.py). Nothing is sent on the request path.
 
 | domain event              | webhook events                                                              |
 |---------------------------|-----------------------------------------------------------------------------|
@@ -11,26 +12,35 @@ retries and records.
 | application.created       | application.stage_changed (from: null)                                      |
 | application.stage_changed | application.stage_changed; offer.accepted as well when it moved to accepted |
 
-Application events are sent only for members who share their applications (the same rule as the organisation API),
-and carry no CV, note or contact: ids, stages, dates, and the posting's industry and country.
-
-Cost on the request: nothing on a consumer host; on an enterprise host, one cache read of which events have an
-active endpoint (portal/webhooks.py, ``webhook_events_subscribed``), so a change in an organisation without webhooks
-costs nothing more. A cold cache costs one query: tests that pin the queries of a write on an enterprise host warm it
-first with ``webhook_events_subscribed()``.
+Cost on the request:
+- a consumer host: nothing;
+- an enterprise host: one cache read of the active endpoints and their events (portal/webhooks.py,
+  ``webhook_endpoints_listening``), so an organisation without webhooks pays that and nothing more. A cold cache
+  costs one query: tests that pin the queries of a write on an enterprise host warm it first;
+- when an endpoint listens: one bulk INSERT in the change's transaction, and after the commit one Redis ``SET NX``
+  (the kick, ``webhook_deliveries_kick``) that sends one Celery message only when no dispatch is already on its way.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
+from contextlib import nullcontext
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
+from django_tenants.utils import schema_context
+from kombu.exceptions import OperationalError
 
-from accounts.models import User
+from billing.redis_client import REDIS_ERRORS
 from portal import access
 from portal.models import WebhookDelivery, WebhookEndpoint
-from portal.webhooks import deliveries_queue, iso_utc, webhook_envelope, webhook_events_subscribed
-from tracking.models import Application, DomainEvent, Stage
+from portal.tasks import webhook_deliveries_due_dispatch
+from portal.webhook_delivery import KICK_CACHE_KEY, KICK_TTL_S
+from portal.webhooks import webhook_endpoints_listening
+from tracking.models import DomainEvent, Stage
+
+logger = logging.getLogger(__name__)
 
 Event = WebhookEndpoint.Event
 
@@ -46,118 +56,80 @@ def _events_of(event: DomainEvent) -> list[str]:
     return []
 
 
-def _member_data(member_id: int | None) -> dict | None:
-    member = (
-        User.objects.filter(pk=member_id)
-        .select_related("membership__cohort", "membership__coach")
-        .only(
-            "id",
-            "email",
-            "full_name",
-            "role",
-            "date_joined",
-            "membership__joined_at",
-            "membership__cohort__name",
-            "membership__coach__full_name",
-            "membership__coach__email",
-        )
-        .first()
-    )
-    if member is None:
-        return None
-    membership = getattr(member, "membership", None)
-    cohort = membership.cohort if membership else None
-    coach = membership.coach if membership else None
-    return {
-        "member": {
-            "id": member.pk,
-            "name": member.get_full_name(),
-            "email": member.email,
-            "role": member.role,
-            "cohort": {"id": cohort.pk, "name": cohort.name} if cohort else None,
-            "coach": {"id": coach.pk, "name": coach.get_full_name()} if coach else None,
-            "joined_at": iso_utc(membership.joined_at if membership else member.date_joined),
-        }
-    }
-
-
-def _application_shared(application_id: int | None) -> Application | None:
-    """The application with what its events carry, if its member shares their applications (one query)."""
-    return (
-        Application.objects.filter(pk=application_id, owner__membership__share_applications=True)
-        .select_related("posting")
-        .only("id", "owner_id", "stage", "offer_amount", "offer_currency", "posting__industry", "posting__country")
-        .first()
-    )
-
-
-def _application_data(event: DomainEvent, application: Application, webhook_event: str) -> dict:
-    payload = event.payload or {}
-    data = {
-        "application": {
-            "id": application.pk,
-            "industry": application.posting.industry,
-            "country": application.posting.country,
-        },
-        "member": {"id": application.owner_id},
-        "occurred_at": iso_utc(event.occurred_at),
-    }
-    if webhook_event == Event.OFFER_ACCEPTED:
-        amount = application.offer_amount
-        data["offer"] = {"amount": str(amount), "currency": application.offer_currency} if amount is not None else None
-    else:
-        created = event.kind == DomainEvent.Kind.APPLICATION_CREATED
-        data["from"] = None if created else payload.get("from")
-        data["to"] = payload.get("stage") if created else payload.get("to")
-    return data
-
-
 def _tenant_kind_known_and_not_enterprise() -> bool:
     """True on a consumer host's request (its tenant row is at hand): no portal, no webhooks, nothing to look up."""
     kind = getattr(getattr(connection, "tenant", None), "kind", None)
     return kind is not None and kind != "enterprise"
 
 
-def _events_data(event: DomainEvent, wanted: list[str]) -> dict[str, dict]:
-    """Each wanted webhook event's data; none for an application that is gone or that its member does not share."""
-    if wanted == [Event.MEMBER_JOINED]:
-        data = _member_data(event.subject_id)
-        return {} if data is None else {Event.MEMBER_JOINED: data}
-    application = _application_shared(event.subject_id)
-    if application is None:
-        return {}
-    return {webhook_event: _application_data(event, application, webhook_event) for webhook_event in wanted}
+def webhook_deliveries_kick() -> None:
+    """Once the current transaction commits, makes sure a dispatch (portal/tasks.py,
+    ``webhook_deliveries_due_dispatch``) is on its way to this schema: sets the schema's flag with ``SET NX``
+    (``cache.add``) and sends one dispatch only when this call set it. While the flag is set, later changes send
+    nothing: the dispatch on its way will see their rows.
+
+    Why no delivery is left waiting: each change's rows are committed before its flag is set, and the dispatch clears
+    the flag before it reads the due deliveries. A change whose ``SET NX`` comes after the clear sets the flag again
+    and sends another dispatch; a change whose ``SET NX`` came before the clear committed before it, so the
+    dispatch's read (a later statement, READ COMMITTED) sees its rows. A dispatch that is lost (a worker that dies
+    before the clear) holds the flag for ``KICK_TTL_S`` at most. A Redis or broker failure is logged and sends
+    nothing: the 60 s sweep (``deliver-due-webhooks-in-every-tenant``) delivers the rows; a failed send keeps the flag,
+    so that no more than one request per ``KICK_TTL_S`` waits on a broker that does not answer.
+
+    A backlog does not multiply the dispatches: a dispatch waits in the queue behind the tries the previous one
+    queued, with the flag set, so that by the time it lists what is due those tries have mostly been claimed (a try
+    listed twice is a no-op: the claim)."""
+    schema = connection.schema_name  # named now: the cache key and the message are this schema's
+
+    def kick() -> None:
+        with nullcontext() if connection.schema_name == schema else schema_context(schema):
+            try:
+                kicked = cache.add(KICK_CACHE_KEY, 1, KICK_TTL_S)
+            except REDIS_ERRORS:
+                logger.warning("Could not set the webhook dispatch flag; the sweep sends the deliveries")
+                return
+        if not kicked:
+            return
+        try:
+            webhook_deliveries_due_dispatch.apply_async(headers={"_schema_name": schema})
+        except OperationalError:
+            logger.warning("Could not send the webhook dispatch to the broker; the sweep sends the deliveries")
+
+    transaction.on_commit(kick)
 
 
 def webhook_outbox_record(event: DomainEvent) -> list[WebhookDelivery]:
-    """Writes the deliveries `event` calls for, in the current transaction, and queues them after its commit.
+    """Writes the deliveries `event` calls for, without their bodies, in the current transaction, and kicks the
+    worker after its commit.
 
-    Three queries when an endpoint listens (the application or member, the endpoints, one insert); one cache read
-    when none does; nothing on a consumer host."""
+    One INSERT when an endpoint listens; one cache read when none does; nothing on a consumer host. The event id of
+    each webhook event is chosen here, the same for every endpoint, so that retries, replays and the endpoints all
+    see one id per change."""
     candidates = _events_of(event)
     if not candidates or _tenant_kind_known_and_not_enterprise():
         return []
-    subscribed = webhook_events_subscribed()
-    wanted = [webhook_event for webhook_event in candidates if webhook_event in subscribed]
+    wanted = [
+        (endpoint_id, webhook_event)
+        for endpoint_id, events in webhook_endpoints_listening()
+        for webhook_event in candidates
+        if webhook_event in events
+    ]
     if not wanted or not access.is_enterprise():
         return []
-    data = _events_data(event, wanted)
-    if not data:
-        return []
-    envelopes = {
-        webhook_event: webhook_envelope(uuid.uuid4(), webhook_event, event.occurred_at, event_data)
-        for webhook_event, event_data in data.items()
-    }
+    event_ids = {webhook_event: uuid.uuid4() for webhook_event in candidates}
     deliveries = [
-        WebhookDelivery(endpoint=endpoint, event_id=envelope["id"], event=webhook_event, payload=envelope)
-        for endpoint in WebhookEndpoint.objects.filter(is_active=True).only("id", "events")
-        for webhook_event, envelope in envelopes.items()
-        if webhook_event in endpoint.events
+        WebhookDelivery(
+            endpoint_id=endpoint_id,
+            event_id=event_ids[webhook_event],
+            event=webhook_event,
+            payload={},
+            domain_event=event,
+        )
+        for endpoint_id, webhook_event in wanted
     ]
-    if deliveries:
-        # One INSERT (Django's bulk_create is atomic without a savepoint of its own) in the change's transaction.
-        deliveries = WebhookDelivery.objects.bulk_create(deliveries)
-        deliveries_queue(deliveries)
+    # One INSERT (Django's bulk_create is atomic without a savepoint of its own) in the change's transaction.
+    deliveries = WebhookDelivery.objects.bulk_create(deliveries)
+    webhook_deliveries_kick()
     return deliveries
 
 

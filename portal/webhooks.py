@@ -1,10 +1,15 @@
 """Outgoing webhooks (issue 13, item 6): the organisation's endpoints, which events they listen to, and the
 delivery log's actions (replay, test event). Administrators only.
 
-Each endpoint has a signing secret (``whsec_…``) shown once, when it is made or rotated. Which events have an active
-endpoint is cached per schema (the cache's key function adds the schema), so that the outbox
-(portal/webhook_outbox.py) costs an organisation without webhooks one cache read per change; saving or deleting an
-endpoint forgets the entry. Sending, retries and the attempt log: portal/webhook_delivery.py.
+Each endpoint has a signing secret (``whsec_…``) shown once, when it is made or rotated. The active endpoints and
+the events each listens to are cached per schema (the cache's key function adds the schema), so that the outbox
+(portal/webhook_outbox.py) costs an organisation without webhooks one cache read per change, and one with them no
+query for its endpoints; saving or deleting an endpoint forgets the entry. Bodies: portal/webhook_bodies.py; sending,
+retries and the attempt log: portal/webhook_delivery.py.
+
+The delivery log shows a delivery once its body is built (by the worker, on its first try): until then it may still
+turn out to have nothing to send (a member who does not share their applications) and be deleted, and showing it
+would tell that such a member's application moved.
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ import logging
 import secrets
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -25,8 +29,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from billing.redis_client import REDIS_ERRORS
 from portal import access
-from portal.models import WebhookDelivery, WebhookEndpoint
+from portal.models import UNBUILT, WebhookDelivery, WebhookEndpoint
 from portal.tasks import webhook_deliver_task
+from portal.webhook_bodies import webhook_envelope
 from portal.webhook_targets import webhook_target_resolve
 from tenants.context import require_tenant_schema
 from tenants.tasks import enqueue_on_commit
@@ -37,7 +42,7 @@ Event = WebhookEndpoint.Event
 SECRET_KIND = "whsec_"  # noqa: S105 - how every signing secret starts
 TEST_EVENT = "webhook.test"
 DESCRIPTION_MAX_LENGTH = WebhookEndpoint._meta.get_field("description").max_length
-SUBSCRIBED_CACHE_KEY = "portal:webhooks:subscribed"
+SUBSCRIBED_CACHE_KEY = "portal:webhooks:listening"  # [[endpoint id, [event, …]], …] of the active endpoints
 SUBSCRIBED_CACHE_TTL_S = 60  # also bounds how long a cache entry written by a racing request can be stale
 
 
@@ -127,29 +132,35 @@ def webhook_secret_rotate(*, by: User, endpoint: WebhookEndpoint) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Which events have an active endpoint, cached per schema
+# The active endpoints and their events, cached per schema
 # ---------------------------------------------------------------------------------------------------------------------
-def _subscribed_from_database() -> frozenset[str]:
-    subscribed: set[str] = set()
-    for events in WebhookEndpoint.objects.filter(is_active=True).values_list("events", flat=True):
-        subscribed.update(events)
-    return frozenset(subscribed)
+Listening = list[tuple[int, frozenset[str]]]
+
+
+def _listening_from_database() -> Listening:
+    rows = WebhookEndpoint.objects.filter(is_active=True).order_by("pk").values_list("pk", "events")
+    return [(pk, frozenset(events)) for pk, events in rows]
+
+
+def webhook_endpoints_listening() -> Listening:
+    """Each active endpoint of this organisation with the events it listens to: one cache read when cached."""
+    try:
+        cached = cache.get(SUBSCRIBED_CACHE_KEY)
+    except REDIS_ERRORS:
+        return _listening_from_database()
+    if cached is not None:
+        return [(pk, frozenset(events)) for pk, events in cached]
+    listening = _listening_from_database()
+    try:
+        cache.set(SUBSCRIBED_CACHE_KEY, [[pk, sorted(events)] for pk, events in listening], SUBSCRIBED_CACHE_TTL_S)
+    except REDIS_ERRORS:
+        pass
+    return listening
 
 
 def webhook_events_subscribed() -> frozenset[str]:
     """The events at least one active endpoint of this organisation listens to: one cache read when cached."""
-    try:
-        cached = cache.get(SUBSCRIBED_CACHE_KEY)
-    except REDIS_ERRORS:
-        return _subscribed_from_database()
-    if cached is not None:
-        return frozenset(cached)
-    subscribed = _subscribed_from_database()
-    try:
-        cache.set(SUBSCRIBED_CACHE_KEY, sorted(subscribed), SUBSCRIBED_CACHE_TTL_S)
-    except REDIS_ERRORS:
-        pass
-    return subscribed
+    return frozenset().union(*(events for _pk, events in webhook_endpoints_listening()))
 
 
 def _subscribed_forget() -> None:
@@ -167,18 +178,8 @@ def webhook_endpoint_changed(**_signal_kwargs: object) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Deliveries: the body every delivery sends, and queueing them
+# Deliveries written with their body (test events, replays): each queued after its commit
 # ---------------------------------------------------------------------------------------------------------------------
-def iso_utc(moment: datetime) -> str:
-    """``2026-12-07T09:30:00.123456Z``: how every time in a webhook body is written."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def webhook_envelope(event_id: uuid.UUID, webhook_event: str, created: datetime, data: dict) -> dict:
-    """The JSON body every delivery sends (replays send it again unchanged)."""
-    return {"id": str(event_id), "type": webhook_event, "created": iso_utc(created), "data": data}
-
-
 def deliveries_queue(deliveries: list[WebhookDelivery]) -> None:
     """Sends each delivery's task (portal/tasks.py) once the current transaction commits, into this schema."""
     for delivery in deliveries:
@@ -194,9 +195,9 @@ def _require_active(endpoint: WebhookEndpoint) -> None:
 
 
 def webhook_deliveries_list(*, viewer: User, endpoint: WebhookEndpoint):
-    """The endpoint's deliveries, newest first, each with its attempts (administrators only)."""
+    """The endpoint's deliveries whose body is built, newest first, each with its attempts (administrators only)."""
     _require_manager(viewer)
-    return endpoint.deliveries.prefetch_related("attempt_log").order_by("-created_at", "-id")
+    return endpoint.deliveries.exclude(UNBUILT).prefetch_related("attempt_log").order_by("-created_at", "-id")
 
 
 def webhook_delivery_get(*, viewer: User, endpoint: WebhookEndpoint, pk: int) -> WebhookDelivery:

@@ -86,7 +86,7 @@ def _inbox_url(request: HttpRequest) -> str | None:
 @manages_integrations
 def webhook_list(request: HttpRequest) -> HttpResponse:
     endpoints = webhooks.webhook_endpoints_list(viewer=request.user).annotate(
-        deliveries_count=Count("deliveries"),
+        deliveries_count=Count("deliveries", filter=~Q(deliveries__payload={})),  # as the log: built ones only
         failed_count=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)),
     )
     context = {"endpoints": endpoints, "inbox_url": _inbox_url(request)}

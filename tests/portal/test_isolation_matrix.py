@@ -63,6 +63,7 @@ from portal.models import (
 from portal.outcomes_tables import TABLE_NAMES
 from portal.tokens import api_token_create
 from portal.views.webhook_inbox import INBOX_CACHE_KEY
+from portal.webhook_delivery import KICK_CACHE_KEY
 from portal.webhooks import SUBSCRIBED_CACHE_KEY
 from tests.conftest import ENTERPRISE_HOST, PASSWORD, login
 from tests.portal.members_helpers import OTHER_HOST, OTHER_SCHEMA, contract, german
@@ -368,7 +369,7 @@ def world(cast, other_enterprise, django_db_blocker) -> Iterator[World]:
             connection.set_schema_to_public()
             for schema in ("gamma", OTHER_SCHEMA):
                 with schema_context(schema):
-                    cache.delete_many([SUBSCRIBED_CACHE_KEY, INBOX_CACHE_KEY])
+                    cache.delete_many([SUBSCRIBED_CACHE_KEY, KICK_CACHE_KEY, INBOX_CACHE_KEY])
 
 
 # ---------------------------------------------------------------------------------------------------------------------

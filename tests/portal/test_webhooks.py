@@ -6,21 +6,28 @@ with replay and test events, and the pages' isolation."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import timedelta
 
 import pytest
+import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
+from kombu.exceptions import OperationalError
 
 from portal import webhook_delivery, webhook_outbox, webhooks
 from portal.models import Membership, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from portal.tasks import webhook_deliveries_due_dispatch
 from portal.views.webhook_inbox import INBOX_CACHE_KEY
+from portal.webhook_bodies import iso_utc
 from tests.conftest import login
 from tests.portal.integrations_cast import application_for, organisation_build, person, signed_in
 from tests.portal.webhook_receiver import receiving, signature_valid
@@ -37,9 +44,10 @@ PRODUCTION_CHECKS = {"PORTAL_WEBHOOKS_ALLOW_PRIVATE": False, "PORTAL_WEBHOOKS_RE
 
 @pytest.fixture(autouse=True)
 def _webhook_caches_forgotten(cast) -> None:
-    """What the webhooks keep in the test cache (subscriptions, the inbox) outlives each test's rolled-back rows."""
+    """What the webhooks keep in the test cache (subscriptions, the kick's flag, the inbox) outlives each test's
+    rolled-back rows."""
     with schema_context("gamma"):
-        cache.delete_many([webhooks.SUBSCRIBED_CACHE_KEY, INBOX_CACHE_KEY])
+        cache.delete_many([webhooks.SUBSCRIBED_CACHE_KEY, webhook_delivery.KICK_CACHE_KEY, INBOX_CACHE_KEY])
 
 
 @pytest.fixture
@@ -50,6 +58,15 @@ def org(cast):
 
 def _endpoint(org, url: str, events: list[str]) -> tuple[WebhookEndpoint, str]:
     return webhooks.webhook_endpoint_create(by=org.admin, url=url, description="HR data warehouse", events=events)
+
+
+def _stage_change_heard(org, url: str) -> tuple[WebhookEndpoint, WebhookDelivery]:
+    """An endpoint listening to stage changes, and the delivery (not built yet) that Mia's next move writes for it."""
+    with schema_context("gamma"):
+        endpoint, _secret = _endpoint(org, url, [Event.STAGE_CHANGED])
+        services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
+        (delivery,) = WebhookDelivery.objects.all()
+    return endpoint, delivery
 
 
 def _due_now(delivery: WebhookDelivery) -> None:
@@ -93,85 +110,275 @@ def test_a_stage_change_writes_its_deliveries_in_its_own_transaction(org, django
             services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
 
         (delivery,) = WebhookDelivery.objects.all()
+        moved = DomainEvent.objects.filter(kind=DomainEvent.Kind.STAGE_CHANGED).latest("id")
         assert (delivery.endpoint, delivery.event, delivery.status, delivery.attempts) == (
             listening,
             Event.STAGE_CHANGED,
             Status.PENDING,
             0,
         )
-        assert len(queued) == 1  # its sending is queued for after the commit
+        assert (delivery.domain_event, delivery.payload) == (moved, {})  # the worker builds the body
+        assert len(queued) == 1  # the kick, after the commit
 
 
-def test_application_events_are_not_sent_for_members_who_keep_them_to_themselves(org) -> None:
-    with schema_context("gamma"):
-        _endpoint(org, "http://127.0.0.1:9/stages", [Event.STAGE_CHANGED])
-        application = application_for(
-            org.private, title="Auditor", company="KPMG", industry="finance-insurance", country="DE"
-        )
-        services.application_move(application=application, to_stage=Stage.SCREENING, by=org.private)
-
-        assert not WebhookDelivery.objects.exists()
-
-
-def test_an_accepted_offer_is_its_own_event_with_the_offer(org) -> None:
-    with schema_context("gamma"):
-        _endpoint(org, "http://127.0.0.1:9/offers", [Event.OFFER_ACCEPTED])
-        services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
-        services.application_move(
-            application=org.application, to_stage=Stage.OFFER, by=org.mine, offer_amount="58000", offer_currency="EUR"
-        )
-        assert not WebhookDelivery.objects.exists()
-        services.application_move(application=org.application, to_stage=Stage.ACCEPTED, by=org.mine)
-
-        (delivery,) = WebhookDelivery.objects.all()
-        assert delivery.event == Event.OFFER_ACCEPTED
-        data = delivery.payload["data"]
-        assert data["offer"] == {"amount": "58000.00", "currency": "EUR"}
-        assert data["application"] == {"id": org.application.pk, "industry": "technology", "country": "DE"}
-        assert data["member"] == {"id": org.mine.pk}
-
-
-def test_a_member_joining_is_sent_with_their_cohort_and_coach(org) -> None:
-    with schema_context("gamma"):
-        _endpoint(org, "http://127.0.0.1:9/joins", [Event.MEMBER_JOINED])
-        newcomer = person("lukas.meyer@gamma.example", "Lukas Meyer")
-        Membership.objects.create(user=newcomer, coach=org.coach, cohort=org.cohort)
-        domain_event_record(kind=DomainEvent.Kind.MEMBER_JOINED, actor_id=newcomer.pk, subject_id=newcomer.pk)
-
-        (delivery,) = WebhookDelivery.objects.all()
-        member = delivery.payload["data"]["member"]
-        assert (member["id"], member["email"], member["name"]) == (
-            newcomer.pk,
-            "lukas.meyer@gamma.example",
-            "Lukas Meyer",
-        )
-        assert member["cohort"] == {"id": org.cohort.pk, "name": "Herbst 2026"}
-        assert member["coach"] == {"id": org.coach.pk, "name": "Carl Brandt"}
-
-
-def test_an_organisation_without_webhooks_pays_one_cache_read_and_one_with_them_three_queries(
-    org, django_assert_num_queries
+def test_the_request_writes_one_insert_when_an_endpoint_listens_and_nothing_when_none_does(
+    cast, org, django_capture_on_commit_callbacks
 ) -> None:
-    with schema_context("gamma"):
+    with tenant_context(cast.enterprise):  # the tenant's row at hand, as on a request
         event = domain_event_record(
             kind=DomainEvent.Kind.STAGE_CHANGED,
             actor_id=org.mine.pk,
             subject_id=org.application.pk,
             payload={"from": "screening", "to": "interviewing"},
         )
-        webhooks.webhook_events_subscribed()  # the first look fills the cache
+        webhooks.webhook_endpoints_listening()  # the first look fills the cache
 
-        with django_assert_num_queries(0):
+        with CaptureQueriesContext(connection) as without, django_capture_on_commit_callbacks() as kicked:
             assert webhook_outbox.webhook_outbox_record(event) == []
+        assert (len(without), kicked) == (0, [])
 
-        _endpoint(org, "http://127.0.0.1:9/stages", [Event.STAGE_CHANGED])  # saving an endpoint forgets the cache
-        assert Event.STAGE_CHANGED in webhooks.webhook_events_subscribed()
+        stages, _secret = _endpoint(org, "http://127.0.0.1:9/stages", [Event.STAGE_CHANGED])
+        crm, _secret = _endpoint(org, "http://127.0.0.1:9/crm", [Event.STAGE_CHANGED, Event.MEMBER_JOINED])
+        _endpoint(org, "http://127.0.0.1:9/joins", [Event.MEMBER_JOINED])
+        webhooks.webhook_endpoints_listening()  # saving an endpoint forgot the cache; warm it again
+        assert webhooks.webhook_events_subscribed() == {Event.STAGE_CHANGED, Event.MEMBER_JOINED}
 
-        # the tenant's row (a request has it at hand; schema_context does not), then the application with its
-        # member's sharing, the endpoints, and one insert
-        with django_assert_num_queries(1 + 3):
-            (delivery,) = webhook_outbox.webhook_outbox_record(event)
-        assert delivery.event == Event.STAGE_CHANGED
+        with CaptureQueriesContext(connection) as listening, django_capture_on_commit_callbacks() as kicked:
+            deliveries = webhook_outbox.webhook_outbox_record(event)
+
+        (insert,) = (query["sql"] for query in listening.captured_queries)
+        assert insert.startswith('INSERT INTO "portal_webhookdelivery"')
+        assert len(kicked) == 1
+        assert sorted((d.endpoint_id, d.event) for d in deliveries) == [
+            (stages.pk, Event.STAGE_CHANGED),
+            (crm.pk, Event.STAGE_CHANGED),
+        ]
+        assert len({d.event_id for d in deliveries}) == 1  # one event, one id, whichever endpoint hears it
+
+
+def test_an_accepted_offer_is_two_events_with_their_own_ids(org) -> None:
+    with schema_context("gamma"):
+        _endpoint(org, "http://127.0.0.1:9/all", [Event.STAGE_CHANGED, Event.OFFER_ACCEPTED])
+        services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
+        WebhookDelivery.objects.all().delete()
+        services.application_move(
+            application=org.application, to_stage=Stage.OFFER, by=org.mine, offer_amount="58000", offer_currency="EUR"
+        )
+        services.application_move(application=org.application, to_stage=Stage.ACCEPTED, by=org.mine)
+
+        accepted = WebhookDelivery.objects.filter(domain_event__payload__to=Stage.ACCEPTED)
+        assert sorted(accepted.values_list("event", flat=True)) == [Event.STAGE_CHANGED, Event.OFFER_ACCEPTED]
+        assert len(set(accepted.values_list("event_id", flat=True))) == 2
+
+
+def _kick_flag() -> object:
+    """The kick's flag in gamma's cache (portal/webhook_outbox.py): None when a change may send a dispatch."""
+    with schema_context("gamma"):
+        return cache.get(webhook_delivery.KICK_CACHE_KEY)
+
+
+def _dispatches_queued() -> int:
+    """Dispatches into gamma waiting on the test broker (the test queue's Redis list; no worker takes them here)."""
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        messages = broker.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
+    finally:
+        broker.close()
+    headers = [json.loads(message)["headers"] for message in messages]
+    return sum(
+        1
+        for header in headers
+        if header["task"] == webhook_deliveries_due_dispatch.name and header.get("_schema_name") == "gamma"
+    )
+
+
+def test_changes_in_a_row_send_one_dispatch_until_the_dispatch_clears_the_flag(
+    org, django_capture_on_commit_callbacks
+) -> None:
+    with schema_context("gamma"):
+        _endpoint(org, "http://127.0.0.1:9/stages", [Event.STAGE_CHANGED])
+        before = _dispatches_queued()
+
+        for stage in (Stage.INTERVIEWING, Stage.REJECTED):
+            with django_capture_on_commit_callbacks(execute=True):
+                services.application_move(application=org.application, to_stage=stage, by=org.mine)
+        with django_capture_on_commit_callbacks(execute=True):
+            application_for(org.mine, title="Analyst", company="SAP", industry="technology", country="DE")
+
+        assert WebhookDelivery.objects.count() == 3
+        assert _dispatches_queued() == before + 1  # the first change's; the flag held back the others
+        assert _kick_flag() is not None
+
+        assert webhook_deliveries_due_dispatch() == 3  # in-process: clears the flag, then queues the three tries
+        assert _kick_flag() is None
+
+        with django_capture_on_commit_callbacks(execute=True):
+            application_for(org.mine, title="Auditor", company="KPMG", industry="finance-insurance", country="DE")
+
+        assert _dispatches_queued() == before + 2
+
+
+class _RedisDown:
+    def add(self, *args: object, **kwargs: object) -> bool:
+        raise redis.exceptions.ConnectionError("Redis does not answer")
+
+
+def test_a_broker_or_redis_failure_after_the_commit_is_logged_and_leaves_the_rows_to_the_sweep(
+    org, django_capture_on_commit_callbacks, monkeypatch, caplog
+) -> None:
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise OperationalError("the broker does not answer")
+
+    with schema_context("gamma"), caplog.at_level(logging.WARNING, logger="portal.webhook_outbox"):
+        _endpoint(org, "http://127.0.0.1:9/stages", [Event.STAGE_CHANGED])
+        before = _dispatches_queued()
+        monkeypatch.setattr(webhook_deliveries_due_dispatch, "apply_async", broker_down)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
+
+        assert "Could not send the webhook dispatch" in caplog.text
+        assert _kick_flag() is not None  # kept: the next requests do not wait on the broker too
+        assert webhook_delivery.webhook_deliveries_due() == [WebhookDelivery.objects.get().pk]  # the sweep's list
+
+        webhook_delivery.webhook_kick_clear()
+        monkeypatch.setattr(webhook_outbox, "cache", _RedisDown())
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.application_move(application=org.application, to_stage=Stage.REJECTED, by=org.mine)
+
+        assert "Could not set the webhook dispatch flag" in caplog.text
+        assert len(webhook_delivery.webhook_deliveries_due()) == 2
+        assert _dispatches_queued() == before
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Bodies, built by the worker on the first try
+# ---------------------------------------------------------------------------------------------------------------------
+def _sent_body(receiver, delivery: WebhookDelivery) -> dict:
+    assert webhook_delivery.webhook_delivery_send(delivery.pk) == Status.DELIVERED
+    return json.loads(receiver.requests[-1].body)
+
+
+def test_application_events_of_members_who_keep_them_to_themselves_are_never_sent_and_leave_no_delivery(org) -> None:
+    with receiving(200) as receiver, schema_context("gamma"):
+        _endpoint(org, receiver.url, [Event.STAGE_CHANGED])
+        private = application_for(
+            org.private, title="Auditor", company="KPMG", industry="finance-insurance", country="DE"
+        )
+        services.application_move(application=private, to_stage=Stage.SCREENING, by=org.private)
+        services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
+        Membership.objects.filter(user=org.mine).update(share_applications=False)  # before the worker builds it
+        written = list(WebhookDelivery.objects.values_list("pk", flat=True))
+
+        assert len(written) == 3  # Priv's creation and move, Mia's move: written blind on the request
+        assert [webhook_delivery.webhook_delivery_send(pk) for pk in written] == [None, None, None]
+        assert not WebhookDelivery.objects.exists()
+        assert receiver.requests == []
+
+
+def test_an_accepted_offer_is_its_own_event_with_the_offer(org) -> None:
+    with receiving(200) as receiver, schema_context("gamma"):
+        _endpoint(org, receiver.url, [Event.OFFER_ACCEPTED])
+        services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
+        services.application_move(
+            application=org.application, to_stage=Stage.OFFER, by=org.mine, offer_amount="58000", offer_currency="EUR"
+        )
+        assert not WebhookDelivery.objects.exists()
+        services.application_move(application=org.application, to_stage=Stage.ACCEPTED, by=org.mine)
+        (delivery,) = WebhookDelivery.objects.all()
+
+        body = _sent_body(receiver, delivery)
+
+        accepted = delivery.domain_event
+        assert body == {
+            "id": str(delivery.event_id),
+            "type": Event.OFFER_ACCEPTED,
+            "created": iso_utc(accepted.occurred_at),  # the change's time, not the build's
+            "data": {
+                "application": {"id": org.application.pk, "industry": "technology", "country": "DE"},
+                "member": {"id": org.mine.pk},
+                "occurred_at": iso_utc(accepted.occurred_at),
+                "offer": {"amount": "58000.00", "currency": "EUR"},
+            },
+        }
+
+
+def test_a_member_joining_is_sent_with_their_cohort_and_coach(org) -> None:
+    with receiving(200) as receiver, schema_context("gamma"):
+        _endpoint(org, receiver.url, [Event.MEMBER_JOINED])
+        newcomer = person("lukas.meyer@gamma.example", "Lukas Meyer")
+        membership = Membership.objects.create(user=newcomer, coach=org.coach, cohort=org.cohort)
+        domain_event_record(kind=DomainEvent.Kind.MEMBER_JOINED, actor_id=newcomer.pk, subject_id=newcomer.pk)
+        (delivery,) = WebhookDelivery.objects.all()
+
+        body = _sent_body(receiver, delivery)
+
+        assert (body["type"], set(body)) == (Event.MEMBER_JOINED, {"id", "type", "created", "data"})
+        assert body["data"] == {
+            "member": {
+                "id": newcomer.pk,
+                "name": "Lukas Meyer",
+                "email": "lukas.meyer@gamma.example",
+                "role": "member",
+                "cohort": {"id": org.cohort.pk, "name": "Herbst 2026"},
+                "coach": {"id": org.coach.pk, "name": "Carl Brandt"},
+                "joined_at": iso_utc(membership.joined_at),
+            }
+        }
+
+
+def test_a_body_is_built_once_and_every_retry_sends_it_unchanged(org) -> None:
+    with receiving(500, 200) as receiver, schema_context("gamma"):
+        _endpoint(org, receiver.url, [Event.MEMBER_JOINED])
+        newcomer = person("lukas.meyer@gamma.example", "Lukas Meyer")
+        Membership.objects.create(user=newcomer, coach=org.coach, cohort=org.cohort)
+        domain_event_record(kind=DomainEvent.Kind.MEMBER_JOINED, actor_id=newcomer.pk, subject_id=newcomer.pk)
+        (delivery,) = WebhookDelivery.objects.all()
+
+        assert webhook_delivery.webhook_delivery_send(delivery.pk) == Status.RETRYING
+        newcomer.full_name = "Lukas Meyer-Schmidt"
+        newcomer.save(update_fields=["full_name"])
+        _due_now(delivery)
+        assert webhook_delivery.webhook_delivery_send(delivery.pk) == Status.DELIVERED
+
+        first, second = receiver.requests
+        assert first.body == second.body
+        assert json.loads(second.body)["data"]["member"]["name"] == "Lukas Meyer"
+        delivery.refresh_from_db()
+        assert webhook_delivery.webhook_body(delivery) == second.body
+
+
+def test_the_endpoints_hearing_one_change_get_one_body_built_once(org) -> None:
+    with receiving(200) as receiver, schema_context("gamma"):
+        _endpoint(org, receiver.url, [Event.STAGE_CHANGED])
+        _endpoint(org, receiver.url, [Event.STAGE_CHANGED, Event.OFFER_ACCEPTED])
+        services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
+        first, second = WebhookDelivery.objects.order_by("pk")
+
+        body = _sent_body(receiver, first)
+
+        second.refresh_from_db()
+        assert second.payload == body  # stored by the first one's build: its own try builds nothing
+        assert _sent_body(receiver, second) == body
+
+
+def test_the_delivery_log_shows_a_delivery_once_its_body_is_built(org) -> None:
+    with receiving(200) as receiver:
+        endpoint, delivery = _stage_change_heard(org, receiver.url)
+        client = _in_english(signed_in(org.admin.email))
+
+        before = client.get(f"/portal/webhooks/{endpoint.pk}/").content.decode()
+        replay = client.post(f"/portal/webhooks/{endpoint.pk}/deliveries/{delivery.pk}/replay/")
+
+        assert f'id="delivery-{delivery.pk}"' not in before
+        assert "Nothing sent yet" in before
+        assert replay.status_code == 404
+        with schema_context("gamma"):
+            assert webhook_delivery.webhook_delivery_send(delivery.pk) == Status.DELIVERED
+        after = client.get(f"/portal/webhooks/{endpoint.pk}/").content.decode()
+        assert f'id="delivery-{delivery.pk}"' in after
+        assert f"&quot;id&quot;: {org.application.pk}," in after  # its body, under the row
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -203,6 +410,7 @@ def test_a_receiver_verifies_the_signature_with_a_plain_hmac_check(org) -> None:
         assert b"Rheinmetall" not in request.body  # ids, stages and dates only: no company, title or CV
         delivery.refresh_from_db()
         assert (delivery.status, delivery.attempts, delivery.last_status_code) == (Status.DELIVERED, 1, 200)
+        assert webhook_delivery.webhook_body(delivery) == request.body  # built by the worker, stored as sent
         assert delivery.delivered_at is not None
 
 
@@ -286,10 +494,10 @@ def test_the_request_that_causes_an_event_only_writes_the_outbox(org, django_cap
 
         assert response.status_code == 200
         assert receiver.requests == []  # nothing was sent on the request's path
-        assert len(queued) == 1
+        assert len(queued) == 1  # the kick
         with schema_context("gamma"):
             (delivery,) = WebhookDelivery.objects.all()
-            assert (delivery.status, delivery.attempts) == (Status.PENDING, 0)
+            assert (delivery.status, delivery.attempts, delivery.payload) == (Status.PENDING, 0, {})
 
 
 @pytest.mark.parametrize(
@@ -374,7 +582,8 @@ def test_replay_sends_the_same_body_again_as_a_new_delivery(org, django_capture_
             endpoint, secret = _endpoint(org, receiver.url, [Event.STAGE_CHANGED])
             services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
             (original,) = WebhookDelivery.objects.all()
-            webhook_delivery.webhook_delivery_send(original.pk)
+            webhook_delivery.webhook_delivery_send(original.pk)  # builds its body on this first try
+            original.refresh_from_db()
 
         with django_capture_on_commit_callbacks() as queued:
             response = signed_in(org.admin.email).post(
@@ -455,10 +664,7 @@ def test_an_endpoint_without_events_is_refused(org) -> None:
 
 def test_a_disabled_endpoint_hears_nothing_more_and_its_queued_deliveries_are_not_sent(org) -> None:
     with receiving(200) as receiver:
-        with schema_context("gamma"):
-            endpoint, _secret = _endpoint(org, receiver.url, [Event.STAGE_CHANGED])
-            services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
-            (queued,) = WebhookDelivery.objects.all()
+        endpoint, queued = _stage_change_heard(org, receiver.url)
 
         response = signed_in(org.admin.email).post(f"/portal/webhooks/{endpoint.pk}/active/", {"active": "0"})
 

@@ -398,13 +398,15 @@ def bench_webhooks(admin, moves: int = 150) -> None:
     falls on all three alike: no endpoint listening; one listening with the kick's flag set (what most changes
     see: there is no worker here, so the flag a kick set holds for its 60 s); and one listening with the flag
     cleared first, so that the move sends a dispatch (what a change sees when the worker's dispatch cleared the flag
-    since the last one). Each state is set up untimed, its cache warmed. The moves run with the tenant's row at
-    hand, as a request's do (schema_context alone would make the outbox read it)."""
+    since the last one; the kick sets the flag and publishes on its own thread after the commit, so the timed move
+    only hands it over). Each state is set up untimed, its cache warmed, the previous kick finished. The moves run
+    with the tenant's row at hand, as a request's do (schema_context alone would make the outbox read it)."""
     from django.db import connection
     from django.utils import timezone
 
     from portal.models import WebhookDelivery, WebhookEndpoint
     from portal.webhook_delivery import webhook_delivery_send, webhook_kick_clear
+    from portal.webhook_outbox import webhook_kicks_wait
     from portal.webhooks import webhook_endpoint_activate, webhook_endpoint_create, webhook_endpoints_listening
     from tenants.models import Client
     from tracking.models import Application, Stage
@@ -432,6 +434,7 @@ def bench_webhooks(admin, moves: int = 150) -> None:
         )
 
         def listening(active: bool) -> None:
+            webhook_kicks_wait()  # the previous move's kick (its own thread) is done before this one is timed
             if endpoint.is_active != active:
                 webhook_endpoint_activate(by=admin, endpoint=endpoint, active=active)
             webhook_endpoints_listening()  # warm: the timed move reads it from the cache

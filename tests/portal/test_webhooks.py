@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -172,13 +173,17 @@ def test_an_accepted_offer_is_two_events_with_their_own_ids(org) -> None:
 
 
 def _kick_flag() -> object:
-    """The kick's flag in gamma's cache (portal/webhook_outbox.py): None when a change may send a dispatch."""
+    """The kick's flag in gamma's cache (portal/webhook_outbox.py): None when a change may send a dispatch. Once the
+    kick thread has run what the commits so far gave it."""
+    webhook_outbox.webhook_kicks_wait()
     with schema_context("gamma"):
         return cache.get(webhook_delivery.KICK_CACHE_KEY)
 
 
 def _dispatches_queued() -> int:
-    """Dispatches into gamma waiting on the test broker (the test queue's Redis list; no worker takes them here)."""
+    """Dispatches into gamma waiting on the test broker (the test queue's Redis list; no worker takes them here), once
+    the kick thread has run what the commits so far gave it."""
+    webhook_outbox.webhook_kicks_wait()
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     try:
         messages = broker.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
@@ -218,6 +223,28 @@ def test_changes_in_a_row_send_one_dispatch_until_the_dispatch_clears_the_flag(
         assert _dispatches_queued() == before + 2
 
 
+def test_the_kick_runs_on_its_own_thread_so_the_request_only_pays_the_insert(
+    org, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    published_on = []
+    monkeypatch.setattr(
+        webhook_deliveries_due_dispatch,
+        "apply_async",
+        lambda *args, **kwargs: published_on.append(threading.current_thread().name),
+    )
+    with schema_context("gamma"):
+        _endpoint(org, "http://127.0.0.1:9/stages", [Event.STAGE_CHANGED])
+        webhook_delivery.webhook_kick_clear()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
+        webhook_outbox.webhook_kicks_wait()
+
+    assert len(published_on) == 1
+    assert published_on[0].startswith("webhook-kick")
+    assert published_on[0] != threading.current_thread().name
+
+
 class _RedisDown:
     def add(self, *args: object, **kwargs: object) -> bool:
         raise redis.exceptions.ConnectionError("Redis does not answer")
@@ -237,6 +264,7 @@ def test_a_broker_or_redis_failure_after_the_commit_is_logged_and_leaves_the_row
         with django_capture_on_commit_callbacks(execute=True):
             services.application_move(application=org.application, to_stage=Stage.INTERVIEWING, by=org.mine)
 
+        webhook_outbox.webhook_kicks_wait()
         assert "Could not send the webhook dispatch" in caplog.text
         assert _kick_flag() is not None  # kept: the next requests do not wait on the broker too
         assert webhook_delivery.webhook_deliveries_due() == [WebhookDelivery.objects.get().pk]  # the sweep's list
@@ -247,6 +275,7 @@ def test_a_broker_or_redis_failure_after_the_commit_is_logged_and_leaves_the_row
         with django_capture_on_commit_callbacks(execute=True):
             services.application_move(application=org.application, to_stage=Stage.REJECTED, by=org.mine)
 
+        webhook_outbox.webhook_kicks_wait()
         assert "Could not set the webhook dispatch flag" in caplog.text
         assert len(webhook_delivery.webhook_deliveries_due()) == 2
         assert _dispatches_queued() == before

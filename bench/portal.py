@@ -495,9 +495,11 @@ def main() -> int:
     django.setup()
     from django.db import connection
     from django.test import Client as HttpClient
+    from django.urls import get_resolver
     from django_tenants.utils import schema_context
 
     from accounts.models import User
+    from cvplus.runtime import startup_objects_freeze
     from portal.models import Cohort
 
     try:
@@ -514,6 +516,10 @@ def main() -> int:
             cohort_pk = Cohort.objects.values_list("pk", flat=True).first()
             client = HttpClient(HTTP_HOST=HOST)
             client.force_login(admin)
+        # Stand in for a gunicorn worker after start-up (cvplus/wsgi.py): every URL module and view imported, then the
+        # objects alive so far moved out of the garbage collector's reach.
+        get_resolver().url_patterns  # noqa: B018
+        startup_objects_freeze()
         sections = set(options.sections.split(","))
         if sections & {"1", "2"}:
             baseline = bench_outcomes(client, options.requests, cohort_pk) if "1" in sections else None

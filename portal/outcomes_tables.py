@@ -8,10 +8,11 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.outcomes import Curve, FunnelRow, Step
 from portal.outcomes_report import Group, Report
@@ -29,6 +30,34 @@ def _whole(value: object) -> Decimal:
 
 
 @dataclass(frozen=True)
+class Words:
+    """What a cell's text needs from the active language, looked up once per language (a table of a thousand cells
+    would otherwise ask Django's translation and format machinery three thousand times)."""
+
+    fewer_than: str
+    not_reached: str
+    percent: str
+    thousands: str | None  # the separator when numbers group by three (every language CVPlus speaks), else None
+
+    def grouped(self, value: object) -> str:
+        """A number grouped in thousands as the language writes it (what Django's number_format gives)."""
+        if self.thousands is not None and isinstance(value, int):
+            return f"{value:,}".replace(",", self.thousands)
+        return number_format(value, force_grouping=True)
+
+
+@cache
+def _words(language: str | None) -> Words:
+    thousands = get_format("THOUSAND_SEPARATOR") if get_format("NUMBER_GROUPING") == 3 else None
+    return Words(str(FEWER_THAN), str(NOT_REACHED), _("%(percent)s %%"), thousands)
+
+
+def words() -> Words:
+    """The active language's Words."""
+    return _words(get_language())
+
+
+@dataclass(frozen=True)
 class Cell:
     value: object = None
     kind: str = EMPTY
@@ -37,17 +66,19 @@ class Cell:
     @property
     def text(self) -> str:
         """As the page shows it, in the active language."""
+        return self.text_in(words())
+
+    def text_in(self, words: Words) -> str:
         if self.kind == SUPPRESSED:
-            return str(FEWER_THAN)
+            return words.fewer_than
         if self.value is None:
-            return "–" if self.kind != DAYS else str(NOT_REACHED)
+            return "–" if self.kind != DAYS else words.not_reached
         if self.kind == SHARE:
-            return _("%(percent)s %%") % {"percent": number_format(_whole(self.value * 100), decimal_pos=0)}
+            return words.percent % {"percent": words.grouped(int(_whole(self.value * 100)))}
         if self.kind == MONEY:
-            amount = number_format(_whole(self.value), decimal_pos=0, force_grouping=True)
-            return f"{amount} {self.currency}"
+            return f"{words.grouped(int(_whole(self.value)))} {self.currency}"
         if self.kind in (COUNT, DAYS):
-            return number_format(self.value, force_grouping=True)
+            return words.grouped(self.value)
         return str(self.value)
 
     @property

@@ -16,6 +16,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -26,7 +28,7 @@ from portal.outcomes import Offer, PredictedRange
 from portal.outcomes_queries import OutcomeFilters, members_chosen, offer_list
 from portal.outcomes_report import ALL, outcomes_report
 from portal.outcomes_salary import salary_item
-from portal.outcomes_tables import COUNT, SUPPRESSED, TABLE_NAMES, Cell, Table, report_tables
+from portal.outcomes_tables import COUNT, MONEY, SHARE, SUPPRESSED, TABLE_NAMES, Cell, Table, report_tables
 from portal.templatetags.outcomes_tags import outcome_rows
 from predictions import service
 from predictions.models import PredictionLog
@@ -551,3 +553,13 @@ def test_the_table_rows_escape_group_names_and_align_numbers() -> None:
         '<tr><th scope="row">&lt;b&gt;Spring&lt;/b&gt; &amp; co</th>'
         '<td class="num">1,234</td><td class="num">fewer than 5</td></tr>'
     )
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "es", "ja"])
+def test_cells_group_numbers_as_djangos_number_format_does(language) -> None:
+    with translation.override(language):
+        for value in (0, 7, 999, 1000, 12_345, 1_234_567, -4321):
+            assert Cell(value, COUNT).text == number_format(value, force_grouping=True)
+        assert Cell(Decimal("81234.5"), MONEY, "EUR").text == number_format(81235, force_grouping=True) + " EUR"
+        assert Cell(0.857, SHARE).text == gettext("%(percent)s %%") % {"percent": "86"}
+        assert Cell(None, SUPPRESSED).text == gettext("fewer than 5")

@@ -279,15 +279,6 @@ class ApplicationEvent(AppendOnlyModel):
         ordering = ["occurred_at", "id"]
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
-        indexes = [
-            # The portal's cohort outcomes read when each application first progressed (portal/outcomes_queries.py):
-            # only these moves, never the saved/applied ones that make up most of the history.
-            models.Index(
-                fields=["application", "occurred_at"],
-                condition=models.Q(to_stage__in=["screening", "interviewing", "offer", "accepted"]),
-                name="tracking_event_progress_idx",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.from_stage or '-'} → {self.to_stage}"

@@ -38,6 +38,7 @@ SITE_PORT = env.int("CVPLUS_SITE_PORT", 0, minimum=0) or ""
 # | billing               | yes           | no             | plans, Stripe customers/subscriptions/events, contracts |
 # | privacy               | yes           | yes            | consents, erasures, audit log (tenant erasures: public) |
 # | django_celery_beat    | yes           | no             | one beat schedule; the dispatcher fans out per tenant   |
+# | analytics             | yes           | no             | rollups of every tenant's events, for staff and tenants |
 # ---------------------------------------------------------------------------------------------------------------------
 SHARED_APPS = [
     "django_tenants",
@@ -48,6 +49,7 @@ SHARED_APPS = [
     "predictions",
     "billing",
     "privacy",
+    "analytics",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -444,6 +446,12 @@ CELERY_BEAT_SCHEDULE["deliver-due-webhooks-in-every-tenant"] = {
     "task": "tenants.tasks.tenants_dispatch",
     "schedule": 60,
     "args": ("portal.tasks.webhook_deliveries_due_dispatch",),
+}
+# Counting each tenant's finished domain events into the analytics rollups (analytics/rollups.py).
+CELERY_BEAT_SCHEDULE["advance-event-rollups-in-every-tenant"] = {
+    "task": "tenants.tasks.tenants_dispatch",
+    "schedule": 10,
+    "args": ("analytics.tasks.rollups_advance_task",),
 }
 # The organisation API (/api/v1/org/) is documented on enterprise hosts only, with its bearer token and webhooks.
 SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["portal.api.schema.organisation_paths_on_enterprise_hosts_only"]

@@ -154,7 +154,7 @@ def webhook_endpoints_listening() -> Listening:
     try:
         cache.set(SUBSCRIBED_CACHE_KEY, [[pk, sorted(events)] for pk, events in listening], SUBSCRIBED_CACHE_TTL_S)
     except REDIS_ERRORS:
-        pass
+        logger.warning("Could not cache the webhook endpoints; each change reads them from the database until it can")
     return listening
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from datetime import datetime
 
@@ -26,6 +27,8 @@ from django.views.decorators.csrf import csrf_exempt
 from billing.redis_client import REDIS_ERRORS
 from portal import access
 from portal.models import WebhookDelivery
+
+logger = logging.getLogger(__name__)
 
 INBOX_CACHE_KEY = "portal:webhooks:inbox"
 INBOX_KEEP = 20
@@ -87,7 +90,7 @@ def _receive(request: HttpRequest) -> HttpResponse:
     try:
         cache.set(INBOX_CACHE_KEY, [entry, *_received()][:INBOX_KEEP], INBOX_TTL_S)
     except REDIS_ERRORS:
-        pass
+        logger.warning("The test inbox could not keep a request: the cache does not answer")
     return JsonResponse({"received": True, "signature_valid": valid}, status=200 if valid else 400)
 
 

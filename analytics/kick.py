@@ -25,9 +25,10 @@ KICK_CACHE_KEY = "analytics:rollups-kick"
 KICK_TTL_S = 5
 
 
-def rollups_kick() -> None:
-    """Once the current transaction commits, makes sure an advance of this schema's rollups is on its way."""
-    kick_after_commit(_kick, connection.schema_name)
+def rollups_kick(schema: str | None = None) -> None:
+    """Once the current transaction commits, makes sure an advance of `schema`'s rollups (the connection's schema by
+    default) is on its way. For events written without the ORM's signal (raw SQL, bulk inserts)."""
+    kick_after_commit(_kick, schema or connection.schema_name)
 
 
 def _kick(schema: str) -> None:

@@ -6,6 +6,7 @@ Import the fixtures into a test module by name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -74,3 +75,9 @@ def staff_client_make():
     client = HttpClient(HTTP_HOST=PUBLIC_HOST)
     assert client.post("/admin/login/?next=/admin/", {"username": STAFF_EMAIL, "password": PASSWORD}).status_code == 302
     return client
+
+
+def field_error(page: str, field: str) -> str:
+    """The markup of `field`'s form row in a Django admin page when that row shows an error, else ""."""
+    row = re.search(rf'<div class="form-row[^"]*\berrors\b[^"]*\bfield-{field}\b.*?</div>\s*</div>', page, re.S)
+    return row.group(0).replace("&#x27;", "'") if row else ""

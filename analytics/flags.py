@@ -12,21 +12,17 @@ them at once when one is saved in it.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from analytics.experiments.assignment import bucket
 from analytics.experiments.exposure import subject_of
 from analytics.models import FeatureFlag
+from analytics.process_cache import ProcessCache
 
 PERSON = re.compile(r"^([a-z_][a-z0-9_]{0,62}):([1-9][0-9]{0,18})$")
-_lock = threading.Lock()
-_flags: tuple[float, dict[str, FlagRules]] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,13 +57,8 @@ def people_parse(text: str) -> list[str]:
     return people
 
 
-def flags_loaded() -> dict[str, FlagRules]:
-    global _flags
-    now = time.monotonic()
-    cached = _flags
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    loaded = {
+def _flags_load() -> dict[str, FlagRules]:
+    return {
         flag.name: FlagRules(
             name=flag.name,
             enabled=flag.enabled,
@@ -78,24 +69,20 @@ def flags_loaded() -> dict[str, FlagRules]:
         )
         for flag in FeatureFlag.objects.prefetch_related("tenants")
     }
-    ttl = float(settings.FEATURE_FLAGS_CACHE_TTL_S)
-    if ttl > 0:
-        with _lock:
-            _flags = (now + ttl, loaded)
-    return loaded
+
+
+_flags = ProcessCache(_flags_load, ttl_setting="FEATURE_FLAGS_CACHE_TTL_S")
 
 
 def flags_cache_clear(**_signal_kwargs: object) -> None:
     """Forgets the flags: connected to FeatureFlag's save and delete and its tenants' changes."""
-    global _flags
-    with _lock:
-        _flags = None
+    _flags.clear()
 
 
 def flag_active(name: str, *, tenant, user) -> bool:
     """Whether flag `name` is on for `user` of `tenant` (either may be None: a flag for everyone or for the tenant
     still answers; a listed person or a percentage needs a signed-in user)."""
-    rules = flags_loaded().get(name)
+    rules = _flags.get().get(name)
     if rules is None or not rules.enabled:
         return False
     if rules.everyone:

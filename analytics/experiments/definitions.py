@@ -9,22 +9,18 @@ see a change within the TTL. Whether an experiment runs *now* (its start and sto
 from __future__ import annotations
 
 import re
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from analytics.experiments.assignment import weights_check
 from analytics.experiments.metrics import metric_get
 from analytics.models import Experiment, Exposure
+from analytics.process_cache import ProcessCache
 
 VARIANT_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-_lock = threading.Lock()
-_running: tuple[float, dict[str, RunningExperiment]] | None = None
 
 
 def variants_parse(text: str) -> list[list]:
@@ -106,15 +102,9 @@ class RunningExperiment:
         return self.starts_at <= now and (self.stops_at is None or now < self.stops_at)
 
 
-def experiments_running() -> dict[str, RunningExperiment]:
-    """Experiments whose status is running, by key (whether they run now is `RunningExperiment.runs_at`)."""
-    global _running
-    now = time.monotonic()
-    cached = _running
-    if cached is not None and cached[0] > now:
-        return cached[1]
+def _running_load() -> dict[str, RunningExperiment]:
     rows = Experiment.objects.filter(status=Experiment.Status.RUNNING).prefetch_related("tenants")
-    loaded = {
+    return {
         row.key: RunningExperiment(
             id=row.pk,
             key=row.key,
@@ -126,15 +116,16 @@ def experiments_running() -> dict[str, RunningExperiment]:
         )
         for row in rows
     }
-    ttl = float(settings.EXPERIMENTS_CACHE_TTL_S)
-    if ttl > 0:
-        with _lock:
-            _running = (now + ttl, loaded)
-    return loaded
+
+
+_running = ProcessCache(_running_load, ttl_setting="EXPERIMENTS_CACHE_TTL_S")
+
+
+def experiments_running() -> dict[str, RunningExperiment]:
+    """Experiments whose status is running, by key (whether they run now is `RunningExperiment.runs_at`)."""
+    return _running.get()
 
 
 def experiments_cache_clear(**_signal_kwargs: object) -> None:
     """Forgets the running experiments: connected to Experiment's save and delete and its tenants' changes."""
-    global _running
-    with _lock:
-        _running = None
+    _running.clear()

@@ -187,3 +187,19 @@ def test_two_requests_at_the_same_moment_write_one_exposure_and_one_event(cast, 
     assert answers["first"] == answers["second"]
     assert Exposure.objects.filter(experiment=committed_experiment).count() == 1
     assert len(_exposed_events("alpha")) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("fresh_caches")
+def test_erasing_a_person_deletes_their_exposures_and_anonymises_the_event(cast) -> None:
+    from privacy.erasure import user_data_erase
+
+    experiment_make(KEY)
+    owner = person("alpha", cast.owner_email)
+    with schema_context("alpha"):
+        experiment_variant(KEY, tenant=cast.tenant_a, user=owner)
+        counts = user_data_erase(user=owner)
+
+    assert counts["experiment_exposures"] == 1
+    assert not Exposure.objects.exists()
+    assert [event["actor_id"] for event in _exposed_events("alpha")] == [None]

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,8 +36,12 @@ VARIANTS_HELP = gettext_lazy(
 
 
 class ExperimentAdminForm(forms.ModelForm):
-    variants = forms.CharField(label=gettext_lazy("variants"), widget=forms.Textarea(attrs={"rows": 4}))
-    metric = forms.ChoiceField(label=gettext_lazy("metric"), choices=metric_choices)
+    variants = forms.CharField(
+        label=capfirst(Experiment._meta.get_field("variants").verbose_name), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    metric = forms.ChoiceField(
+        label=capfirst(Experiment._meta.get_field("metric").verbose_name), choices=metric_choices
+    )
 
     class Meta:
         model = Experiment

@@ -25,7 +25,8 @@ def results_chart(results: Results) -> dict | None:
     if not shown:
         return None
     top_value = max(max(v.high if v.high is not None else v.rate for v in shown), 0.01)
-    axis_max = min(1.0, math.ceil(top_value * 10 + 1e-9) / 10)  # the next tenth above the highest interval
+    step = 0.1 if top_value <= 0.5 else 0.25  # ticks at round per cents
+    axis_max = min(1.0, math.ceil(top_value / step - 1e-9) * step)
     span = WIDTH - LABEL_W - 16
 
     def x(value: float) -> str:
@@ -42,7 +43,7 @@ def results_chart(results: Results) -> dict | None:
         rows.append(row)
     height = TOP * 2 + len(results.variants) * ROW_H + 16
     ticks = [
-        {"x": x(axis_max * step / 4), "label": f"{axis_max * step / 4:.0%}", "y": _n(height - 6)} for step in range(5)
+        {"x": x(k * step), "label": f"{k * step:.0%}", "y": _n(height - 6)} for k in range(round(axis_max / step) + 1)
     ]
     return {
         "width": WIDTH,

@@ -22,9 +22,9 @@ from analytics.experiments.assignment import variant_for
 from analytics.experiments.definitions import RunningExperiment, experiments_running
 from analytics.models import Experiment, Exposure
 from tracking.events import domain_event_record
+from tracking.models import DomainEvent
 
-# tracking.DomainEvent.Kind.EXPERIMENT_EXPOSED, spelled out until that kind is on main.
-EXPOSED_KIND = "experiment.exposed"
+EXPOSED_KIND = DomainEvent.Kind.EXPERIMENT_EXPOSED
 MEMO_LIMIT = 100_000
 _memo_lock = threading.Lock()
 _recorded: set[tuple[int, str, int]] = set()

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0001_initial'),
+        ('analytics', '0002_rollups_by_day_key_and_user'),
         ('tenants', '0004_staff_action_audit_log'),
     ]
 

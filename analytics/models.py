@@ -110,3 +110,9 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: below {self.counted_below}"
+
+
+# Experiments and feature flags live in their own modules to keep this one small; imported here so that Django
+# registers them with this app.
+from analytics.models_experiments import Experiment, Exposure  # noqa: E402, F401
+from analytics.models_flags import FeatureFlag  # noqa: E402, F401

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from analytics.demo import demo_experiments_ensure
 from billing.catalogue import plans_ensure
 from billing.demo import demo_licensee_ensure, demo_plans_grant
 from predictions.tasks import champions_ensure
-from tenants.demo import demo_platform_ensure
+from tenants.demo import DEMO_TENANTS, demo_platform_ensure
 
 
 class Command(BaseCommand):
@@ -26,6 +27,11 @@ class Command(BaseCommand):
             call_command("load_reference_data")
             call_command("build_keyword_databases")  # the industries' keyword databases; skipped when unchanged
         rows = demo_platform_ensure(stdout=self.stdout)
+        exposures = demo_experiments_ensure(schemas=[demo.schema_name for demo in DEMO_TENANTS])
+        self.stdout.write(
+            "experiments running: "
+            + ", ".join(f"{key} ({count} simulated exposures added)" for key, count in exposures.items())
+        )
         plans_ensure()
         demo_plans_grant()
         key_file = demo_licensee_ensure()

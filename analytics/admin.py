@@ -1,0 +1,3 @@
+"""Staff admin of the analytics app (public host). Experiments and feature flags: analytics/admin_experiments.py."""
+
+from analytics import admin_experiments  # noqa: F401

@@ -24,7 +24,10 @@ class FeatureFlag(models.Model):
     people = models.TextField(
         _("people"),
         blank=True,
-        help_text=_('One person a line, as "<tenant schema>:<user id>" (the staff directory shows both).'),
+        help_text=_(
+            'One person a line: the tenant schema and the user id with a colon between, e.g. "northbridge:42" '
+            "(the staff directory shows both)."
+        ),
     )
     percent = models.PositiveSmallIntegerField(
         _("percentage of people"),

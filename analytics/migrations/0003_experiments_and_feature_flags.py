@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True, help_text='What the flag turns on, and where.', verbose_name='description')),
                 ('enabled', models.BooleanField(default=True, help_text='Off: the flag is off for everyone.', verbose_name='enabled')),
                 ('everyone', models.BooleanField(default=False, verbose_name='everyone')),
-                ('people', models.TextField(blank=True, help_text='One person a line, as "<tenant schema>:<user id>" (the staff directory shows both).', verbose_name='people')),
+                ('people', models.TextField(blank=True, help_text='One person a line: the tenant schema and the user id with a colon between, e.g. "northbridge:42" (the staff directory shows both).', verbose_name='people')),
                 ('percent', models.PositiveSmallIntegerField(default=0, help_text='0 to 100: the share of signed-in people, chosen by hash (the same people every time).', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='percentage of people')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),

@@ -40,3 +40,7 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: below {self.counted_below}"
+
+
+# Alerts (analytics/alerts/): rules, their state, firings and heartbeats.
+from analytics.models_alerts import AlertFiring, AlertRule, AlertRuleState, Heartbeat  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -13,11 +13,12 @@ from analytics.models_alerts import AlertRule
 
 
 def number_text(value: float, decimals: int | None = None) -> str:
-    """``value`` in the active locale: with ``decimals`` places, or with up to six significant digits and no
-    trailing zeros."""
-    if decimals is not None:
-        return formats.number_format(value, decimal_pos=decimals, use_l10n=True)
-    return formats.number_format(Decimal(f"{value:.6g}").normalize(), use_l10n=True)
+    """``value`` in the active locale: with ``decimals`` places (rounded half up), or as typed (15 significant
+    digits at most, no trailing zeros)."""
+    if decimals is not None:  # rounded half up here: number_format cuts the digits off
+        rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True)
+    return formats.number_format(Decimal(f"{value:.15g}").normalize(), use_l10n=True)
 
 
 def value_text(metric: Metric | None, value: float | None, *, as_set: bool = False) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from analytics.alerts.checks import alert_rule_check
@@ -39,7 +40,7 @@ class _AlertRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         metrics = self._metrics()
         self.fields["metric"] = forms.ChoiceField(
-            label=AlertRule._meta.get_field("metric").verbose_name,
+            label=capfirst(AlertRule._meta.get_field("metric").verbose_name),
             choices=_metric_choices(metrics, self.instance.metric),
         )
         self.fields["window"].help_text = _window_help(metrics)

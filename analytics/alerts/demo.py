@@ -35,7 +35,7 @@ DEMO_RULES = (
         "Predictions slow (p99)", "prediction_latency_p99_ms", ABOVE, 1500, 1000, window=15, consecutive_breaches=3
     ),
     DemoRule("Failed Stripe events", "stripe_events_failed", ABOVE, 0, window=60),
-    DemoRule("Default worker or beat silent", "worker_silent_s", ABOVE, 120, 60, consecutive_breaches=2),
+    DemoRule("Beat or default worker was silent", "evaluator_gap_s", ABOVE, 120),
     DemoRule("Training worker silent", "training_worker_silent_s", ABOVE, 1800, 120),
     DemoRule("Reminders behind (all tenants)", "reminder_backlog", ABOVE, 50, 10, window=30, consecutive_breaches=3),
     DemoRule("Salary range coverage low", "salary_coverage", BELOW, 70, 75, window=200),

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from analytics.alerts.heartbeat import EVALUATOR, heartbeat_stamp
+from analytics.alerts.heartbeat import evaluator_stamp
 from analytics.alerts.notify import notifications_send
 from analytics.alerts.registry import metric_get
 from analytics.models import AlertFiring, AlertRule, AlertRuleState
@@ -127,7 +127,7 @@ def alerts_evaluate(*, now: datetime | None = None, notify: bool = True) -> Eval
     """One run over every enabled rule (beat: every 30 s), then the e-mails of what fired or resolved. Each metric
     is read once per (metric, tenant, window) however many rules watch it."""
     now = now or timezone.now()
-    heartbeat_stamp(EVALUATOR)
+    evaluator_stamp()
     summary = EvaluationSummary()
     values: dict[tuple[str, int | None, int | None], float | None] = {}
     for rule in AlertRule.objects.filter(enabled=True).select_related("tenant").order_by("pk"):

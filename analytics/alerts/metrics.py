@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics.alerts.heartbeat import heartbeat_age_s, worker_heartbeat_name
+from analytics.alerts.heartbeat import evaluator_silence_s, heartbeat_age_s, worker_heartbeat_name
 from analytics.alerts.registry import Window, alert_metric
 from billing.models import WebhookEvent
 from predictions.models import PredictionLog
@@ -110,16 +110,16 @@ def stripe_events_failed(tenant: Client | None, window: int | None) -> float | N
 
 
 @alert_metric(
-    "worker_silent_s",
-    label=_("seconds since the default worker's heartbeat"),
+    "evaluator_gap_s",
+    label=_("seconds beat or the default worker was silent"),
     unit="s",
     help_text=_(
-        "Beat sends a heartbeat to the default queue every 30 seconds; this is how long ago a worker last ran one. "
-        "It grows when beat or the default worker stops. None until the first heartbeat."
+        "Seconds between this evaluation and the previous one (30 in normal running). Alerts are evaluated from beat "
+        "on the default queue, so a silence is told on the first evaluation after it, which then resolves on the next."
     ),
 )
-def worker_silent_s(tenant: Client | None, window: int | None) -> float | None:
-    return heartbeat_age_s(worker_heartbeat_name("default"))
+def evaluator_gap_s(tenant: Client | None, window: int | None) -> float | None:
+    return evaluator_silence_s()
 
 
 @alert_metric(

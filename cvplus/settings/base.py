@@ -453,18 +453,13 @@ CELERY_BEAT_SCHEDULE["advance-event-rollups-in-every-tenant"] = {
     "schedule": 10,
     "args": ("analytics.tasks.rollups_advance_task",),
 }
-# Alerts (analytics/alerts/): every rule evaluated every 30 s, in public; a heartbeat sent to each queue, whose age
-# the worker-silent metrics read. A message older than its next one is dropped rather than run late.
+# Alerts (analytics/alerts/): every rule evaluated every 30 s, in public (on the default queue, the evaluator also
+# stamps its own run); a heartbeat sent to the training queue, whose age a metric reads. A message older than its
+# next one is dropped rather than run late.
 CELERY_BEAT_SCHEDULE["evaluate-alert-rules"] = {
     "task": "analytics.tasks.alerts_evaluate_task",
     "schedule": 30,
     "options": {"expires": 25},
-}
-CELERY_BEAT_SCHEDULE["heartbeat-default-queue"] = {
-    "task": "analytics.tasks.heartbeat_task",
-    "schedule": 30,
-    "args": ("default",),
-    "options": {"queue": "default", "expires": 60},
 }
 CELERY_BEAT_SCHEDULE["heartbeat-training-queue"] = {
     "task": "analytics.tasks.heartbeat_task",

@@ -18,7 +18,7 @@ from accounts.services import user_create
 from analytics.alerts.checks import alert_rule_check
 from analytics.alerts.evaluation import FIRED, alerts_evaluate
 from analytics.alerts.forms import StaffAlertRuleForm
-from analytics.alerts.rules import alert_rule_save
+from analytics.alerts.rules import alert_rule_save, organisation_overview
 from analytics.models import AlertFiring, AlertRule
 from tenants.models import Client
 from tests.accounts.factories import StaffUserFactory
@@ -170,6 +170,19 @@ def test_a_firing_shows_on_the_portal_page(cast, gamma_admin) -> None:
     assert page.count(german("firing")) >= 1
     assert german("Firing since %(at)s (UTC), with %(value)s.", at="5. März 2026 14:00", value=seven) in page
     assert german("Fired %(at)s (UTC) with %(value)s.", at="5. März 2026 14:00", value=seven) in page
+
+
+def test_the_portal_page_reads_its_rules_and_firings_in_three_queries(cast, django_assert_num_queries) -> None:
+    for index in range(4):
+        watched = rule(cast.enterprise, f"Rule {index}", organisation=index % 2 == 0)
+        firing_of(watched, resolved=index < 2)
+
+    with django_assert_num_queries(3):
+        rows, recent = organisation_overview(cast.enterprise)
+
+    assert [row.rule.name for row in rows] == ["Rule 0", "Rule 1", "Rule 2", "Rule 3"]
+    assert [row.open_firing is not None for row in rows] == [False, False, True, True]
+    assert len(recent) == 4
 
 
 def test_the_portal_home_links_the_alerts_for_administrators(cast, gamma_admin) -> None:

@@ -120,8 +120,12 @@ def predicted_ranges(*, viewer, offers: list[dict]) -> tuple[dict[int, Predicted
     if missing:
         try:
             with transaction.atomic():  # a failing predictor's queries roll back alone; the page goes on
-                results = service.salary_serve(
-                    user=viewer, items=[dict(item) for item in missing], explain=False, source=PredictionLog.Source.PAGE
+                results = service.salary_serve(  # the champion's ranges only: the cache key names its version
+                    user=viewer,
+                    items=[dict(item) for item in missing],
+                    explain=False,
+                    source=PredictionLog.Source.PAGE,
+                    challenger_allowed=False,
                 )
         except ModelUnavailable:
             return {}, NO_MODEL

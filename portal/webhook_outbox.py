@@ -25,18 +25,16 @@ Cost on the request:
 from __future__ import annotations
 
 import logging
-import os
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django_tenants.utils import schema_context
 from kombu.exceptions import OperationalError
 
 from billing.redis_client import REDIS_ERRORS
+from cvplus.kicks import kick_after_commit, kicks_wait
 from portal import access
 from portal.models import WebhookDelivery, WebhookEndpoint
 from portal.tasks import webhook_deliveries_due_dispatch
@@ -66,26 +64,10 @@ def _tenant_kind_known_and_not_enterprise() -> bool:
     return kind is not None and kind != "enterprise"
 
 
-# The kick runs on one background thread per process, after the commit: setting the flag and publishing the dispatch
-# (about 0.3 ms and 1–1.5 ms here: kombu builds a pipeline for every message) are then off the request that caused the
-# change, which only pays the INSERT. A process that exits with kicks pending loses at most those kicks: their rows
-# are committed, and the sweep sends them. Created on first use, and again in a forked child (threads do not fork).
-_kicker: ThreadPoolExecutor | None = None
-_kicker_pid: int | None = None
-_kicker_lock = threading.Lock()
-
-
-def _kicker_get() -> ThreadPoolExecutor:
-    global _kicker, _kicker_pid
-    with _kicker_lock:
-        if _kicker is None or _kicker_pid != os.getpid():
-            _kicker, _kicker_pid = ThreadPoolExecutor(max_workers=1, thread_name_prefix="webhook-kick"), os.getpid()
-        return _kicker
-
-
-def webhook_kicks_wait(timeout_s: float = 10.0) -> None:
-    """Returns once every kick submitted so far has run (the thread takes them in order): for tests and the bench."""
-    _kicker_get().submit(lambda: None).result(timeout=timeout_s)
+# The kick runs on the process's kick thread (cvplus/kicks.py), after the commit: setting the flag and publishing the
+# dispatch (about 0.3 ms and 1–1.5 ms here: kombu builds a pipeline for every message) are then off the request that
+# caused the change, which only pays the INSERT. Kicks lost with an exiting process are sent by the sweep.
+webhook_kicks_wait = kicks_wait
 
 
 def _kick(schema: str) -> None:
@@ -122,7 +104,7 @@ def webhook_deliveries_kick() -> None:
     queued, with the flag set, so that by the time it lists what is due those tries have mostly been claimed (a try
     listed twice is a no-op: the claim)."""
     schema = connection.schema_name  # named now: the cache key and the message are this schema's
-    transaction.on_commit(lambda: _kicker_get().submit(_kick, schema))
+    kick_after_commit(_kick, schema)
 
 
 def webhook_outbox_record(event: DomainEvent) -> list[WebhookDelivery]:

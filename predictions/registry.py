@@ -244,6 +244,38 @@ def _champion_lookup(kind: str, scope: str, scope_key: str, load: Loader) -> Loa
     return None
 
 
+def challenger_get(kind: str, *, load: Loader) -> LoadedModel | None:
+    """The newest global candidate of `kind` with its model parsed, for champion/challenger experiments online
+    (predictions/salary/challenger.py); None when there is no candidate or the newest one's artifact does not load
+    (its caller then serves the champion). Kept in process like the champion."""
+    key = ("public", kind, "challenger", "")
+    now = time.monotonic()
+    hit = _champions.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    loaded = None
+    with public_schema_context():
+        schema = getattr(connection, "schema_name", "public")
+        newest = (
+            ModelVersion.objects.filter(
+                kind=kind, scope=ModelVersion.Scope.GLOBAL, scope_key="", status=ModelVersion.Status.CANDIDATE
+            )
+            .defer("artifact")
+            .order_by("-version")
+            .first()
+        )
+        if newest is not None:
+            try:
+                loaded = LoadedModel(version=newest, model=_load(newest, (schema, newest.pk), load))
+            except Exception:
+                logger.exception("challenger %s cannot be loaded; its variant is served the champion", newest)
+    ttl = float(getattr(settings, "PREDICTIONS_CHAMPION_TTL_S", 5.0))
+    if ttl > 0:
+        with _cache_lock:
+            _champions[key] = (now + ttl, loaded)
+    return loaded
+
+
 def model_rollback(*, kind: str, scope: str = ModelVersion.Scope.GLOBAL, scope_key: str = "") -> ModelVersion | None:
     """Archives the champion of a scope and makes the previously promoted version champion again (staff's rollback
     in admin). Returns the restored version, or None when there is no earlier champion to restore."""

@@ -30,6 +30,8 @@ from predictions.logbuffer import prediction_log_write
 from predictions.match.scoring import SCORER_VERSION, match_score
 from predictions.match.service import application_match_for
 from predictions.models import PredictionLog
+from predictions.registry import LoadedModel
+from predictions.salary.challenger import salary_model_for
 from predictions.salary.serving import salary_predict
 from predictions.time_to_hire.serving import time_to_hire_predict
 from tenants.context import require_tenant_schema
@@ -110,26 +112,35 @@ def _serve(
 
 
 def salary_serve(
-    *, user: User | None, items: list[dict], explain: bool = True, source: str = PredictionLog.Source.API
+    *,
+    user: User | None,
+    items: list[dict],
+    explain: bool = True,
+    source: str = PredictionLog.Source.API,
+    challenger_allowed: bool = True,
 ) -> list[dict]:
-    """Salary ranges for validated inputs (the keyword arguments of `predictions.salary.model.salary_predict`)."""
+    """Salary ranges for validated inputs (the keyword arguments of `predictions.salary.model.salary_predict`), from
+    the champion, or from the challenger for a person in the running salary experiment's challenger variant
+    (predictions/salary/challenger.py). `challenger_allowed=False`: always the champion (a page that compares
+    ranges with what happened, whose figures must come from one model)."""
+    served = salary_model_for(user=user) if challenger_allowed else None
     return _serve(
         PredictionLog.Kind.SALARY,
         payload=items,
-        predict=lambda: salary_predict_items(items, explain=explain),
+        predict=lambda: salary_predict_items(items, explain=explain, served=served),
         user=user,
         source=source,
     )
 
 
-def salary_predict_items(items: list[dict], *, explain: bool = True) -> list[dict]:
+def salary_predict_items(items: list[dict], *, explain: bool = True, served: LoadedModel | None = None) -> list[dict]:
     """The predictor alone, without the tenant's prediction log: for callers that meter elsewhere (the licensee
-    API in the public schema). Raises ModelUnavailable."""
+    API in the public schema). Raises ModelUnavailable. `served`: a model to answer with instead of the champion."""
     inputs = [_present(item, SALARY_OPTIONAL) for item in items]
     try:
         if len(inputs) > 1:
-            return list(SALARY.predict_batch(inputs, explain=explain))
-        return [salary_predict(**item) for item in inputs]
+            return list(SALARY.predict_batch(inputs, explain=explain, served=served))
+        return [salary_predict(**item, served=served) for item in inputs]
     except NoSalaryModel as error:
         raise ModelUnavailable(PredictionLog.Kind.SALARY) from error
 

@@ -267,6 +267,7 @@ def user_data_erase(*, user: User) -> dict[str, int]:
     user.groups.clear()
     user.user_permissions.clear()
     _billing_copies_forget(user)
+    counts["experiment_exposures"] += _exposures_forget(user)
     User.objects.filter(pk=user.pk).update(
         email=f"erased-{user.pk}@erased.invalid",
         full_name="",
@@ -293,6 +294,14 @@ def _billing_copies_forget(user: User) -> None:
     from tenants.context import current_tenant
 
     Customer.objects.filter(tenant=current_tenant(), user_id=user.pk).update(email="")
+
+
+def _exposures_forget(user: User) -> int:
+    """The person's experiment exposures (public schema, by tenant and user id)."""
+    from analytics.experiments.exposure import exposures_forget
+    from tenants.context import current_tenant
+
+    return exposures_forget(tenant=current_tenant(), user_id=user.pk)
 
 
 def account_erasures_overdue(*, now: datetime | None = None) -> list[int]:

@@ -54,6 +54,7 @@ def tenant_erase(*, client_id: int) -> bool:
         with transaction.atomic(), connection.cursor() as cursor:
             # The name passed tenant_check_erasable's pattern (letters, digits, underscores), so quoting is safe.
             cursor.execute(f'DROP SCHEMA IF EXISTS "{client.schema_name}" CASCADE')
+    _exposures_forget(client)
     had_files = folder.exists()
     if had_files:
         shutil.rmtree(folder)
@@ -66,6 +67,13 @@ def tenant_erase(*, client_id: int) -> bool:
         detail={"tenant_id": client.pk, "schema": client.schema_name, "schema_dropped": existed, "files": had_files},
     )
     return True
+
+
+def _exposures_forget(client: Client) -> None:
+    """The tenant's people's experiment exposures (public schema, by user id): per person, so they go with them."""
+    from analytics.models import Exposure
+
+    Exposure.objects.filter(tenant=client).delete()
 
 
 def tenant_erasures_unfinished() -> list[int]:

@@ -405,7 +405,11 @@ class Notification(models.Model):
 
 
 class DomainEvent(AppendOnlyModel):
-    """What happened, for the analytics that come later. No personal data beyond ids."""
+    """What happened, written in the transaction of the change it records (the outbox that analytics/rollups.py
+    reads). No personal data: ids and categorical properties only, never CV text, notes or contact details.
+
+    `payload["key"]` (or the stage, for application events) is the category the rollups count by, and a numeric
+    `payload["value"]` is summed (a prediction's latency, a metered call count)."""
 
     class Kind(models.TextChoices):
         APPLICATION_CREATED = "application.created", _("application created")
@@ -413,6 +417,12 @@ class DomainEvent(AppendOnlyModel):
         REMINDER_SENT = "reminder.sent", _("reminder sent")
         CV_PARSED = "cv.parsed", _("CV parsed")
         MEMBER_JOINED = "member.joined", _("member joined")
+        USER_SIGNED_UP = "user.signed_up", _("signed up")
+        PREDICTION_SERVED = "prediction.served", _("prediction served")
+        SUBSCRIPTION_CHANGED = "subscription.changed", _("subscription changed")
+        API_METERED = "api.metered", _("API calls metered")
+        PAGE_VIEWED = "page.viewed", _("page viewed")
+        EXPERIMENT_EXPOSED = "experiment.exposed", _("experiment exposure")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("occurred"))

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from analytics.experiments.catalogue import DIRECT, REMINDER_WORDING
+from analytics.experiments.exposure import experiment_variant
 from tenants.context import current_tenant
 from tenants.links import tenant_absolute_url
 from tenants.locale import member_language
@@ -146,9 +148,16 @@ def reminder_claim(*, reminder_id: int, now: datetime | None = None) -> bool:
     return claimed == 1
 
 
-def _message_for(reminder: Reminder) -> tuple[str, str]:
+def _message_for(reminder: Reminder, *, wording: str | None = None) -> tuple[str, str]:
+    """The reminder's title and text in the active language. `wording`: the follow-up reminder's variant in the
+    reminder-wording experiment ("direct"; anything else is the usual text)."""
     posting = reminder.application.posting
     job = _("%(title)s at %(company)s") % {"title": posting.title, "company": posting.company}
+    if reminder.kind == Reminder.Kind.AFTER_APPLYING and wording == DIRECT:
+        return _("Follow up today: %(job)s") % {"job": job}, _(
+            "No reply yet. Send a two-line email today: say you are still interested and ask where they are in the "
+            "process."
+        )
     if reminder.kind == Reminder.Kind.AFTER_APPLYING:
         return _("Time to follow up: %(job)s") % {"job": job}, _(
             "You applied a while ago and have not heard back. A short, polite follow-up often gets a reply."
@@ -166,13 +175,19 @@ def reminder_deliver(*, reminder_id: int) -> bool:
     if reminder.status != Reminder.Status.SENDING:
         return False
     user = reminder.owner
-    with translation.override(member_language(user)):  # the recipient's language, whatever the worker's
-        title, body = _message_for(reminder)
-        url = reverse("tracking:application", args=[reminder.application_id])
     with transaction.atomic():
         locked = Reminder.objects.select_for_update().get(pk=reminder_id)
         if locked.status != Reminder.Status.SENDING:
             return False
+        # Asked inside the transaction: only a reminder that is sent records its exposure.
+        wording = (
+            experiment_variant(REMINDER_WORDING, tenant=current_tenant(), user=user)
+            if reminder.kind == Reminder.Kind.AFTER_APPLYING
+            else None
+        )
+        with translation.override(member_language(user)):  # the recipient's language, whatever the worker's
+            title, body = _message_for(reminder, wording=wording)
+            url = reverse("tracking:application", args=[reminder.application_id])
         notification, created = Notification.objects.get_or_create(
             reminder=locked, defaults={"user": user, "title": title, "body": body, "url": url}
         )

@@ -58,8 +58,21 @@ def look(control: Arm, treatment: Arm, *, tau: float, alpha: float = ALPHA) -> L
     t2 = tau * tau
     log_lambda = 0.5 * math.log(s2 / (s2 + t2)) + t2 * d * d / (2 * s2 * (s2 + t2))
     p_value = 1.0 if log_lambda <= 0 else min(1.0, math.exp(-log_lambda))
-    half = math.sqrt(s2 * (s2 + t2) / t2 * (math.log((s2 + t2) / s2) - 2 * math.log(alpha)))
+    half = _half_width(s2, t2, alpha)
     return Look(d, p_value, d - half, d + half, p_value <= alpha)
+
+
+def interval(arm: Arm, *, tau: float, alpha: float = ALPHA) -> tuple[float, float] | None:
+    """The always-valid confidence interval of one arm's mean (the same mixture test, for one mean, with s² its
+    estimated variance var / n), or None while the arm has fewer than two observations or no variance."""
+    if arm.n < 2 or tau <= 0 or arm.variance <= 0:
+        return None
+    half = _half_width(arm.variance / arm.n, tau * tau, alpha)
+    return arm.mean - half, arm.mean + half
+
+
+def _half_width(s2: float, t2: float, alpha: float) -> float:
+    return math.sqrt(s2 * (s2 + t2) / t2 * (math.log((s2 + t2) / s2) - 2 * math.log(alpha)))
 
 
 def p_value_running(previous: float | None, current: Look | None) -> float:

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "analytics.middleware.PageViewMiddleware",
 ]
 
 ROOT_URLCONF = "cvplus.urls_tenants"
@@ -558,3 +559,8 @@ LOGGING = {
 }
 # Sign-in protection (issue 11, "auth"): axes logs new failures and lockouts (WARNING), not every check (INFO).
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# Experiments and feature flags (issue 14, analytics/experiments/, analytics/flags.py): each process keeps the running
+# experiments and the flags this many seconds, so a page never queries them; a change reaches every process within it.
+EXPERIMENTS_CACHE_TTL_S = env.int("EXPERIMENTS_CACHE_TTL_S", 10, minimum=0)
+FEATURE_FLAGS_CACHE_TTL_S = env.int("FEATURE_FLAGS_CACHE_TTL_S", 10, minimum=0)

@@ -21,7 +21,7 @@ from market.selectors import country_name
 from market.seniority import title_seniority
 from predictions.errors import NoSalaryModel, SalaryInputError
 from predictions.features import SALARY_FEATURE_NAMES, MarketReference, SalaryInput, region_of, salary_feature_matrix
-from predictions.registry import champion_get
+from predictions.registry import LoadedModel, champion_get
 from predictions.salary.fallback import (
     BlsWages,
     bls_wages,
@@ -174,7 +174,11 @@ def _fallback_source(model: SalaryModel, item: dict, soc: str | None, reference:
     return bls_wages(reference, soc, state=state, industry=industry_code(item["industry"], reference))
 
 
-def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bool) -> list[dict[str, object]]:
+def _predict(
+    items: Sequence[Mapping[str, object]], *, explain: bool, single: bool, served: LoadedModel | None = None
+) -> list[dict[str, object]]:
+    """The one place that picks the salary model: `served` when given (a challenger, predictions/salary/
+    challenger.py), else the champion."""
     from predictions.reference import market_reference
 
     checked = [_input_check(item, "" if single else f"items[{i}].") for i, item in enumerate(items)]
@@ -182,10 +186,10 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
     for item in checked:
         item["experience_level"], assumed = _experience_level(item)
         assumptions.append([assumed] if assumed else [])
-    champion = champion_get("salary", load=SalaryModel.artifact_loads)
-    if champion is None:
+    answering = served if served is not None else champion_get("salary", load=SalaryModel.artifact_loads)
+    if answering is None:
         raise NoSalaryModel(NoSalaryModel.__doc__)
-    model: SalaryModel = champion.model
+    model: SalaryModel = answering.model
     reference = market_reference()
     matches = [reference.title_match(str(item["title"])) for item in checked]
     regions = [region_of(str(item["company_country"]), reference) for item in checked]
@@ -288,8 +292,8 @@ def _predict(items: Sequence[Mapping[str, object]], *, explain: bool, single: bo
                 if source is None
                 else {"area": source.area, "state_fips": source.state_fips, "industry_code": source.industry_code},
                 "industry_adjustment": industry_used[i],  # the BLS sector a model range was scaled to, if any
-                "model_version_id": champion.version.pk,
-                "model_version": champion.version.version,
+                "model_version_id": answering.version.pk,
+                "model_version": answering.version.version,
                 "region": regions[i],
                 "occupation_soc_code": match.soc_code,
                 "title_match": match.method,
@@ -316,13 +320,14 @@ def salary_predict(
     currency: str | None = None,
     state: str | None = None,
     industry: str | None = None,
+    served: LoadedModel | None = None,
 ) -> dict[str, object]:
     """P10/P50/P90 in USD and in `currency` (default: the company country's, when the survey has a rate) at
     `experience_level` (default: the title's seniority words, else mid-level, stated in `assumptions`) from the
     champion salary model or, for an occupation outside the surveys, from calibrated BLS wages, with the version,
     `method`, top factors and confidence. Unknown titles, countries or currencies still get an answer with
     `low_confidence: True` and the reasons. Raises NoSalaryModel when no champion exists, SalaryInputError on a
-    malformed field."""
+    malformed field. `served`: the model to answer with instead of the champion (a challenger)."""
     item = {
         "title": title,
         "experience_level": experience_level,
@@ -336,10 +341,10 @@ def salary_predict(
         "state": state,
         "industry": industry,
     }
-    return _predict([item], explain=True, single=True)[0]
+    return _predict([item], explain=True, single=True, served=served)[0]
 
 
-def salary_predict_batch(items: list[dict], *, explain: bool = False) -> list[dict]:
+def salary_predict_batch(items: list[dict], *, explain: bool = False, served: LoadedModel | None = None) -> list[dict]:
     """`salary_predict` for many inputs (dicts with its keyword arguments) with one feature matrix and one predict
     per booster; same result keys, in input order. `factors` is empty unless `explain`."""
-    return _predict(items, explain=explain, single=False)
+    return _predict(items, explain=explain, single=False, served=served)

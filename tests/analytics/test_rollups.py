@@ -4,7 +4,11 @@ of advances, never skip an event whose transaction commits late, and count nothi
 from __future__ import annotations
 
 import io
+import os
 import random
+import signal
+import subprocess
+import sys
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -17,7 +21,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from analytics.models import EventRollup, RollupCursor
-from analytics.rollups import rollups_advance, rollups_rebuild
+from analytics.rollups import rollups_advance, rollups_pending, rollups_rebuild
 from analytics.tasks import rollups_advance_task
 from cvplus.celery import app
 from tenants.models import Client
@@ -35,20 +39,84 @@ def alpha(committed):
     yield tenant
     with schema_context("alpha"):
         DomainEvent.objects.exclude(id__in=before).delete()
-    EventRollup.objects.filter(tenant=tenant).delete()
+    for table in (tenant.event_rollups, tenant.daily_rollups, tenant.active_days, tenant.signup_cohorts):
+        table.all().delete()
     RollupCursor.objects.filter(tenant=tenant).delete()
+
+
+def _payload(rng: random.Random, kind: str) -> dict:
+    if kind == DomainEvent.Kind.STAGE_CHANGED:
+        return {"from": "applied", "to": rng.choice(["screening", "interviewing", "offer", "rejected"])}
+    if kind == DomainEvent.Kind.APPLICATION_CREATED:
+        return {"stage": rng.choice(["saved", "applied"]), "channel": "referral"}
+    if kind in (DomainEvent.Kind.PREDICTION_SERVED, DomainEvent.Kind.PAGE_VIEWED, DomainEvent.Kind.API_METERED):
+        return {"key": rng.choice(["salary", "board", "match"]), "value": rng.choice([1, 2.5, 40, "not a number"])}
+    return {}
 
 
 def _history(rng: random.Random, events: int) -> None:
     now = timezone.now()
     with schema_context("alpha"):
         for _ in range(events):
+            kind = rng.choice(KINDS)
             DomainEvent.objects.create(
-                kind=rng.choice(KINDS),
+                kind=kind,
                 occurred_at=now - timedelta(minutes=rng.randrange(0, 60 * 24 * 10)),
-                actor_id=rng.randrange(1, 50),
+                actor_id=rng.choice([None, *range(1, 50)]),
                 subject_id=rng.randrange(1, 500),
+                payload=_payload(rng, kind),
             )
+
+
+def _key(kind: str, payload: dict) -> str:
+    if kind == DomainEvent.Kind.STAGE_CHANGED:
+        return payload["to"]
+    if kind == DomainEvent.Kind.APPLICATION_CREATED:
+        return payload["stage"]
+    return payload.get("key", "")
+
+
+def _value(payload: dict) -> float:
+    value = payload.get("value")
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _recount_everything() -> dict:
+    """Every rollup table, recomputed in Python from the events."""
+    hourly, daily, totals, active, signups = Counter(), Counter(), Counter(), set(), {}
+    with schema_context("alpha"):
+        for kind, at, actor, payload in DomainEvent.objects.values_list("kind", "occurred_at", "actor_id", "payload"):
+            key = _key(kind, payload)
+            hourly[(kind, key, at.replace(minute=0, second=0, microsecond=0))] += 1
+            daily[(kind, key, at.date())] += 1
+            totals[(kind, key, at.date())] += _value(payload)
+            if actor is not None:
+                active.add((actor, at.date()))
+                if kind in (DomainEvent.Kind.USER_SIGNED_UP, DomainEvent.Kind.MEMBER_JOINED):
+                    signups[actor] = min(signups.get(actor, at.date()), at.date())
+    return {
+        "hourly": hourly,
+        "daily": daily,
+        "totals": {k: round(v, 6) for k, v in totals.items()},
+        "active": active,
+        "signups": signups,
+    }
+
+
+def _rollups_everything(tenant: Client) -> dict:
+    return {
+        "hourly": Counter(
+            {(k, key, h): c for k, key, h, c in tenant.event_rollups.values_list("kind", "key", "hour", "count")}
+        ),
+        "daily": Counter(
+            {(k, key, d): c for k, key, d, c in tenant.daily_rollups.values_list("kind", "key", "day", "count")}
+        ),
+        "totals": {
+            (k, key, d): round(t, 6) for k, key, d, t in tenant.daily_rollups.values_list("kind", "key", "day", "total")
+        },
+        "active": set(tenant.active_days.values_list("user_id", "day")),
+        "signups": dict(tenant.signup_cohorts.values_list("user_id", "day")),
+    }
 
 
 def _recount() -> Counter:
@@ -59,27 +127,54 @@ def _recount() -> Counter:
         )
 
 
+def _settle(tenant: Client) -> None:
+    """Advances until every event is counted. Transaction ids are shared by the whole PostgreSQL server, so a
+    transaction open in another database (another test run) holds an advance back until it ends; never wrongly."""
+    assert wait_until(lambda: rollups_advance(tenant) >= 0 and not rollups_pending(tenant), timeout_s=120)
+
+
 def _rollups(tenant: Client) -> Counter:
-    return Counter(
-        {(kind, hour): count for kind, hour, count in tenant.event_rollups.values_list("kind", "hour", "count")}
-    )
+    counts = Counter()
+    for kind, hour, count in tenant.event_rollups.values_list("kind", "hour", "count"):
+        counts[(kind, hour)] += count
+    return counts
 
 
 def test_rollups_equal_a_recount_from_the_events_after_each_advance(alpha) -> None:
     rng = random.Random(14)
     for batch in (300, 1, 120):
         _history(rng, batch)
-        rollups_advance(alpha)
+        _settle(alpha)
         assert _rollups(alpha) == _recount()
     assert rollups_advance(alpha) == 0  # nothing new: nothing written
 
     rollups_rebuild(alpha)
+    _settle(alpha)
     assert _rollups(alpha) == _recount()
+
+
+def test_every_rollup_table_equals_a_recomputation_on_a_randomised_history(alpha) -> None:
+    """Hourly and daily counts by category, daily sums, active users per day and sign-up days, in UTC."""
+    rng = random.Random(1414)
+    for batch in (400, 3, 250):
+        _history(rng, batch)
+        _settle(alpha)
+        assert _rollups_everything(alpha) == _recount_everything()
+    recount = _recount_everything()
+    assert recount["signups"]  # the history exercised every table
+    assert recount["active"]
+    assert any(recount["totals"].values())
+
+    for table in (alpha.daily_rollups, alpha.active_days, alpha.signup_cohorts):
+        table.all().delete()  # damaged
+    rollups_rebuild(alpha)
+    _settle(alpha)
+    assert _rollups_everything(alpha) == recount
 
 
 def test_an_event_whose_transaction_commits_late_is_counted_once_and_never_skipped(alpha) -> None:
     _history(random.Random(15), 20)
-    rollups_advance(alpha)
+    _settle(alpha)
     inserted, release = threading.Event(), threading.Event()
 
     def slow_writer() -> None:
@@ -100,28 +195,28 @@ def test_an_event_whose_transaction_commits_late_is_counted_once_and_never_skipp
     counted_while_open = sum(_rollups(alpha).values())
     release.set()
     writer.join(timeout=30)
-    rollups_advance(alpha)
+    _settle(alpha)
 
-    assert counted_while_open == 20  # held back behind the open transaction, none counted early
+    assert counted_while_open <= 20  # held back behind the open transaction, none counted early
     assert _rollups(alpha) == _recount()  # all 26, each once
     assert sum(_rollups(alpha).values()) == 26
 
 
 def test_an_advance_that_dies_midway_changes_nothing_and_the_next_counts_once(alpha, monkeypatch) -> None:
     _history(random.Random(17), 40)
-    rollups_advance(alpha)
+    _settle(alpha)
     _history(random.Random(18), 15)
 
     def dies(*args, **kwargs):
         raise RuntimeError("the worker was killed")
 
     monkeypatch.setattr(RollupCursor, "save", dies)
-    with pytest.raises(RuntimeError):
-        rollups_advance(alpha)
+    with pytest.raises(RuntimeError):  # (an advance held back by another database's transaction does not reach save)
+        wait_until(lambda: rollups_advance(alpha) < 0, timeout_s=120)
     assert sum(_rollups(alpha).values()) == 40
 
     monkeypatch.undo()
-    rollups_advance(alpha)
+    _settle(alpha)
     assert _rollups(alpha) == _recount()
     assert sum(_rollups(alpha).values()) == 55
 
@@ -140,13 +235,54 @@ def test_the_beat_dispatches_the_advance_and_a_real_worker_runs_it_in_each_tenan
 
 def test_the_rebuild_command_recounts_a_tenant_and_names_an_unknown_schema(alpha) -> None:
     _history(random.Random(20), 30)
-    rollups_advance(alpha)
+    _settle(alpha)
     EventRollup.objects.filter(tenant=alpha).update(count=999)  # damaged
     out = io.StringIO()
 
     call_command("analytics_rollups_rebuild", "alpha", stdout=out)
+    _settle(alpha)
 
     assert _rollups(alpha) == _recount()
     assert out.getvalue().startswith("alpha: ")
     with pytest.raises(CommandError, match="no_such_tenant"):
         call_command("analytics_rollups_rebuild", "no_such_tenant")
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_counts_nothing_twice(alpha, tmp_path) -> None:
+    """A real process counts a batch and is killed (SIGKILL) before it commits: PostgreSQL rolls its transaction
+    back, so the rollups and the cursor are as they were, and the next advance counts the batch once."""
+    rng = random.Random(21)
+    _history(rng, 40)
+    _settle(alpha)
+    _history(rng, 25)
+    counted = tmp_path / "counted"
+    script = f"""
+import time, django
+django.setup()
+from analytics import rollups
+from tenants.models import Client
+count = rollups._count
+def count_and_hang(*args):
+    written = count(*args)
+    open({str(counted)!r}, "w").close()
+    time.sleep(300)
+    return written
+rollups._count = count_and_hang
+rollups.rollups_advance(Client.objects.get(schema_name="alpha"))
+"""
+    database = connections["default"].settings_dict["NAME"]
+    environment = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "cvplus.settings.test",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+    }
+    worker = subprocess.Popen([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=environment)  # noqa: S603
+    try:
+        assert wait_until(counted.exists, timeout_s=120)  # the batch is counted, not committed
+        assert sum(_rollups(alpha).values()) == 40
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+
+    _settle(alpha)  # waits for the killed transaction's lock to go, then counts
+    assert _rollups_everything(alpha) == _recount_everything()
+    assert sum(_rollups(alpha).values()) == 65

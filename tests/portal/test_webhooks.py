@@ -119,7 +119,7 @@ def test_a_stage_change_writes_its_deliveries_in_its_own_transaction(org, django
             0,
         )
         assert (delivery.domain_event, delivery.payload) == (moved, {})  # the worker builds the body
-        assert len(queued) == 1  # the kick, after the commit
+        assert len(queued) == 2  # the kicks (webhooks, event rollups), after the commit
 
 
 def test_the_request_writes_one_insert_when_an_endpoint_listens_and_nothing_when_none_does(
@@ -241,7 +241,7 @@ def test_the_kick_runs_on_its_own_thread_so_the_request_only_pays_the_insert(
         webhook_outbox.webhook_kicks_wait()
 
     assert len(published_on) == 1
-    assert published_on[0].startswith("webhook-kick")
+    assert published_on[0].startswith("kick")
     assert published_on[0] != threading.current_thread().name
 
 
@@ -523,7 +523,7 @@ def test_the_request_that_causes_an_event_only_writes_the_outbox(org, django_cap
 
         assert response.status_code == 200
         assert receiver.requests == []  # nothing was sent on the request's path
-        assert len(queued) == 1  # the kick
+        assert len(queued) == 2  # the kicks (webhooks, event rollups)
         with schema_context("gamma"):
             (delivery,) = WebhookDelivery.objects.all()
             assert (delivery.status, delivery.attempts, delivery.payload) == (Status.PENDING, 0, {})

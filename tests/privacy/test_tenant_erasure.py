@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_context, schema_exists
 
+from analytics.models import Experiment, Exposure
 from billing.models import Customer, Invoice
 from privacy.models import AuditEntry
 from privacy.tenant_erasure import (
@@ -88,7 +89,10 @@ def test_it_erases_a_tenant_keeping_its_row_and_billing_records(
         # The tenant's rows were written in this test's transaction: check their keys now, or PostgreSQL refuses to
         # drop tables with checks still pending (in production the erasure runs in a transaction of its own).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    experiment = Experiment.objects.create(key="delta-check", name="Delta check", variants=[["a", 50], ["b", 50]])
+    Exposure.objects.create(experiment=experiment, tenant=client, user_id=1, variant="a")
     assert tenant_erase(client_id=client.pk) is True
+    assert not Exposure.objects.filter(tenant=client).exists()  # per person, so it goes with the people
 
     assert not schema_exists("delta")
     assert not folder.exists()

@@ -3,10 +3,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from analytics.alerts.demo import demo_alert_rules_ensure
+from analytics.demo import demo_experiments_ensure
+from analytics.demo_activity import demo_activity_ensure
 from billing.catalogue import plans_ensure
 from billing.demo import demo_licensee_ensure, demo_plans_grant
 from predictions.tasks import champions_ensure
-from tenants.demo import STAFF_EMAIL, demo_platform_ensure
+from tenants.demo import DEMO_TENANTS, STAFF_EMAIL, demo_platform_ensure
 
 
 class Command(BaseCommand):
@@ -27,6 +29,14 @@ class Command(BaseCommand):
             call_command("load_reference_data")
             call_command("build_keyword_databases")  # the industries' keyword databases; skipped when unchanged
         rows = demo_platform_ensure(stdout=self.stdout)
+        exposures = demo_experiments_ensure(schemas=[demo.schema_name for demo in DEMO_TENANTS])
+        activity = sum(demo_activity_ensure(schema=demo.schema_name, schema_kind=demo.kind) for demo in DEMO_TENANTS)
+        if activity:
+            self.stdout.write(f"analytics: {activity:,} simulated past page views and served predictions added")
+        self.stdout.write(
+            "experiments running: "
+            + ", ".join(f"{key} ({count} simulated exposures added)" for key, count in exposures.items())
+        )
         plans_ensure()
         demo_plans_grant()
         key_file = demo_licensee_ensure()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0001_initial'),
+        ('analytics', '0003_experiments_and_feature_flags'),
         ('tenants', '0004_staff_action_audit_log'),
     ]
 

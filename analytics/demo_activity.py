@@ -1,0 +1,87 @@
+"""The demo's past activity (called by `manage.py demo_setup`): SIMULATED page views and served predictions for each
+demo person, so that the dashboards' activity, active users and retention have months of history on a fresh machine.
+Every event written here carries ``"simulated": true`` in its payload; activity from using the demo afterwards is real.
+
+Derived from the demo's generated histories (already in the tenant's tables), per person:
+- on each day they moved an application, they looked at their board and at the application, and the application
+  page served a salary range and an interview probability (latencies drawn around what bench/predict.py measures);
+- on other days since they joined (an organisation's member: `Membership.joined_at`; a seeker: `date_joined`), a
+  visit to the board with a chance that fades from about one day in three to one in twenty over two months, the
+  usual shape of engagement after sign-up.
+Idempotent per schema: nothing is written when the schema has any simulated page view already.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from accounts.models import User
+from analytics.kick import rollups_kick
+from tracking.models import ApplicationEvent, DomainEvent
+
+Kind = DomainEvent.Kind
+
+
+def _joined(schema_kind: str) -> dict[int, datetime]:
+    if schema_kind == "enterprise":
+        from portal.models import Membership
+
+        return dict(Membership.objects.values_list("user_id", "joined_at"))
+    return dict(User.objects.filter(is_active=True).values_list("pk", "date_joined"))
+
+
+def _event(kind: str, at: datetime, actor: int, **payload: object) -> DomainEvent:
+    return DomainEvent(kind=kind, occurred_at=at, actor_id=actor, payload={**payload, "simulated": True})
+
+
+def _latency_ms(rng: random.Random, median: float) -> float:
+    return round(rng.lognormvariate(math.log(median), 0.4), 1)
+
+
+def _day_of_work(rng: random.Random, actor: int, at: datetime) -> list[DomainEvent]:
+    seen = at - timedelta(minutes=rng.randrange(1, 30))
+    return [
+        _event(Kind.PAGE_VIEWED, seen, actor, key="board"),
+        _event(Kind.PAGE_VIEWED, at, actor, key="application"),
+        _event(Kind.PREDICTION_SERVED, at, actor, key="salary", value=round(rng.lognormvariate(math.log(18), 0.4), 1)),
+        _event(
+            Kind.PREDICTION_SERVED, at, actor, key="interview", value=round(rng.lognormvariate(math.log(9), 0.4), 1)
+        ),
+    ]
+
+
+def demo_activity_ensure(*, schema: str, schema_kind: str, now: datetime | None = None, seed: int = 14) -> int:
+    """Writes the schema's simulated activity once; returns the number of events written."""
+    now = now or timezone.now()
+    rng = random.Random(f"{seed}:{schema}")  # noqa: S311 - simulated demo activity, not a secret
+    with schema_context(schema):
+        if DomainEvent.objects.filter(kind=Kind.PAGE_VIEWED, payload__simulated=True).exists():
+            return 0
+        joined = _joined(schema_kind)
+        moves: dict[int, set] = {}
+        for actor, at in ApplicationEvent.objects.filter(application__owner__in=joined).values_list(
+            "application__owner_id", "occurred_at"
+        ):
+            moves.setdefault(actor, set()).add(at)
+        events: list[DomainEvent] = []
+        for actor, since in sorted(joined.items()):
+            worked_days = {at.date() for at in moves.get(actor, ())}
+            for at in sorted(moves.get(actor, ())):
+                events += _day_of_work(rng, actor, at)
+            day = since.date()
+            while day < now.date():
+                age = (day - since.date()).days
+                if day not in worked_days and rng.random() < 0.05 + 0.28 * math.exp(-age / 60):
+                    at = datetime.combine(day, datetime.min.time(), tzinfo=since.tzinfo) + timedelta(
+                        hours=rng.randrange(7, 22), minutes=rng.randrange(60)
+                    )
+                    events.append(_event(Kind.PAGE_VIEWED, at, actor, key=rng.choice(["board", "board", "reminders"])))
+                day += timedelta(days=1)
+        DomainEvent.objects.bulk_create(events, batch_size=2000)
+        rollups_kick(schema)
+    return len(events)

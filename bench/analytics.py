@@ -1,0 +1,378 @@
+"""Analytics benchmarks (issue 14, "Measured"): `.venv/bin/python bench/analytics.py`.
+
+Prints, measured side by side in one run:
+1. Event write overhead: the seeker's board (GET /app/) with and without its page.viewed event, and a stage change
+   (POST /api/v1/applications/<pk>/move/) with and without its domain event and the kick after the commit; the two
+   variants alternate in blocks, in one process, and the ratio of medians is printed (target: ≤ 1.05×).
+2. Consumer throughput: events written in bulk, then counted by one advance (events per second).
+3. Freshness under load: a writer commits one event every 5 ms (200 events/s) for `--load-seconds`, each kicking an
+   advance that a real Celery worker (its own process) runs; a watcher records when the tenant's cursor passes each
+   event's transaction. Freshness = that moment minus the event's commit (p50/p99; target p99 < 1 s). What a
+   dashboard shows is the rollups, so counted is shown (the dashboard's own read is section 4).
+4. Dashboard reads with `--events` (default 10 million) events in the rollups' source, spread over a year and six
+   tenants: the staff dashboard's and an organisation dashboard's queries, p50/p99 over `--reads` loads (target p99
+   < 300 ms), and proof that they never read tracking_domainevent.
+Works on its own database (``cvplus_bench``, or CVPLUS_BENCH_DATABASE_URL), dropped and recreated, and its own Redis
+database (CVPLUS_BENCH_REDIS_URL, default db 13). No target is asserted: the figures are printed for the issue's note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+from bench.tenants import bench_env, bench_tenant_create, database_drop, database_recreate, percentile  # noqa: E402
+
+SCHEMA, HOST = "bench_analytics", "bench-analytics.localhost"
+OTHER_SCHEMAS = ("bench_org_b", "bench_org_c", "bench_org_d", "bench_org_e", "bench_org_f")
+REDIS_URL = os.environ.get("CVPLUS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 1. Write overhead
+# ---------------------------------------------------------------------------------------------------------------------
+def _timed(fn, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def _side_by_side(with_event, without_event, *, blocks: int, per_block: int) -> tuple[list[float], list[float]]:
+    """Alternating blocks, so that drift of the machine falls on both."""
+    with_times, without_times = [], []
+    for _ in range(blocks):
+        with_times += with_event(per_block)
+        without_times += without_event(per_block)
+    return with_times, without_times
+
+
+def bench_write_overhead(client, application_pk: int, *, blocks: int, per_block: int) -> None:
+    from analytics import middleware
+    from cvplus.kicks import kicks_wait
+    from tracking import services
+    from tracking.models import Stage
+
+    pages = dict(middleware.MAIN_PAGES)
+
+    def board(n: int) -> list[float]:
+        return _timed(lambda: client.get("/app/"), n)
+
+    def board_with(n: int) -> list[float]:
+        middleware.MAIN_PAGES.clear()
+        middleware.MAIN_PAGES.update(pages)
+        times = board(n)
+        kicks_wait()
+        return times
+
+    def board_without(n: int) -> list[float]:
+        middleware.MAIN_PAGES.clear()
+        return board(n)
+
+    for _ in range(20):
+        client.get("/app/")  # warm
+    with_times, without_times = _side_by_side(board_with, board_without, blocks=blocks, per_block=per_block)
+    middleware.MAIN_PAGES.update(pages)
+    _report("board page view (GET /app/)", with_times, without_times)
+
+    url = f"/api/v1/applications/{application_pk}/move/"
+    real_record = services.domain_event_record
+
+    def move(n: int) -> list[float]:
+        def one() -> None:
+            # the next interview round each time: the same move, the same work
+            response = client.post(url, {"to_stage": Stage.INTERVIEWING}, content_type="application/json")
+            assert response.status_code == 200, response.content
+
+        return _timed(one, n)
+
+    def move_with(n: int) -> list[float]:
+        services.domain_event_record = real_record
+        times = move(n)
+        kicks_wait()
+        return times
+
+    def move_without(n: int) -> list[float]:
+        services.domain_event_record = lambda **kwargs: None
+        return move(n)
+
+    move(20)  # warm
+    try:
+        with_times, without_times = _side_by_side(move_with, move_without, blocks=blocks, per_block=per_block)
+    finally:
+        services.domain_event_record = real_record
+    _report("stage change (POST …/move/), event + kick after commit", with_times, without_times)
+
+
+def _report(label: str, with_times: list[float], without_times: list[float]) -> None:
+    with_p50, without_p50 = statistics.median(with_times), statistics.median(without_times)
+    print(
+        f"  {label}: with the event p50 {ms(with_p50)} / p99 {ms(percentile(with_times, 0.99))}, without "
+        f"p50 {ms(without_p50)} / p99 {ms(percentile(without_times, 0.99))}; ratio of medians "
+        f"{with_p50 / without_p50:.3f}× (target ≤ 1.05×, n = {len(with_times)} each)"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 2. Throughput, and the bulk history for section 4
+# ---------------------------------------------------------------------------------------------------------------------
+_BULK_EVENTS = """
+INSERT INTO {schema}.tracking_domainevent (kind, occurred_at, actor_id, subject_id, payload)
+SELECT (ARRAY['page.viewed', 'page.viewed', 'page.viewed', 'application.stage_changed', 'application.created',
+              'prediction.served', 'prediction.served', 'reminder.sent', 'cv.parsed', 'user.signed_up'])[1 + i %% 10],
+       now() - make_interval(secs => (i * 7919) %% %(span_s)s),
+       1 + (i * 104729) %% %(users)s,
+       i,
+       CASE i %% 10
+           WHEN 3 THEN jsonb_build_object('from', 'applied', 'to',
+                (ARRAY['screening', 'interviewing', 'offer', 'rejected'])[1 + i %% 4])
+           WHEN 4 THEN jsonb_build_object('stage', 'applied', 'channel', 'referral')
+           WHEN 5 THEN jsonb_build_object('key', 'salary', 'value', 20 + i %% 50)
+           WHEN 6 THEN jsonb_build_object('key', 'interview', 'value', 10 + i %% 30)
+           ELSE jsonb_build_object('key', (ARRAY['board', 'application', 'cv', 'insights'])[1 + i %% 4])
+       END
+FROM generate_series(%(start)s::bigint, %(stop)s::bigint - 1) AS i
+"""
+
+
+def events_bulk(schema: str, count: int, *, users: int, span_days: int, start: int = 0) -> float:
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _BULK_EVENTS.format(schema=connection.ops.quote_name(schema)),
+            {"span_s": span_days * 86400, "users": users, "start": start, "stop": start + count},
+        )
+    return time.perf_counter() - started
+
+
+def bench_throughput(tenant, count: int) -> None:
+    from analytics.rollups import rollups_advance
+
+    rollups_advance(tenant)
+    events_bulk(tenant.schema_name, count, users=5000, span_days=90, start=10**8)
+    started = time.perf_counter()
+    rows = rollups_advance(tenant)
+    seconds = time.perf_counter() - started
+    print(
+        f"  one advance counted {count:,} new events into {rows:,} rollup rows in {seconds:.2f} s: "
+        f"{count / seconds:,.0f} events/s"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 3. Freshness under load, with a real worker
+# ---------------------------------------------------------------------------------------------------------------------
+def worker_start(log: Path) -> subprocess.Popen:
+    environment = bench_env(REDIS_URL=REDIS_URL, CELERY_BROKER_URL=REDIS_URL)
+    return subprocess.Popen(  # noqa: S603 - our own worker
+        [sys.executable, "-m", "celery", "-A", "cvplus", "worker", "-Q", "default", "--pool", "solo", "-n", "bench@%h"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def bench_freshness(tenant, *, seconds: float, rate: int) -> None:
+    from django.db import connection, connections, transaction
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from analytics.models import RollupCursor
+    from analytics.rollups import rollups_advance
+    from tracking.models import DomainEvent
+
+    rollups_advance(tenant)
+    committed: list[tuple[int, float]] = []  # (txid, commit time)
+    counted: dict[int, float] = {}
+    stop = threading.Event()
+
+    def watcher() -> None:
+        try:
+            seen = 0
+            while not stop.is_set() or seen < len(committed):
+                below = RollupCursor.objects.filter(tenant=tenant).values_list("counted_below", flat=True).first() or 0
+                now = time.perf_counter()
+                while seen < len(committed) and committed[seen][0] < below:
+                    counted[seen] = now
+                    seen += 1
+                time.sleep(0.002)
+                if stop.is_set() and time.perf_counter() > deadline + 30:
+                    return
+        finally:
+            connections.close_all()
+
+    interval = 1 / rate
+    total = int(seconds * rate)
+    deadline = time.perf_counter() + seconds + 5
+    watch = threading.Thread(target=watcher)
+    watch.start()
+    next_at = time.perf_counter()
+    with schema_context(tenant.schema_name):
+        for i in range(total):
+            with transaction.atomic():
+                event = DomainEvent.objects.create(
+                    kind=DomainEvent.Kind.PAGE_VIEWED,
+                    occurred_at=timezone.now(),
+                    actor_id=1 + i % 300,
+                    payload={"key": "board"},
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT txid::text::bigint FROM tracking_domainevent WHERE id = %s", [event.pk])
+                    txid = cursor.fetchone()[0]
+            committed.append((txid, time.perf_counter()))
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+    stop.set()
+    watch.join(timeout=60)
+    # The watcher notices within its 2 ms poll; committed txids are increasing in commit order here (one writer).
+    lags = [counted[i] - at for i, (_txid, at) in enumerate(committed) if i in counted]
+    missing = len(committed) - len(lags)
+    print(
+        f"  {len(committed):,} events at {rate}/s for {seconds:.0f} s: action to counted p50 "
+        f"{ms(statistics.median(lags))}, p99 {ms(percentile(lags, 0.99))}, max {ms(max(lags))}"
+        f" (target p99 < 1 s){f'; {missing} not counted within the wait' if missing else ''}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 4. Dashboards on a big history
+# ---------------------------------------------------------------------------------------------------------------------
+def bench_dashboards(tenants, *, events: int, reads: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tenants.utils import schema_context
+
+    from analytics.rollups import rollups_rebuild
+
+    per_tenant = events // len(tenants)
+    started = time.perf_counter()
+    for tenant in tenants:
+        events_bulk(tenant.schema_name, per_tenant, users=20000, span_days=365)
+    print(f"  wrote {per_tenant * len(tenants):,} events over 365 days in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    for tenant in tenants:
+        rollups_rebuild(tenant)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM analytics_eventrollup), (SELECT COUNT(*) FROM analytics_dailyrollup), "
+            "(SELECT COUNT(*) FROM analytics_activeday), (SELECT COUNT(*) FROM analytics_signupcohort)"
+        )
+        hourly, daily, active, signups = cursor.fetchone()
+    print(
+        f"  rebuilt the rollups from them in {time.perf_counter() - started:.0f} s: {hourly:,} hourly, "
+        f"{daily:,} daily, {active:,} active-day and {signups:,} sign-up rows"
+    )
+    for label, read in dashboard_reads(tenants[0]):
+        read()  # warm
+        times, queries = [], None
+        for _ in range(reads):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                read()
+                times.append(time.perf_counter() - started)
+            queries = captured.captured_queries
+        raw = sum("tracking_domainevent" in q["sql"] for q in queries)
+        print(
+            f"  {label}: p50 {ms(statistics.median(times))}, p99 {ms(percentile(times, 0.99))} over {reads} loads, "
+            f"{len(queries)} queries, {raw} on the raw events (target p99 < 300 ms)"
+        )
+    connection.set_schema_to_public()
+    _ = schema_context
+
+
+def dashboard_reads(tenant) -> list[tuple[str, object]]:
+    """The dashboards' data reads, as their views call them (filled in as each dashboard lands)."""
+    return []
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--blocks", type=int, default=10, help="alternating blocks for section 1")
+    parser.add_argument("--per-block", type=int, default=20, help="requests per block for section 1")
+    parser.add_argument("--throughput-events", type=int, default=200_000)
+    parser.add_argument("--load-seconds", type=float, default=30)
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--reads", type=int, default=30)
+    parser.add_argument("--sections", default="1,2,3,4")
+    parser.add_argument("--keep-db", action="store_true")
+    options = parser.parse_args()
+    sections = set(options.sections.split(","))
+    os.environ.update(bench_env(REDIS_URL=REDIS_URL, CELERY_BROKER_URL=REDIS_URL))
+    print("CVPlus analytics benchmarks")
+    print(f"database recreated: {database_recreate():.1f} s")
+    import django
+
+    django.setup()
+    from django.db import connections
+    from django.test import Client as HttpClient
+    from django_tenants.utils import schema_context
+
+    from accounts.services import user_create
+    from cvplus.celery import app
+    from tenants.provisioning import tenant_provision
+    from tracking import services
+    from tracking.models import Stage
+
+    worker = None
+    try:
+        tenant = tenant_provision(client_id=bench_tenant_create(SCHEMA, HOST).pk)
+        with schema_context(SCHEMA):
+            seeker = user_create(email="malia.okafor@bench.example", password="bench-password-123")
+            posting = services.posting_create(owner=seeker, title="Data Analyst", company="Kestrel Bank")
+            application = services.application_create(owner=seeker, posting=posting, stage=Stage.APPLIED)
+            client = HttpClient(HTTP_HOST=HOST)
+            client.force_login(seeker)
+        app.control.purge()
+        if "1" in sections:
+            print("1. Event write overhead on the request that records it")
+            bench_write_overhead(client, application.pk, blocks=options.blocks, per_block=options.per_block)
+        if "2" in sections:
+            print("2. Consumer throughput")
+            bench_throughput(tenant, options.throughput_events)
+        if "3" in sections:
+            print("3. Freshness under load (a real worker, no beat)")
+            worker = worker_start(ROOT / ".run" / "bench-analytics-worker.log")
+            deadline = time.monotonic() + 300
+            while not app.control.ping(timeout=1) and time.monotonic() < deadline:
+                time.sleep(1)  # the worker's start-up
+            bench_freshness(tenant, seconds=options.load_seconds, rate=options.rate)
+        if "4" in sections:
+            print("4. Dashboards on a big history")
+            tenants = [tenant] + [
+                tenant_provision(client_id=bench_tenant_create(schema).pk) for schema in OTHER_SCHEMAS
+            ]
+            bench_dashboards(tenants, events=options.events, reads=options.reads)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=60)
+        connections.close_all()
+        if not options.keep_db:
+            database_drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

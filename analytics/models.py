@@ -112,7 +112,8 @@ class RollupCursor(models.Model):
         return f"{self.tenant_id}: below {self.counted_below}"
 
 
-# Experiments and feature flags live in their own modules to keep this one small; imported here so that Django
-# registers them with this app.
+# Experiments, feature flags and alerts (rules, their state, firings, heartbeats) live in their own modules to keep
+# this one small; imported here so that Django registers them with this app.
+from analytics.models_alerts import AlertFiring, AlertRule, AlertRuleState, Heartbeat  # noqa: E402, F401
 from analytics.models_experiments import Experiment, Exposure  # noqa: E402, F401
 from analytics.models_flags import FeatureFlag  # noqa: E402, F401

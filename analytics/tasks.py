@@ -1,6 +1,7 @@
-"""Celery entry points for analytics; thin wrappers around analytics/rollups.py. The periodic advance is fanned out per
-tenant by tenants.tasks.tenants_dispatch (cvplus/settings/base.py); analytics/kick.py sends one after each commit that
-wrote an event."""
+"""Celery entry points for analytics; thin wrappers around analytics/rollups.py and analytics/alerts/. The periodic
+advance is fanned out per tenant by tenants.tasks.tenants_dispatch (cvplus/settings/base.py); analytics/kick.py sends
+one after each commit that wrote an event. The alerts' evaluation and the training queue's heartbeat run once, in
+public."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import logging
 from django.core.cache import cache
 from django.db import connection
 
+from analytics.alerts.evaluation import FIRED, RESOLVED, SKIPPED, alerts_evaluate
+from analytics.alerts.heartbeat import heartbeat_stamp, worker_heartbeat_name
 from analytics.rollups import rollups_advance, rollups_pending
 from billing.redis_client import REDIS_ERRORS
 from cvplus.celery import app
@@ -41,3 +44,16 @@ def rollups_advance_task(attempt: int = 0) -> int:
             args=(attempt + 1,), countdown=RETRY_DELAYS_S[attempt], headers={"_schema_name": connection.schema_name}
         )
     return written
+
+
+@app.task(soft_time_limit=25, time_limit=30)
+def alerts_evaluate_task() -> dict[str, int]:
+    """Evaluates every alert rule and sends the e-mails of what fired or resolved (beat, every 30 s, in public)."""
+    summary = alerts_evaluate()
+    return {outcome: summary.count(outcome) for outcome in (FIRED, RESOLVED, SKIPPED)} | {"notified": summary.notified}
+
+
+@app.task(soft_time_limit=10)
+def heartbeat_task(queue: str) -> None:
+    """Stamps the heartbeat of ``queue``'s workers; beat sends it to that queue (cvplus/settings/base.py)."""
+    heartbeat_stamp(worker_heartbeat_name(queue))

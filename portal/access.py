@@ -71,6 +71,11 @@ def can_manage_integrations(user) -> bool:
     return _signed_in(user) and user.role == Role.ADMINISTRATOR
 
 
+def can_manage_alerts(user) -> bool:
+    """The organisation's own alert rules (analytics/alerts/): reminder backlog and prediction latency."""
+    return _signed_in(user) and user.role == Role.ADMINISTRATOR
+
+
 def members_all() -> QuerySet[User]:
     """Every member (role member) of the organisation, active or not, with their membership."""
     return User.objects.filter(role=Role.MEMBER, is_staff=False).select_related("membership")

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from analytics.alerts import urls_portal as urls_alerts
 from portal import urls_coach, urls_integrations, urls_members, urls_outcomes, urls_programme
 from portal.views import home
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("", include(urls_programme)),
     path("", include(urls_outcomes)),
     path("", include(urls_integrations)),
+    path("", include(urls_alerts)),
 ]

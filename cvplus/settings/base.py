@@ -454,6 +454,20 @@ CELERY_BEAT_SCHEDULE["advance-event-rollups-in-every-tenant"] = {
     "schedule": 10,
     "args": ("analytics.tasks.rollups_advance_task",),
 }
+# Alerts (analytics/alerts/): every rule evaluated every 30 s, in public (on the default queue, the evaluator also
+# stamps its own run); a heartbeat sent to the training queue, whose age a metric reads. A message older than its
+# next one is dropped rather than run late.
+CELERY_BEAT_SCHEDULE["evaluate-alert-rules"] = {
+    "task": "analytics.tasks.alerts_evaluate_task",
+    "schedule": 30,
+    "options": {"expires": 25},
+}
+CELERY_BEAT_SCHEDULE["heartbeat-training-queue"] = {
+    "task": "analytics.tasks.heartbeat_task",
+    "schedule": 30,
+    "args": ("training",),
+    "options": {"queue": "training", "expires": 60},
+}
 # The organisation API (/api/v1/org/) is documented on enterprise hosts only, with its bearer token and webhooks.
 SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["portal.api.schema.organisation_paths_on_enterprise_hosts_only"]
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [

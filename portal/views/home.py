@@ -27,6 +27,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         "can_run_programme": access.can_run_programme(user),
         "can_see_outcomes": access.can_see_outcomes(user),
         "can_manage_integrations": access.can_manage_integrations(user),
+        "can_manage_alerts": access.can_manage_alerts(user),
         "seats": seats_for_current_tenant(),
         "members_visible": access.members_visible(user).filter(membership__status="active").count(),
     }

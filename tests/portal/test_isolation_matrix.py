@@ -42,6 +42,8 @@ import portal.api.urls
 import portal.urls
 from accounts.models import User
 from accounts.services import user_create
+from analytics.alerts.rules import alert_rule_save
+from analytics.models import AlertRule
 from billing.models import Feature
 from portal.invitations import token_hash
 from portal.models import (
@@ -65,6 +67,7 @@ from portal.tokens import api_token_create
 from portal.views.webhook_inbox import INBOX_CACHE_KEY
 from portal.webhook_delivery import KICK_CACHE_KEY
 from portal.webhooks import SUBSCRIBED_CACHE_KEY
+from tenants.context import current_tenant
 from tests.conftest import ENTERPRISE_HOST, PASSWORD, login
 from tests.portal.members_helpers import OTHER_HOST, OTHER_SCHEMA, contract, german
 from tests.tracking.factories import (
@@ -166,6 +169,7 @@ class World:
     task_m1: CoachTask
     task_m2: CoachTask
     admin_secret: str  # gamma's administrator's bearer token
+    alert_rule: AlertRule  # gamma's own alert rule (public schema, scoped to gamma)
     other_admin: User
     other_secret: str  # nordhafen's administrator's bearer token
 
@@ -329,6 +333,12 @@ def _gamma_build() -> dict:
             member=m2, author=coach_b, title="Portfolio für die Kranhalle Morsleben überarbeiten", due_on=today
         ),
         "admin_secret": admin_secret,
+        "alert_rule": alert_rule_save(
+            rule=AlertRule(
+                name="Erinnerungen im Verzug", metric="reminder_backlog", threshold=5, tenant=current_tenant()
+            ),
+            organisation=True,
+        ),
     }
 
 
@@ -528,6 +538,11 @@ PORTAL: dict[str, tuple[Target, ...]] = {
     "portal:webhook_replay": (
         on("delivery", lambda w: {"pk": w.endpoint.pk, "delivery_pk": w.delivery.pk}, {POST: ADMINS}),
     ),
+    # The organisation's alert rules (analytics/alerts/views.py): administrators, on their own tenant's rules.
+    "portal:alerts": page({GET: ADMINS}),
+    "portal:alert_create": page({GET: ADMINS, POST: ADMINS}),
+    "portal:alert_edit": (on("alert rule", lambda w: {"pk": w.alert_rule.pk}, {GET: ADMINS, POST: ADMINS}),),
+    "portal:alert_delete": (on("alert rule", lambda w: {"pk": w.alert_rule.pk}, {POST: ADMINS}),),
 }
 
 API: dict[str, tuple[Target, ...]] = {

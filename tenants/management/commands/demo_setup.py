@@ -2,12 +2,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from analytics.alerts.demo import demo_alert_rules_ensure
 from analytics.demo import demo_experiments_ensure
 from analytics.demo_activity import demo_activity_ensure
 from billing.catalogue import plans_ensure
 from billing.demo import demo_licensee_ensure, demo_plans_grant
 from predictions.tasks import champions_ensure
-from tenants.demo import DEMO_TENANTS, demo_platform_ensure
+from tenants.demo import DEMO_TENANTS, STAFF_EMAIL, demo_platform_ensure
 
 
 class Command(BaseCommand):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         plans_ensure()
         demo_plans_grant()
         key_file = demo_licensee_ensure()
+        if demo_alert_rules_ensure(staff_email=STAFF_EMAIL):
+            self.stdout.write("alert rules added (admin: Analytics › Alert rules; Northbridge: /portal/alerts/)")
         queued = champions_ensure()
         if queued:
             where = "now, inline" if settings.TASKS_RUN_INLINE else "on the training queue (about a minute)"

@@ -1,0 +1,83 @@
+"""The demo's alert rules (analytics/alerts/demo.py), and the registry's hook for metrics defined elsewhere: the model
+monitor's ``salary_coverage`` and ``psi_max``, registered with one decorator each, as docs/architecture.md shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from django.core import mail
+
+from analytics.alerts import demo
+from analytics.alerts.evaluation import FIRED, UNCHANGED, alerts_evaluate
+from analytics.alerts.registry import Window, alert_metric, metric_unregister
+from analytics.models import AlertRule
+from tenants.models import Client
+
+pytestmark = pytest.mark.django_db
+
+STAFF = "admin@cvplus.localhost"
+
+
+@pytest.fixture
+def in_gamma(monkeypatch) -> None:
+    """The demo's organisation rules go to Northbridge; the test session has gamma instead."""
+    rules = tuple(replace(rule, tenant="gamma") if rule.tenant else rule for rule in demo.DEMO_RULES)
+    monkeypatch.setattr(demo, "DEMO_RULES", rules)
+
+
+@pytest.fixture
+def monitor_metrics() -> Iterator[dict[str, float | None]]:
+    values: dict[str, float | None] = {"salary_coverage": None, "psi_max": None}
+
+    @alert_metric(
+        "salary_coverage",
+        label="salary range coverage",
+        unit="%",
+        window=Window("most recent offers", default=200, maximum=5000),
+        per_tenant=True,
+    )
+    def salary_coverage(tenant: Client | None, window: int | None) -> float | None:
+        return values["salary_coverage"]
+
+    @alert_metric("psi_max", label="largest PSI of a feature", unit="", decimals=2)
+    def psi_max(tenant: Client | None, window: int | None) -> float | None:
+        return values["psi_max"]
+
+    yield values
+    metric_unregister("salary_coverage")
+    metric_unregister("psi_max")
+
+
+def test_the_demo_defines_its_rules_once(cast, in_gamma) -> None:
+    created = demo.demo_alert_rules_ensure(staff_email=STAFF)
+
+    names = set(AlertRule.objects.values_list("name", flat=True))
+    assert created == len(names) == 7  # the model monitor's two wait for their metrics
+    assert "Salary range coverage low" not in names
+    organisation = AlertRule.objects.filter(tenant__schema_name="gamma")
+    assert sorted(organisation.values_list("managed_by", flat=True)) == ["organisation", "organisation"]
+    assert set(AlertRule.objects.filter(tenant=None).values_list("staff_emails", flat=True)) == {STAFF}
+    assert demo.demo_alert_rules_ensure(staff_email=STAFF) == 0
+
+
+def test_the_model_monitors_metrics_plug_in_and_their_rules_fire(cast, in_gamma, monitor_metrics) -> None:
+    assert demo.demo_alert_rules_ensure(staff_email=STAFF) == 9
+    coverage = AlertRule.objects.get(name="Salary range coverage low")
+    drift = AlertRule.objects.get(name="Input drift (PSI)")
+    assert (coverage.comparison, coverage.threshold, coverage.clear_threshold, coverage.window) == (
+        "below",
+        70,
+        75,
+        200,
+    )
+
+    monitor_metrics.update(salary_coverage=65.5, psi_max=0.31)
+    outcomes = alerts_evaluate().outcomes
+
+    assert (outcomes[coverage.pk], outcomes[drift.pk]) == (FIRED, FIRED)
+    assert {outcome for pk, outcome in outcomes.items() if pk not in (coverage.pk, drift.pk)} == {UNCHANGED}
+    bodies = [message.body for message in mail.outbox]
+    assert any("salary range coverage for the whole platform: 66\u00a0%." in body for body in bodies)
+    assert any("largest PSI of a feature for the whole platform: 0.31." in body for body in bodies)

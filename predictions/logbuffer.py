@@ -34,7 +34,7 @@ from tracking.models import DomainEvent
 logger = logging.getLogger(__name__)
 
 PREFIX = "predictions:log"
-FLUSH_LOCK = 0x43565043  # the flush's advisory lock (metering's is 0x43565042)
+FLUSH_LOCK = 0x43565044  # the flush's advisory lock (metering's is 0x43565042, the schema clone's 0x43565043)
 PENDING = "pending"
 _COLUMNS = [field.column for field in PredictionLog._meta.concrete_fields if not field.primary_key]
 

@@ -24,7 +24,7 @@ KICK_TTL_S = 5
 
 # An event whose transaction finished while an older one was still running is not counted by the advance that
 # follows it (analytics/rollups.py); the advance looks again shortly, a few times, and then leaves it to beat.
-RETRY_DELAYS_S = (0.1, 0.2, 0.4, 0.8, 1.6)
+RETRY_DELAYS_S = (0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4)
 
 
 def kick_clear() -> None:

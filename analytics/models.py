@@ -40,3 +40,7 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: below {self.counted_below}"
+
+
+# The model monitor's tables live in their own module (other parts of analytics add theirs the same way).
+from analytics.models_monitoring import ModelMonitorSnapshot, ModelServingCursor, ModelServingDay  # noqa: E402, F401

@@ -1,10 +1,12 @@
-"""Celery entry points for analytics; thin wrappers around analytics/rollups.py. The periodic advance is fanned out per
-tenant by tenants.tasks.tenants_dispatch (cvplus/settings/base.py)."""
+"""Celery entry points for analytics; thin wrappers around analytics/rollups.py and the model monitor
+(analytics/monitoring). The periodic ones are fanned out per tenant by tenants.tasks.tenants_dispatch
+(cvplus/settings/base.py)."""
 
 from __future__ import annotations
 
 from django.db import connection
 
+from analytics.monitoring.snapshot import monitor_snapshot_refresh
 from analytics.rollups import rollups_advance
 from cvplus.celery import app
 from tenants.tasks import TenantOnlyTask
@@ -14,3 +16,9 @@ from tenants.tasks import TenantOnlyTask
 def rollups_advance_task() -> int:
     """Counts this tenant's finished, uncounted events into the rollups."""
     return rollups_advance(connection.tenant)
+
+
+@app.task(base=TenantOnlyTask, soft_time_limit=240, time_limit=300)
+def model_monitor_refresh_task() -> float:
+    """Refreshes this tenant's model monitor snapshot; returns how long it took (ms)."""
+    return monitor_snapshot_refresh().compute_ms

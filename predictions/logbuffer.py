@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 PREFIX = "predictions:log"
 FLUSH_LOCK = 0x43565043  # the flush's advisory lock (metering's is 0x43565042)
 PENDING = "pending"
-_COLUMNS = [field.column for field in PredictionLog._meta.concrete_fields if not field.primary_key]
+_FIELDS = [field for field in PredictionLog._meta.concrete_fields if not field.primary_key]
+_COLUMNS = [field.column for field in _FIELDS]
 
 
 def _namespace(schema: str) -> str:
@@ -175,7 +176,8 @@ def _batch_write(schema: str, batch: str, rows: list[dict]) -> int:
 
 
 def _insert_values(row: dict, users: set[int]) -> list:
+    """The row's values as the database takes them (JSON columns adapted as the model field would)."""
     values = dict(row, created_at=datetime.fromisoformat(row["created_at"]))
     if values.get("user_id") not in users:
         values["user_id"] = None
-    return [values.get(column) for column in _COLUMNS]
+    return [field.get_db_prep_save(values.get(field.column), connection) for field in _FIELDS]

@@ -453,6 +453,12 @@ CELERY_BEAT_SCHEDULE["advance-event-rollups-in-every-tenant"] = {
     "schedule": 10,
     "args": ("analytics.tasks.rollups_advance_task",),
 }
+# The model monitor: each tenant's served predictions, drift and live accuracy into its snapshot (analytics/monitoring).
+CELERY_BEAT_SCHEDULE["refresh-model-monitor-in-every-tenant"] = {
+    "task": "tenants.tasks.tenants_dispatch",
+    "schedule": 300,
+    "args": ("analytics.tasks.model_monitor_refresh_task",),
+}
 # The organisation API (/api/v1/org/) is documented on enterprise hosts only, with its bearer token and webhooks.
 SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["portal.api.schema.organisation_paths_on_enterprise_hosts_only"]
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [

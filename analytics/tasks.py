@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from django_tenants.utils import schema_context
 
 from analytics.monitoring.snapshot import monitor_snapshot_refresh
 from analytics.rollups import rollups_advance
@@ -22,3 +23,17 @@ def rollups_advance_task() -> int:
 def model_monitor_refresh_task() -> float:
     """Refreshes this tenant's model monitor snapshot; returns how long it took (ms)."""
     return monitor_snapshot_refresh().compute_ms
+
+
+@app.task(soft_time_limit=1200, time_limit=1300)
+def demo_predictions_record_task(schemas: list[str]) -> dict[str, dict[str, int]]:
+    """The demo's recorded predictions in each named demo tenant (analytics/monitoring/demo.py), then its snapshot.
+    On the training queue (settings: CELERY_TASK_ROUTES), behind the champions' trainings demo_setup queued first."""
+    from analytics.monitoring.demo import demo_predictions_record
+
+    recorded = {}
+    for schema in schemas:
+        with schema_context(schema):
+            recorded[schema] = demo_predictions_record()
+            monitor_snapshot_refresh()
+    return recorded

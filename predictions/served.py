@@ -57,6 +57,7 @@ class Served:
     application: Application
     kind: str
     result: dict
+    served_at: datetime | None = None  # a replay's own moment (served_predictions_replay); else the time of writing
 
 
 def outcome_known(application: Application, kind: str) -> bool:
@@ -108,11 +109,22 @@ def served_predictions_record(*, served: Sequence[Served], source: str, at: date
     applications to the user (or the member) being served."""
     require_tenant_schema()
     at = at or timezone.now()
+    kept = [item for item in served if item.kind in Kind.values and not outcome_known(item.application, item.kind)]
+    return _upsert([_row(item, source=source, at=at) for item in kept])
+
+
+def served_predictions_replay(*, served: Sequence[Served], source: str) -> int:
+    """Keeps answers computed as of a past moment each (`Served.served_at`, such as when the application was sent)
+    whatever happened since: for a replay that computed them from what was known then (the demo,
+    analytics/monitoring/demo.py). Returns the rows written."""
+    require_tenant_schema()
+    kept = [item for item in served if item.kind in Kind.values]
+    return _upsert([_row(item, source=source, at=item.served_at or timezone.now()) for item in kept])
+
+
+def _upsert(candidates: Sequence[ApplicationPrediction | None]) -> int:
     rows: dict[tuple[int, str], ApplicationPrediction] = {}
-    for item in served:
-        if item.kind not in Kind.values or outcome_known(item.application, item.kind):
-            continue
-        row = _row(item, source=source, at=at)
+    for row in candidates:
         if row is not None:
             rows[(row.application_id, row.kind)] = row  # one per key: the statement may not touch a row twice
     if rows:

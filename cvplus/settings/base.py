@@ -189,6 +189,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "predictions.tasks.prediction_log_flush_task": {"queue": "default"},
     "predictions.tasks.*": {"queue": "training"},
+    # The demo's recorded predictions wait behind the champions' trainings (analytics/monitoring/demo.py).
+    "analytics.tasks.demo_predictions_record_task": {"queue": "training"},
 }
 # The prediction log is written off the request path in batches (predictions/logbuffer.py); off: each request inserts.
 PREDICTION_LOG_BUFFERED = env.bool("PREDICTION_LOG_BUFFERED", True)

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from analytics.tasks import demo_predictions_record_task
 from billing.catalogue import plans_ensure
 from billing.demo import demo_licensee_ensure, demo_plans_grant
 from predictions.tasks import champions_ensure
-from tenants.demo import demo_platform_ensure
+from tenants.demo import DEMO_TENANTS, demo_platform_ensure
 
 
 class Command(BaseCommand):
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         if queued:
             where = "now, inline" if settings.TASKS_RUN_INLINE else "on the training queue (about a minute)"
             self.stdout.write(f"training the {' and '.join(queued)} models {where}")
+        # After the trainings on the same queue: the model monitor's demo predictions (analytics/monitoring/demo.py).
+        demo_predictions_record_task.delay([demo.schema_name for demo in DEMO_TENANTS])
+        self.stdout.write("recording the demo's predictions for the model monitor, after the trainings")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("CVPlus demo is ready:"))
         for host, name, logins in rows:

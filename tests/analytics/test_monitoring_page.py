@@ -19,6 +19,11 @@ MONITOR = "/admin/analytics/monitor/"
 STAFF_EMAIL = "monitor.staff@cvplus.example"
 
 
+def section(page: str, kind: str) -> str:
+    start = page.index(f'id="monitor-{kind}"')
+    return page[start : page.index("</section>", start)]
+
+
 def signed_in(email: str) -> HttpClient:
     client = HttpClient(HTTP_HOST=PUBLIC_HOST)
     client.post("/admin/login/?next=/admin/", {"username": email, "password": PASSWORD})
@@ -38,11 +43,11 @@ def test_staff_see_every_tenants_figures_with_their_charts(staff_client, scripte
     page = response.content.decode()
     assert "Model monitor" in page
     assert "Figures of every tenant (2 tenants)." in page
-    interview = page[page.index('id="monitor-interview"') : page.index("</section>", page.index('id="monitor-interview"'))]
+    interview = section(page, "interview")
     assert "published prior, refined by tracked outcomes" in interview
-    assert "<td data-label=\"Outcomes\" class=\"number\">70</td>" in interview
+    assert '<td data-label="Outcomes" class="number">70</td>' in interview
     assert '<svg class="monitor-chart"' in interview  # the reliability curve
-    salary = page[page.index('id="monitor-salary"') : page.index("</section>", page.index('id="monitor-salary"'))]
+    salary = section(page, "salary")
     assert "89.1 %" in salary  # 41 of 46 offers inside the range
     assert "79.5 % (1,200 held out)" in salary
     assert "1 offers in a currency with no known rate are left out." in salary
@@ -56,11 +61,11 @@ def test_staff_narrow_the_figures_to_one_tenant(cast, staff_client, scripted) ->
     page = response.content.decode()
     assert response.status_code == 200
     assert "Figures of Tenant beta." in page
-    interview = page[page.index('id="monitor-interview"') :]
-    assert "<td data-label=\"Outcomes\" class=\"number\">30</td>" in interview
+    interview = section(page, "interview")
+    assert '<td data-label="Outcomes" class="number">30</td>' in interview
     assert "0.250" in interview  # beta's Brier score: every 50 % prediction was a no
-    assert "<td data-label=\"Outcomes\" class=\"number\">70</td>" not in page
-    assert "<td data-label=\"Outcomes\" class=\"number\">40</td>" not in page  # nothing of alpha's
+    assert '<td data-label="Outcomes" class="number">70</td>' not in page
+    assert '<td data-label="Outcomes" class="number">40</td>' not in page  # nothing of alpha's
     assert "not enough data (10 of 30)" in page  # beta's ten offers
 
 

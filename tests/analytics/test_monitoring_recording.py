@@ -180,3 +180,30 @@ def test_another_tenants_application_is_a_404_and_records_nothing(cast, owner_cl
     for schema in ("alpha", "beta"):
         with schema_context(schema):
             assert ApplicationPrediction.objects.count() == 0
+
+
+def test_the_log_buffer_flushes_the_bins_into_the_tenants_log(owner, owner_client, monitored_salary, settings) -> None:
+    from billing import redis_client as billing_redis
+    from cvplus import batched_writes
+    from predictions import logbuffer
+
+    def forget() -> None:
+        client = billing_redis.redis_client()
+        keys = list(client.scan_iter(match=f"{batched_writes.database_namespace(logbuffer.PREFIX)}*"))
+        if keys:
+            client.delete(*keys)
+
+    settings.PREDICTION_LOG_BUFFERED = True
+    forget()
+    try:
+        page(owner_client, owner_application(owner))
+        with schema_context("alpha"):
+            assert not PredictionLog.objects.filter(kind="salary").exists()  # waiting in Redis
+        assert logbuffer.prediction_log_flush() >= 1
+    finally:
+        forget()
+
+    with schema_context("alpha"):
+        [row] = PredictionLog.objects.filter(kind="salary")
+    assert set(row.input_bins) == set(monitored_salary.feature_names)
+    assert all(sum(counts) == 1 for counts in row.input_bins.values())

@@ -30,10 +30,13 @@ def demo_predictions_record_task(schemas: list[str]) -> dict[str, dict[str, int]
     """The demo's recorded predictions in each named demo tenant (analytics/monitoring/demo.py), then its snapshot.
     On the training queue (settings: CELERY_TASK_ROUTES), behind the champions' trainings demo_setup queued first."""
     from analytics.monitoring.demo import demo_predictions_record
+    from predictions.logbuffer import prediction_log_flush_for_reading
 
     recorded = {}
     for schema in schemas:
         with schema_context(schema):
             recorded[schema] = demo_predictions_record()
+        prediction_log_flush_for_reading(schema=schema)  # the demo's batches, so the snapshot counts them now
+        with schema_context(schema):
             monitor_snapshot_refresh()
     return recorded

@@ -2,8 +2,9 @@
 the model monitor in analytics/monitoring).
 
 Written where a prediction names an application: the application page (and a coach's view of a member's
-application), the comparison API's salary range and the interview API given `application_id`. One upsert per call,
-whatever the number of kinds or applications.
+application), the comparison API's salary range and the interview API given `application_id`. Off the request path:
+the rows join the prediction log's Redis buffer and its flush upserts them (predictions/logbuffer.py), so a page view
+commits nothing for them; without Redis, one upsert per request, whatever the number of kinds or applications.
 
 Which answer is kept: the latest one served before the outcome its kind predicts. Interview: until the application
 reaches screening or any later stage, or ends (rejected, withdrawn, ghosted). Salary and time to hire: until an offer
@@ -21,6 +22,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from predictions.logbuffer import served_predictions_buffer
 from predictions.models import ApplicationPrediction
 from tenants.context import require_tenant_schema
 from tracking.models import Application, Stage
@@ -138,12 +140,20 @@ def _upsert(candidates: Sequence[ApplicationPrediction | None]) -> int:
 
 
 def served_predictions_keep(*, served: Sequence[Served], source: str) -> None:
-    """`served_predictions_record` for a request that is answering: a failure is logged and rolled back alone (a
-    savepoint), never passed on, so the answer is served whatever happens to the monitor's record."""
+    """`served_predictions_record` for a request that is answering, off its path: the rows go to the prediction
+    log's Redis buffer and are upserted by its flush (predictions/logbuffer.py), or at once when it cannot take them.
+    A failure is logged and rolled back alone (a savepoint), never passed on, so the answer is served whatever happens
+    to the monitor's record."""
     if not served:
         return
     try:
+        require_tenant_schema()
+        at = timezone.now()
+        kept = [item for item in served if item.kind in Kind.values and not outcome_known(item.application, item.kind)]
+        rows = [row for row in (_row(item, source=source, at=at) for item in kept) if row is not None]
+        if not rows or served_predictions_buffer(rows):
+            return
         with transaction.atomic():
-            served_predictions_record(served=served, source=source)
+            _upsert(rows)
     except Exception:  # noqa: BLE001 - the prediction is served whatever happens to its record
         logger.exception("the served predictions could not be recorded")

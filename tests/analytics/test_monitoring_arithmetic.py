@@ -10,7 +10,7 @@ import pytest
 
 from analytics.monitoring import accuracy, latency
 from analytics.monitoring.psi import EPSILON, psi, psi_band, psi_by_feature
-from predictions.drift import bin_counts, bin_labels, input_bins_build, inputs_observe, inputs_observed
+from predictions.drift import bin_counts, bin_labels, counts_add, input_bins_build, inputs_observe, inputs_observed
 
 
 def test_it_computes_psi_as_the_hand_computation() -> None:
@@ -79,6 +79,21 @@ def test_serving_counts_fall_in_the_training_bins() -> None:
     assert counts["code"] == [1, 1, 1, 1]  # 1, 2, "other" (3 was never seen), missing
     # The training data against itself: no drift.
     assert psi_by_feature(bins, bin_counts(bins, x)) == {"n": pytest.approx(0.0), "code": pytest.approx(0.0)}
+
+
+def test_one_input_at_a_time_falls_in_the_same_bins_as_a_batch() -> None:
+    rng = np.random.default_rng(11)
+    training = np.column_stack([rng.normal(size=500), rng.integers(0, 5, 500).astype(float)])
+    bins = input_bins_build(training, ["score", "code"], categorical=["code"])
+    live = np.column_stack([rng.normal(0.5, 2, 300), rng.integers(0, 8, 300).astype(float)])  # codes 5-7 unseen
+    live[::17] = np.nan
+
+    one_at_a_time: dict[str, list[int]] = {}
+    for row in live:
+        counts_add(one_at_a_time, bin_counts(bins, row.reshape(1, -1)))
+
+    assert one_at_a_time == bin_counts(bins, live)
+    assert bin_counts(bins, live[:1]) == bin_counts(bins, np.vstack([live[:1]]))
 
 
 def test_a_request_counts_inputs_only_inside_its_collector() -> None:

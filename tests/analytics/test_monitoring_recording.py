@@ -182,7 +182,9 @@ def test_another_tenants_application_is_a_404_and_records_nothing(cast, owner_cl
             assert ApplicationPrediction.objects.count() == 0
 
 
-def test_the_log_buffer_flushes_the_bins_into_the_tenants_log(owner, owner_client, monitored_salary, settings) -> None:
+def test_the_log_buffer_carries_the_bins_and_the_kept_predictions(
+    owner, owner_client, monitored_salary, settings
+) -> None:
     from billing import redis_client as billing_redis
     from cvplus import batched_writes
     from predictions import logbuffer
@@ -196,14 +198,19 @@ def test_the_log_buffer_flushes_the_bins_into_the_tenants_log(owner, owner_clien
     settings.PREDICTION_LOG_BUFFERED = True
     forget()
     try:
-        page(owner_client, owner_application(owner))
+        application = owner_application(owner)
+        page(owner_client, application)
         with schema_context("alpha"):
             assert not PredictionLog.objects.filter(kind="salary").exists()  # waiting in Redis
+            assert not ApplicationPrediction.objects.exists()  # the page committed nothing of them
         assert logbuffer.prediction_log_flush() >= 1
+        assert logbuffer.prediction_log_flush() == 0  # once only
     finally:
         forget()
 
     with schema_context("alpha"):
         [row] = PredictionLog.objects.filter(kind="salary")
+        kept_kinds = set(ApplicationPrediction.objects.filter(application=application).values_list("kind", flat=True))
     assert set(row.input_bins) == set(monitored_salary.feature_names)
     assert all(sum(counts) == 1 for counts in row.input_bins.values())
+    assert kept_kinds == {"salary", "interview"}  # no time-to-hire model here

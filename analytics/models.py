@@ -112,8 +112,9 @@ class RollupCursor(models.Model):
         return f"{self.tenant_id}: below {self.counted_below}"
 
 
-# Experiments, feature flags and alerts (rules, their state, firings, heartbeats) live in their own modules to keep
-# this one small; imported here so that Django registers them with this app.
+# Experiments, feature flags, alerts (rules, their state, firings, heartbeats) and the model monitor live in their own
+# modules to keep this one small; imported here so that Django registers them with this app.
 from analytics.models_alerts import AlertFiring, AlertRule, AlertRuleState, Heartbeat  # noqa: E402, F401
 from analytics.models_experiments import Experiment, Exposure  # noqa: E402, F401
 from analytics.models_flags import FeatureFlag  # noqa: E402, F401
+from analytics.models_monitoring import ModelMonitorSnapshot, ModelServingCursor, ModelServingDay  # noqa: E402, F401

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from accounts.views import language_set
 from accounts.views_two_factor import StaffLoginView
+from analytics.admin_monitor import monitor_view
 from billing.urls_public import licensee_page_urlpatterns, licensee_usage_urlpatterns
 from cvplus import views
 from cvplus.health import healthz
@@ -21,6 +22,8 @@ urlpatterns = [
     # LOGOUT_REDIRECT_URL names the tenants' login page, which the public host does not have.
     path("admin/logout/", LogoutView.as_view(next_page="admin:login"), name="staff-logout"),
     path("admin/", include("accounts.urls_two_factor")),
+    # A staff page that is not a model's (analytics/admin.py); the admin site checks the staff login.
+    path("admin/analytics/monitor/", admin.site.admin_view(monitor_view), name="analytics-monitor"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", language_set, name="set_language"),
     path("healthz", healthz, name="healthz"),

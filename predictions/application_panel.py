@@ -1,7 +1,9 @@
 """The four predictions on an application's page, each gathered on its own so one failure never hides the others.
 
-Every prediction goes through predictions.service (so it is logged with its model version, source "page"). A missing
-model or a failing predictor is logged and shown as a translated "not available yet" line, never a server error.
+Every prediction goes through predictions.service (so it is logged with its model version, source "page"), and the
+salary, interview and time-to-hire answers are kept as the application's predictions until its outcome is known
+(predictions.served, one upsert per page). A missing model or a failing predictor is logged and shown as a
+translated "not available yet" line, never a server error.
 The salary's experience level comes from the seeker's profile, else the posting title's seniority words, else the years
 read from their CV (tracking.profile), else mid-level is assumed; the page says which, and the company size it assumes.
 """
@@ -24,8 +26,9 @@ from billing.gating import locked_section
 from billing.models import Feature
 from predictions import service
 from predictions.errors import ModelUnavailable
-from predictions.models import PredictionLog
+from predictions.models import ApplicationPrediction, PredictionLog
 from predictions.salary.serving import ASSUMED_LEVEL, LEVEL_NAMES, title_level_message
+from predictions.served import Served, served_predictions_keep
 from tenants.context import current_tenant
 from tenants.locale import tenant_home_country
 from tracking import profile as profile_sources
@@ -34,6 +37,7 @@ from tracking.profile import ExperienceLevel, experience_level_for, salary_curre
 
 logger = logging.getLogger(__name__)
 PAGE = PredictionLog.Source.PAGE
+KINDS = ApplicationPrediction.Kind
 EMPLOYMENT_TYPES = {
     JobPosting.EmploymentType.FULL_TIME: "FT",
     JobPosting.EmploymentType.PART_TIME: "PT",
@@ -165,26 +169,14 @@ def salary_basic(result: dict) -> dict:
     return {key: result[key] for key in BASIC_SALARY_KEYS if key in result} | {"basic": True}
 
 
-def _salary(
-    *,
-    user: User,
-    application: Application,
-    profile: CandidateProfile | None,
-    with_range: bool = True,
-    source: str = PAGE,
-) -> dict:
+def salary_item(
+    *, user: User, application: Application, profile: CandidateProfile | None
+) -> tuple[dict, ExperienceLevel]:
+    """The salary predictor's input for an application as its page asks it, and where the experience level came from
+    (its `level` is None when mid-level was assumed)."""
     posting = application.posting
-    assumed: list[dict] = []
     found = experience_level_for(user, title=posting.title, profile=profile, cv=application.cv)
-    profile_url = None
-    if found.level is None:
-        level = ASSUMED_LEVEL
-        assumed.append({"message": _("Assumed mid-level: add your level to your profile.")})
-        profile_url = reverse("tracking:profile")
-    else:
-        level = found.level
-        assumed.append({"message": _level_explanation(found)})
-    assumed.append({"message": _("Assumed a mid-sized company.")})
+    level = ASSUMED_LEVEL if found.level is None else found.level
     # The posting's country's currency unless the seeker chose one (tracking.profile.salary_currency_for); the
     # workspace's currency only when nothing says.
     wanted_currency = salary_currency_for(user, posting=posting, profile=profile).code
@@ -201,7 +193,30 @@ def _salary(
         "state": _us_state(posting),
         "industry": posting.industry or None,  # the BLS fallback then uses the industry's sector wages
     }
+    return item, found
+
+
+def _salary(
+    *,
+    user: User,
+    application: Application,
+    profile: CandidateProfile | None,
+    with_range: bool = True,
+    source: str = PAGE,
+    served: list[Served] | None = None,
+) -> dict:
+    item, found = salary_item(user=user, application=application, profile=profile)
+    assumed: list[dict] = []
+    profile_url = None
+    if found.level is None:
+        assumed.append({"message": _("Assumed mid-level: add your level to your profile.")})
+        profile_url = reverse("tracking:profile")
+    else:
+        assumed.append({"message": _level_explanation(found)})
+    assumed.append({"message": _("Assumed a mid-sized company.")})
     result = service.salary_serve(user=user, items=[item], source=source, explain=with_range)[0]
+    if served is not None:
+        served.append(Served(application, KINDS.SALARY, result))
     if not with_range:
         result = salary_basic(result)
     # In the tenant's currency when the predictor converted it, else in USD.
@@ -252,13 +267,15 @@ def _interval(result: dict, name: str) -> tuple[str, str] | None:
     return None if not interval else (percent_text(interval[0]), percent_text(interval[1]))
 
 
-def _interview(*, user: User, application: Application) -> dict:
+def _interview(*, user: User, application: Application, served: list[Served] | None = None) -> dict:
     """Before an answer, the interview and offer odds; once screening or an interview is reached, the offer odds
     given that (the shrunk prior's P(offer | interview)); once the outcome is known, the outcome and no odds (the
     predictor is not run)."""
     if application.stage in OUTCOME_KNOWN:
         return {"available": True, "outcome": application.get_stage_display(), "result": {}}
     result = service.interview_serve(user=user, applications=[application], source=PAGE)[0]
+    if served is not None:
+        served.append(Served(application, KINDS.INTERVIEW, result))
     shrunk = result.get("method") == "shrunk_prior"
     if shrunk:
         label = _("Published rates, updated with tracked outcomes")
@@ -281,10 +298,19 @@ def _interview(*, user: User, application: Application) -> dict:
     return section
 
 
-def _time_to_hire(*, user: User, application: Application, profile: CandidateProfile | None) -> dict:
+def time_to_hire_item(*, application: Application, profile: CandidateProfile | None) -> dict:
+    """The time-to-hire predictor's input for an application as its page asks it."""
     posting = application.posting
-    item = {"title": posting.title, "country": _country_for(posting, profile), "state": _us_state(posting)}
+    return {"title": posting.title, "country": _country_for(posting, profile), "state": _us_state(posting)}
+
+
+def _time_to_hire(
+    *, user: User, application: Application, profile: CandidateProfile | None, served: list[Served] | None = None
+) -> dict:
+    item = time_to_hire_item(application=application, profile=profile)
     result = service.time_to_hire_serve(user=user, items=[item], source=PAGE)[0]
+    if served is not None:
+        served.append(Served(application, KINDS.TIME_TO_HIRE, result))
     section = _section(result, version_label=_model_label(result))
     section["days_p10"], section["days_p50"], section["days_p90"] = (
         round(float(result[f"days_{p}"])) for p in ("p10", "p50", "p90")
@@ -318,20 +344,24 @@ def application_predictions(*, user: User, application: Application) -> dict[str
 
     with_range = allowed[Feature.SALARY_RANGE].allowed
     salary_feature = Feature.SALARY_RANGE if with_range else Feature.SALARY_BASIC
+    served: list[Served] = []
     sections = {
         "salary": gated(
             "salary",
             salary_feature,
-            lambda: _salary(user=user, application=application, profile=profile, with_range=with_range),
+            lambda: _salary(user=user, application=application, profile=profile, with_range=with_range, served=served),
         ),
-        "interview": gated("interview", Feature.INTERVIEW, lambda: _interview(user=user, application=application)),
+        "interview": gated(
+            "interview", Feature.INTERVIEW, lambda: _interview(user=user, application=application, served=served)
+        ),
         "time_to_hire": gated(
             "time_to_hire",
             Feature.TIME_TO_HIRE,
-            lambda: _time_to_hire(user=user, application=application, profile=profile),
+            lambda: _time_to_hire(user=user, application=application, profile=profile, served=served),
         ),
         "match": gated("match", Feature.MATCH, lambda: _match(user=user, application=application)),
     }
+    served_predictions_keep(served=served, source=PAGE)
     if sections["salary"].get("basic"):
         sections["salary"]["upgrade"] = locked_section(allowed[Feature.SALARY_RANGE])
     return sections
@@ -344,7 +374,13 @@ def salary_range_section(*, user: User, application: Application, source: str = 
     if not entitlement.allowed:
         return locked_section(entitlement)
     profile = CandidateProfile.objects.filter(user=user).first()
-    return _isolated("salary", lambda: _salary(user=user, application=application, profile=profile, source=source))
+    served: list[Served] = []
+    section = _isolated(
+        "salary",
+        lambda: _salary(user=user, application=application, profile=profile, source=source, served=served),
+    )
+    served_predictions_keep(served=served, source=source)
+    return section
 
 
 def match_for_page(predictions: dict[str, dict]) -> dict:

@@ -14,7 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from predictions.errors import TrainingDataMissing
+from predictions.features import SALARY_CATEGORICAL_FEATURES
 from predictions.interview.features import InterviewInput
 from predictions.interview.model import (
     PROMOTION_METRIC as INTERVIEW_METRIC,
@@ -24,6 +27,7 @@ from predictions.interview.model import (
     interview_predict,
     interview_test_brier,
     interview_train,
+    interview_training_matrix,
 )
 from predictions.interview.outcomes import interview_outcomes_collect
 from predictions.models import ModelVersion
@@ -33,15 +37,16 @@ from predictions.salary.data import survey_rows_load
 from predictions.salary.model import PROMOTION_METRIC as SALARY_METRIC
 from predictions.salary.model import SalaryModel
 from predictions.salary.serving import salary_predict_batch
-from predictions.salary.training import salary_test_mae, salary_train
+from predictions.salary.training import salary_test_mae, salary_train, salary_training_matrix
 from predictions.time_to_hire.card import time_to_hire_model_card
+from predictions.time_to_hire.data import CATEGORICAL_FEATURES as TIME_TO_HIRE_CATEGORICAL
 from predictions.time_to_hire.data import gsa_rows_load
 from predictions.time_to_hire.evaluation import time_to_hire_test_mae
 from predictions.time_to_hire.model import PROMOTION_METRIC as TIME_TO_HIRE_METRIC
 from predictions.time_to_hire.model import TimeToHireModel
 from predictions.time_to_hire.serving import time_to_hire_predict_batch
 from predictions.time_to_hire.tenant import MIN_TENANT_DURATIONS, time_to_hire_tenant_run
-from predictions.time_to_hire.training import time_to_hire_train
+from predictions.time_to_hire.training import time_to_hire_train, time_to_hire_training_matrix
 
 Progress = Callable[[str], None]
 
@@ -59,7 +64,9 @@ class Kind:
     """One trained model kind. `metric` is read from `metrics["test"]` and lower is better (an MAE, a Brier score).
     `train(seed=, progress=, scope=)` loads the kind's data and trains without saving; raises TrainingDataMissing.
     `rescore(champion_artifact, run)` scores a stored model on `run`'s held-out rows. `card` is None for a kind whose
-    card is rendered only by the evaluation report."""
+    card is rendered only by the evaluation report. `training_matrix(run)` is the feature matrix the run's model was
+    fit on, binned into the version's `input_bins` with `categorical` features binned by value
+    (predictions/drift.py)."""
 
     name: str
     metric: str
@@ -68,6 +75,8 @@ class Kind:
     rescore: Callable[[str, Any], float]
     card: Callable[..., str] | None
     predict_batch: Callable[..., list[dict]]
+    training_matrix: Callable[[Any], np.ndarray]
+    categorical: tuple[str, ...] = ()
 
 
 def _seeded(seed: int | None) -> dict[str, int]:
@@ -88,6 +97,10 @@ def _salary_train(*, seed: int | None, progress: Progress, scope: str) -> Traine
 
 def _salary_rescore(artifact: str, run: Any) -> float:
     return salary_test_mae(artifact, run.split, reference=market_reference())
+
+
+def _salary_training_matrix(run: Any) -> np.ndarray:
+    return salary_training_matrix(run, reference=market_reference())
 
 
 def _time_to_hire_train(*, seed: int | None, progress: Progress, scope: str) -> TrainedRun:
@@ -138,6 +151,8 @@ SALARY = Kind(
     rescore=_salary_rescore,
     card=salary_model_card,
     predict_batch=salary_predict_batch,
+    training_matrix=_salary_training_matrix,
+    categorical=tuple(SALARY_CATEGORICAL_FEATURES),
 )
 TIME_TO_HIRE = Kind(
     name=ModelVersion.Kind.TIME_TO_HIRE,
@@ -147,6 +162,8 @@ TIME_TO_HIRE = Kind(
     rescore=_time_to_hire_rescore,
     card=time_to_hire_model_card,
     predict_batch=time_to_hire_predict_batch,
+    training_matrix=lambda run: time_to_hire_training_matrix(run.split),
+    categorical=tuple(TIME_TO_HIRE_CATEGORICAL),
 )
 INTERVIEW = Kind(
     name=ModelVersion.Kind.INTERVIEW,
@@ -156,5 +173,6 @@ INTERVIEW = Kind(
     rescore=_interview_rescore,
     card=None,
     predict_batch=_interview_predict_batch,
+    training_matrix=lambda run: interview_training_matrix(run.split),
 )
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (SALARY, TIME_TO_HIRE, INTERVIEW)}

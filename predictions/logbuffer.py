@@ -12,6 +12,11 @@ done to the row.
 
 **Redis down or not configured** (or PREDICTION_LOG_BUFFERED off): the rows are inserted at once, as before. When
 Redis took the RPUSH but its reply was lost, the rows are inserted too: a row may then be logged twice, never lost.
+
+**What was predicted for an application** (predictions.ApplicationPrediction, predictions/served.py) travels the same
+way, so the application page commits nothing of it: its rows share the pending list, marked `{"served": {...}}`, and
+the flush upserts them in the same batch transaction, keeping the latest answer per application and kind (an older
+one never overwrites a newer), for applications that still exist.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from django.utils import timezone
 from analytics.kick import rollups_kick
 from billing.redis_client import REDIS_ERRORS, redis_client, redis_down, redis_failed
 from cvplus import batched_writes
-from predictions.models import PredictionLog, PredictionLogFlush
+from predictions.models import ApplicationPrediction, PredictionLog, PredictionLogFlush
 from tracking.models import DomainEvent
 
 logger = logging.getLogger(__name__)
@@ -36,7 +41,10 @@ logger = logging.getLogger(__name__)
 PREFIX = "predictions:log"
 FLUSH_LOCK = 0x43565044  # the flush's advisory lock (metering's is 0x43565042, the schema clone's 0x43565043)
 PENDING = "pending"
-_COLUMNS = [field.column for field in PredictionLog._meta.concrete_fields if not field.primary_key]
+_FIELDS = [field for field in PredictionLog._meta.concrete_fields if not field.primary_key]
+_COLUMNS = [field.column for field in _FIELDS]
+SERVED = "served"  # the mark of an ApplicationPrediction row in the pending list
+_SERVED_FIELDS = [field for field in ApplicationPrediction._meta.concrete_fields if not field.primary_key]
 
 
 def _namespace(schema: str) -> str:
@@ -53,16 +61,9 @@ def _row_values(row: PredictionLog, created_at: datetime) -> dict:
 def prediction_log_write(rows: list[PredictionLog]) -> None:
     """Logs `rows` (unsaved) for the current tenant schema: buffered in Redis, or inserted now (module docstring).
     The caller has checked that this is a tenant schema."""
-    client = redis_client() if settings.PREDICTION_LOG_BUFFERED else None
-    if client is None or redis_down(client):
-        _rows_insert_now(rows)
-        return
     now = timezone.now()
     payload = [json.dumps(_row_values(row, now), separators=(",", ":")) for row in rows]
-    try:
-        client.rpush(_namespace(connection.schema_name) + PENDING, *payload)
-    except REDIS_ERRORS as error:
-        redis_failed(client, error)
+    if not _pushed(payload):
         _rows_insert_now(rows)
 
 
@@ -79,6 +80,32 @@ def _rows_insert_now(rows: list[PredictionLog]) -> None:
             )
         )
         rollups_kick()
+
+
+def served_predictions_buffer(rows: list[ApplicationPrediction]) -> bool:
+    """Queues the upsert of `rows` (unsaved) for the current tenant schema, to be applied by the flush; False when
+    they could not be buffered (Redis down or unconfigured, or the buffer off), and the caller writes them itself."""
+    payload = [
+        json.dumps({SERVED: {field.attname: _json_value(getattr(row, field.attname)) for field in _SERVED_FIELDS}})
+        for row in rows
+    ]
+    return _pushed(payload)
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _pushed(payload: list[str]) -> bool:
+    client = redis_client() if settings.PREDICTION_LOG_BUFFERED else None
+    if client is None or redis_down(client):
+        return False
+    try:
+        client.rpush(_namespace(connection.schema_name) + PENDING, *payload)
+    except REDIS_ERRORS as error:
+        redis_failed(client, error)
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -163,15 +190,18 @@ def _table(schema: str, model: type) -> str:
     return f"{quote(schema)}.{quote(model._meta.db_table)}"
 
 
-def _batch_write(schema: str, batch: str, rows: list[dict]) -> int:
+def _batch_write(schema: str, batch: str, entries: list[dict]) -> int:
     """In the batch's transaction: the rows and the batch's record, or nothing when the batch is recorded already."""
     from accounts.models import User
 
     flushes = _table(schema, PredictionLogFlush)
+    rows = [entry for entry in entries if SERVED not in entry]
+    served = [entry[SERVED] for entry in entries if SERVED in entry]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {flushes} WHERE batch = %s", [batch])  # noqa: S608 - model table
         if cursor.fetchone() is not None:
             return 0
+        _served_upsert(cursor, schema, served)
         user_ids = sorted({row["user_id"] for row in rows if row.get("user_id") is not None})
         cursor.execute(
             f"SELECT id FROM {_table(schema, User)} WHERE id = ANY(%s)",  # noqa: S608 - model table
@@ -191,7 +221,7 @@ def _batch_write(schema: str, batch: str, rows: list[dict]) -> int:
         )
         cursor.execute(
             f"INSERT INTO {flushes} (batch, rows, applied_at) VALUES (%s, %s, %s)",  # noqa: S608 - model table
-            [batch, len(rows), timezone.now()],
+            [batch, len(entries), timezone.now()],
         )
     rollups_kick(schema)
     return len(rows)
@@ -211,8 +241,49 @@ def _served_event(row: dict, users: set[int]) -> list:
     return [DomainEvent.Kind.PREDICTION_SERVED, datetime.fromisoformat(row["created_at"]), actor, json.dumps(payload)]
 
 
+def _served_upsert(cursor, schema: str, served: list[dict]) -> None:
+    """The latest answer per (application, kind) of the batch, upserted unless a newer one is stored already, for
+    applications that still exist (the column has no constraint)."""
+    from tracking.models import Application
+
+    latest: dict[tuple[int, str], dict] = {}
+    for row in sorted(served, key=lambda r: r["served_at"]):
+        latest[(row["application_id"], row["kind"])] = row
+    if not latest:
+        return
+    cursor.execute(
+        f"SELECT id FROM {_table(schema, Application)} WHERE id = ANY(%s)",  # noqa: S608 - model table
+        [sorted({application_id for application_id, _kind in latest})],
+    )
+    existing = {application_id for (application_id,) in cursor.fetchall()}
+    table = _table(schema, ApplicationPrediction)
+    quote = connection.ops.quote_name
+    columns = [field.column for field in _SERVED_FIELDS]
+    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c not in ("application_id", "kind"))
+    values = [
+        [
+            field.get_db_prep_save(
+                datetime.fromisoformat(row[field.attname]) if field.attname == "served_at" else row[field.attname],
+                connection,
+            )
+            for field in _SERVED_FIELDS
+        ]
+        for (application_id, _kind), row in latest.items()
+        if application_id in existing
+    ]
+    if not values:
+        return
+    cursor.executemany(
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - model table and columns
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT (application_id, kind) DO UPDATE SET {updates} "
+        f"WHERE {table}.served_at <= EXCLUDED.served_at",
+        values,
+    )
+
+
 def _insert_values(row: dict, users: set[int]) -> list:
+    """The row's values as the database takes them (JSON columns adapted as the model field would)."""
     values = dict(row, created_at=datetime.fromisoformat(row["created_at"]))
     if values.get("user_id") not in users:
         values["user_id"] = None
-    return [values.get(column) for column in _COLUMNS]
+    return [field.get_db_prep_save(values.get(field.column), connection) for field in _FIELDS]

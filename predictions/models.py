@@ -40,6 +40,10 @@ class ModelVersion(models.Model):
     metrics = models.JSONField(_("metrics on held-out data"), default=dict)
     artifact = models.TextField(_("artifact"), help_text=_("LightGBM model text, or JSON holding several."))
     feature_names = models.JSONField(_("features"), default=list)
+    # Per feature, the bins of the training data and their counts (predictions/drift.py): the reference the model
+    # monitor measures served inputs against. Empty for a version trained before it existed until
+    # `manage.py input_reference_backfill` recomputes it from the same training data.
+    input_bins = models.JSONField(_("training input bins"), default=dict, blank=True)
     trained_at = models.DateTimeField(_("trained"), auto_now_add=True)
     training_seconds = models.FloatField(_("training time (s)"), default=0)
     promoted_at = models.DateTimeField(_("promoted"), null=True, blank=True)
@@ -86,6 +90,7 @@ class PredictionLog(models.Model):
     class Source(models.TextChoices):
         API = "api", _("API")
         PAGE = "page", _("application page")
+        DEMO = "demo", _("demo (simulated)")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     model_version_id = models.BigIntegerField(_("model version id"), null=True, blank=True)
@@ -101,6 +106,9 @@ class PredictionLog(models.Model):
     low_confidence_count = models.PositiveIntegerField(_("low-confidence items"), default=0)
     insufficient_data = models.BooleanField(_("insufficient data"), default=False)
     source = models.CharField(_("source"), max_length=4, choices=Source.choices, default=Source.API)
+    # {feature: counts per bin of the version's input_bins} over the items this row's version answered with its own
+    # features (predictions/drift.py); null when the version has no reference bins (a prior, the match scorer).
+    input_bins = models.JSONField(_("input bins"), null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -136,3 +144,58 @@ class PredictionLogFlush(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch} ({self.rows})"
+
+
+class ApplicationPrediction(models.Model):
+    """What CVPlus predicted for one application, per kind, to set against what happened (the model monitor's live
+    accuracy, analytics/monitoring). Tenant schema, next to the application.
+
+    The row holds the latest answer served before the outcome the kind predicts: each serving on the application
+    page (or through the API naming the application) replaces it, until the application reaches screening
+    (interview) or an offer or a final stage (salary, time to hire); after that it is never written again, so an
+    answer that could have seen the outcome (the shrunk prior learns from the seeker's own outcomes) never counts.
+
+    `application` has no database constraint: the app is also in the public schema, where applications do not exist.
+    Deleting an application through the ORM deletes its rows (Django cascades it).
+    """
+
+    class Kind(models.TextChoices):
+        SALARY = "salary", _("salary range")
+        TIME_TO_HIRE = "time_to_hire", _("time to hire")
+        INTERVIEW = "interview", _("interview probability")
+
+    application = models.ForeignKey(
+        "tracking.Application",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    model_version_id = models.BigIntegerField(_("model version id"), null=True, blank=True)
+    model_version = models.PositiveIntegerField(_("model version"), null=True, blank=True)
+    model_label = models.CharField(_("model label"), max_length=32, blank=True, help_text=_("e.g. prior"))
+    scope = models.CharField(_("scope"), max_length=10, blank=True)
+    source = models.CharField(_("source"), max_length=4, choices=PredictionLog.Source.choices)
+    served_at = models.DateTimeField(_("served"))
+    # Salary: the range in USD, and the currency and rate (units per USD) the answer was shown in; a year's pay.
+    salary_p10_usd = models.FloatField(_("salary P10 (USD)"), null=True, blank=True)
+    salary_p50_usd = models.FloatField(_("salary P50 (USD)"), null=True, blank=True)
+    salary_p90_usd = models.FloatField(_("salary P90 (USD)"), null=True, blank=True)
+    salary_currency = models.CharField(_("salary currency"), max_length=3, blank=True)
+    salary_per_usd = models.FloatField(_("units of the salary currency per USD"), null=True, blank=True)
+    interview_probability = models.FloatField(_("interview probability"), null=True, blank=True)
+    days_p10 = models.FloatField(_("days to offer, P10"), null=True, blank=True)
+    days_p50 = models.FloatField(_("days to offer, P50"), null=True, blank=True)
+    days_p90 = models.FloatField(_("days to offer, P90"), null=True, blank=True)
+    days_measured_from = models.CharField(_("days measured from"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("application prediction")
+        verbose_name_plural = _("application predictions")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="predictions_application_prediction_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for application {self.application_id}"

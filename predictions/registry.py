@@ -50,8 +50,10 @@ def model_save(
     scope: str = ModelVersion.Scope.GLOBAL,
     scope_key: str = "",
     notes: str = "",
+    input_bins: dict | None = None,
 ) -> ModelVersion:
-    """Stores a trained model as the next candidate version of (kind, scope, scope_key)."""
+    """Stores a trained model as the next candidate version of (kind, scope, scope_key), with the bins of its
+    training inputs (predictions/drift.py) when given."""
     with _scope_schema(scope), transaction.atomic():
         # Lock the scope's rows so two trainings never take the same version number.
         existing = ModelVersion.objects.select_for_update().filter(kind=kind, scope=scope, scope_key=scope_key)
@@ -69,6 +71,7 @@ def model_save(
             data_fingerprint=data_fingerprint,
             training_seconds=training_seconds,
             notes=notes,
+            input_bins=input_bins or {},
         )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from accounts.models import User
 from market.keyword_databases import industry_profiles
+from predictions.drift import Observed, inputs_observed
 from predictions.errors import ModelUnavailable, NoSalaryModel, NoTimeToHireModel
 from predictions.interview.features import InterviewInput
 from predictions.interview.model import interview_predict_for
@@ -59,9 +60,17 @@ def _present(item: dict, optional: Sequence[str]) -> dict:
 
 
 def _log_write(
-    *, kind: str, results: list[dict], payload: object, latency_ms: float, user: User | None, source: str
+    *,
+    kind: str,
+    results: list[dict],
+    payload: object,
+    latency_ms: float,
+    user: User | None,
+    source: str,
+    observed: dict[tuple[int, str], Observed] | None = None,
 ) -> list[PredictionLog]:
     digest = input_hash(payload)
+    observed = observed or {}
     groups: dict[tuple, list[dict]] = {}
     for result in results:
         key = (result.get("model_version_id"), result.get("model_version"), result.get("scope") or "")
@@ -72,6 +81,8 @@ def _log_write(
         insufficient = any(r.get("insufficient_data") for r in answered)
         label = "" if numbered else str(version or ("prior" if insufficient else ""))
         low = sum(1 for r in answered if r.get("low_confidence"))
+        # Salary answers name no scope: their versions are global.
+        bins = observed.get((version_id, str(scope) or "global")) if version_id is not None else None
         rows.append(
             PredictionLog(
                 kind=kind,
@@ -86,6 +97,7 @@ def _log_write(
                 low_confidence_count=low,
                 insufficient_data=insufficient,
                 source=source,
+                input_bins=bins.counts if bins is not None else None,
                 user=user if user is not None and user.is_authenticated else None,
             )
         )
@@ -98,11 +110,20 @@ def _serve(
 ) -> list[dict]:
     require_tenant_schema()
     started = time.perf_counter()
-    results = predict()
+    with inputs_observed() as observed:  # the bins of the inputs each version answered (predictions/drift.py)
+        results = predict()
     latency_ms = (time.perf_counter() - started) * 1000
     for result in results:
         result.setdefault("model_version", None)
-    _log_write(kind=kind, results=results, payload=payload, latency_ms=latency_ms, user=user, source=source)
+    _log_write(
+        kind=kind,
+        results=results,
+        payload=payload,
+        latency_ms=latency_ms,
+        user=user,
+        source=source,
+        observed=observed,
+    )
     return results
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from predictions.drift import input_bins_build
 from predictions.errors import TrainingRequestInvalid
 from predictions.kinds import KINDS
 from predictions.models import ModelVersion
@@ -84,6 +85,7 @@ def model_train(
     training_request_check(kind=kind, scope=scope, tenant_schema=tenant_schema)
     spec = KINDS[kind]
     run, rows = spec.train(seed=seed, progress=progress, scope=scope)
+    input_bins = input_bins_build(spec.training_matrix(run), run.model.feature_names, categorical=spec.categorical)
     version = model_save(
         kind=kind,
         artifact=run.model.artifact_dumps(),
@@ -94,6 +96,7 @@ def model_train(
         training_seconds=run.training_seconds,
         scope=scope,
         scope_key=scope_key,
+        input_bins=input_bins,
     )
     progress(f"saved {version} in {run.training_seconds:.1f} s")
     promoted, reason = False, "not requested"

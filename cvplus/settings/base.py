@@ -190,6 +190,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "predictions.tasks.prediction_log_flush_task": {"queue": "default"},
     "predictions.tasks.*": {"queue": "training"},
+    # The demo's recorded predictions wait behind the champions' trainings (analytics/monitoring/demo.py).
+    "analytics.tasks.demo_predictions_record_task": {"queue": "training"},
 }
 # The prediction log is written off the request path in batches (predictions/logbuffer.py); off: each request inserts.
 PREDICTION_LOG_BUFFERED = env.bool("PREDICTION_LOG_BUFFERED", True)
@@ -467,6 +469,12 @@ CELERY_BEAT_SCHEDULE["heartbeat-training-queue"] = {
     "schedule": 30,
     "args": ("training",),
     "options": {"queue": "training", "expires": 60},
+}
+# The model monitor: each tenant's served predictions, drift and live accuracy into its snapshot (analytics/monitoring).
+CELERY_BEAT_SCHEDULE["refresh-model-monitor-in-every-tenant"] = {
+    "task": "tenants.tasks.tenants_dispatch",
+    "schedule": 300,
+    "args": ("analytics.tasks.model_monitor_refresh_task",),
 }
 # The organisation API (/api/v1/org/) is documented on enterprise hosts only, with its bearer token and webhooks.
 SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["portal.api.schema.organisation_paths_on_enterprise_hosts_only"]

@@ -45,6 +45,8 @@ from predictions.api.inputs import UNKNOWN_FIELD, StrictInputMixin
 from predictions.application_panel import salary_basic
 from predictions.errors import ModelUnavailable
 from predictions.interview.features import INPUT_CATEGORIES, INPUT_RANGES, InterviewInput, interview_feature_row
+from predictions.models import ApplicationPrediction, PredictionLog
+from predictions.served import Served, served_predictions_keep
 from predictions.service import MAX_BATCH_ITEMS
 from tracking.api.base import ServiceAPIView
 from tracking.models import Application
@@ -432,9 +434,16 @@ class InterviewView(ApplicationOrRawView):
 
     def serve(self, items: list[dict], *, explain: bool) -> list[dict]:
         applications, inputs = self.split(items)
-        return service.interview_serve(
+        results = service.interview_serve(
             user=self.request.user, applications=applications, inputs=inputs, explain=explain
         )
+        if applications:  # raw inputs name no application: nothing to keep
+            served = [
+                Served(application, ApplicationPrediction.Kind.INTERVIEW, result)
+                for application, result in zip(applications, results, strict=True)
+            ]
+            served_predictions_keep(served=served, source=PredictionLog.Source.API)
+        return results
 
 
 MATCH_TEXT_FIELDS = ("cv_text", "posting_title", "posting_description", "must_have", "nice_to_have")

@@ -25,6 +25,7 @@ import numpy as np
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
+from predictions.drift import inputs_observe
 from predictions.errors import InsufficientOutcomes
 from predictions.interview.explain import interview_factors, low_confidence_reasons
 from predictions.interview.features import INTERVIEW_FEATURE_NAMES, InterviewInput, interview_features
@@ -165,6 +166,16 @@ class InterviewTrainingRun:
     split: InterviewSplit
 
 
+def interview_data_fingerprint(labelled: Sequence[OutcomeRow]) -> str:
+    """The fingerprint a training run records for its labelled rows: their labels and feature rows."""
+    return _fingerprint(labelled, interview_features([r.input for r in labelled]))
+
+
+def interview_training_matrix(split: InterviewSplit) -> np.ndarray:
+    """The training rows' feature matrix: the reference of the model's input bins (predictions/drift.py)."""
+    return interview_features([r.input for r in split.train])
+
+
 def interview_test_brier(artifact: str, split: InterviewSplit) -> float:
     """A saved model's Brier score on this split's test outcomes: how a champion is re-scored on a candidate's rows."""
     model = InterviewModel.artifact_loads(artifact)
@@ -289,7 +300,7 @@ def interview_train(
     return InterviewTrainingRun(
         model,
         metrics,
-        _fingerprint(labelled, interview_features([r.input for r in labelled])),
+        interview_data_fingerprint(labelled),
         training_seconds,
         InterviewSplit(cut, train, test),
     )
@@ -330,6 +341,7 @@ def interview_predict(inputs: list[InterviewInput], *, explain: bool = True, own
     if champion is None:
         return shrunk_prior_results(inputs, owner_id=owner_id, in_tenant=_in_tenant_schema())
     model: InterviewModel = champion.model
+    inputs_observe(champion.version, x)
     interview = model.interview.predict(x)
     offer = model.offer.predict(x) if model.offer is not None else None
     factors = interview_factors(model.interview.booster, model.interview.calibrator, x) if explain else None

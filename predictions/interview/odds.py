@@ -9,6 +9,7 @@ Outside a tenant schema (the licensee API) there are no outcomes: the published 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 
@@ -105,4 +106,23 @@ def shrunk_prior_results(inputs: Sequence[InterviewInput], *, owner_id: int | No
             sourced = prior_for(APPLIED_INTERVIEW, channel or None, priors).sourced
             answers[channel] = odds_result(odds, channel=channel, channel_sourced=sourced)
         results.append({**answers[channel], "low_confidence_reasons": list(answers[channel]["low_confidence_reasons"])})
+    return results
+
+
+def shrunk_prior_results_as_of(items: Sequence[tuple[int, str | None, datetime]]) -> list[dict]:
+    """For (owner id, channel, moment) triples in the current tenant: the shrunk prior as it was served at the start
+    of that moment's day, from the outcomes labelled as of then (never one that came later, the application's own
+    included). One collection of outcomes per distinct day. For replaying what a page showed in the past."""
+    from tenants.context import require_tenant_schema
+
+    require_tenant_schema()
+    priors = priors_load()
+    days = sorted({moment.replace(hour=0, minute=0, second=0, microsecond=0) for _owner, _channel, moment in items})
+    tallies = {day: outcome_tallies_collect(interview_outcomes_collect(as_of=day, with_inputs=False)) for day in days}
+    results = []
+    for owner_id, channel, moment in items:
+        day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        odds = application_odds(tallies[day], owner_id=owner_id or NO_OWNER, channel=channel or None, priors=priors)
+        sourced = prior_for(APPLIED_INTERVIEW, channel or None, priors).sourced
+        results.append(odds_result(odds, channel=channel or "", channel_sourced=sourced))
     return results

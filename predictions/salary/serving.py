@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from market.industries import INDUSTRY_CODES
 from market.selectors import country_name
 from market.seniority import title_seniority
+from predictions.drift import inputs_observe
 from predictions.errors import NoSalaryModel, SalaryInputError
 from predictions.features import SALARY_FEATURE_NAMES, MarketReference, SalaryInput, region_of, salary_feature_matrix
 from predictions.registry import LoadedModel, champion_get
@@ -210,6 +211,7 @@ def _predict(
             for i in model_rows
         ]
         x = salary_feature_matrix(inputs, reference=reference, vocabulary=model.vocabulary)
+        inputs_observe(answering.version, x)  # the model's own inputs; rows the BLS fallback answers are not
         industries = [checked[i]["industry"] if checked[i]["industry"] in INDUSTRY_CODES else None for i in model_rows]
         parts = model.predict_log(x, [regions[i] for i in model_rows], industries)
         for target, part in zip((low, mid, high), parts, strict=True):

@@ -396,6 +396,13 @@ def salary_train(
     )
 
 
+def salary_training_matrix(run: SalaryTrainingRun, *, reference: MarketReference) -> np.ndarray:
+    """The feature matrix the served boosters were fit on: every deduplicated survey row, encoded with the served
+    model's vocabulary (the reference of its input bins, predictions/drift.py)."""
+    rows = run.split.rows
+    return salary_feature_matrix([r.as_input() for r in rows], reference=reference, vocabulary=run.model.vocabulary)
+
+
 def _routing(candidate: CandidateRun, backtest: Backtest) -> dict[str, object]:
     served = candidate.served
     newest = candidate.checks.get(backtest.newest_year)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django_tenants.utils import get_public_schema_name
 
 from market.selectors import country_name
+from predictions.drift import inputs_observe
 from predictions.errors import NoTimeToHireModel
 from predictions.registry import champion_get
 from predictions.time_to_hire.data import (
@@ -172,6 +173,7 @@ def time_to_hire_predict_batch(items: Sequence[Mapping[str, Any]], *, explain: b
             families[title] = title_family(title, reference)
         inputs.append(replace(item, occupation_family=families[title]))
     features = time_to_hire_feature_matrix(inputs)
+    inputs_observe(champion.version, features)
     low, mid, high = model.predict_days(features) if len(inputs) else (np.empty(0),) * 3
     contributions = model.contributions(features) if explain and len(inputs) else None
     source = _source(model)

@@ -11,9 +11,11 @@ from datetime import datetime
 
 from django.db.models import Min, Q
 
+from predictions.drift import input_bins_build
 from predictions.features import MarketReference
 from predictions.registry import Promotion, model_promote, model_save
 from predictions.time_to_hire.data import (
+    CATEGORICAL_FEATURES,
     MAX_DAYS,
     DurationRow,
     TimeToHireInput,
@@ -23,7 +25,14 @@ from predictions.time_to_hire.data import (
 )
 from predictions.time_to_hire.evaluation import time_to_hire_test_mae
 from predictions.time_to_hire.model import PROMOTION_METRIC
-from predictions.time_to_hire.training import SEED, TEST_SHARE, Progress, TimeToHireTrainingRun, time_to_hire_train_rows
+from predictions.time_to_hire.training import (
+    SEED,
+    TEST_SHARE,
+    Progress,
+    TimeToHireTrainingRun,
+    time_to_hire_train_rows,
+    time_to_hire_training_matrix,
+)
 
 MIN_TENANT_DURATIONS = 30  # fewer cannot fill five grouped folds and a test share with more than a handful each
 TENANT_SOURCE = "tenant"
@@ -166,6 +175,9 @@ def time_to_hire_train_tenant(
         data_fingerprint=run.data_fingerprint,
         training_seconds=run.training_seconds,
         notes=f"applied → offer durations of this tenant ({run.metrics['split']['rows_usable']})",
+        input_bins=input_bins_build(
+            time_to_hire_training_matrix(run.split), run.model.feature_names, categorical=CATEGORICAL_FEATURES
+        ),
     )
     promotion = None
     if promote:

@@ -91,6 +91,12 @@ def _training_matrix(rows: Sequence[DurationRow]) -> _Matrix:
     )
 
 
+def time_to_hire_training_matrix(split: TimeToHireSplit) -> np.ndarray:
+    """The feature matrix the boosters were fit on (each training row also without its optional features): the
+    reference of the model's input bins (predictions/drift.py)."""
+    return _training_matrix(split.train).x
+
+
 def _dataset(x: np.ndarray, y: np.ndarray) -> lgb.Dataset:
     categorical = [FEATURE_NAMES.index(name) for name in CATEGORICAL_FEATURES]
     return lgb.Dataset(x, y, feature_name=FEATURE_NAMES, categorical_feature=categorical, free_raw_data=False)

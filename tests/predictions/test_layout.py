@@ -15,7 +15,7 @@ from predictions.kinds import KINDS
 from predictions.models import ModelVersion
 
 PACKAGE = Path(__file__).resolve().parents[2] / "predictions"
-BASE = {"errors", "models", "features", "reference", "registry", "tuning", "apps"}
+BASE = {"errors", "models", "features", "drift", "reference", "registry", "tuning", "apps"}
 MODEL_KINDS = {"salary", "time_to_hire", "interview"}
 KIND_PACKAGES = {*MODEL_KINDS, "match"}
 ENTRY_POINTS = {"api", "evaluation", "admin", "tasks", "management"}

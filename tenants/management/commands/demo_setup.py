@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from analytics.alerts.demo import demo_alert_rules_ensure
 from analytics.demo import demo_experiments_ensure
 from analytics.demo_activity import demo_activity_ensure
+from analytics.tasks import demo_predictions_record_task
 from billing.catalogue import plans_ensure
 from billing.demo import demo_licensee_ensure, demo_plans_grant
 from predictions.tasks import champions_ensure
@@ -46,6 +47,9 @@ class Command(BaseCommand):
         if queued:
             where = "now, inline" if settings.TASKS_RUN_INLINE else "on the training queue (about a minute)"
             self.stdout.write(f"training the {' and '.join(queued)} models {where}")
+        # After the trainings on the same queue: the model monitor's demo predictions (analytics/monitoring/demo.py).
+        demo_predictions_record_task.delay([demo.schema_name for demo in DEMO_TENANTS])
+        self.stdout.write("recording the demo's predictions for the model monitor, after the trainings")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("CVPlus demo is ready:"))
         for host, name, logins in rows:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from portal import urls_coach, urls_integrations, urls_members, urls_outcomes, urls_programme
+from portal import urls_coach, urls_dashboard, urls_integrations, urls_members, urls_outcomes, urls_programme
 from portal.views import home
 
 app_name = "portal"
@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include(urls_coach)),
     path("", include(urls_programme)),
     path("", include(urls_outcomes)),
+    path("", include(urls_dashboard)),
     path("", include(urls_integrations)),
 ]

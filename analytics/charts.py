@@ -62,6 +62,14 @@ def _nice_top(value: float) -> float:
     return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
 
 
+def _whole_step(value: float) -> int:
+    """The smallest 1, 2 or 5 × 10^k (k ≥ 0) at or above `value`: a tick step for counts."""
+    if value <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    return int(next(step * power for step in (1, 2, 5, 10) if step * power >= value))
+
+
 def line_chart(
     x_labels: Sequence[str],
     series: Sequence[Series],
@@ -69,10 +77,13 @@ def line_chart(
     y_format=lambda value: f"{value:g}",
     columns: bool = False,
     label_every: int | None = None,
+    whole: bool = False,
 ) -> dict:
-    """Lines (or, with `columns`, the first series as columns) over evenly spaced x labels; at most six series."""
+    """Lines (or, with `columns`, the first series as columns) over evenly spaced x labels; at most six series.
+    With `whole` (counts), every y tick is a whole number: the axis ends on four times a round step."""
     count = len(x_labels)
-    top = _nice_top(max((v for s in series for v in s.values if v is not None), default=0))
+    highest = max((v for s in series for v in s.values if v is not None), default=0)
+    top = _whole_step(highest / 4) * 4 if whole else _nice_top(highest)
     plot_w = WIDTH - PLOT["left"] - PLOT["right"]
     step = plot_w / max(count, 1)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.tenant_home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("accounts.urls_two_factor")),
+    path("app/insights/", include("analytics.urls_seeker")),
     path("app/", include("tracking.urls")),
     path("portal/", include("portal.urls")),
     path("billing/", include("billing.urls")),

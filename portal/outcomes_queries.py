@@ -34,6 +34,9 @@ class OutcomeFilters:
     region: str = ""
     joined_from: datetime.date | None = None
     joined_to: datetime.date | None = None
+    # Only these users (a queryset of users), e.g. the members a coach reaches (portal.access.members_visible); None:
+    # every member. The organisation dashboard narrows a coach's figures to their own members with it.
+    reach: QuerySet | None = None
 
     @property
     def on_postings(self) -> bool:
@@ -88,6 +91,8 @@ def _members_q(filters: OutcomeFilters) -> Q:
         q &= Q(membership__joined_at__date__gte=filters.joined_from)
     if filters.joined_to is not None:
         q &= Q(membership__joined_at__date__lte=filters.joined_to)
+    if filters.reach is not None:
+        q &= Q(pk__in=filters.reach.values("pk"))
     return q
 
 

@@ -179,23 +179,36 @@ def _offers(rows: list[dict], predicted, *, group_by: str, by_member: dict[int, 
     return found
 
 
-def outcomes_report(*, viewer, filters: OutcomeFilters, group_by: str) -> Report:
-    """Every figure of the outcomes page for `filters`, per group of `group_by` (portal.outcomes_queries), computed
-    from the data as it is now. Suppression is applied by portal.outcomes; nothing here names a member."""
-    now = timezone.now()
+def _gathered(filters: OutcomeFilters, group_by: str) -> tuple[list[MemberRow], object, _Population, Report]:
+    """The members, their subquery, who is in each group with their activity, and the report with its groups and
+    funnels (two queries, plus the groups' names)."""
     members = members_list(filters)
     chosen = members_chosen(filters)
     activity = activity_list(filters, group_by, members=chosen)
     population = _population(members, activity, group_by=group_by, on_postings=filters.on_postings)
+    report = Report(group_by=group_by, groups=_groups(population, group_by))
+    for group in report.groups:
+        report.funnel[group.key] = _funnel(population.members[group.key], population.activity[group.key])
+    return members, chosen, population, report
+
+
+def funnel_report(*, filters: OutcomeFilters, group_by: str) -> Report:
+    """The groups and their funnels alone (no curves, no salary ranges): what the organisation dashboard shows."""
+    return _gathered(filters, group_by)[3]
+
+
+def outcomes_report(*, viewer, filters: OutcomeFilters, group_by: str) -> Report:
+    """Every figure of the outcomes page for `filters`, per group of `group_by` (portal.outcomes_queries), computed
+    from the data as it is now. Suppression is applied by portal.outcomes; nothing here names a member."""
+    now = timezone.now()
+    members, chosen, population, report = _gathered(filters, group_by)
     by_member = {member.user_id: member for member in members}
     follow_up = {  # whole days each member has been followed: until now, or until they were deactivated
         member.user_id: outcomes.days_between(member.joined_at, min(member.deactivated_at or now, now))
         for member in members
     }
-    report = Report(group_by=group_by, groups=_groups(population, group_by))
     for group in report.groups:
         in_group, rows = population.members[group.key], population.activity[group.key]
-        report.funnel[group.key] = _funnel(in_group, rows)
         for name, attribute in (("interview", "first_interview_day"), ("offer", "first_offer_day")):
             getattr(report, name)[group.key] = _curve(in_group, rows, follow_up, attribute=attribute)
     offer_rows = [row for row in offer_list(filters, members=chosen) if row["owner_id"] in population.members[ALL]]

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from analytics.alerts import urls_portal as urls_alerts
-from portal import urls_coach, urls_integrations, urls_members, urls_outcomes, urls_programme
+from portal import urls_coach, urls_dashboard, urls_integrations, urls_members, urls_outcomes, urls_programme
 from portal.views import home
 
 app_name = "portal"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include(urls_coach)),
     path("", include(urls_programme)),
     path("", include(urls_outcomes)),
+    path("", include(urls_dashboard)),
     path("", include(urls_integrations)),
     path("", include(urls_alerts)),
 ]

@@ -32,3 +32,12 @@ def test_columns_and_the_numbers_inside_the_svg_never_use_the_pages_decimal_comm
     assert len(chart["columns"]) == 2
     assert "<rect" in svg
     assert "," not in svg.split("<title")[0]  # the viewBox and geometry
+
+
+def test_counts_get_whole_numbers_on_their_axis() -> None:
+    labels = [tick["label"] for tick in line_chart(["a", "b"], [Series("Moves", [4, 1])], whole=True)["y_ticks"]]
+    assert labels == ["0", "1", "2", "3", "4"]
+    for highest, top in ((0, "4"), (5, "8"), (9, "20"), (29, "40"), (130, "200")):
+        chart = line_chart(["a"], [Series("Events", [highest])], whole=True)
+        assert chart["y_ticks"][-1]["label"] == top
+        assert all(float(tick["label"]).is_integer() for tick in chart["y_ticks"])

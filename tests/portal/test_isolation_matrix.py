@@ -523,6 +523,9 @@ PORTAL: dict[str, tuple[Target, ...]] = {
     # Cohort outcomes (portal/views/outcomes.py): aggregates, for administrators, coaches and analysts.
     "portal:outcomes": page({GET: OUTCOMES}),
     "portal:outcomes_csv": outcome_tables({GET: OUTCOMES}),
+    # The organisation dashboard (portal/views/dashboard.py): the same people; a coach's figures are their members'.
+    "portal:dashboard": page({GET: OUTCOMES}),
+    "portal:dashboard_live": page({GET: OUTCOMES}),
     # Integrations (portal/views/integrations.py): administrators. The inbox receives deliveries from anyone (the
     # signature is its check; portal/views/webhook_inbox.py) and shows them to administrators.
     "portal:api_tokens": page({GET: ADMINS, POST: ADMINS}),
@@ -678,6 +681,8 @@ def test_the_table_keeps_the_issues_rules() -> None:
         "org-api:funnel",
         "portal:outcomes",
         "portal:outcomes_csv",
+        "portal:dashboard",
+        "portal:dashboard_live",
     }
     assert not [entry for entry in reached[COACH_A] if "M2" in entry[1]]
     assert not [entry for entry in reached[M1] if "M2" in entry[1]]

@@ -1,0 +1,80 @@
+"""The seeker's dashboard page (/app/insights/): their own figures, computed on each request from their own rows, so
+an application created or moved shows at the next page load."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from analytics.charts import BarRow, Series, bar_chart, line_chart
+from analytics.seeker_dashboard import SeekerDashboard, seeker_dashboard
+from analytics.seeker_figures import FEW_APPLICATIONS
+from portal.outcomes_tables import SHARE, Cell
+from tracking.models import Application, Stage
+
+
+def share_text(value: float | None) -> str:
+    """ "40 %" in the page's language; "–" without a share."""
+    return Cell(value, SHARE).text
+
+
+def _funnel_chart(dashboard: SeekerDashboard) -> dict:
+    return bar_chart(
+        [
+            BarRow(str(Stage(step.stage).label), step.applications, number_format(step.applications))
+            for step in dashboard.funnel
+        ]
+    )
+
+
+def _channel_chart(dashboard: SeekerDashboard) -> dict:
+    rows = [
+        BarRow(str(Application.Channel(channel.channel).label), channel.rate, share_text(channel.rate))
+        for channel in dashboard.channels
+    ]
+    return bar_chart(rows, scale_max=1)
+
+
+def _weekly_chart(dashboard: SeekerDashboard) -> dict:
+    labels = [date_format(week.start, "MONTH_DAY_FORMAT") for week in dashboard.weeks]
+    series = [
+        Series(_("Applications added"), [week.added for week in dashboard.weeks]),
+        Series(_("Moves"), [week.moves for week in dashboard.weeks]),
+    ]
+    return line_chart(labels, series, label_every=3, whole=True)
+
+
+@login_required
+@require_GET
+def insights_page(request: HttpRequest) -> HttpResponse:
+    dashboard = seeker_dashboard(user=request.user)
+    weeks = dashboard.weeks
+    context = {
+        "dashboard": dashboard,
+        "few_applications": FEW_APPLICATIONS,
+        "funnel_chart": _funnel_chart(dashboard),
+        "funnel_rows": [
+            {"label": Stage(step.stage).label, "count": step.applications, "rate": share_text(step.rate)}
+            for step in dashboard.funnel
+        ],
+        "channel_chart": _channel_chart(dashboard) if dashboard.channels else None,
+        "channel_rows": [
+            {
+                "label": Application.Channel(channel.channel).label,
+                "sent": channel.sent,
+                "answered": channel.answered,
+                "rate": share_text(channel.rate),
+            }
+            for channel in dashboard.channels
+        ],
+        "stage_rows": [{"label": Stage(row.stage).label, "row": row} for row in dashboard.stage_times],
+        "weekly_chart": _weekly_chart(dashboard),
+        "weeks_added": sum(week.added for week in weeks),
+        "weeks_moves": sum(week.moves for week in weeks),
+        "week_rows": list(reversed(weeks)),
+    }
+    return render(request, "analytics/seeker.html", context)

@@ -33,6 +33,8 @@ from privacy.services import consent_record
 from tenants.context import current_tenant, require_tenant_schema
 from tenants.links import tenant_absolute_url
 from tenants.locale import member_language
+from tracking.events import domain_event_record
+from tracking.models import DomainEvent
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +131,7 @@ def signup_confirm(*, token: str) -> User:
             pending.delete()  # the address has an account already (made another way): this link is spent
             raise SignupLinkInvalid from None
         consent_record(user=user, notice_version=pending.notice_version, at=pending.consented_at)
+        domain_event_record(kind=DomainEvent.Kind.USER_SIGNED_UP, actor_id=user.pk, subject_id=user.pk)
         pending.delete()
     return user
 

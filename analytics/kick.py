@@ -16,23 +16,20 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from kombu.exceptions import OperationalError
 
+from analytics.tasks import KICK_CACHE_KEY, KICK_TTL_S, rollups_advance_task
 from billing.redis_client import REDIS_ERRORS
 from cvplus.kicks import kick_after_commit
 
 logger = logging.getLogger(__name__)
 
-KICK_CACHE_KEY = "analytics:rollups-kick"
-KICK_TTL_S = 5
 
-
-def rollups_kick() -> None:
-    """Once the current transaction commits, makes sure an advance of this schema's rollups is on its way."""
-    kick_after_commit(_kick, connection.schema_name)
+def rollups_kick(schema: str | None = None) -> None:
+    """Once the current transaction commits, makes sure an advance of `schema`'s rollups (the connection's schema by
+    default) is on its way. For events written without the ORM's signal (raw SQL, bulk inserts)."""
+    kick_after_commit(_kick, schema or connection.schema_name)
 
 
 def _kick(schema: str) -> None:
-    from analytics.tasks import rollups_advance_task
-
     with schema_context(schema):
         try:
             kicked = cache.add(KICK_CACHE_KEY, 1, KICK_TTL_S)
@@ -45,14 +42,6 @@ def _kick(schema: str) -> None:
         rollups_advance_task.apply_async(headers={"_schema_name": schema})
     except OperationalError:
         logger.warning("Could not send the rollups' advance to the broker; beat counts the events within 10 s")
-
-
-def kick_clear() -> None:
-    """Called by the advance before it reads (this schema's flag)."""
-    try:
-        cache.delete(KICK_CACHE_KEY)
-    except REDIS_ERRORS:
-        logger.warning("Could not clear the rollups' flag; it expires in %s s", KICK_TTL_S)
 
 
 def domain_event_saved(sender: type, instance: object, created: bool, raw: bool = False, **_: object) -> None:

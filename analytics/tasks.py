@@ -4,16 +4,31 @@ wrote an event."""
 
 from __future__ import annotations
 
+import logging
+
+from django.core.cache import cache
 from django.db import connection
 
-from analytics.kick import kick_clear
 from analytics.rollups import rollups_advance, rollups_pending
+from billing.redis_client import REDIS_ERRORS
 from cvplus.celery import app
 from tenants.tasks import TenantOnlyTask
+
+logger = logging.getLogger(__name__)
+
+KICK_CACHE_KEY = "analytics:rollups-kick"  # set by analytics/kick.py, cleared by the advance before it reads
+KICK_TTL_S = 5
 
 # An event whose transaction finished while an older one was still running is not counted by the advance that
 # follows it (analytics/rollups.py); the advance looks again shortly, a few times, and then leaves it to beat.
 RETRY_DELAYS_S = (0.1, 0.2, 0.4, 0.8, 1.6)
+
+
+def kick_clear() -> None:
+    try:
+        cache.delete(KICK_CACHE_KEY)
+    except REDIS_ERRORS:
+        logger.warning("Could not clear the rollups' flag; it expires in %s s", KICK_TTL_S)
 
 
 @app.task(base=TenantOnlyTask, soft_time_limit=60)

@@ -222,6 +222,7 @@ def subscription_event_apply(event: Mapping[str, Any]) -> str:
             raise EventIgnored(f"subscription {subscription_id} was superseded by {row.stripe_subscription_id}")
         if not _is_newer(event, applied_time=row.stripe_updated, applied_event_id=row.stripe_event_id):
             raise EventIgnored(f"older than event {row.stripe_event_id} already applied to this subscription")
+    before = (row.plan_id, row.status) if row is not None else None
     row = row or Subscription(tenant_id=customer.tenant_id, user_id=customer.user_id)
     row.plan = plan
     row.status = status
@@ -234,9 +235,26 @@ def subscription_event_apply(event: Mapping[str, Any]) -> str:
     row.stripe_updated = int(event["created"])
     row.stripe_event_id = event["id"]
     row.save()
+    if before != (plan.pk, status):
+        _subscription_changed_record(row, plan)
     # An invoice event may have arrived before its subscription's first event.
     Invoice.objects.filter(stripe_subscription_id=subscription_id, subscription__isnull=True).update(subscription=row)
     return f"subscription {subscription_id}: {plan.code} {status}"
+
+
+def _subscription_changed_record(row: Subscription, plan: Plan) -> None:
+    """The analytics event, in the subscriber's own schema and this transaction: the new status is its category."""
+    from tracking.events import domain_event_record
+    from tracking.models import DomainEvent
+
+    schema = Client.objects.filter(pk=row.tenant_id).values_list("schema_name", flat=True).get()
+    with schema_context(schema):
+        domain_event_record(
+            kind=DomainEvent.Kind.SUBSCRIPTION_CHANGED,
+            actor_id=row.user_id,
+            subject_id=row.pk,
+            payload={"key": row.status, "plan": plan.code},
+        )
 
 
 def invoice_event_apply(event: Mapping[str, Any]) -> str:

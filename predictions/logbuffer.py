@@ -22,12 +22,14 @@ from datetime import datetime
 
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
+from analytics.kick import rollups_kick
 from billing.redis_client import REDIS_ERRORS, redis_client, redis_down, redis_failed
 from cvplus import batched_writes
 from predictions.models import PredictionLog, PredictionLogFlush
+from tracking.models import DomainEvent
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ def prediction_log_write(rows: list[PredictionLog]) -> None:
     The caller has checked that this is a tenant schema."""
     client = redis_client() if settings.PREDICTION_LOG_BUFFERED else None
     if client is None or redis_down(client):
-        PredictionLog.objects.bulk_create(rows)
+        _rows_insert_now(rows)
         return
     now = timezone.now()
     payload = [json.dumps(_row_values(row, now), separators=(",", ":")) for row in rows]
@@ -61,7 +63,22 @@ def prediction_log_write(rows: list[PredictionLog]) -> None:
         client.rpush(_namespace(connection.schema_name) + PENDING, *payload)
     except REDIS_ERRORS as error:
         redis_failed(client, error)
+        _rows_insert_now(rows)
+
+
+def _rows_insert_now(rows: list[PredictionLog]) -> None:
+    """Without the buffer: the rows and their analytics events, in one transaction."""
+    with transaction.atomic():
         PredictionLog.objects.bulk_create(rows)
+        DomainEvent.objects.bulk_create(
+            DomainEvent(
+                kind=kind, occurred_at=occurred_at, actor_id=actor_id, subject_id=None, payload=json.loads(payload)
+            )
+            for kind, occurred_at, actor_id, payload in (
+                _served_event(_row_values(row, row.created_at), {row.user_id}) for row in rows
+            )
+        )
+        rollups_kick()
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -167,11 +184,31 @@ def _batch_write(schema: str, batch: str, rows: list[dict]) -> int:
             f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})",
             [_insert_values(row, users) for row in rows],
         )
+        cursor.executemany(
+            f"INSERT INTO {_table(schema, DomainEvent)} (kind, occurred_at, actor_id, payload) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s::jsonb)",
+            [_served_event(row, users) for row in rows],
+        )
         cursor.execute(
             f"INSERT INTO {flushes} (batch, rows, applied_at) VALUES (%s, %s, %s)",  # noqa: S608 - model table
             [batch, len(rows), timezone.now()],
         )
+    rollups_kick(schema)
     return len(rows)
+
+
+def _served_event(row: dict, users: set[int]) -> list:
+    """The analytics event of one log row, written with it (the outbox): the model kind is its category and the
+    latency its value; ids and categories only."""
+    payload = {
+        "key": row["kind"],
+        "value": row["latency_ms"],
+        "items": row.get("batch_size") or 1,
+        "version": row.get("model_version"),
+        "source": row.get("source") or "",
+    }
+    actor = row.get("user_id") if row.get("user_id") in users else None
+    return [DomainEvent.Kind.PREDICTION_SERVED, datetime.fromisoformat(row["created_at"]), actor, json.dumps(payload)]
 
 
 def _insert_values(row: dict, users: set[int]) -> list:

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "analytics.middleware.PageViewMiddleware",
 ]
 
 ROOT_URLCONF = "cvplus.urls_tenants"

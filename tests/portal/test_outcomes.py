@@ -469,8 +469,8 @@ def test_the_number_of_queries_does_not_grow_with_members(programme, enterprise_
     assert response.status_code == 200
     assert statements(larger) == statements(small)
     # search path, user, coaches and cohorts for the filters, members, applications (each with how far it got, so no
-    # event is read), offers (programme staff have no seeker nav, so no notification count)
-    assert len(small.captured_queries) == 7
+    # event is read), offers (programme staff have no seeker nav, so no notification count), the page view's event
+    assert len(small.captured_queries) == 8
 
 
 def _five_offers(programme) -> None:

@@ -12,13 +12,25 @@ from django.utils.translation import gettext as _
 from billing.admin_forms import ConsultingEngagementAdminForm
 from billing.models import ConsultingEngagement
 from billing.money import price_format
-from billing.revenue import revenue_report
+from billing.revenue import RevenueReport, revenue_report
 
 PERIODS = (7, 30, 90, 365)
 
 
 def _amounts(by_currency: dict[str, int]) -> list[str]:
     return [price_format(amount, currency) for currency, amount in sorted(by_currency.items())]
+
+
+def mrr_text(report: RevenueReport) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """(stream label, amounts) per stream and the total amounts, each currency on its own, formatted with its own
+    exponent (JPY has no minor unit) in the reader's language. Also shown on the staff dashboard (analytics)."""
+    streams = [
+        (_("Premium subscriptions"), report.mrr.get("premium", {})),
+        (_("Enterprise contracts"), report.mrr.get("enterprise", {})),
+        (_("API licensing"), report.mrr.get("api", {})),
+        (_("Consulting"), report.mrr.get("consulting", {})),
+    ]
+    return [(label, _amounts(amounts)) for label, amounts in streams], _amounts(report.total_by_currency())
 
 
 @admin.register(ConsultingEngagement)
@@ -48,20 +60,14 @@ class ConsultingEngagementAdmin(admin.ModelAdmin):
             days = 30
         days = days if days in PERIODS else 30
         report = revenue_report(period_days=days)
-        streams = [
-            (_("Premium subscriptions"), report.mrr.get("premium", {})),
-            (_("Enterprise contracts"), report.mrr.get("enterprise", {})),
-            (_("API licensing"), report.mrr.get("api", {})),
-            (_("Consulting"), report.mrr.get("consulting", {})),
-        ]
+        streams, totals = mrr_text(report)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Revenue"),
             "opts": self.model._meta,
             "report": report,
-            # Formatted with each currency's own exponent (JPY has no minor unit) in the admin's language.
-            "streams": [(label, _amounts(amounts)) for label, amounts in streams],
-            "totals": _amounts(report.total_by_currency()),
+            "streams": streams,
+            "totals": totals,
             "consulting": [(e, price_format(e.amount_minor, e.currency)) for e in report.consulting],
             "periods": PERIODS,
             "days": days,

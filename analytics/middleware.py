@@ -21,7 +21,7 @@ MAIN_PAGES = {
     "tracking:cv": "cv",
     "tracking:reminders": "reminders",
     "tracking:profile": "profile",
-    "tracking:insights": "insights",
+    "insights:page": "insights",
     "portal:home": "portal",
     "portal:members": "portal.members",
     "portal:member": "portal.member",

@@ -42,7 +42,7 @@ def reliability_chart(points: Sequence[dict]) -> dict | None:
     ]
     ticks = [{"at": x(v / 100), "y_at": y(v / 100), "label": f"{v} %"} for v in (0, 25, 50, 75, 100)]
     return {
-        "width": int(left + size + 16),
+        "width": int(left + size + 28),  # room for the last tick's label, centred on the right edge
         "height": int(top + size + 40),
         "diagonal": f"M{x(0)} {y(0)}L{x(1)} {y(1)}",
         "line": "M" + "L".join(f"{dot['x']} {dot['y']}" for dot in dots),
@@ -82,6 +82,9 @@ def psi_chart(features: Sequence) -> dict | None:
         for i, feature in enumerate(features)
     ]
     height = top + len(features) * (bar_h + gap) + 4
+    marks = [{"x": x(MODERATE), "label": f"{MODERATE}"}, {"x": x(LARGE), "label": f"{LARGE}"}]
+    if float(marks[1]["x"]) - float(marks[0]["x"]) < 24:  # a wide scale puts them together: one label for both
+        marks[0]["label"] = ""
     return {
         "width": WIDTH,
         "height": int(height),
@@ -89,7 +92,7 @@ def psi_chart(features: Sequence) -> dict | None:
         "label_x": label_w - 6,
         "bar_h": bar_h,
         "bars": bars,
-        "marks": [{"x": x(MODERATE), "label": f"{MODERATE}"}, {"x": x(LARGE), "label": f"{LARGE}"}],
+        "marks": marks,
         "mark_bottom": n(height),
         "colours": BAND_COLOURS,
     }

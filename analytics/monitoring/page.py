@@ -28,7 +28,7 @@ class Table:
     caption: str
     headers: list[str]
     rows: list[list[str]]
-    note: str = ""
+    empty: str = ""  # said in place of the rows when there are none
 
     @property
     def labelled_rows(self) -> list[list[tuple[str, str]]]:
@@ -95,7 +95,8 @@ def serving_table(kind: str, rows: list[ModelRow]) -> Table:
         for row in rows
         if row.requests
     ]
-    return Table(f"serving-{kind}", _("Volume and latency, last 30 days"), headers, body)
+    empty = _("No request in the last 30 days.")
+    return Table(f"serving-{kind}", _("Volume and latency, last 30 days"), headers, body, empty)
 
 
 def _held_out_coverage(row: ModelRow) -> str:

@@ -268,3 +268,50 @@ def test_drift_rests_on_the_served_inputs_and_needs_a_hundred_of_them(cast, serv
     assert row.p99_ms == pytest.approx(200, rel=0.06)
     assert monitor_report(tenant=cast.tenant_b).of_kind("salary") == []  # beta served nothing
     assert psi_max(kind="salary", tenant=cast.tenant_b) == (None, 0)
+
+
+def test_a_tenants_own_model_is_shown_as_its_own_and_summed_apart_over_every_tenant(cast, db) -> None:
+    with schema_context("alpha"):
+        version = model_save(
+            kind="time_to_hire",
+            scope="tenant",
+            artifact="{}",
+            metrics={"test": {"mae_days": 5}, "test_title_state_only": {"coverage_p10_p90": 70.0, "n": 90}},
+            params={},
+            feature_names=[],
+            data_fingerprint="f",
+            training_seconds=0,
+        )
+        owner = _owner("alpha", cast)
+        for i in range(32):
+            days = 25 if i < 24 else 60  # 24 inside 10–40 days, 8 above
+            offered = NOW - timedelta(days=2)
+            application = ApplicationFactory(
+                owner=owner, stage=Stage.OFFER, applied_at=offered - timedelta(days=days), stage_changed_at=offered
+            )
+            application.offered_at = offered
+            application.save(update_fields=["offered_at"])
+            ApplicationPrediction.objects.create(
+                application=application,
+                kind="time_to_hire",
+                model_version_id=version.pk,
+                model_version=version.version,
+                scope="tenant",
+                source="page",
+                served_at=application.applied_at,
+                days_p10=10,
+                days_p50=20,
+                days_p90=40,
+                days_measured_from="applied",
+            )
+        monitor_snapshot_refresh(now=NOW)
+
+    [own] = monitor_report(tenant=cast.tenant_a).of_kind("time_to_hire")
+    [merged] = monitor_report(tenant=None).of_kind("time_to_hire")
+
+    assert own.label == "v1 (this tenant's own data)"
+    assert (own.coverage.n, own.coverage.value, own.above) == (32, pytest.approx(24 / 32), 8)
+    assert own.held_out == {"coverage": pytest.approx(0.7), "n": 90, "case": "title_state_only"}
+    assert merged.label == "each tenant's own model"
+    assert merged.coverage.n == 32
+    assert "choose a tenant" in merged.drift_note

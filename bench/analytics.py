@@ -9,9 +9,7 @@ Prints, measured side by side in one run:
    advance that a real Celery worker (its own process) runs; a watcher records when the tenant's cursor passes each
    event's transaction. Freshness = that moment minus the event's commit (p50/p99; target p99 < 1 s). What a
    dashboard shows is the rollups, so counted is shown (the dashboard's own read is section 4).
-4. Dashboard reads with `--events` (default 10 million) events in the rollups' source, spread over a year and six
-   tenants: the staff dashboard's and an organisation dashboard's queries, p50/p99 over `--reads` loads (target p99
-   < 300 ms), and proof that they never read tracking_domainevent.
+The dashboards' query time on rollups worth 10 million events is bench/analytics_dashboard_data.py (its own run).
 Works on its own database (``cvplus_bench``, or CVPLUS_BENCH_DATABASE_URL), dropped and recreated, and its own Redis
 database (CVPLUS_BENCH_REDIS_URL, default db 13). No target is asserted: the figures are printed for the issue's note.
 """
@@ -34,7 +32,6 @@ sys.path.insert(0, str(ROOT))
 from bench.tenants import bench_env, bench_tenant_create, database_drop, database_recreate, percentile  # noqa: E402
 
 SCHEMA, HOST = "bench_analytics", "bench-analytics.localhost"
-OTHER_SCHEMAS = ("bench_org_b", "bench_org_c", "bench_org_d", "bench_org_e", "bench_org_f")
 REDIS_URL = os.environ.get("CVPLUS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
@@ -254,58 +251,6 @@ def bench_freshness(tenant, *, seconds: float, rate: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# 4. Dashboards on a big history
-# ---------------------------------------------------------------------------------------------------------------------
-def bench_dashboards(tenants, *, events: int, reads: int) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django_tenants.utils import schema_context
-
-    from analytics.rollups import rollups_rebuild
-
-    per_tenant = events // len(tenants)
-    started = time.perf_counter()
-    for tenant in tenants:
-        events_bulk(tenant.schema_name, per_tenant, users=20000, span_days=365)
-    print(f"  wrote {per_tenant * len(tenants):,} events over 365 days in {time.perf_counter() - started:.0f} s")
-    started = time.perf_counter()
-    for tenant in tenants:
-        rollups_rebuild(tenant)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        cursor.execute(
-            "SELECT (SELECT COUNT(*) FROM analytics_eventrollup), (SELECT COUNT(*) FROM analytics_dailyrollup), "
-            "(SELECT COUNT(*) FROM analytics_activeday), (SELECT COUNT(*) FROM analytics_signupcohort)"
-        )
-        hourly, daily, active, signups = cursor.fetchone()
-    print(
-        f"  rebuilt the rollups from them in {time.perf_counter() - started:.0f} s: {hourly:,} hourly, "
-        f"{daily:,} daily, {active:,} active-day and {signups:,} sign-up rows"
-    )
-    for label, read in dashboard_reads(tenants[0]):
-        read()  # warm
-        times, queries = [], None
-        for _ in range(reads):
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                read()
-                times.append(time.perf_counter() - started)
-            queries = captured.captured_queries
-        raw = sum("tracking_domainevent" in q["sql"] for q in queries)
-        print(
-            f"  {label}: p50 {ms(statistics.median(times))}, p99 {ms(percentile(times, 0.99))} over {reads} loads, "
-            f"{len(queries)} queries, {raw} on the raw events (target p99 < 300 ms)"
-        )
-    connection.set_schema_to_public()
-    _ = schema_context
-
-
-def dashboard_reads(tenant) -> list[tuple[str, object]]:
-    """The dashboards' data reads, as their views call them (filled in as each dashboard lands)."""
-    return []
-
-
-# ---------------------------------------------------------------------------------------------------------------------
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--blocks", type=int, default=10, help="alternating blocks for section 1")
@@ -313,9 +258,7 @@ def main() -> int:
     parser.add_argument("--throughput-events", type=int, default=200_000)
     parser.add_argument("--load-seconds", type=float, default=30)
     parser.add_argument("--rate", type=int, default=200)
-    parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--reads", type=int, default=30)
-    parser.add_argument("--sections", default="1,2,3,4")
+    parser.add_argument("--sections", default="1,2,3")
     parser.add_argument("--keep-db", action="store_true")
     options = parser.parse_args()
     sections = set(options.sections.split(","))
@@ -358,12 +301,6 @@ def main() -> int:
             while not app.control.ping(timeout=1) and time.monotonic() < deadline:
                 time.sleep(1)  # the worker's start-up
             bench_freshness(tenant, seconds=options.load_seconds, rate=options.rate)
-        if "4" in sections:
-            print("4. Dashboards on a big history")
-            tenants = [tenant] + [
-                tenant_provision(client_id=bench_tenant_create(schema).pk) for schema in OTHER_SCHEMAS
-            ]
-            bench_dashboards(tenants, events=options.events, reads=options.reads)
     finally:
         if worker is not None:
             worker.terminate()

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from predictions.logbuffer import prediction_log_flush_for_reading
-from predictions.models import PredictionLog
+from predictions.models import ApplicationPrediction, PredictionLog
 from privacy.models import ConsentRecord
 from tenants.context import require_tenant_schema
 from tenants.locale import member_language
@@ -112,6 +112,8 @@ def export_tables(*, user: User) -> list[Table]:
         _table(
             "prediction_log", PredictionLog.objects.filter(user=user).order_by("created_at", "pk"), exclude={"user"}
         ),
+        # What was predicted for each application (predictions/served.py), as the model monitor keeps it.
+        _table("application_predictions", ApplicationPrediction.objects.filter(**mine).order_by("served_at", "pk")),
         _table("activity_events", DomainEvent.objects.filter(actor_id=user.pk).order_by("occurred_at", "pk")),
     ]
 

@@ -60,23 +60,35 @@ def interview_outcome(owner, p: float, *, reached: bool, sent=SENT_LONG_AGO, sta
     )
 
 
-def salary_offer(owner, version, *, low, high, amount, currency="USD", per_usd=1.0, offer_currency="USD") -> None:
-    offered = NOW - timedelta(days=3)
-    application = ApplicationFactory(owner=owner, stage=Stage.OFFER, applied_at=SENT_LONG_AGO, stage_changed_at=offered)
+def offered(owner, version, kind: str, *, applied_at=SENT_LONG_AGO, amount=None, offer_currency="", **predicted):
+    """An application with an offer three days ago, and what `version` predicted for it when it was sent."""
+    at = NOW - timedelta(days=3)
+    application = ApplicationFactory(owner=owner, stage=Stage.OFFER, applied_at=applied_at, stage_changed_at=at)
     application.offered_at, application.offer_amount, application.offer_currency = (
-        offered,
-        Decimal(amount),
+        at,
+        Decimal(amount) if amount is not None else None,
         offer_currency,
     )
     application.save(update_fields=["offered_at", "offer_amount", "offer_currency"])
     ApplicationPrediction.objects.create(
         application=application,
-        kind="salary",
+        kind=kind,
         model_version_id=version.pk,
         model_version=version.version,
-        scope="global",
+        scope=version.scope,
         source="page",
-        served_at=SENT_LONG_AGO,
+        served_at=applied_at,
+        **predicted,
+    )
+
+
+def salary_offer(owner, version, *, low, high, amount, currency="USD", per_usd=1.0, offer_currency="USD") -> None:
+    offered(
+        owner,
+        version,
+        "salary",
+        amount=amount,
+        offer_currency=offer_currency,
         salary_p10_usd=low,
         salary_p50_usd=(low + high) / 2,
         salary_p90_usd=high,
@@ -285,25 +297,8 @@ def test_a_tenants_own_model_is_shown_as_its_own_and_summed_apart_over_every_ten
         owner = _owner("alpha", cast)
         for i in range(32):
             days = 25 if i < 24 else 60  # 24 inside 10–40 days, 8 above
-            offered = NOW - timedelta(days=2)
-            application = ApplicationFactory(
-                owner=owner, stage=Stage.OFFER, applied_at=offered - timedelta(days=days), stage_changed_at=offered
-            )
-            application.offered_at = offered
-            application.save(update_fields=["offered_at"])
-            ApplicationPrediction.objects.create(
-                application=application,
-                kind="time_to_hire",
-                model_version_id=version.pk,
-                model_version=version.version,
-                scope="tenant",
-                source="page",
-                served_at=application.applied_at,
-                days_p10=10,
-                days_p50=20,
-                days_p90=40,
-                days_measured_from="applied",
-            )
+            applied_at = NOW - timedelta(days=3 + days)
+            offered(owner, version, "time_to_hire", applied_at=applied_at, days_p10=10, days_p50=20, days_p90=40)
         monitor_snapshot_refresh(now=NOW)
 
     [own] = monitor_report(tenant=cast.tenant_a).of_kind("time_to_hire")

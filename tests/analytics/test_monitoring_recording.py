@@ -214,3 +214,22 @@ def test_the_log_buffer_carries_the_bins_and_the_kept_predictions(
     assert set(row.input_bins) == set(monitored_salary.feature_names)
     assert all(sum(counts) == 1 for counts in row.input_bins.values())
     assert kept_kinds == {"salary", "interview"}  # no time-to-hire model here
+
+
+def test_the_kept_predictions_are_in_the_owners_export_and_go_with_the_application(
+    owner, owner_client, monitored_salary
+) -> None:
+    from privacy.erasure import application_erase
+    from privacy.export import export_tables
+
+    application = owner_application(owner)
+    page(owner_client, application)
+
+    with schema_context("alpha"):
+        exported = {table.name: table.rows for table in export_tables(user=owner)}["application_predictions"]
+        assert {(row["application_id"], row["kind"]) for row in exported} == {
+            (application.pk, "salary"),
+            (application.pk, "interview"),
+        }
+        application_erase(application=application, by=owner)
+        assert not ApplicationPrediction.objects.filter(application_id=application.pk).exists()

@@ -83,7 +83,7 @@ def test_an_administrator_sees_their_organisations_rules_and_no_one_elses(cast, 
 
     assert "Gamma reminders behind" in page
     assert "Gamma latency watched by staff" in page
-    assert "Set by CVPlus staff." in page
+    assert german("Set by CVPlus staff.") in page
     assert "Alpha reminders behind" not in page
     assert "Platform reminders behind" not in page
     assert STAFF_EMAIL not in page

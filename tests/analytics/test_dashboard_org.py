@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client as HttpClient
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
@@ -29,6 +29,7 @@ from tests.conftest import ENTERPRISE_HOST, login
 from tests.portal.conftest import other_enterprise  # noqa: F401 - fixture
 from tests.portal.members_helpers import OTHER_HOST, OTHER_SCHEMA
 from tests.portal.test_outcomes import Programme, programme_build
+from tracking.models import DomainEvent
 
 
 @pytest.fixture
@@ -319,7 +320,9 @@ def test_another_organisations_dashboard_shows_none_of_gammas_figures(programme,
     elsewhere = gammas.get("/portal/dashboard/", HTTP_HOST=OTHER_HOST)
 
     live = _rows(page, "live-table")
-    assert [row[0] for row in live] == ["reminder sent"]
+    with translation.override(other_enterprise.default_language):
+        reminder_sent = str(DomainEvent.Kind.REMINDER_SENT.label)
+    assert [row[0] for row in live] == [reminder_sent]
     assert live[0][1:] == ["41", "0", "41"]
     for trace in ("application created", "Carl Hoffmann", "Spring 2026", "Autumn 2025"):
         assert trace not in page

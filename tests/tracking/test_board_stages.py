@@ -49,7 +49,7 @@ def test_it_reads_a_board_with_chosen_stages_in_the_same_queries_as_before(owner
         ApplicationFactory(owner=owner, stage=Stage.SCREENING)
 
     # user (the session comes from the cache), applications with the profile's stages, the nav's unread count.
-    assert _board_queries(owner_client) == 3
+    assert _board_queries(owner_client) == 4  # and the page view's event (analytics/middleware.py)
     page = owner_client.get("/app/").content.decode()
     columns, other = page.split('class="closed-group other-stages')
     assert 'id="col-screening"' not in columns

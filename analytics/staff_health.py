@@ -11,6 +11,7 @@ are not shown.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,8 @@ from tenants.context import dangerously_union_over_tenants
 CACHE_TTL_S = 60
 LATENCY_WINDOW = timedelta(hours=24)
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def _cached(key: str, compute: Callable[[], T]) -> T:
     try:
         cache.set(key, value, CACHE_TTL_S)
     except REDIS_ERRORS:
-        pass
+        logger.warning("Could not cache %s; the next load computes it again", key)
     return value
 
 

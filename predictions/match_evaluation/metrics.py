@@ -97,13 +97,13 @@ def skill_keys(name: str) -> tuple[str, frozenset[str]]:
 def skills_compare(
     predicted_names: Iterable[str], gold: dict[str, str], aliases: dict[str, Sequence[str]]
 ) -> tuple[Counts, list[str], list[str], list[str]]:
-    """Counts for one document, with the gold labels found, the predictions that matched nothing and the gold labels
-    missed. ``gold`` maps canonical label -> surface form as written; ``aliases`` canonical label -> other names."""
+    """Counts for one document, with the gold labels found, the predicted names that matched nothing and the gold
+    labels missed. ``gold`` maps canonical label -> surface form as written; ``aliases`` canonical label -> other names."""
     own = {label: skill_key(label) for label in gold}
     named = {label: {own[label], *(skill_key(name) for name in aliases.get(label, ()))} for label in gold}
     written = {label: skill_key(surface) for label, surface in gold.items()}
     found: dict[str, None] = {}
-    wrong: dict[str, None] = {}
+    wrong: dict[str, str] = {}  # key -> the first name predicted with it
     for name in dict.fromkeys(predicted_names):
         key, parts = skill_keys(name)
         # The closest reading wins: the label itself, a listed name, the surface form, then the acronym or words; a
@@ -118,12 +118,12 @@ def skills_compare(
         }  # fmt: skip
         match = min(closeness, key=lambda label: (label in found, closeness[label]), default=None)
         if match is None:
-            wrong.setdefault(key or name, None)
+            wrong.setdefault(key or name, name)
         else:
             found.setdefault(match, None)
     missed = [label for label in gold if label not in found]
     counts = Counts(correct=len(found), predicted=len(found) + len(wrong), gold=len(gold))
-    return counts, list(found), list(wrong), missed
+    return counts, list(found), list(wrong.values()), missed
 
 
 def phrase_similarity(first: str, second: str) -> float:

@@ -98,7 +98,8 @@ def skills_compare(
     predicted_names: Iterable[str], gold: dict[str, str], aliases: dict[str, Sequence[str]]
 ) -> tuple[Counts, list[str], list[str], list[str]]:
     """Counts for one document, with the gold labels found, the predicted names that matched nothing and the gold
-    labels missed. ``gold`` maps canonical label -> surface form as written; ``aliases`` canonical label -> other names."""
+    labels missed. ``gold`` maps canonical label -> surface form as written; ``aliases`` canonical label -> other
+    names."""
     own = {label: skill_key(label) for label in gold}
     named = {label: {own[label], *(skill_key(name) for name in aliases.get(label, ()))} for label in gold}
     written = {label: skill_key(surface) for label, surface in gold.items()}

@@ -44,8 +44,10 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(self.style.WARNING(f"evaluation set: {problem}"))
         report = matching_evaluate(dataset=dataset, split=str(options["split"]), progress=self.stderr.write)
+        base = Path(settings.BASE_DIR)
+        shown = directory.resolve()
         report["dataset"] = {
-            "directory": str(directory),
+            "directory": str(shown.relative_to(base) if shown.is_relative_to(base) else shown),
             "fingerprint": evaluation_set_fingerprint(directory),
             "cvs": len(dataset.of_kind("cv")),
             "postings": len(dataset.of_kind("posting")),

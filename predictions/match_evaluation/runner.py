@@ -114,26 +114,15 @@ def _occupation_judge(document: Document, found: list[dict], isco_of: dict[str, 
     return summary, right
 
 
-def _cv_read(document: Document, dataset: EvaluationSet, index) -> tuple[DocumentResult, dict]:
-    from tracking.cv import sections
-    from tracking.cv.reading import cv_parse
-
-    parsed = cv_parse(document.text)
-    names = [skill["name"] for skill in parsed.get("skills") or []]
-    counts, found, wrong, missed = skills_compare(names, document.skills, dataset.skill_aliases)
-    titles = list(parsed.get("titles") or [])
+def _document_result(
+    document: Document, dataset: EvaluationSet, *, skill_names: list[str], titles: list[dict], industry: str, **extra
+) -> DocumentResult:
+    """What is judged alike for CVs and postings: skills, the first occupation and the industry."""
+    counts, found, wrong, missed = skills_compare(skill_names, document.skills, dataset.skill_aliases)
     occupation, occupation_right = _occupation_judge(
         document, titles, _isco_groups(title["occupation_code"] for title in titles[:1])
     )
-    industries = parsed.get("industries") or []
-    industry = industries[0]["code"] if industries else ""
-    years = sections.experience_years(parsed.get("sections") or [], today=EVALUATION_DATE)
-    years_right = (
-        None
-        if document.years_experience is None
-        else years is not None and abs(years - document.years_experience) <= YEARS_TOLERANCE
-    )
-    result = DocumentResult(
+    return DocumentResult(
         document=document,
         skills=counts,
         skills_found=found,
@@ -143,6 +132,28 @@ def _cv_read(document: Document, dataset: EvaluationSet, index) -> tuple[Documen
         occupation_correct=occupation_right,
         industry=industry,
         industry_correct=industry == (document.industry or ""),
+        **extra,
+    )
+
+
+def _cv_read(document: Document, dataset: EvaluationSet) -> tuple[DocumentResult, dict]:
+    from tracking.cv import sections
+    from tracking.cv.reading import cv_parse
+
+    parsed = cv_parse(document.text)
+    industries = parsed.get("industries") or []
+    years = sections.experience_years(parsed.get("sections") or [], today=EVALUATION_DATE)
+    years_right = (
+        None
+        if document.years_experience is None
+        else years is not None and abs(years - document.years_experience) <= YEARS_TOLERANCE
+    )
+    result = _document_result(
+        document,
+        dataset,
+        skill_names=[skill["name"] for skill in parsed.get("skills") or []],
+        titles=list(parsed.get("titles") or []),
+        industry=industries[0]["code"] if industries else "",
         years=years,
         years_correct=years_right,
     )
@@ -154,25 +165,14 @@ def _posting_read(document: Document, dataset: EvaluationSet, index) -> Document
     from tracking.requirements import requirements_split
     from tracking.services import posting_industry_detect
 
-    names = [skill["name"] for skill in keywords.skills_match(document.text, index=index)]
-    counts, found, wrong, missed = skills_compare(names, document.skills, dataset.skill_aliases)
-    titles = keywords.titles_match(text=document.title, sections=[], index=index)
-    occupation, occupation_right = _occupation_judge(
-        document, titles, _isco_groups(title["occupation_code"] for title in titles[:1])
-    )
-    industry = posting_industry_detect(title=document.title, description=document.text)
     requirements = requirements_split(document.text)
     gold = {"must_have": document.must_have, "nice_to_have": document.nice_to_have}
-    return DocumentResult(
-        document=document,
-        skills=counts,
-        skills_found=found,
-        skills_wrong=wrong,
-        skills_missed=missed,
-        occupation=occupation,
-        occupation_correct=occupation_right,
-        industry=industry,
-        industry_correct=industry == (document.industry or ""),
+    return _document_result(
+        document,
+        dataset,
+        skill_names=[skill["name"] for skill in keywords.skills_match(document.text, index=index)],
+        titles=keywords.titles_match(text=document.title, sections=[], index=index),
+        industry=posting_industry_detect(title=document.title, description=document.text),
         requirements=requirements_compare(requirements, gold),
         requirements_predicted=requirements,
     )
@@ -233,7 +233,7 @@ def matching_evaluate(
     parsed_cvs: dict[str, dict] = {}
     for document in sorted(dataset.documents.values(), key=lambda item: item.id):
         if document.kind == "cv":
-            results[document.id], parsed_cvs[document.id] = _cv_read(document, dataset, index)
+            results[document.id], parsed_cvs[document.id] = _cv_read(document, dataset)
         else:
             results[document.id] = _posting_read(document, dataset, index)
     if progress:

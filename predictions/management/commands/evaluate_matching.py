@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from predictions.match_evaluation.dataset import SPLITS
+from predictions.evaluation.matching.dataset import SPLITS
 
 
 class Command(BaseCommand):
@@ -26,13 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", type=Path, default=None, help="also write the full report as JSON here")
 
     def handle(self, *args: object, **options: object) -> None:
-        from predictions.match_evaluation.dataset import (
+        from predictions.evaluation.matching.dataset import (
             evaluation_set_check,
             evaluation_set_fingerprint,
             evaluation_set_load,
         )
-        from predictions.match_evaluation.runner import matching_evaluate
-        from predictions.match_evaluation.table import report_table
+        from predictions.evaluation.matching.runner import matching_evaluate
+        from predictions.evaluation.matching.table import report_table
 
         directory: Path = options["data_dir"]
         if not (directory / "pairs.yaml").exists():

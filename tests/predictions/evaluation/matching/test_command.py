@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from market.industries import INDUSTRY_CODES
 from market.models import Skill
-from predictions.match_evaluation.dataset import LANGUAGES
+from predictions.evaluation.matching.dataset import LANGUAGES
 from tracking.cv import keywords
 
 METRIC_KEYS = {

@@ -8,7 +8,7 @@ import random
 import pytest
 from scipy.stats import spearmanr
 
-from predictions.match_evaluation.metrics import (
+from predictions.evaluation.matching.metrics import (
     Counts,
     counts_sum,
     occupation_correct,

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from market.industries import INDUSTRY_CODES
-from predictions.match_evaluation.dataset import (
+from predictions.evaluation.matching.dataset import (
     LANGUAGES,
     evaluation_set_check,
     evaluation_set_load,

@@ -3,7 +3,7 @@ from the issue shows it and PASS or MISS beside the value; "—" means nothing t
 
 from __future__ import annotations
 
-from predictions.match_evaluation.runner import target_for
+from predictions.evaluation.matching.runner import target_for
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("skills_precision", "skill P"),

@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from predictions.match_evaluation.dataset import (
+from predictions.evaluation.matching.dataset import (
     LANGUAGES,
     Document,
     EvaluationSet,
     pairs_of_split,
     posting_split,
 )
-from predictions.match_evaluation.metrics import (
+from predictions.evaluation.matching.metrics import (
     Counts,
     counts_sum,
     occupation_correct,

@@ -5,6 +5,7 @@ The same flag scheme as the webhook outbox (portal/webhook_outbox.py): ``SET NX`
 sent only by the kick that set it, and the advance clears the flag before it reads. An event committed before the
 clear is seen by that advance's read; one whose kick comes after the clear sets the flag again and sends another. A
 lost advance holds the flag for ``KICK_TTL_S`` at most, and beat advances every tenant every 10 s whatever happens.
+A page view buffered in Redis kicks the same way after its push (analytics/pageviews.py); the advance writes it first.
 """
 
 from __future__ import annotations

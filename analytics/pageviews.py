@@ -1,8 +1,10 @@
 """Page views (page.viewed events) written off the request path: a page view records no change, so the outbox rule
-(an event in the transaction of its change) does not bind it, and the request pays one RPUSH to its tenant's pending
-list in Redis instead of an INSERT and the DomainEvent receivers. The advance of the tenant's rollups
-(analytics.tasks.rollups_advance_task, kicked after the push and by beat every 10 s) first writes the pending views
-into the tenant's events with ``page_views_flush``, then counts them.
+(an event in the transaction of its change) does not bind it, and the request pays one Redis round trip instead of an
+INSERT and the DomainEvent receivers: a pipeline of the RPUSH to its tenant's pending list and the ``SET NX`` of the
+rollups' kick flag (analytics/kick.py); only a view that set the flag hands the sending of an advance to the kick
+thread, so a burst of views sends one. The advance of the tenant's rollups (analytics.tasks.rollups_advance_task;
+beat's every 10 s too) clears the flag, writes the pending views into the tenant's events with ``page_views_flush``
+and counts them: a view pushed after its claim finds the flag cleared and sends the next advance.
 
 **Each view is written once**, whatever dies when. Under a per-tenant advisory lock the flush
 1. claims the pending list: renames it to the tenant's *claimed* key and pushes a new batch id at its head, in one
@@ -36,10 +38,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.kick import rollups_kick
+from analytics.kick import kick_flag_key, rollups_advance_send
 from analytics.models import PageViewBatch
+from analytics.tasks import KICK_TTL_S
 from billing.redis_client import REDIS_ERRORS, redis_client, redis_down, redis_failed
 from cvplus import batched_writes
+from cvplus.kicks import kick_after_commit
 from tenants.context import current_tenant
 from tenants.models import Client
 from tracking.events import domain_event_record
@@ -69,24 +73,32 @@ def _keys(schema: str) -> tuple[str, str]:
 
 def page_view_record(*, page: str, actor_id: int) -> None:
     """Records that `actor_id` viewed `page` (its category) in the current tenant schema: buffered in Redis and
-    written by the advance kicked now, or inserted now (module docstring). The caller has checked the schema."""
+    written by an advance, or inserted now (module docstring). The caller has checked the schema."""
+    schema = connection.schema_name
     entry = json.dumps({"at": timezone.now().isoformat(), "actor": actor_id, "key": page}, separators=(",", ":"))
-    if _pushed(entry):
-        rollups_kick()
-        return
-    domain_event_record(kind=DomainEvent.Kind.PAGE_VIEWED, actor_id=actor_id, subject_id=None, payload={"key": page})
+    flag_set = _push(schema, entry)
+    if flag_set is None:
+        domain_event_record(
+            kind=DomainEvent.Kind.PAGE_VIEWED, actor_id=actor_id, subject_id=None, payload={"key": page}
+        )
+    elif flag_set:  # no advance was on its way
+        kick_after_commit(rollups_advance_send, schema)
 
 
-def _pushed(entry: str) -> bool:
+def _push(schema: str, entry: str) -> bool | None:
+    """The push and the flag in one round trip: whether this view set the flag, or None when it was not buffered."""
     client = redis_client() if settings.ANALYTICS_PAGE_VIEWS_BUFFERED else None
     if client is None or redis_down(client):
-        return False
+        return None
     try:
-        client.rpush(_keys(connection.schema_name)[0], entry)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.rpush(_keys(schema)[0], entry)
+            pipe.set(kick_flag_key(), 1, nx=True, ex=KICK_TTL_S)
+            _length, flag_set = pipe.execute()
     except REDIS_ERRORS as error:
         redis_failed(client, error)
-        return False
-    return True
+        return None
+    return bool(flag_set)
 
 
 def page_views_flush(tenant: Client) -> int:

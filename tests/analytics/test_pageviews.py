@@ -25,7 +25,9 @@ from analytics.kick import KICK_CACHE_KEY
 from analytics.models import PageViewBatch, RollupCursor
 from analytics.pageviews import page_view_record, page_views_flush
 from analytics.rollups import rollups_advance
+from analytics.tasks import kick_clear
 from billing import redis_client as billing_redis
+from cvplus.celery import app
 from cvplus.kicks import kicks_wait
 from privacy.export import export_tables
 from tenants.models import Client
@@ -111,6 +113,31 @@ def test_a_page_view_waits_in_redis_and_the_advance_writes_it_into_its_tenant_an
     assert (_pending("alpha"), _claimed("alpha")) == (0, 0)
     assert _views("beta") == []
     assert page_views_flush(alpha) == 0  # nothing left: nothing written again
+
+
+def _advances_queued() -> int:
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    return broker.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+def test_a_burst_of_views_sends_one_advance_until_the_advance_clears_the_flag(cast, tenants) -> None:
+    owner = _owner(cast)
+    app.control.purge()
+
+    _record("alpha", "board", owner.pk, 5)
+    kicks_wait()
+    with schema_context("alpha"):
+        flag_seen_by_the_cache = cache.get(KICK_CACHE_KEY) is not None
+    queued_for_the_burst = _advances_queued()
+    with schema_context("alpha"):
+        kick_clear()  # what the advance does first
+    _record("alpha", "board", owner.pk, 1)
+    kicks_wait()
+
+    assert flag_seen_by_the_cache  # the pipeline's raw key is the cache's
+    assert queued_for_the_burst == 1
+    assert _advances_queued() == 2
+    app.control.purge()
 
 
 def test_each_tenants_views_land_in_its_own_schema_and_only_its_own_flush_takes_them(cast, tenants) -> None:

@@ -6,6 +6,7 @@ Users are named only by their id inside their tenant's schema (pseudonymous: the
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -95,13 +96,15 @@ class SignupCohort(models.Model):
 
 
 class RollupCursor(models.Model):
-    """How far a tenant's events are counted: every event whose transaction id is below `counted_below` (all those
-    transactions had finished when it was taken), and above it only those listed in CountedAhead."""
+    """How far a tenant's events are counted: the snapshot of the last advance (analytics/rollups.py). Every event
+    whose transaction id is below `counted_below` and not in `running` is counted; none of the others is."""
 
     tenant = models.OneToOneField(
         "tenants.Client", on_delete=models.CASCADE, related_name="rollup_cursor", verbose_name=_("tenant")
     )
     counted_below = models.BigIntegerField(_("transactions counted below"), default=0)
+    # Transactions below `counted_below` still running at the last advance: their events are counted once they commit.
+    running = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("transactions running"))
     advanced_at = models.DateTimeField(_("advanced"), null=True, blank=True)
 
     class Meta:
@@ -111,25 +114,28 @@ class RollupCursor(models.Model):
     def __str__(self) -> str:
         return f"{self.tenant_id}: below {self.counted_below}"
 
+    def counts(self, txid: int) -> bool:
+        """Whether the events of transaction `txid` are counted."""
+        return txid < self.counted_below and txid not in self.running
 
-class CountedAhead(models.Model):
-    """An event counted before its transaction id fell below its tenant's cursor: it committed while an older
-    transaction was still running. Kept so that it is not counted again, and forgotten once the cursor passes its
-    transaction. Belongs to the cursor: a cursor deleted (to count again from the start) takes its list with it."""
 
-    cursor = models.ForeignKey(
-        "analytics.RollupCursor", on_delete=models.CASCADE, related_name="ahead", verbose_name=_("cursor")
-    )
-    event_id = models.BigIntegerField(_("event id"))
-    txid = models.BigIntegerField(_("transaction id"))
+class PageViewBatch(models.Model):
+    """A batch of page views written from Redis into its tenant's events (analytics/pageviews.py), recorded in the
+    transaction that wrote it so that it is never written twice; forgotten after two days."""
+
+    tenant = _tenant("page_view_batches")
+    batch = models.CharField(_("batch"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"))
+    applied_at = models.DateTimeField(_("applied"))
 
     class Meta:
-        verbose_name = _("event counted ahead")
-        verbose_name_plural = _("events counted ahead")
-        constraints = [models.UniqueConstraint(fields=["cursor", "event_id"], name="analytics_ahead_unique")]
+        verbose_name = _("page view batch")
+        verbose_name_plural = _("page view batches")
+        constraints = [models.UniqueConstraint(fields=["tenant", "batch"], name="analytics_pageviewbatch_unique")]
+        indexes = [models.Index(fields=["applied_at"], name="analytics_pageviewbatch_at_idx")]
 
     def __str__(self) -> str:
-        return f"{self.cursor_id}/{self.event_id}"
+        return f"{self.tenant_id}: {self.batch}"
 
 
 class SimulatedHistory(models.Model):

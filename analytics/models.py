@@ -87,7 +87,9 @@ class SignupCohort(models.Model):
     tenant = _tenant("signup_cohorts")
     user_id = models.BigIntegerField(_("user id"))
     day = models.DateField(_("day"))
-    retained_weeks = models.PositiveSmallIntegerField(_("active weeks after the sign-up week (bits)"), default=0)
+    retained_weeks = models.PositiveSmallIntegerField(
+        _("active weeks after the sign-up week (bits)"), default=0, db_default=0
+    )
 
     class Meta:
         verbose_name = _("sign-up cohort")

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='signupcohort',
             name='retained_weeks',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='active weeks after the sign-up week (bits)'),
+            field=models.PositiveSmallIntegerField(db_default=0, default=0, verbose_name='active weeks after the sign-up week (bits)'),
         ),
         migrations.CreateModel(
             name='ActiveWeek',

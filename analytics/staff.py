@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Count, Max, Min, Q, Sum
@@ -53,7 +54,7 @@ class Scope:
     def start(self) -> date:
         return self.today - timedelta(days=self.days - 1)
 
-    @property
+    @cached_property
     def day_list(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range(self.days)]
 

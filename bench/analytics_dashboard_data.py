@@ -12,7 +12,9 @@ the last 90 days, and each tenant's prediction log to match. All of it SIMULATED
 - events: each tenant's daily active users × EVENTS_PER_ACTIVE_DAY, split by MIX (kind, category, share) and by hour
   of the day (busier in working hours), each count varied by ±50 %; sign-ups and joins are the cohort rows
   themselves, so every rollup agrees with every other;
-- predictions: one log row per prediction.served event, with a log-normal latency around each kind's median.
+- predictions: one log row per prediction.served event, with a log-normal latency around each kind's median;
+- people rollups (daily active users, user activity, active weeks, cohorts' retained weeks): recounted from the
+  simulated active days by analytics.rollups.people_rollups_recount, as the consumer would have kept them.
 
 Run alone, it works on a database of its own (CVPLUS_BENCH_DATABASE_URL, default ``cvplus_bench``; dropped and
 recreated), provisions TENANTS tenants, fills them and loads the staff dashboard through Django's full stack in

@@ -150,7 +150,7 @@ def rollups_rebuild(tenant: Client) -> int:
     """Recounts the tenant's rollups from all of its events (a command for staff, and what the tests compare with)."""
     with transaction.atomic():
         cursor = _cursor_locked(tenant)
-        for rows in (tenant.event_rollups, tenant.daily_rollups, *_people_rows(tenant)):
+        for rows in (tenant.event_rollups, tenant.daily_rollups, *people_rollup_rows(tenant)):
             rows.all().delete()
         high = _oldest_running()
         written = _count(tenant, 0, high)
@@ -159,7 +159,7 @@ def rollups_rebuild(tenant: Client) -> int:
     return written
 
 
-def _people_rows(tenant: Client) -> tuple:
+def people_rollup_rows(tenant: Client) -> tuple:
     """The rollups that name a person by their user id (the rest are counts of events)."""
     return (
         tenant.active_days,
@@ -190,7 +190,7 @@ def rollups_forget(*, tenant: Client, user_id: int | None = None) -> int:
     with transaction.atomic():
         _cursor_locked(tenant)
         if user_id is None:
-            return sum(rows.all().delete()[0] for rows in _people_rows(tenant))
+            return sum(rows.all().delete()[0] for rows in people_rollup_rows(tenant))
         with connection.cursor() as cursor:
             cursor.execute(_USER_FORGET, {"tenant": tenant.pk, "user": user_id})
             days = cursor.rowcount

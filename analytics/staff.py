@@ -81,6 +81,17 @@ def scope_make(*, tenant_id: int | None, days: int, today: date | None = None) -
     )
 
 
+def scope_rows(scope: Scope, sql: str, params: dict, *, tenant_column: str = "tenant_id") -> list[tuple]:
+    """The rows of `sql` for the scope: its `{tenant_filter}` slot becomes nothing (every tenant) or the chosen
+    tenant's condition on `tenant_column`."""
+    tenant_filter = ""
+    if scope.tenant is not None:
+        tenant_filter, params = f"AND {tenant_column} = %(tenant)s", params | {"tenant": scope.tenant.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(tenant_filter=tenant_filter), params)
+        return cursor.fetchall()
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Sign-ups
 # ---------------------------------------------------------------------------------------------------------------------
@@ -174,12 +185,7 @@ def active_users_count(scope: Scope) -> ActiveFigures:
         "week_after": today - timedelta(days=WEEK_DAYS),
         "month_after": today - timedelta(days=MONTH_DAYS),
     }
-    tenant_filter = ""
-    if scope.tenant is not None:
-        tenant_filter, params["tenant"] = "AND tenant_id = %(tenant)s", scope.tenant.pk
-    with connection.cursor() as cursor:
-        cursor.execute(_WEEK_AND_MONTH.format(tenant_filter=tenant_filter), params)
-        week_and_month = cursor.fetchall()
+    week_and_month = scope_rows(scope, _WEEK_AND_MONTH, params)
     series = DailyActiveUsers.objects.filter(scope.q(), day__range=(scope.start, today)).values_list(
         "tenant_id", "day", "users"
     )

@@ -12,10 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
-
 from analytics.models import SignupCohort
-from analytics.staff import Scope, week_start
+from analytics.staff import Scope, scope_rows, week_start
 from billing.models import Subscription
 from portal.outcomes import MIN_MEMBERS
 from tenants.models import Client
@@ -53,13 +51,7 @@ def retention_count(scope: Scope) -> list[RetentionRow]:
     """The last COHORT_WEEKS sign-up weeks (the period filter does not apply: a 7-day period holds no week +8), newest
     first, each with the share of its people active in each following week that has ended by today."""
     first_week = week_start(scope.today) - timedelta(weeks=COHORT_WEEKS - 1)
-    params = {"first_week": first_week, "today": scope.today}
-    tenant_filter = ""
-    if scope.tenant is not None:
-        tenant_filter, params["tenant"] = "AND tenant_id = %(tenant)s", scope.tenant.pk
-    with connection.cursor() as cursor:
-        cursor.execute(_RETENTION.format(tenant_filter=tenant_filter), params)
-        counts = cursor.fetchall()
+    counts = scope_rows(scope, _RETENTION, {"first_week": first_week, "today": scope.today})
     sizes: dict[date, int] = defaultdict(int)
     returned: dict[tuple[date, int], int] = defaultdict(int)
     for week, retained_weeks, users in counts:
@@ -128,12 +120,7 @@ def conversion_count(scope: Scope) -> tuple[list[ConversionRow], ConversionRow |
         "first_month": first_month,
         "today": scope.today,
     }
-    tenant_filter = ""
-    if scope.tenant is not None:
-        tenant_filter, params["tenant"] = "AND s.tenant_id = %(tenant)s", scope.tenant.pk
-    with connection.cursor() as cursor:
-        cursor.execute(_CONVERSION.format(tenant_filter=tenant_filter), params)
-        months = cursor.fetchall()
+    months = scope_rows(scope, _CONVERSION, params, tenant_column="s.tenant_id")
     rows = [ConversionRow(month=month, seekers=total, converted=converted) for month, total, converted in months]
     if not rows:
         return [], None

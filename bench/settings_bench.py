@@ -1,7 +1,7 @@
 """Benchmark settings: development settings plus a throwaway tenant app, on a database of the benchmark's own.
 
-Refuses any database whose name does not end in ``_bench`` (or hold ``_bench_``, as ``cvplus_bench_<helper>``), so that the benchmark (which drops and recreates its
-database) can never run against the development database.
+Refuses any database whose name does not end in ``_bench`` (or hold ``_bench_``, as ``cvplus_bench_<helper>``), so
+that the benchmark (which drops and recreates its database) can never run against the development database.
 """
 
 from django.core.exceptions import ImproperlyConfigured

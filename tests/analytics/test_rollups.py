@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from analytics.models import EventRollup, RollupCursor, SignupCohort
-from analytics.rollups import rollups_advance, rollups_pending, rollups_rebuild
+from analytics.rollups import people_rollup_rows, rollups_advance, rollups_pending, rollups_rebuild
 from analytics.tasks import rollups_advance_task
 from cvplus.celery import app
 from tenants.models import Client
@@ -31,14 +31,7 @@ from tracking.models import DomainEvent
 KINDS = [kind for kind, _label in DomainEvent.Kind.choices]
 
 
-def PEOPLE_TABLES(tenant: Client) -> tuple:  # noqa: N802 - read as a constant of the tenant
-    return (
-        tenant.active_days,
-        tenant.signup_cohorts,
-        tenant.daily_active_users,
-        tenant.user_activities,
-        tenant.active_weeks,
-    )
+PEOPLE_TABLES = people_rollup_rows  # every rollup that names people by user id
 
 
 @pytest.fixture

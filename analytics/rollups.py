@@ -181,7 +181,7 @@ FROM gone WHERE d.tenant_id = %(tenant)s AND d.day = gone.day
 """
 
 
-def rollups_forget(*, tenant: Client, user_id: int | None = None) -> int:
+def rollups_people_forget(*, tenant: Client, user_id: int | None = None) -> int:
     """Forgets a person (`user_id`, when their account is erased) or every person of the tenant (`user_id` None, when
     the tenant is erased) from the rollups that name people by id: active days, sign-up cohorts, daily active users,
     user activity and active weeks. Counts of events (EventRollup, DailyRollup) stay: they name nobody. Waits for an

@@ -308,10 +308,10 @@ def _exposures_forget(user: User) -> int:
 def _analytics_rollups_forget(user: User) -> int:
     """The person's rows in the analytics rollups (public schema, by tenant and user id): their active days, sign-up
     cohort, activity and weeks; the counts of events they took part in stay, naming nobody."""
-    from analytics.rollups import rollups_forget
+    from analytics.rollups import rollups_people_forget
     from tenants.context import current_tenant
 
-    return rollups_forget(tenant=current_tenant(), user_id=user.pk)
+    return rollups_people_forget(tenant=current_tenant(), user_id=user.pk)
 
 
 def account_erasures_overdue(*, now: datetime | None = None) -> list[int]:

@@ -80,9 +80,9 @@ def _exposures_forget(client: Client) -> None:
 def _analytics_people_forget(client: Client) -> None:
     """The tenant's people in the analytics rollups (public schema, by user id: active days, sign-up cohorts, daily
     active users, activity, weeks). The counts of events stay with the Client row, naming nobody."""
-    from analytics.rollups import rollups_forget
+    from analytics.rollups import rollups_people_forget
 
-    rollups_forget(tenant=client)
+    rollups_people_forget(tenant=client)
 
 
 def tenant_erasures_unfinished() -> list[int]:

@@ -1,4 +1,4 @@
-"""Erasure reaches the analytics rollups that name people by user id (analytics.rollups.rollups_forget): a person's
+"""Erasure reaches the analytics rollups that name people by user id (rollups_people_forget): a person's
 account erasure deletes their active days, sign-up cohort, activity and weeks and takes them out of the daily active
 users, leaving exactly what a rebuild from their anonymised events gives; a tenant's erasure deletes all of its
 people's rows and no other tenant's. Counts of events (hourly and daily rollups) stay: they name nobody."""
@@ -12,7 +12,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from analytics.models import ActiveDay, ActiveWeek, DailyActiveUsers, SignupCohort, UserActivity
-from analytics.rollups import rollups_forget, rollups_rebuild
+from analytics.rollups import rollups_people_forget, rollups_rebuild
 from privacy.erasure import domain_events_forget
 from tenants.models import Client
 from tests.analytics.test_rollups import (  # noqa: F401 - `alpha` is a fixture
@@ -52,7 +52,7 @@ def test_it_forgets_a_person_as_a_rebuild_from_their_anonymised_events_would(alp
 
     with schema_context("alpha"):
         domain_events_forget(actor_id=person)  # what an account erasure does to their events
-    forgotten = rollups_forget(tenant=alpha, user_id=person)
+    forgotten = rollups_people_forget(tenant=alpha, user_id=person)
 
     after = _rollups_everything(alpha)
     assert after == _recount_everything()  # the events now name nobody for those days
@@ -78,7 +78,7 @@ def test_it_forgets_every_person_of_an_erased_tenant_and_nobody_else(alpha) -> N
         assert all(table.exists() for table in PEOPLE_TABLES(alpha))
         events_counted = alpha.event_rollups.count()
 
-        forgotten = rollups_forget(tenant=alpha)
+        forgotten = rollups_people_forget(tenant=alpha)
 
         assert forgotten > 0
         assert not [table for table in PEOPLE_TABLES(alpha) if table.exists()]

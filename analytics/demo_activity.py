@@ -7,7 +7,8 @@ Derived from the demo's generated histories (already in the tenant's tables), pe
   page served a salary range and an interview probability (latencies drawn around what bench/predict.py measures);
 - on other days since they joined (an organisation's member: `Membership.joined_at`; a seeker: `date_joined`), a
   visit to the board with a chance that fades from about one day in three to one in twenty over two months, the
-  usual shape of engagement after sign-up.
+  usual shape of engagement after sign-up, until a day drawn for each person (a consumer site's seekers about a month
+  on average, a programme's members about five) after which only their own moves bring them back.
 Idempotent per schema: nothing is written when the schema has any simulated page view already.
 """
 
@@ -25,6 +26,9 @@ from analytics.kick import rollups_kick
 from tracking.models import ApplicationEvent, DomainEvent
 
 Kind = DomainEvent.Kind
+# How long people keep coming back between their own moves, on average: a programme's members are followed by a coach,
+# a consumer site's seekers drift away (most stop within weeks, as sign-up cohorts of consumer apps do).
+MEAN_STAY_DAYS = {"enterprise": 150, "consumer": 30}
 
 
 def _joined(schema_kind: str) -> dict[int, datetime]:
@@ -74,8 +78,11 @@ def demo_activity_ensure(*, schema: str, schema_kind: str, now: datetime | None 
             for at in sorted(moves.get(actor, ())):
                 events += _day_of_work(rng, actor, at)
             day = since.date()
+            stays = rng.expovariate(1 / MEAN_STAY_DAYS[schema_kind])  # days until they stop coming back
             while day < now.date():
                 age = (day - since.date()).days
+                if age > stays:
+                    break
                 if day not in worked_days and rng.random() < 0.05 + 0.28 * math.exp(-age / 60):
                     at = datetime.combine(day, datetime.min.time(), tzinfo=since.tzinfo) + timedelta(
                         hours=rng.randrange(7, 22), minutes=rng.randrange(60)

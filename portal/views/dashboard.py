@@ -1,6 +1,6 @@
 """The organisation dashboard (issue 14): live activity, engagement and the funnel by coach and cohort, for
 administrators, coaches and analysts (analytics/org_dashboard.py computes it; a coach's figures are their members').
-The live panel refreshes itself every few seconds from its own fragment (htmx, served by CVPlus)."""
+The live panel refreshes itself every second from its own fragment (htmx, served by CVPlus)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from analytics.org_dashboard import live_activity, organisation_dashboard
 from analytics.org_page import live_chart, page_context
 from portal import access
 
-LIVE_REFRESH_S = 5
+LIVE_REFRESH_S = 1
 
 
 @require_GET

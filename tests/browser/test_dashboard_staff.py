@@ -12,7 +12,7 @@ from django.db import connection, connections
 
 from accounts.services import user_ensure
 from analytics.models import ActiveDay, DailyRollup, RollupCursor, SignupCohort
-from analytics.rollups import people_rollups_recount
+from analytics.rollups import people_rollups_recount, rollups_forget
 from analytics.staff import utc_today, week_start
 from tenants.models import Client
 from tests.browser.conftest import fits_the_screen, phone_page, too_wide
@@ -61,17 +61,8 @@ def rollups(committed) -> Iterator[Client]:
     RollupCursor.objects.update_or_create(tenant=alpha, defaults={"counted_below": 1})
     yield alpha
     connection.set_schema_to_public()
-    for tenant in (alpha, beta):
-        for table in (
-            tenant.daily_rollups,
-            tenant.active_days,
-            tenant.signup_cohorts,
-            tenant.daily_active_users,
-            tenant.user_activities,
-            tenant.active_weeks,
-        ):
-            table.all().delete()
-    RollupCursor.objects.filter(tenant=alpha).delete()
+    rollups_forget(alpha)
+    rollups_forget(beta)
     connections.close_all()
 
 

@@ -24,7 +24,7 @@ WHERE c.id = s.id;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0005_model_monitor'),
+        ('analytics', '0006_events_counted_ahead'),
         ('tenants', '0004_staff_action_audit_log'),
     ]
 

@@ -18,7 +18,9 @@ import math
 import random
 from datetime import datetime, timedelta
 
+from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -92,3 +94,37 @@ def demo_activity_ensure(*, schema: str, schema_kind: str, now: datetime | None 
         DomainEvent.objects.bulk_create(events, batch_size=2000)
         rollups_kick(schema)
     return len(events)
+
+
+def simulated_history_record(*, schema: str) -> int:
+    """Counts the schema's simulated events into SimulatedHistory (after the demo set-up wrote them); returns them."""
+    from analytics.models import SimulatedHistory
+    from tenants.models import Client
+
+    with schema_context(schema):
+        simulated = DomainEvent.objects.filter(payload__simulated=True).aggregate(
+            events=models.Count("pk"), earliest=models.Min("occurred_at"), latest=models.Max("occurred_at")
+        )
+    tenant = Client.objects.get(schema_name=schema)
+    if simulated["events"]:
+        SimulatedHistory.objects.update_or_create(tenant=tenant, defaults=simulated)
+    else:
+        SimulatedHistory.objects.filter(tenant=tenant).delete()
+    return simulated["events"]
+
+
+def simulated_note(tenants: list) -> dict | None:
+    """What analytics/_simulated.html says about the simulated events of these tenants (None: there are none)."""
+    from analytics.models import SimulatedHistory
+
+    histories = list(SimulatedHistory.objects.filter(tenant__in=tenants).select_related("tenant").order_by("tenant"))
+    if not histories:
+        return None
+    events = sum(history.events for history in histories)
+    return {
+        "events": events,
+        "events_text": number_format(events, force_grouping=True),
+        "where": ", ".join(history.tenant.name for history in histories),
+        "earliest": min((h.earliest for h in histories if h.earliest), default=None),
+        "latest": max((h.latest for h in histories if h.latest), default=None),
+    }

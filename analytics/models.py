@@ -196,6 +196,25 @@ class CountedAhead(models.Model):
         return f"{self.cursor_id}/{self.event_id}"
 
 
+class SimulatedHistory(models.Model):
+    """How many of a tenant's events are SIMULATED (written by the demo set-up, marked ``"simulated": true``), so that
+    every dashboard counting them can say so without reading the events. Written by `manage.py demo_setup`."""
+
+    tenant = models.OneToOneField(
+        "tenants.Client", on_delete=models.CASCADE, related_name="simulated_history", verbose_name=_("tenant")
+    )
+    events = models.PositiveIntegerField(_("simulated events"))
+    earliest = models.DateTimeField(_("earliest"), null=True)
+    latest = models.DateTimeField(_("latest"), null=True)
+
+    class Meta:
+        verbose_name = _("simulated history")
+        verbose_name_plural = _("simulated histories")
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.events}"
+
+
 # Experiments, feature flags, alerts (rules, their state, firings, heartbeats) and the model monitor live in their own
 # modules to keep this one small; imported here so that Django registers them with this app.
 from analytics.models_alerts import AlertFiring, AlertRule, AlertRuleState, Heartbeat  # noqa: E402, F401

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from analytics.alerts.demo import demo_alert_rules_ensure
 from analytics.demo import demo_experiments_ensure
-from analytics.demo_activity import demo_activity_ensure
+from analytics.demo_activity import demo_activity_ensure, simulated_history_record
 from analytics.demo_signups import demo_signups_ensure
 from analytics.tasks import demo_predictions_record_task
 from billing.catalogue import plans_ensure
@@ -38,6 +38,8 @@ class Command(BaseCommand):
         activity = sum(demo_activity_ensure(schema=demo.schema_name, schema_kind=demo.kind) for demo in DEMO_TENANTS)
         if activity:
             self.stdout.write(f"analytics: {activity:,} simulated past page views and served predictions added")
+        for demo in DEMO_TENANTS:  # what the dashboards say is simulated
+            simulated_history_record(schema=demo.schema_name)
         self.stdout.write(
             "experiments running: "
             + ", ".join(f"{key} ({count} simulated exposures added)" for key, count in exposures.items())

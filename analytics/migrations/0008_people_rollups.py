@@ -24,7 +24,7 @@ WHERE c.id = s.id;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0006_events_counted_ahead'),
+        ('analytics', '0007_simulated_history'),
         ('tenants', '0004_staff_action_audit_log'),
     ]
 

@@ -79,11 +79,18 @@ class ActiveDay(models.Model):
 
 
 class SignupCohort(models.Model):
-    """The day a user signed up or joined an organisation: the cohort that retention is counted by."""
+    """The day a user signed up or joined an organisation: the cohort that retention is counted by, and in which of
+    the RETAINED_WEEKS weeks after their sign-up week they were active (`retained_weeks`: bit k-1 set when active in
+    week +k, kept from ActiveWeek whenever the batch touches the person's sign-up day or weeks)."""
+
+    RETAINED_WEEKS = 8
 
     tenant = _tenant("signup_cohorts")
     user_id = models.BigIntegerField(_("user id"))
     day = models.DateField(_("day"))
+    retained_weeks = models.PositiveSmallIntegerField(
+        _("active weeks after the sign-up week (bits)"), default=0, db_default=0
+    )
 
     class Meta:
         verbose_name = _("sign-up cohort")
@@ -93,6 +100,63 @@ class SignupCohort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}/{self.user_id} {self.day}"
+
+
+class DailyActiveUsers(models.Model):
+    """How many distinct users of a tenant were active on a day: its ActiveDay rows counted, kept as they are written
+    (each new ActiveDay row adds one), so that a day's or a period's active users read one row per day."""
+
+    tenant = _tenant("daily_active_users")
+    day = models.DateField(_("day"))
+    users = models.PositiveIntegerField(_("users"), default=0)
+
+    class Meta:
+        verbose_name = _("daily active users")
+        verbose_name_plural = _("daily active users")
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="analytics_dau_unique")]
+        indexes = [models.Index(fields=["day"], name="analytics_dau_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.day}: {self.users}"
+
+
+class UserActivity(models.Model):
+    """A user's first and last active day (the least and greatest of their ActiveDay rows): weekly and monthly active
+    users as of a day are the users whose last active day falls in the window (ActiveDay decides for the rare user
+    whose last active day lies after it)."""
+
+    tenant = _tenant("user_activities")
+    user_id = models.BigIntegerField(_("user id"))
+    first_day = models.DateField(_("first active day"))
+    last_day = models.DateField(_("last active day"))
+
+    class Meta:
+        verbose_name = _("user activity")
+        verbose_name_plural = _("user activities")
+        constraints = [models.UniqueConstraint(fields=["tenant", "user_id"], name="analytics_useractivity_unique")]
+        indexes = [models.Index(fields=["last_day", "tenant"], name="analytics_user_last_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}/{self.user_id} {self.first_day}–{self.last_day}"
+
+
+class ActiveWeek(models.Model):
+    """A user who was active in an ISO week (`week`: its Monday, UTC): retention by sign-up week reads these, at most
+    one row per person and week rather than one per day."""
+
+    tenant = _tenant("active_weeks")
+    user_id = models.BigIntegerField(_("user id"))
+    week = models.DateField(_("week"))
+
+    class Meta:
+        verbose_name = _("active week")
+        verbose_name_plural = _("active weeks")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user_id", "week"], name="analytics_activeweek_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}/{self.user_id} {self.week}"
 
 
 class RollupCursor(models.Model):

@@ -22,12 +22,15 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.models import RollupCursor
+from analytics.models import ActiveWeek, DailyActiveUsers, RollupCursor, SignupCohort, UserActivity
 from tenants.models import Client
 
-# One statement, one scan of the batch: the hourly and daily counts per kind and category, the users active each day,
-# and the sign-up day of users who signed up or joined. The category is the payload's "key", or the stage an
-# application entered; the summed value is the payload's numeric "value".
+# One statement, one scan of the batch (the events visible in this advance's snapshot and not in the last one's): the
+# hourly and daily counts per kind and category, the users active each day, and the sign-up day of users who signed
+# up or joined. The category is the payload's "key", or the stage an application entered; the summed value is the
+# payload's numeric "value". The people rollups (daily active users per day, each user's first and last active day,
+# each user's active weeks) are counted from the ActiveDay rows this batch added (`active` returns only rows that were
+# not there), so a person active twice in a day counts once, in the same transaction as the cursor.
 _COUNT_INTO_ROLLUPS = """
 WITH batch AS MATERIALIZED (
     SELECT kind,
@@ -58,15 +61,58 @@ WITH batch AS MATERIALIZED (
     INSERT INTO public.analytics_activeday (tenant_id, user_id, day)
     SELECT DISTINCT %(tenant)s, actor_id, at_utc::date FROM batch WHERE actor_id IS NOT NULL
     ON CONFLICT DO NOTHING
+    RETURNING user_id, day
+), active_users AS (
+    INSERT INTO public.analytics_dailyactiveusers AS r (tenant_id, day, users)
+    SELECT %(tenant)s, day, COUNT(*) FROM active GROUP BY day
+    ON CONFLICT (tenant_id, day) DO UPDATE SET users = r.users + EXCLUDED.users
     RETURNING 1
-), signups AS (
-    INSERT INTO public.analytics_signupcohort AS r (tenant_id, user_id, day)
-    SELECT %(tenant)s, actor_id, MIN(at_utc::date) FROM batch
+), user_days AS (
+    INSERT INTO public.analytics_useractivity AS r (tenant_id, user_id, first_day, last_day)
+    SELECT %(tenant)s, user_id, MIN(day), MAX(day) FROM active GROUP BY user_id
+    ON CONFLICT (tenant_id, user_id) DO UPDATE
+        SET first_day = LEAST(r.first_day, EXCLUDED.first_day), last_day = GREATEST(r.last_day, EXCLUDED.last_day)
+    RETURNING 1
+), batch_weeks AS (
+    SELECT DISTINCT actor_id AS user_id, at_utc::date - (EXTRACT(ISODOW FROM at_utc)::int - 1) AS week
+    FROM batch WHERE actor_id IS NOT NULL
+), weeks AS (
+    INSERT INTO public.analytics_activeweek (tenant_id, user_id, week)
+    SELECT %(tenant)s, user_id, week FROM batch_weeks
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+), signed AS (
+    SELECT actor_id AS user_id, MIN(at_utc::date) AS day FROM batch
     WHERE kind IN ('user.signed_up', 'member.joined') AND actor_id IS NOT NULL GROUP BY actor_id
-    ON CONFLICT (tenant_id, user_id) DO UPDATE SET day = LEAST(r.day, EXCLUDED.day)
+), cohort AS (
+    -- Everyone whose sign-up day or active weeks the batch touches, with their sign-up day after it (LEAST skips
+    -- NULL); people active but never signed up have no cohort.
+    SELECT t.user_id, LEAST(s.day, c.day) AS day,
+           LEAST(s.day, c.day) - (EXTRACT(ISODOW FROM LEAST(s.day, c.day))::int - 1) AS week
+    FROM (SELECT user_id FROM signed UNION SELECT user_id FROM batch_weeks) AS t
+    LEFT JOIN signed s ON s.user_id = t.user_id
+    LEFT JOIN public.analytics_signupcohort c ON c.tenant_id = %(tenant)s AND c.user_id = t.user_id
+    WHERE s.day IS NOT NULL OR c.day IS NOT NULL
+), cohort_weeks AS (
+    SELECT w.user_id, w.week FROM public.analytics_activeweek w
+    WHERE w.tenant_id = %(tenant)s AND w.user_id IN (SELECT user_id FROM cohort)
+    UNION
+    SELECT user_id, week FROM batch_weeks
+), signups AS (
+    -- Each touched person's sign-up day and weeks +1 … +8 recomputed whole from their weeks before the batch and in
+    -- it: exact whether the sign-up or the activity is counted first, and when an earlier sign-up moves the cohort.
+    INSERT INTO public.analytics_signupcohort AS r (tenant_id, user_id, day, retained_weeks)
+    SELECT %(tenant)s, c.user_id, c.day,
+           COALESCE(bit_or(1 << ((w.week - c.week) / 7 - 1))
+                    FILTER (WHERE w.week >= c.week + 7 AND w.week < c.week + 7 * (%(retained_weeks)s + 1)), 0)
+    FROM cohort c LEFT JOIN cohort_weeks w ON w.user_id = c.user_id
+    GROUP BY c.user_id, c.day, c.week
+    ON CONFLICT (tenant_id, user_id) DO UPDATE SET day = EXCLUDED.day, retained_weeks = EXCLUDED.retained_weeks
+    WHERE (r.day, r.retained_weeks) IS DISTINCT FROM (EXCLUDED.day, EXCLUDED.retained_weeks)
     RETURNING 1
 )
 SELECT (SELECT COUNT(*) FROM hourly) + (SELECT COUNT(*) FROM daily) + (SELECT COUNT(*) FROM active)
+     + (SELECT COUNT(*) FROM active_users) + (SELECT COUNT(*) FROM user_days) + (SELECT COUNT(*) FROM weeks)
      + (SELECT COUNT(*) FROM signups)
 """
 
@@ -107,6 +153,7 @@ def _count(tenant: Client, cursor: RollupCursor, snapshot: Snapshot) -> int:
                 "counted_below": cursor.counted_below,
                 "running": cursor.running,
                 "snapshot": snapshot.text,
+                "retained_weeks": SignupCohort.RETAINED_WEEKS,
             },
         )
         written = db.fetchone()[0]
@@ -131,7 +178,7 @@ def rollups_rebuild(tenant: Client) -> int:
     """Recounts the tenant's rollups from all of its events (a command for staff, and what the tests compare with)."""
     with transaction.atomic():
         cursor = _cursor_locked(tenant)
-        for rows in (tenant.event_rollups, tenant.daily_rollups, tenant.active_days, tenant.signup_cohorts):
+        for rows in (tenant.event_rollups, tenant.daily_rollups, *people_rollup_rows(tenant)):
             rows.all().delete()
         cursor.counted_below, cursor.running = 0, []
         return _count(tenant, cursor, _snapshot())
@@ -152,6 +199,78 @@ def rollups_pending(tenant: Client) -> bool:
 def rollups_forget(tenant: Client) -> None:
     """Deletes every rollup row of the tenant and its cursor: the next advance counts its events from the start."""
     with transaction.atomic():
-        for rows in (tenant.event_rollups, tenant.daily_rollups, tenant.active_days, tenant.signup_cohorts):
+        for rows in (tenant.event_rollups, tenant.daily_rollups, *people_rollup_rows(tenant)):
             rows.all().delete()
         RollupCursor.objects.filter(tenant=tenant).delete()
+
+
+def people_rollup_rows(tenant: Client) -> tuple:
+    """The rollups that name a person by their user id (the rest are counts of events)."""
+    return (
+        tenant.active_days,
+        tenant.signup_cohorts,
+        tenant.daily_active_users,
+        tenant.user_activities,
+        tenant.active_weeks,
+    )
+
+
+# A user's active days go with them: each day they were active loses one daily active user (what a recount from their
+# anonymised events would give), then their rows in every people rollup are deleted.
+_USER_FORGET = """
+WITH gone AS (
+    DELETE FROM public.analytics_activeday WHERE tenant_id = %(tenant)s AND user_id = %(user)s RETURNING day
+)
+UPDATE public.analytics_dailyactiveusers d SET users = d.users - 1
+FROM gone WHERE d.tenant_id = %(tenant)s AND d.day = gone.day
+"""
+
+
+def rollups_people_forget(*, tenant: Client, user_id: int | None = None) -> int:
+    """Forgets a person (`user_id`, when their account is erased) or every person of the tenant (`user_id` None, when
+    the tenant is erased) from the rollups that name people by id: active days, sign-up cohorts, daily active users,
+    user activity and active weeks. Counts of events (EventRollup, DailyRollup) stay: they name nobody. Waits for an
+    advance of the tenant that is counting (the cursor's lock), so a batch read before the erasure cannot write the
+    person back after it. Returns how many rows went."""
+    with transaction.atomic():
+        _cursor_locked(tenant)
+        if user_id is None:
+            return sum(rows.all().delete()[0] for rows in people_rollup_rows(tenant))
+        with connection.cursor() as cursor:
+            cursor.execute(_USER_FORGET, {"tenant": tenant.pk, "user": user_id})
+            days = cursor.rowcount
+        tenant.daily_active_users.filter(users=0).delete()
+        people = (tenant.signup_cohorts, tenant.user_activities, tenant.active_weeks)
+        return days + sum(rows.filter(user_id=user_id).delete()[0] for rows in people)
+
+
+# The people rollups recounted from ActiveDay rows alone (the bench's simulated fill, tests that script active days,
+# and the migration that added these tables, which holds its own copy of these statements).
+_PEOPLE_FROM_ACTIVE_DAYS = (
+    """INSERT INTO public.analytics_dailyactiveusers (tenant_id, day, users)
+    SELECT tenant_id, day, COUNT(*) FROM public.analytics_activeday WHERE tenant_id = ANY(%(tenants)s) GROUP BY 1, 2""",
+    """INSERT INTO public.analytics_useractivity (tenant_id, user_id, first_day, last_day)
+    SELECT tenant_id, user_id, MIN(day), MAX(day) FROM public.analytics_activeday WHERE tenant_id = ANY(%(tenants)s)
+    GROUP BY 1, 2""",
+    """INSERT INTO public.analytics_activeweek (tenant_id, user_id, week)
+    SELECT DISTINCT tenant_id, user_id, day - (EXTRACT(ISODOW FROM day)::int - 1) FROM public.analytics_activeday
+    WHERE tenant_id = ANY(%(tenants)s)""",
+    """UPDATE public.analytics_signupcohort s SET retained_weeks = COALESCE((
+        SELECT bit_or(1 << ((w.week - c.week) / 7 - 1)) FROM public.analytics_activeweek w
+        WHERE w.tenant_id = s.tenant_id AND w.user_id = s.user_id
+          AND w.week >= c.week + 7 AND w.week < c.week + 7 * (%(retained_weeks)s + 1)
+    ), 0)
+    FROM (SELECT id, day - (EXTRACT(ISODOW FROM day)::int - 1) AS week FROM public.analytics_signupcohort) AS c
+    WHERE c.id = s.id AND s.tenant_id = ANY(%(tenants)s)""",
+)
+
+
+def people_rollups_recount(*, tenant_ids: list[int]) -> None:
+    """Replaces the tenants' daily active users, user activity, active weeks and their cohorts' retained weeks with a
+    recount of their ActiveDay rows: for rollups written by other means than counting events (the bench's simulated
+    fill, scripted tests)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (DailyActiveUsers, UserActivity, ActiveWeek):
+            model.objects.filter(tenant_id__in=tenant_ids).delete()
+        for statement in _PEOPLE_FROM_ACTIVE_DAYS:
+            cursor.execute(statement, {"tenants": tenant_ids, "retained_weeks": SignupCohort.RETAINED_WEEKS})

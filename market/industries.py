@@ -26,6 +26,7 @@ that BLS suppresses is left out, so shares are of the published employment.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -209,3 +210,126 @@ def industries_ensure() -> dict[str, int]:
             written[definition.code] = len(weights)
         Industry.objects.exclude(code__in=INDUSTRY_CODES).delete()
     return written
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Detecting a posting's industry
+# ---------------------------------------------------------------------------------------------------------------------
+# An industry here is the employer's sector (the BLS sectors above), not the job's function: a data scientist at a
+# grocery chain is counted in retail's employment, and the keywords and wages that matter to that posting are
+# retail's. So a posting that says what business the employer is in ("Lebensmittelhändler", "3.000 Filialen", "a
+# hospital") is put there first; only when it does not, the job title's family says where most such jobs are (a
+# backend engineer: technology); and only then the keyword databases' task words, when they stand out clearly.
+SECTOR_WORDS: dict[str, tuple[str, ...]] = {
+    "retail-ecommerce": (
+        "retail", "retailer", "e-commerce", "ecommerce", "online shop", "grocery", "supermarket", "stores",
+        "einzelhandel", "handel", "händler", "lebensmittelhändler", "filialen", "onlinehandel", "commerce de détail",
+        "distribution", "grande distribution", "magasins", "enseigne", "comercio minorista", "tiendas", "minorista",
+        "supermercados", "小売", "ecサイト", "ecプラットフォーム", "通販", "店舗",
+    ),
+    "finance-insurance": (
+        "bank", "banking", "insurance", "insurer", "fintech", "asset management", "bank", "versicherung",
+        "versicherer", "banque", "assurance", "assureur", "banco", "banca", "seguros", "aseguradora", "銀行", "保険",
+        "証券", "金融",
+    ),
+    "healthcare": (
+        "hospital", "clinic", "health system", "patients", "klinik", "krankenhaus", "klinikum", "pflegeheim",
+        "hôpital", "clinique", "hospital", "clínica", "病院", "クリニック", "医療法人",
+    ),
+    "transportation-logistics": (
+        "logistics", "freight", "shipping company", "trucking", "logistik", "spedition", "logistique", "transporteur",
+        "logística", "transporte", "物流", "運送",
+    ),
+    "education": (
+        "school", "schools", "college", "edtech", "schule", "hochschule", "école", "lycée", "escuela", "colegio",
+        "学校", "学習塾",
+    ),
+    "energy-utilities": (
+        "energy company", "utility", "utilities", "power plant", "oil and gas", "energieversorger", "stadtwerke",
+        "énergie", "fournisseur d'énergie", "energía", "eléctrica", "電力", "ガス会社",
+    ),
+    "manufacturing-engineering": (
+        "manufacturing", "manufacturer", "factory", "plant", "fertigung", "hersteller", "werk", "usine", "fabricant",
+        "fábrica", "fabricante", "製造", "メーカー", "工場",
+    ),
+    "public-sector": (
+        "government", "public sector", "federal agency", "behörde", "öffentlicher dienst", "verwaltung",
+        "administration publique", "fonction publique", "administración pública", "官公庁", "自治体",
+    ),
+    "marketing-media": (
+        "advertising agency", "media company", "publisher", "broadcaster", "werbeagentur", "verlag",
+        "agence de publicité", "agencia de publicidad", "広告代理店", "出版社",
+    ),
+    "professional-services": (
+        "consulting", "consultancy", "law firm", "accounting firm", "beratung", "unternehmensberatung", "kanzlei",
+        "cabinet de conseil", "consultoría", "コンサルティング",
+    ),
+    "technology": (
+        "software company", "saas", "tech company", "softwareunternehmen", "softwarehaus", "éditeur de logiciels",
+        "empresa de software", "it企業", "ソフトウェア会社",
+    ),
+}  # fmt: skip
+# Job-title families and the industry employing most of them (BLS OEWS: computer occupations are mostly in
+# technology; nurses in healthcare; teachers in education).
+TITLE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "technology": (
+        "software", "developer", "engineer", "backend", "back-end", "frontend", "front-end", "full-stack",
+        "fullstack", "devops", "sre", "data scientist", "data engineer", "machine learning", "programmer",
+        "entwickler", "softwareentwickler", "informatiker", "développeur", "ingénieur logiciel", "desarrollador",
+        "programador", "científico de datos", "científica de datos", "エンジニア", "プログラマ",
+        "データサイエンティスト",
+    ),
+    "healthcare": (
+        "nurse", "physician", "doctor", "pharmacist", "therapist", "pflegefachkraft", "krankenpfleger", "arzt",
+        "ärztin", "infirmier", "infirmière", "médecin", "enfermero", "enfermera", "médico", "看護師", "医師", "薬剤師",
+    ),
+    "education": ("teacher", "lecturer", "lehrer", "lehrerin", "enseignant", "professeur", "profesor", "maestro",
+                  "教師", "講師", "教員"),
+    "finance-insurance": ("underwriter", "actuary", "loan officer", "aktuar", "actuaire", "actuario", "アクチュアリー"),
+    "transportation-logistics": ("truck driver", "dispatcher", "lkw-fahrer", "chauffeur", "camionero", "ドライバー"),
+}  # fmt: skip
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+DETECT_MIN_WORDS = 25  # a posting shorter than this says too little for its task words to name an industry
+DETECT_MIN_SHARE = 0.35
+
+
+def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Any of the phrases: Latin ones as whole words, Japanese ones anywhere (Japanese has no spaces)."""
+    latin = sorted((p for p in phrases if not _JAPANESE.search(p)), key=len, reverse=True)
+    japanese = sorted((p for p in phrases if _JAPANESE.search(p)), key=len, reverse=True)
+    parts = [r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in latin) + r")(?![\w-])"] if latin else []
+    parts += [re.escape(p) for p in japanese]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+_SECTOR_RES = {code: _phrase_re(words) for code, words in SECTOR_WORDS.items()}
+_FAMILY_RES = {code: _phrase_re(words) for code, words in TITLE_FAMILIES.items()}
+
+
+@dataclass(frozen=True)
+class IndustryGuess:
+    code: str  # "" when there is not enough to tell
+    how: str  # "sector_words", "title_family", "task_words" or "not_enough"
+
+
+def industry_guess(
+    *, title: str, description: str, requirement_lines: Iterable[str] = (), ranked: list[tuple[str, float]]
+) -> IndustryGuess:
+    """Pure: the industry of a posting (see SECTOR_WORDS above for the rule). ``ranked`` is the keyword databases'
+    reading of the text (market.keyword_databases.industry_detect), used only for a posting long enough to say.
+    The posting's requirement lines do not name the employer's sector ("a degree from a school")."""
+    stated = set(requirement_lines)
+    lines = (title, *description.splitlines())
+    about = "\n".join(line for line in lines if not any(requirement in line for requirement in stated))
+    counts = {code: len(set(pattern.findall(about.casefold()))) for code, pattern in _SECTOR_RES.items()}
+    best = max(counts.values(), default=0)
+    leaders = [code for code, count in counts.items() if count == best]
+    if best and len(leaders) == 1:
+        return IndustryGuess(leaders[0], "sector_words")
+    families = [code for code, pattern in _FAMILY_RES.items() if pattern.search(title)]
+    if len(families) == 1:
+        return IndustryGuess(families[0], "title_family")
+    words = len(description.split())
+    if ranked and words >= DETECT_MIN_WORDS and ranked[0][1] >= DETECT_MIN_SHARE:
+        return IndustryGuess(ranked[0][0], "task_words")
+    return IndustryGuess("", "not_enough")

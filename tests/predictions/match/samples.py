@@ -193,3 +193,19 @@ Grado en Estadística, Universidad de Sevilla, 2017
 Habilidades
 Python, SQL, estadística, aprendizaje automático
 """
+
+CV_NURSE = """Maria Lopez, RN
+Registered Nurse · maria@example.com
+
+Experience
+Registered Nurse, St. Mary's Hospital (2017 – Present)
+- IV therapy, wound care and telemetry monitoring on a 30-bed cardiac unit
+- Patient education and care plans documented in Epic
+- Microsoft Excel reports on falls
+
+Certifications
+BLS, ACLS
+
+Skills
+IV therapy, wound care, telemetry, Epic, Microsoft Excel
+"""

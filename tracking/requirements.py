@@ -122,15 +122,27 @@ _HEADING_STRIP = re.compile(r"[\s:：\-–—_=*#•·・|/.)(\[\]【】「」�
 MAX_HEADING_CHARS = 50
 MAX_ITEMS = 60
 MAX_ITEM_CHARS = 300
-# Function words of the five languages: a line made only of these is not a requirement (nor a gap).
+# Function words and words that say how much or how well (en, de, fr, es): a line made only of these is not a
+# requirement, and the match never makes a concept of one (predictions.match.concepts).
 FUNCTION_WORDS = frozenset(
-    """a an and or nor the of in on at to for with by from as is are be we you your our it this that these those
-    etc e.g plus bonus nice have has must should would could can will required preferred ideally
-    und oder mit von vom zu zum zur für in im auf bei aus der die das den dem des ein eine einer einem einen
-    sie ihr ihre du dein deine wir sind ist haben hast würde würden wäre gerne sehr gut gute guter gutes
-    begrüßen wünschenswert vorteil idealerweise erfahrung erfahrungen kenntnisse
-    et ou avec de du des le la les un une en pour par sur dans vous votre nous est sont avoir serait
-    y o con de del la las el los un una en para por sobre tu su es son tener se valorará
+    """a an and or either nor the of in on at to for with by from as is are be been being we you your our their it its
+    this that these those etc e.g eg i.e ie such including include includes like using use used via into within plus
+    bonus nice have has having must should would could can will required require requirement requirements preferred
+    preferably prefer ideally desirable optional essential mandatory minimum least strong solid good great excellent
+    proven demonstrated deep broad basic advanced ability able skill skills knowledge experience experienced
+    experiences expertise proficiency proficient familiarity familiar understanding working work hands-on hands
+    background year years yrs track record some any all other related relevant similar equivalent level one two
+    three four five six seven eight nine ten more than grounding field fields area areas comparable und oder mit von
+    vom zu zum zur für im auf bei aus der die das den dem des ein eine einer einem einen eines sie ihr ihre du dein
+    deine wir sind ist haben hast würde würden wäre gerne sehr gut gute guter gutes guten begrüßen wünschenswert
+    vorteil idealerweise erfahrung erfahrungen kenntnisse kenntnis fundierte fundiertes fundierten umfangreiche
+    mehrjährige mehrjährig abgeschlossenes abgeschlossene abgeschlossener jahre jahren mindestens als bereich
+    vergleichbaren vergleichbares vergleichbare fach studiengang ähnlich idealerweise wissen sicherer sicheren
+    umgang souveräner de d l qu à au aux al lo et ou avec du des le la les un une en pour par sur dans vous votre
+    nous est sont avoir serait que qui connaissance connaissances maîtrise expérience expériences ans année années
+    minimum tant compétences bonne bonnes solide solides domaine équivalent similaire préférence atout y o con del
+    las el los una para por sobre tu su es son tener se valorará valorable al menos experiencia conocimientos
+    conocimiento dominio años año como sólidos sólida buen buena afín
     """.split()
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

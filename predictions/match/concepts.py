@@ -72,31 +72,10 @@ CONCEPT_FORMS: dict[str, tuple[str, ...]] = {
               "infirmier", "infirmière", "enfermero", "enfermera", "看護師"),
 }  # fmt: skip
 
-# Words that say how much or how well, not what: never a concept of their own (en, de, fr, es).
-FUNCTION_WORDS = frozenset(
-    """a an and or either nor the of in on at to for with by from as is are be been being we you your our their it
-    its this that these those etc e.g eg i.e ie such including include includes like using use used via into within
-    plus bonus nice have has having must should would could can will required require requirement requirements
-    preferred preferably prefer ideally desirable optional essential mandatory minimum least strong solid good
-    great excellent proven demonstrated deep broad basic advanced ability able skill skills knowledge
-    experience experienced experiences expertise proficiency proficient familiarity familiar understanding
-    working work hands-on hands background year years yrs track record some any all other related relevant
-    similar equivalent degree level one two three four five six seven eight nine ten more than grounding
-    field fields area areas comparable
-    und oder mit von vom zu zum zur für im auf bei aus der die das den dem des ein eine einer einem einen eines
-    sie ihr ihre du dein deine wir sind ist haben hast würde würden wäre gerne sehr gut gute guter gutes guten
-    begrüßen wünschenswert vorteil idealerweise erfahrung erfahrungen kenntnisse kenntnis fundierte fundiertes
-    fundierten umfangreiche mehrjährige mehrjährig abgeschlossenes abgeschlossene abgeschlossener studium
-    berufserfahrung jahre jahren mindestens als bereich vergleichbaren vergleichbares vergleichbare fach
-    studiengang ähnlich idealerweise wissen sicherer sicheren umgang souveräner
-    de d l qu à au aux al lo et ou avec du des le la les un une en pour par sur dans vous votre nous est sont
-    avoir serait que qui
-    connaissance connaissances maîtrise expérience expériences ans année années minimum tant compétences
-    bonne bonnes solide solides domaine équivalent similaire formation diplôme préférence atout
-    y o con del las el los una para por sobre tu su es son tener se valorará valorable al menos
-    experiencia conocimientos conocimiento dominio años año como sólidos sólida buen buena título afín
-    """.split()
-)
+# Words a requirement can consist of ("A degree is required") but that never are a concept of their own: a degree
+# line is judged by its level and subjects, a line of years by the roles (tracking.requirements.FUNCTION_WORDS holds
+# the rest).
+NEVER_CONCEPT_WORDS = frozenset("degree studium diplôme formation título berufserfahrung".split())
 # Japanese words that say how much or how well (and common endings), cut out of kanji runs and never a concept.
 JA_FUNCTION_WORDS = (
     "実務経験", "経験", "知識", "以上", "年", "開発", "利用", "用いた", "歓迎", "必須", "など", "等", "号", "能力",

@@ -12,16 +12,17 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from predictions.match.concepts import FUNCTION_WORDS, JA_FUNCTION_WORDS, segment, skill_concept
+from predictions.match.concepts import JA_FUNCTION_WORDS, NEVER_CONCEPT_WORDS, segment, skill_concept
 from predictions.match.roles import YEARS_RE, years_asked_in  # noqa: F401 - YEARS_RE for callers
 from tracking.cv import keywords
+from tracking.requirements import FUNCTION_WORDS
 
 SKILL_CONCEPT_WEIGHT = 2
 
 # Requirement boilerplate and function words of the five languages: they say how much, not what.
-STOP_STEMS = frozenset(keywords.phrase_key(word) for word in (*FUNCTION_WORDS, *JA_FUNCTION_WORDS)) | frozenset(
-    keywords.phrase_key(segment(word)) for word in JA_FUNCTION_WORDS
-)
+STOP_STEMS = frozenset(
+    keywords.phrase_key(word) for word in (*FUNCTION_WORDS, *NEVER_CONCEPT_WORDS, *JA_FUNCTION_WORDS)
+) | frozenset(keywords.phrase_key(segment(word)) for word in JA_FUNCTION_WORDS)
 _OR_STEMS = frozenset({"or", "either", "oder", "ou", "o", "または", "もしくは", "又は"})
 MAX_CONCEPT_TOKENS = 4
 # A line with an address, a telephone number or a link is a contact line: never evidence for a requirement.

@@ -30,6 +30,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -306,8 +307,7 @@ _SECTOR_RES = {code: _phrase_re(words) for code, words in SECTOR_WORDS.items()}
 _FAMILY_RES = {code: _phrase_re(words) for code, words in TITLE_FAMILIES.items()}
 
 
-@dataclass(frozen=True)
-class IndustryGuess:
+class IndustryGuess(NamedTuple):
     code: str  # "" when there is not enough to tell
     how: str  # "sector_words", "title_family", "task_words" or "not_enough"
 

@@ -69,7 +69,11 @@ def test_a_requirement_or_a_benefit_does_not_name_the_employers_sector():
 @pytest.mark.parametrize(
     ("title", "posting", "industry"),
     [
-        ("データサイエンティスト", samples.POSTING_JA, "retail-ecommerce"),  # "ECプラットフォーム"; 社会保険 is a benefit
+        (
+            "データサイエンティスト",
+            samples.POSTING_JA,
+            "retail-ecommerce",
+        ),  # "ECプラットフォーム"; 社会保険 is a benefit
         ("Data Scientist", samples.POSTING_FR, "finance-insurance"),  # "une banque en ligne"
         ("Científico de datos", samples.POSTING_ES, "retail-ecommerce"),  # "cadena de tiendas"
         ("Registered Nurse", "Registered Nurse\nWe are hiring.", "healthcare"),

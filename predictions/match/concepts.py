@@ -100,13 +100,20 @@ def _japanese_lexicon() -> tuple[str, ...]:
 JA_LEXICON = _japanese_lexicon()
 
 
+_LEXICON_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _word in JA_LEXICON:  # longest first, as JA_LEXICON is sorted
+    _LEXICON_BY_FIRST[_word[0]] = (*_LEXICON_BY_FIRST.get(_word[0], ()), _word)
+
+
 def _kanji_split(run: str) -> list[str]:
-    """A kanji run cut at the lexicon's words, longest first from the left; unknown characters stay together."""
+    """A kanji run cut at the lexicon's words, longest first from the left; unknown characters stay together. Only
+    the words starting with the character at hand are tried, so a long run costs a few comparisons per character."""
     pieces: list[str] = []
     unknown = ""
     position = 0
     while position < len(run):
-        word = next((word for word in JA_LEXICON if run.startswith(word, position)), None)
+        candidates = _LEXICON_BY_FIRST.get(run[position], ())
+        word = next((word for word in candidates if run.startswith(word, position)), None)
         if word is None:
             unknown += run[position]
             position += 1
@@ -121,7 +128,7 @@ def _kanji_split(run: str) -> list[str]:
     return pieces
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=4096)
 def segment(text: str) -> str:
     """The text with a space between Japanese words (see the module docstring); text without Japanese as it is."""
     text = unicodedata.normalize("NFKC", text)

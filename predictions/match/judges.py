@@ -105,17 +105,28 @@ def _section_of(lines: CVLines, text: str) -> str:
     return next((line.section for line in lines if line.text == text), "")
 
 
+def _roles_read(lines: CVLines, *, index: keywords.KeywordIndex, today: date) -> list[tuple[DatedRole, list[CVLine]]]:
+    """The CV's dated roles with their lines read for skills and concepts, once per CV and day (cached on ``lines``)."""
+    key = ("roles", today)
+    found = lines.cache.get(key)
+    if found is None:
+        found = lines.cache[key] = [
+            (role, [cv_line("", "experience", text, index=index) for text in role.context.splitlines()])
+            for role in dated_roles(lines.sections, today=today)
+        ]
+    return found
+
+
 def relevant_roles(requirement: str, *, lines: CVLines, index: keywords.KeywordIndex, today: date) -> list[DatedRole]:
     """The dated roles that do what a requirement of years asks ("as a data scientist", "of Python"): those meeting
     three quarters of its concept weight; every role when it names nothing but years."""
-    roles = dated_roles(lines.sections, today=today)
+    roles = _roles_read(lines, index=index, today=today)
     concepts = requirement_concepts(YEARS_RE.sub(" ", requirement), index=index, lines=lines)
     if not concepts:
-        return roles
+        return [role for role, _role_lines in roles]
     total = sum(concept.weight for concept in concepts)
     relevant = []
-    for role in roles:
-        role_lines = [cv_line("", "experience", text, index=index) for text in role.context.splitlines()]
+    for role, role_lines in roles:
         found = sum(c.weight for c in concepts if any(concept_met_by(c, line) for line in role_lines))
         if Fraction(found, total) >= MET_COVERAGE:
             relevant.append(role)
@@ -124,7 +135,7 @@ def relevant_roles(requirement: str, *, lines: CVLines, index: keywords.KeywordI
 
 def years_judge(requirement: str, *, years: int, lines: CVLines, index: keywords.KeywordIndex, today: date) -> Item:
     """A requirement of years against the relevant dated roles; ``earned`` is the share of the years found."""
-    if not dated_roles(lines.sections, today=today):
+    if not _roles_read(lines, index=index, today=today):
         message = _("Your CV has no dated roles, so its years of experience cannot be counted.")
         item = Item(requirement, MISSING, message)
         item.undated = True
@@ -254,7 +265,7 @@ def experience_judge(
     if asked is None:
         return None
     years, line = asked
-    if dated_roles(lines.sections, today=today) or cv_years is None:
+    if _roles_read(lines, index=index, today=today) or cv_years is None:
         item = years_judge(line, years=years, lines=lines, index=index, today=today)
         item.share = Fraction(1)
         item.earned = item.earned_share or Fraction(0)

@@ -84,6 +84,7 @@ class CVLines(Sequence[CVLine]):
     def __init__(self, lines: list[CVLine], *, sections: list[dict] | None = None) -> None:
         self._lines = tuple(lines)
         self.sections = sections or []
+        self.cache: dict = {}  # what the judges derive from the whole CV once (its dated roles)
         self._by_skill: dict[tuple[str, str], list[int]] = {}
         self._by_stem: dict[str, list[int]] = {}
         self._by_concept: dict[str, list[int]] = {}

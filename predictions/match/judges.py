@@ -33,7 +33,7 @@ from predictions.match.requirements import (
     skill_identity,
     text_concepts,
 )
-from predictions.match.roles import DatedRole, dated_roles, months_covered, years_asked_in
+from predictions.match.roles import DatedRole, dated_roles, years_asked_in, years_covered
 from predictions.match.weights import MET_COVERAGE, STATUS_CREDIT
 from tracking.cv import keywords
 
@@ -134,20 +134,32 @@ def relevant_roles(requirement: str, *, lines: CVLines, index: keywords.KeywordI
 
 
 def years_judge(requirement: str, *, years: int, lines: CVLines, index: keywords.KeywordIndex, today: date) -> Item:
-    """A requirement of years against the relevant dated roles; ``earned`` is the share of the years found."""
+    """A requirement of years against the relevant dated roles; ``earned_share`` is the share of the years found.
+
+    When no dated role shows what the line names but the CV shows it elsewhere (Python only in the skills section),
+    every dated role is counted and the item is at most partly met, at most half earned: the CV does not say for how
+    long.
+    """
     if not _roles_read(lines, index=index, today=today):
         message = _("Your CV has no dated roles, so its years of experience cannot be counted.")
         item = Item(requirement, MISSING, message)
         item.undated = True
         return item
     roles = relevant_roles(requirement, lines=lines, index=index, today=today)
-    held = months_covered(roles) // 12
-    status = MET if held >= years else PARTIAL if held * 2 >= years and held > 0 else MISSING
+    cap = Fraction(1)
+    elsewhere: list[CVLine] = []
     if not roles:
-        return Item(requirement, MISSING, _("None of your dated roles shows it."))
-    evidence = " | ".join(role.line for role in roles[:2])
+        concepts = requirement_concepts(YEARS_RE.sub(" ", requirement), index=index, lines=lines)
+        elsewhere = _evidence(concepts, lines)[0] if concepts else []
+        if not elsewhere:
+            return Item(requirement, MISSING, _("None of your dated roles shows it."))
+        roles, cap = [role for role, _role_lines in _roles_read(lines, index=index, today=today)], Fraction(1, 2)
+    held = years_covered(roles, today=today)
+    earned = min(Fraction(held, years), cap)
+    status = MET if earned == 1 else PARTIAL if held * 2 >= years and held > 0 else MISSING
+    evidence = " | ".join([*(role.line for role in roles[:2]), *(line.text for line in elsewhere[:1])])
     item = Item(requirement, status, evidence, section=_section_of(lines, roles[0].line.split(" · ")[-1]))
-    item.earned_share = min(Fraction(held, years), Fraction(1))
+    item.earned_share = earned
     return item
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from tracking.cv.sections import date_ranges
+from tracking.cv.sections import date_ranges, experience_years
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
@@ -85,17 +85,8 @@ def dated_roles(sections: list[dict], *, today: date) -> list[DatedRole]:
     return roles
 
 
-def months_covered(roles: list[DatedRole]) -> int:
-    """Months the roles cover, overlaps counted once."""
-    intervals = sorted(interval for role in roles for interval in role.intervals)
-    if not intervals:
-        return 0
-    total = 0
-    first, last = intervals[0]
-    for start, end in intervals[1:]:
-        if start <= last:
-            last = max(last, end)
-            continue
-        total += last - first
-        first, last = start, end
-    return total + last - first
+def years_covered(roles: list[DatedRole], *, today: date) -> int:
+    """Whole years the roles cover, overlaps counted once (read again from their lines, the way the CV parser counts a
+    CV's years: ``tracking.cv.sections.experience_years``)."""
+    text = "\n".join(role.line for role in roles)
+    return experience_years([{"kind": "experience", "text": text}], today=today) or 0

@@ -4,25 +4,21 @@ roles with the role line as evidence; and the match across languages. Pure: a sm
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from predictions.match import concepts
 from predictions.match.scoring import match_score
 from tests.predictions.match import samples
+from tests.predictions.match.test_match import ESCO_ML, TODAY, cv_parsed
 from tracking.cv import keywords
-from tracking.cv.sections import cv_sections_split, experience_years
 from tracking.requirements import is_requirement, requirements_split
 
-TODAY = date(2025, 6, 15)
 ONET_SKILLS = [
     ("Python", "python"),
     ("Structured query language SQL", "structured query language sql"),
     ("Apache Airflow", "apache airflow"),
     ("Apache Spark", "apache spark"),
 ]
-ESCO_ML = [("machine learning", "http://data.europa.eu/esco/skill/ml", "machine learning methods")]
 TITLES = [("Data Scientist", "reported", "15-2051.00", "Data Scientists", "onet")]
 
 
@@ -31,21 +27,11 @@ def index() -> keywords.KeywordIndex:
     return keywords.keyword_index_build(onet_skills=ONET_SKILLS, titles=TITLES, esco_skills=ESCO_ML)
 
 
-def parsed(text: str, index: keywords.KeywordIndex) -> dict:
-    sections = cv_sections_split(text)
-    return {
-        "sections": sections,
-        "skills": keywords.skills_match(text, index=index),
-        "titles": keywords.titles_match(text=text, sections=sections, index=index),
-        "years_experience": experience_years(sections, today=TODAY),
-    }
-
-
 def match(posting: str, cv: str, index, *, requirements: dict | None = None, title: str | None = None) -> dict:
     return match_score(
         cv_readable=True,
         cv_text=cv,
-        cv_parsed=parsed(cv, index),
+        cv_parsed=cv_parsed(cv, index),
         posting_title=title if title is not None else posting.splitlines()[0],
         posting_description=posting,
         requirements=requirements_split(posting) if requirements is None else requirements,
@@ -392,3 +378,14 @@ def test_the_concept_seam_takes_another_synonym_map(index):
         concepts.concept_source_set(None)
 
     assert (before, after) == ("missing", "met")
+
+
+def test_years_of_a_skill_no_dated_role_names_count_every_role_but_only_partly(index):
+    cv = "Ann Lee\n\nExperience\nAnalyst, Acme (2015 – 2024)\n- weekly reports\n\nSkills\nPython"
+    requirement = "5+ years of Python"
+
+    result = match("Analyst", cv, index, requirements={"must_have": [requirement], "nice_to_have": []})
+
+    judged = items(result, "experience")[requirement]
+    assert (judged["status"], judged["evidence"]) == ("partial", "Analyst, Acme (2015 – 2024) | Python")
+    assert judged["points"] == round(judged["max_points"] / 2, 1)

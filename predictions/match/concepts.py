@@ -156,12 +156,19 @@ def _form_key(text: str) -> str:
 _FORM_TO_CONCEPT: dict[str, str] = {
     _form_key(form): concept for concept, forms in CONCEPT_FORMS.items() for form in (concept, *forms)
 }
+_FIRST_WORDS = frozenset(key.split()[0] for key in _FORM_TO_CONCEPT)
 _concept_source: dict[str, Callable[[str], str | None]] = {"lookup": _table_concept}
 
 
 def concept_source_set(lookup: Callable[[str], str | None] | None) -> None:
     """Plugs in another phrase -> concept function (the CV side's synonym map); None restores the table."""
     _concept_source["lookup"] = lookup or _table_concept
+
+
+def concept_first_words() -> frozenset[str] | None:
+    """The case-folded words a concept phrase can start with, when the table answers (a phrase starting with any other
+    word names no concept, so it need not be looked up); None when another map is plugged in."""
+    return _FIRST_WORDS if _concept_source["lookup"] is _table_concept else None
 
 
 def skill_concept(phrase: str) -> str | None:

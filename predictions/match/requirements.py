@@ -12,7 +12,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from predictions.match.concepts import JA_FUNCTION_WORDS, NEVER_CONCEPT_WORDS, segment, skill_concept
+from predictions.match.concepts import (
+    JA_FUNCTION_WORDS,
+    NEVER_CONCEPT_WORDS,
+    concept_first_words,
+    segment,
+    skill_concept,
+)
 from predictions.match.roles import YEARS_RE, years_asked_in  # noqa: F401 - YEARS_RE for callers
 from tracking.cv import keywords
 from tracking.requirements import FUNCTION_WORDS
@@ -190,8 +196,12 @@ def _contains(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 def _concept_spans(words: list[str]) -> list[tuple[int, int, str]]:
     """(first token, end token, concept) of the table's phrases in the tokens, longest first, left to right."""
     spans: list[tuple[int, int, str]] = []
+    first_words = concept_first_words()
     position = 0
     while position < len(words):
+        if first_words is not None and words[position].casefold() not in first_words:
+            position += 1
+            continue
         for width in range(min(MAX_CONCEPT_TOKENS, len(words) - position), 0, -1):
             concept = skill_concept(" ".join(words[position : position + width]))
             if concept is not None:

@@ -30,6 +30,7 @@ from predictions.match.requirements import (
     concept_met_by,
     cv_line,
     requirement_concepts,
+    requirement_skills,
     skill_identity,
     text_concepts,
 )
@@ -294,7 +295,11 @@ def keywords_judge(
 ) -> list[Item]:
     """Skills in the description that no requirement line names, each once, at most MAX_KEYWORDS: with an industry
     profile (market.keyword_databases.IndustryProfile), the ones its industry uses most, else the first written."""
-    named = {skill_identity(skill) for text in requirement_lines for skill in keywords.skills_match(text, index=index)}
+    named = {
+        skill_identity(skill)
+        for text in requirement_lines
+        for skill in requirement_skills(text, index=index, lines=lines)
+    }
     extra = [skill for skill in keywords.skills_match(description, index=index) if skill_identity(skill) not in named]
     if industry is not None:
         extra.sort(key=lambda skill: -industry.skill_weight(skill["name"]))  # stable: ties keep document order

@@ -213,6 +213,22 @@ def _concept_spans(words: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+def requirement_skills(requirement: str, *, index: keywords.KeywordIndex, lines: CVLines | None = None) -> list[dict]:
+    """The skills a requirement names, read once per match (cached on ``lines``). A "skill" written as a word that
+    says how well ("Solid grounding", "Strong SQL") is that word, not the product."""
+    cache_key = ("skills", requirement)
+    found = lines.cache.get(cache_key) if lines is not None else None
+    if found is None:
+        found = [
+            skill
+            for skill in keywords.skills_match(segment(requirement), index=index)
+            if keywords.phrase_key(skill["matched_text"]) not in STOP_STEMS
+        ]
+        if lines is not None:
+            lines.cache[cache_key] = found
+    return found
+
+
 def requirement_concepts(
     requirement: str, *, index: keywords.KeywordIndex, lines: CVLines | None = None
 ) -> list[Concept]:
@@ -221,12 +237,7 @@ def requirement_concepts(
     in the order written. With the CV's ``lines``, a content word in a script the CV is not written in (a Japanese
     word against an English CV) is left out: it can be neither found nor missed."""
     segmented = segment(requirement)
-    # A "skill" written as a word that says how well ("Solid grounding", "Strong SQL") is that word, not the product.
-    skills = [
-        skill
-        for skill in keywords.skills_match(segmented, index=index)
-        if keywords.phrase_key(skill["matched_text"]) not in STOP_STEMS
-    ]
+    skills = requirement_skills(requirement, index=index, lines=lines)
     words = [match.group(0) for match in keywords.token_matches(segmented)]
     stems = [keywords.phrase_key(word) for word in words]
     for skill in skills:

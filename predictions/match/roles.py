@@ -43,8 +43,13 @@ class DatedRole:
     intervals: tuple[tuple[int, int], ...]  # (first, last) month numbers
 
 
+_YEARS_HINT = re.compile(r"\d|(?<!\w)(?:" + "|".join(_NUMBER_WORDS) + r")(?!\w)", re.IGNORECASE)
+
+
 def years_asked_in(text: str) -> int | None:
     """The most years one line asks for ("5+ years", "at least five years", "3-5 years" -> 3), or None."""
+    if _YEARS_HINT.search(text) is None:
+        return None  # no number: the full pattern, tried at every position, need not run
     best: int | None = None
     for match in YEARS_RE.finditer(text):
         value = match.group(1).casefold()

@@ -121,7 +121,8 @@ BULLET = re.compile(r"^\s*(?:[-*•·▪◦・■□●○◆◇▶►✓✔※�
 _HEADING_STRIP = re.compile(r"[\s:：\-–—_=*#•·・|/.)(\[\]【】「」『』<>〈〉《》■□◆◇●○▼▽★☆!！?？]+")
 MAX_HEADING_CHARS = 50
 MAX_ITEMS = 60
-MAX_ITEM_CHARS = 300
+MAX_ITEM_CHARS = 300  # a longer line read from a description is prose, not a requirement
+MAX_GIVEN_CHARS = 500  # a requirement given as such (stored lists, the match API) may be this long
 # Function words and words that say how much or how well (en, de, fr, es): a line made only of these is not a
 # requirement, and the match never makes a concept of one (predictions.match.concepts).
 FUNCTION_WORDS = frozenset(
@@ -167,11 +168,11 @@ def heading_kind(line: str) -> str | None:
     return _HEADING_KIND.get(_heading_key(line))
 
 
-def is_requirement(text: str) -> bool:
+def is_requirement(text: str, *, max_chars: int = MAX_ITEM_CHARS) -> bool:
     """Whether a phrase can be a requirement: it has a content word (not only function words, digits or
     punctuation) and is not a salary, a benefit or a sentence about the company."""
     text = unicodedata.normalize("NFKC", text).strip()
-    if len(text) < 2 or len(text) > MAX_ITEM_CHARS or NEVER_CUES.search(text) or BLURB_START.match(text):
+    if len(text) < 2 or len(text) > max_chars or NEVER_CUES.search(text) or BLURB_START.match(text):
         return False
     if _CJK.search(text):
         return True
@@ -240,6 +241,8 @@ def requirements_clean(requirements: dict | None) -> dict[str, list[str]]:
     """Stored requirement lists without the lines ``is_requirement`` rejects (lists split by an older version)."""
     requirements = requirements or {}
     return {
-        name: [str(text) for text in requirements.get(name) or [] if is_requirement(str(text))]
+        name: [
+            str(text) for text in requirements.get(name) or [] if is_requirement(str(text), max_chars=MAX_GIVEN_CHARS)
+        ]
         for name in ("must_have", "nice_to_have")
     }

@@ -128,9 +128,20 @@ def _kanji_split(run: str) -> list[str]:
     return pieces
 
 
-@lru_cache(maxsize=4096)
+SEGMENT_CACHE_MAX_CHARS = 300  # lines and phrases repeat across matches; a long text would only fill the cache
+
+
 def segment(text: str) -> str:
     """The text with a space between Japanese words (see the module docstring); text without Japanese as it is."""
+    return _segment_cached(text) if len(text) <= SEGMENT_CACHE_MAX_CHARS else _segment(text)
+
+
+@lru_cache(maxsize=8192)
+def _segment_cached(text: str) -> str:
+    return _segment(text)
+
+
+def _segment(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not _CJK.search(text):
         return text
@@ -169,6 +180,13 @@ def concept_first_words() -> frozenset[str] | None:
     """The case-folded words a concept phrase can start with, when the table answers (a phrase starting with any other
     word names no concept, so it need not be looked up); None when another map is plugged in."""
     return _FIRST_WORDS if _concept_source["lookup"] is _table_concept else None
+
+
+def words_concept(words: list[str]) -> str | None:
+    """``skill_concept`` of tokens already cut by ``segment`` (the table is looked up without cutting them again)."""
+    if _concept_source["lookup"] is _table_concept:
+        return _FORM_TO_CONCEPT.get(" ".join(words).casefold())
+    return skill_concept(" ".join(words))
 
 
 def skill_concept(phrase: str) -> str | None:

@@ -79,20 +79,29 @@ def _evidence(concepts: list[Concept], lines: CVLines) -> tuple[list[CVLine], li
 _DEGREE_FILLER = frozenset(keywords.phrase_key(word) for word in "science arts of in en univers university".split())
 
 
-def _subjects(text: str) -> frozenset[str]:
-    """A degree line's subjects: its concepts ("Statistik" -> statistics) and its other content stems."""
+def _subjects(text: str, concepts: tuple[str, ...] | None = None) -> frozenset[str]:
+    """A degree line's subjects: its concepts ("Statistik" -> statistics; ``concepts`` when the line's are known)
+    and its other content stems."""
     text = degree_words_drop(text)
-    names = set(text_concepts(text))
+    names = set(text_concepts(text) if concepts is None else concepts)
     stems = keywords.phrase_key(segment(text)).split()
     names |= {stem for stem in stems if stem not in STOP_STEMS and stem.isalpha() and len(stem) > 2 - stem.isascii()}
     return frozenset(names - _DEGREE_FILLER)
 
 
 def cv_degrees(lines: CVLines) -> list[Degree]:
-    """The degrees of the education sections (of every line when the CV has none), in the CV's order."""
-    chosen = [line for line in lines if line.kind == "education"] or [line for line in lines if not line.contact]
-    held = [degree_read(line.text, subjects=_subjects(line.text)) for line in chosen]
-    return [degree for degree in held if degree is not None]
+    """The degrees of the education sections (of every line when the CV has none), in the CV's order; read once per
+    match (cached on ``lines``)."""
+    found = lines.cache.get("degrees")
+    if found is None:
+        chosen = [line for line in lines if line.kind == "education"] or [line for line in lines if not line.contact]
+        held = [
+            degree_read(line.text, subjects=_subjects(line.text, line.concepts))
+            for line in chosen
+            if degree_level(line.text) is not None
+        ]
+        found = lines.cache["degrees"] = [degree for degree in held if degree is not None]
+    return found
 
 
 def degree_judge(requirement: str, *, lines: CVLines) -> Item:
@@ -239,11 +248,13 @@ def title_judge(*, posting_title: str, cv_titles: list[dict], lines: CVLines, in
         for ref in keywords.titles_match(text=posting_title, sections=[], index=index)
     ]
     candidates = [(title["title_as_written"], _title_evidence(title)) for title in cv_titles]
+    known_concepts: dict[str, tuple[str, ...]] = {}
     headline = [line for line in lines if line.kind == "header"][: keywords.HEADLINE_LINES]
     for line in headline:
         # "Data Scientist · jane@example.com · Boston": the parts of a contact line that are not contact details.
         parts = [part.strip() for part in _HEADLINE_PARTS.split(line.text)] if line.contact else [line.text]
         candidates += [(part, part) for part in parts if part and not CONTACT_RE.search(part)]
+        known_concepts[line.text] = line.concepts
     best: tuple[int, int] | None = None
     for position, (written, _evidence_line) in enumerate(candidates):
         have = set(_title_words(written))
@@ -261,8 +272,9 @@ def title_judge(*, posting_title: str, cv_titles: list[dict], lines: CVLines, in
             return item
     # "データサイエンティスト" or "Científico de datos" against "Data Scientist": the same concept in another language.
     wanted_concepts = set(text_concepts(posting_title))
-    for written, evidence in candidates:
-        if wanted_concepts and wanted_concepts <= set(text_concepts(written)):
+    for written, evidence in candidates if wanted_concepts else ():
+        held = known_concepts[written] if written in known_concepts else text_concepts(written)
+        if wanted_concepts <= set(held):
             item.status, item.evidence, item.earned = MET, evidence, Fraction(1)
             return item
     if best is not None and best[0] * 2 >= len(wanted) and best[0] > 0:

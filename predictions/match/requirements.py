@@ -17,7 +17,7 @@ from predictions.match.concepts import (
     NEVER_CONCEPT_WORDS,
     concept_first_words,
     segment,
-    skill_concept,
+    words_concept,
 )
 from predictions.match.roles import YEARS_RE, years_asked_in  # noqa: F401 - YEARS_RE for callers
 from tracking.cv import keywords
@@ -143,14 +143,20 @@ class CVLines(Sequence[CVLine]):
 
 def text_concepts(text: str) -> tuple[str, ...]:
     """The language-neutral concepts a text names, longest phrases first, in the order written."""
-    words = [match.group(0) for match in keywords.token_matches(segment(text))]
+    return _segmented_concepts(segment(text))
+
+
+def _segmented_concepts(segmented: str) -> tuple[str, ...]:
+    words = [match.group(0) for match in keywords.token_matches(segmented)]
     return tuple(dict.fromkeys(concept for _first, _end, concept in _concept_spans(words)))
 
 
 def cv_line(section: str, kind: str, text: str, *, index: keywords.KeywordIndex) -> CVLine:
-    found = [skill_identity(skill) for skill in keywords.skills_match(segment(text), index=index)]
+    segmented = segment(text)  # once: a long Japanese line costs as much to cut as to read
+    found = [skill_identity(skill) for skill in keywords.skills_match(segmented, index=index)]
     contact = bool(CONTACT_RE.search(text))
-    return CVLine(section, kind, text, _stems(text), tuple(dict.fromkeys(found)), text_concepts(text), contact)
+    stems = tuple(keywords.phrase_key(segmented).split())
+    return CVLine(section, kind, text, stems, tuple(dict.fromkeys(found)), _segmented_concepts(segmented), contact)
 
 
 def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> CVLines:
@@ -203,7 +209,7 @@ def _concept_spans(words: list[str]) -> list[tuple[int, int, str]]:
             position += 1
             continue
         for width in range(min(MAX_CONCEPT_TOKENS, len(words) - position), 0, -1):
-            concept = skill_concept(" ".join(words[position : position + width]))
+            concept = words_concept(words[position : position + width])
             if concept is not None:
                 spans.append((position, position + width, concept))
                 position += width

@@ -44,10 +44,12 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     NICE: (
         "nice to have", "nice-to-have", "nice to haves", "preferred", "preferred qualifications",
         "preferred skills", "bonus", "bonus points", "plus", "pluses", "bonus skills", "desirable", "good to have",
-        "ideally", "extra credit",
+        "ideally", "extra credit", "desirable qualifications", "desired qualifications", "preferred experience",
         "wünschenswert", "von vorteil", "wünschenswert ist", "idealerweise", "pluspunkte", "nice to have",
-        "un plus", "atouts", "les plus", "souhaité", "souhaitée", "compétences souhaitées", "serait un plus",
-        "se valorará", "deseable", "requisitos deseables", "valorable", "valoraremos", "se valora",
+        "un plus", "atouts", "atouts appréciés", "appréciés", "les plus", "souhaité", "souhaitée",
+        "compétences souhaitées", "serait un plus",
+        "se valorará", "deseable", "requisitos deseables", "valorable", "valoraremos", "se valora", "méritos",
+        "se valorarán",
         "歓迎要件", "歓迎スキル", "歓迎条件", "歓迎", "尚可", "あれば尚可", "歓迎する経験",
     ),
     NEVER: (
@@ -60,10 +62,13 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "業務内容", "仕事内容", "職務内容", "担当業務", "募集背景", "ポジション概要",
         # benefits and pay
         "benefits", "what we offer", "perks", "compensation", "salary", "pay", "compensation and benefits",
-        "perks and benefits", "why join us", "why us",
-        "wir bieten", "was wir bieten", "unser angebot", "benefits", "vergütung", "gehalt",
+        "perks and benefits", "why join us", "why us", "conditions", "the offer", "our offer", "what's in it for you",
+        "schedule", "location", "work arrangement", "working conditions", "how to apply",
+        "wir bieten", "was wir bieten", "unser angebot", "benefits", "vergütung", "gehalt", "das bieten wir",
+        "wir bieten ihnen", "unsere leistungen", "rahmenbedingungen",
         "nous offrons", "ce que nous offrons", "avantages", "rémunération", "salaire", "pourquoi nous rejoindre",
-        "ofrecemos", "qué ofrecemos", "beneficios", "salario", "retribución",
+        "conditions de travail", "informations complémentaires", "modalités", "le contrat",
+        "ofrecemos", "qué ofrecemos", "beneficios", "salario", "retribución", "condiciones", "te ofrecemos",
         "福利厚生", "待遇", "給与", "年収", "想定年収", "休日休暇", "勤務地", "勤務時間", "待遇・福利厚生",
         # the company
         "about us", "who we are", "about the company", "our company", "company", "the team", "about the team",
@@ -102,7 +107,11 @@ NEVER_CUES = re.compile(
     r"gehalt|vergütung|urlaub|urlaubstage|betriebliche altersvorsorge|jobrad|homeoffice-pauschale|"
     r"rémunération|salaire|congés|mutuelle|tickets? restaurant|télétravail possible|"
     r"salario|retribución|sueldo|vacaciones|seguro médico|"
-    r"benefits?|perks?)\b"
+    r"benefits?|perks?|hybrid|remote in|relocation|overtime|shift differential|pension|travel up to|exam fees|"
+    r"civil service position|freistellung|kostenübernahme|schwerbehindert\w*|bevorzugt berücksichtigt|"
+    r"prime d'\w+|crèche|poste en \d+|recrutement par voie|contrat (?:de|indefinido)|contrato|jornada|turnos?|"
+    r"incorporación inmediata|vehículo de empresa|dietas)\b"
+    r"|\w*gehalt\b"
     r"|年収|月給|給与|賞与|福利厚生|社会保険|休日|休暇|交通費|手当|万円",
     re.IGNORECASE,
 )
@@ -188,8 +197,9 @@ def _item_kind(sentence: str, section: str | None, *, is_bullet: bool) -> str | 
         return None
     if section == NEVER:
         return None
-    if NICE_CUES.search(sentence):
-        return NICE
+    cue = NICE_CUES.search(sentence)
+    if cue is not None and not (section == MUST and re.search(r"[,;(]", sentence[: cue.start()])):
+        return NICE  # "…, idealerweise PostgreSQL" under "Ihr Profil" prefers a detail of a must-have
     if MUST_CUES.search(sentence):
         return MUST
     if section in (MUST, NICE) and (is_bullet or len(sentence) <= 200):

@@ -389,3 +389,24 @@ def test_years_of_a_skill_no_dated_role_names_count_every_role_but_only_partly(i
     judged = items(result, "experience")[requirement]
     assert (judged["status"], judged["evidence"]) == ("partial", "Analyst, Acme (2015 – 2024) | Python")
     assert judged["points"] == round(judged["max_points"] / 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ihr Profil\n- Erfahrung mit relationalen Datenbanken, idealerweise PostgreSQL",
+            {"must_have": ["Erfahrung mit relationalen Datenbanken, idealerweise PostgreSQL"], "nice_to_have": []},
+        ),
+        (
+            "Requirements\n- SQL\nWhat's in it for you\n- Hybrid in Seattle, WA",
+            {"must_have": ["SQL"], "nice_to_have": []},
+        ),
+        ("Requisitos\n- SQL\nCondiciones\n- Jornada intensiva en verano", {"must_have": ["SQL"], "nice_to_have": []}),
+        ("Requirements\n- SQL\nDesirable Qualifications\n- GIS", {"must_have": ["SQL"], "nice_to_have": ["GIS"]}),
+        ("Wir bieten\n- 13. Monatsgehalt", {"must_have": [], "nice_to_have": []}),
+    ],
+    ids=["de-preferred-detail-of-a-must-have", "en-work-arrangement", "es-conditions", "en-desirable", "de-compound"],
+)
+def test_a_preferred_detail_stays_must_have_and_work_conditions_are_never_requirements(text, expected):
+    assert requirements_split(text) == expected

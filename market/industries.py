@@ -216,11 +216,11 @@ def industries_ensure() -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------------------------------
 # Detecting a posting's industry
 # ---------------------------------------------------------------------------------------------------------------------
-# An industry here is the employer's sector (the BLS sectors above), not the job's function: a data scientist at a
-# grocery chain is counted in retail's employment, and the keywords and wages that matter to that posting are
-# retail's. So a posting that says what business the employer is in ("Lebensmittelhändler", "3.000 Filialen", "a
-# hospital") is put there first; only when it does not, the job title's family says where most such jobs are (a
-# backend engineer: technology); and only then the keyword databases' task words, when they stand out clearly.
+# A posting's industry is read in three steps. First its title's job family (TITLE_FAMILIES): a backend engineer, a
+# data scientist or a developer is a technology job whether a bank, a retailer or a software house employs them (its
+# skills, titles and pay are technology's, and data/evaluation labels them so). Then, for a title of no known family,
+# the employer's sector words (SECTOR_WORDS: "Lebensmittelhändler", "a hospital", "une banque"). Only then the keyword
+# databases' task words, and only when the posting is long enough and one industry stands out; otherwise none.
 SECTOR_WORDS: dict[str, tuple[str, ...]] = {
     "retail-ecommerce": (
         "retail", "retailer", "e-commerce", "ecommerce", "online shop", "grocery", "supermarket", "stores",
@@ -270,24 +270,59 @@ SECTOR_WORDS: dict[str, tuple[str, ...]] = {
         "empresa de software", "it企業", "ソフトウェア会社",
     ),
 }  # fmt: skip
-# Job-title families and the industry employing most of them (BLS OEWS: computer occupations are mostly in
-# technology; nurses in healthcare; teachers in education).
+# Job-title families: the industry a job of that family is counted in whoever employs it (a backend engineer at a bank
+# or a retailer is a technology job: its skills, titles and pay are technology's).
 TITLE_FAMILIES: dict[str, tuple[str, ...]] = {
     "technology": (
-        "software", "developer", "engineer", "backend", "back-end", "frontend", "front-end", "full-stack",
-        "fullstack", "devops", "sre", "data scientist", "data engineer", "machine learning", "programmer",
-        "entwickler", "softwareentwickler", "informatiker", "développeur", "ingénieur logiciel", "desarrollador",
-        "programador", "científico de datos", "científica de datos", "エンジニア", "プログラマ",
-        "データサイエンティスト",
+        "software", "developer", "software engineer", "backend", "back-end", "frontend", "front-end", "full-stack",
+        "fullstack", "devops", "sre", "site reliability", "data scientist", "data engineer", "machine learning",
+        "programmer", "entwickler", "softwareentwickler", "informatiker", "développeur", "ingénieur logiciel",
+        "desarrollador", "programador", "científico de datos", "científica de datos", "エンジニア", "プログラマ",
+        "データサイエンティスト", "開発者",
     ),
     "healthcare": (
         "nurse", "physician", "doctor", "pharmacist", "therapist", "pflegefachkraft", "krankenpfleger", "arzt",
         "ärztin", "infirmier", "infirmière", "médecin", "enfermero", "enfermera", "médico", "看護師", "医師", "薬剤師",
     ),
-    "education": ("teacher", "lecturer", "lehrer", "lehrerin", "enseignant", "professeur", "profesor", "maestro",
-                  "教師", "講師", "教員"),
-    "finance-insurance": ("underwriter", "actuary", "loan officer", "aktuar", "actuaire", "actuario", "アクチュアリー"),
-    "transportation-logistics": ("truck driver", "dispatcher", "lkw-fahrer", "chauffeur", "camionero", "ドライバー"),
+    "education": (
+        "teacher", "lecturer", "lehrer", "lehrerin", "lehrkraft", "enseignant", "professeur", "profesor", "maestro",
+        "教師", "講師", "教員",
+    ),
+    "finance-insurance": (
+        "underwriter", "actuary", "loan officer", "credit analyst", "kreditanalyst", "aktuar", "actuaire",
+        "actuario", "analyste crédit", "analista de riesgos", "アクチュアリー", "融資",
+    ),
+    "transportation-logistics": (
+        "truck driver", "dispatcher", "supply chain", "warehouse", "logistics", "lkw-fahrer", "lager", "logistik",
+        "disponent", "logistique", "chauffeur", "camionero", "logística", "almacén", "ドライバー", "物流", "倉庫",
+    ),
+    "retail-ecommerce": (
+        "store manager", "merchandise planner", "merchandiser", "cashier", "filialleiter", "filialleitung",
+        "verkäufer", "responsable de magasin", "directeur de magasin", "jefe de tienda", "dependiente", "店長",
+        "販売員",
+    ),
+    "manufacturing-engineering": (
+        "mechanical engineer", "mechanical design", "quality engineer", "manufacturing engineer", "konstrukteur",
+        "maschinenbau", "maschinenbauingenieur", "qualitätsingenieur", "ingénieur qualité", "ingénieur mécanique",
+        "ingeniero de calidad", "ingeniero mecánico", "automoción", "機械設計", "品質管理", "生産技術",
+    ),
+    "energy-utilities": (
+        "substation", "electrical grid", "power plant", "netzplanung", "hochspannung", "stromnetz",
+        "réseaux électriques", "hta", "htb", "subestación", "電気主任技術者", "発電所",
+    ),
+    "professional-services": (
+        "management consultant", "auditor", "accountant", "prüfungsassistent", "wirtschaftsprüfung",
+        "wirtschaftsprüfer", "unternehmensberater", "consultant en organisation",
+        "auditeur", "contable", "consultor", "会計士", "コンサルタント",
+    ),
+    "marketing-media": (
+        "marketing manager", "marketing", "copywriter", "content manager", "journalist", "redakteur",
+        "chargé de communication", "community manager", "mercadotecnia", "マーケティング", "編集者",
+    ),
+    "public-sector": (
+        "sachbearbeitung", "sachbearbeiter", "verwaltungsfachangestellte", "fördermittel", "chargé de mission",
+        "subventions", "subvenciones", "técnico de administración", "公務員", "行政",
+    ),
 }  # fmt: skip
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 DETECT_MIN_WORDS = 25  # a posting shorter than this says too little for its task words to name an industry
@@ -321,14 +356,14 @@ def industry_guess(
     stated = set(requirement_lines)
     lines = (title, *description.splitlines())
     about = "\n".join(line for line in lines if not any(requirement in line for requirement in stated))
+    families = [code for code, pattern in _FAMILY_RES.items() if pattern.search(title)]
+    if len(families) == 1:
+        return IndustryGuess(families[0], "title_family")
     counts = {code: len(set(pattern.findall(about.casefold()))) for code, pattern in _SECTOR_RES.items()}
     best = max(counts.values(), default=0)
     leaders = [code for code, count in counts.items() if count == best]
     if best and len(leaders) == 1:
         return IndustryGuess(leaders[0], "sector_words")
-    families = [code for code, pattern in _FAMILY_RES.items() if pattern.search(title)]
-    if len(families) == 1:
-        return IndustryGuess(families[0], "title_family")
     words = len(description.split())
     if ranked and words >= DETECT_MIN_WORDS and ranked[0][1] >= DETECT_MIN_SHARE:
         return IndustryGuess(ranked[0][0], "task_words")

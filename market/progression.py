@@ -15,7 +15,12 @@ not available, so next roles come from rules the data supports, each named in th
   word ("Head of Data"), answered more often at senior or executive level than the role's own title.
 
 A next role must need at least the current role's preparation (O*NET job zone); a group move at the same zone that
-does not pay more is not a step up and is dropped. The order is a heuristic (``role_score``), not a probability.
+does not pay more is not a step up and is dropped. A role found only through the sectors or the supervisors it shares
+(no title or SOC group in common) is dropped when none of its skills that few occupations list is on the CV: a
+data scientist is not sent to "Marketing Managers". The skills a role adds are never ones the CV holds under another
+spelling ("SQL" for "Structured query language SQL") and are ones the current role's SOC major group uses: O*NET lists
+Apache Hadoop for Medical and Health Services Managers, but it is not a nurse's next skill. The order is a heuristic
+(``role_score``), not a probability.
 """
 
 from __future__ import annotations
@@ -54,6 +59,9 @@ from market.progression_rules import (
 
 MAX_ROLES = 8
 MAX_SKILLS_ADDED = 8
+DISTINCTIVE_SKILL_SHARE = 0.10  # a skill listed by at most this share of O*NET occupations says what a job is
+UNRELATED_RULES = frozenset({"sector_manager", "supervisor"})  # rules that name no title or SOC group in common
+_SKILL_FILLER = frozenset({"softwar", "system", "the"})
 BLS_TOP_CODE_ANNUAL_USD = 239_200  # BLS writes "#" for wages at or above this (data/reference/bls_oews_2025)
 # Ranking weights (role_score).
 ZONE_STEP_POINTS = 1.0  # per job-zone step, at most two
@@ -97,7 +105,9 @@ __all__ = [
     "role_resolve",
     "role_score",
     "similarity",
+    "skill_name_key",
     "skills_added",
+    "skills_in_common",
     "wage_change",
 ]
 
@@ -285,17 +295,79 @@ def wage_change(current: OccupationInfo, target: OccupationInfo, reference: Prog
     return WageChange("ok", current_usd, next_usd, change, change / current_usd, " ".join(notes))
 
 
+def skill_name_key(name: str) -> str:
+    """A skill's spelling-free key: its stemmed words without "software" ("Structured query language SQL" and
+    "Structure query language SQL" are one skill), prefixed so it never equals a market.Skill.key."""
+    return "name:" + " ".join(sorted(word_set(name) - _SKILL_FILLER))
+
+
+def _held(skill: SkillInfo, cv_skill_keys: set[str] | frozenset[str]) -> bool:
+    return skill.key in cv_skill_keys or skill_name_key(skill.name) in cv_skill_keys
+
+
+_group_skills_cache: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _group_skills(major_group: str, reference: ProgressionReference) -> frozenset[str]:
+    """The keys of the skills any occupation of a SOC major group ("29") lists; cached per reference object."""
+    cache_key = (id(reference), major_group)
+    found = _group_skills_cache.get(cache_key)
+    if found is None:
+        found = frozenset(
+            skill.key for code, skills in reference.skills.items() if code[:2] == major_group for skill in skills
+        )
+        if len(_group_skills_cache) > 64:
+            _group_skills_cache.clear()
+        _group_skills_cache[cache_key] = found
+    return found
+
+
 def skills_added(
     target_code: str, *, cv_skill_keys: set[str], current_code: str, reference: ProgressionReference
 ) -> tuple[list[SkillInfo], int]:
-    """The next role's O*NET technology skills the CV does not list, and how many there are: O*NET's hot technologies
-    first, then in-demand ones, then those the current occupation does not list either; at most MAX_SKILLS_ADDED."""
+    """The next role's O*NET technology skills the CV does not hold (under any spelling) and that the current role's
+    SOC major group uses, and how many there are: O*NET's hot technologies first, then in-demand ones, then those the
+    current occupation does not list either; at most MAX_SKILLS_ADDED."""
     current_keys = {skill.key for skill in reference.skills.get(current_code, ())}
-    missing = [skill for skill in reference.skills.get(target_code, ()) if skill.key not in cv_skill_keys]
+    near = _group_skills(current_code[:2], reference) | current_keys
+    missing = [
+        skill
+        for skill in reference.skills.get(target_code, ())
+        if not _held(skill, cv_skill_keys) and skill.key in near
+    ]
     missing.sort(
         key=lambda skill: (not skill.hot, not skill.in_demand, skill.key in current_keys, skill.name.casefold())
     )
     return missing[:MAX_SKILLS_ADDED], len(missing)
+
+
+_listing_counts_cache: dict[int, tuple[int, dict[str, int]]] = {}
+
+
+def _listing_counts(reference: ProgressionReference) -> tuple[int, dict[str, int]]:
+    """(occupations, how many list each skill key), cached per reference object."""
+    found = _listing_counts_cache.get(id(reference))
+    if found is None:
+        counts: dict[str, int] = {}
+        for skills in reference.skills.values():
+            for skill in skills:
+                counts[skill.key] = counts.get(skill.key, 0) + 1
+        found = (len(reference.skills), counts)
+        _listing_counts_cache.clear()
+        _listing_counts_cache[id(reference)] = found
+    return found
+
+
+def skills_in_common(target_code: str, *, cv_skill_keys: set[str], reference: ProgressionReference) -> list[SkillInfo]:
+    """The next role's skills on the CV that at most DISTINCTIVE_SKILL_SHARE of occupations list (Python and Excel,
+    listed by hundreds, say nothing about which job is next)."""
+    total, counts = _listing_counts(reference)
+    limit = max(1, int(total * DISTINCTIVE_SKILL_SHARE))
+    return [
+        skill
+        for skill in reference.skills.get(target_code, ())
+        if _held(skill, cv_skill_keys) and counts.get(skill.key, 0) <= limit
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -433,6 +505,9 @@ def _next_role(
         added, added_total = [], 0
     if not rules & TITLE_RULES and zone_step == 0 and (wage.change_usd is None or wage.change_usd <= 0):
         return None  # needs no more preparation and does not pay more: not a step up
+    if occupation is not None and rules <= UNRELATED_RULES and cv_skill_keys:
+        if not skills_in_common(occupation.code, cv_skill_keys=cv_skill_keys, reference=reference):
+            return None  # found through shared sectors only, and nothing the CV does is what it does
     titles = [candidate.title, *candidate.matched_titles]
     if not candidate.matched_titles and occupation is not None:
         titles.extend(reference.common_titles.get(occupation.code, ()))

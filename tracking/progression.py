@@ -17,7 +17,7 @@ from accounts.models import User
 from billing.entitlements import PlanView, entitlement_check
 from billing.gating import locked_section
 from billing.models import Feature
-from market.progression import JOB_ZONE_LABELS, CVTitle, NextRole, Progression, progression_build
+from market.progression import JOB_ZONE_LABELS, CVTitle, NextRole, Progression, progression_build, skill_name_key
 from market.progression_data import progression_reference
 from tracking.models import CVDocument
 
@@ -42,12 +42,17 @@ def cv_titles(parsed: dict) -> list[CVTitle]:
 
 
 def cv_skill_keys(parsed: dict) -> set[str]:
-    """The keys of the CV's O*NET skills (market.Skill.key), the ones a next role's skills are compared with."""
-    return {
-        str(skill["key"])
-        for skill in (parsed or {}).get("skills") or []
-        if skill.get("taxonomy") == "onet" and skill.get("key")
-    }
+    """The CV's skills as next roles' skills are compared with them: the keys of its O*NET skills (market.Skill.key)
+    and the spelling-free name key (market.progression.skill_name_key) of every skill, whatever its taxonomy, so that
+    "SQL" on the CV is never a skill to add as "Structured query language SQL"."""
+    keys: set[str] = set()
+    for skill in (parsed or {}).get("skills") or []:
+        if skill.get("taxonomy") == "onet" and skill.get("key"):
+            keys.add(str(skill["key"]))
+        for written in (skill.get("name"), skill.get("matched_text")):
+            if written:
+                keys.add(skill_name_key(str(written)))
+    return keys
 
 
 def progression_for_cv(*, user: User, cv: CVDocument | None, plan: PlanView | None = None) -> dict:
@@ -81,7 +86,7 @@ def progression_for_titles(*, user: User, titles: list[str], skills: list[str]) 
     found_skills = keywords.skills_match(", ".join(skills), index=index) if skills else []
     progression = progression_build(
         titles=cv_titles_found,
-        cv_skill_keys={skill["key"] for skill in found_skills if skill["taxonomy"] == "onet"},
+        cv_skill_keys=cv_skill_keys({"skills": found_skills}),
         reference=progression_reference(),
     )
     return _answer(user=user, plan=None, progression=progression)

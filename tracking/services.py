@@ -38,7 +38,7 @@ from tracking.models import (
     Task,
 )
 from tracking.reach import reach_on_move
-from tracking.requirements import requirements_split
+from tracking.requirements import description_body, requirements_split
 
 # Moves a person can make. Terminal stages (accepted, rejected, withdrawn) have none.
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
@@ -167,12 +167,10 @@ def posting_create(
     return posting
 
 
-INDUSTRY_DETECT_MIN_SHARE = 0.35  # below this the posting reads as several industries: leave it to the user
-
-
 def posting_industry_detect(*, title: str, description: str) -> str:
-    """The industry a posting reads as (its title's O*NET occupation and its task words), or "" when the keyword
-    databases are not built or no industry stands out."""
+    """The industry a posting reads as, or "" when there is not enough to tell (market.industries.industry_guess:
+    the employer's sector words first, then the title's job family, then the keyword databases' task words)."""
+    from market.industries import industry_guess
     from market.keyword_databases import industry_detect
     from tracking.cv import keywords
 
@@ -182,10 +180,13 @@ def posting_industry_detect(*, title: str, description: str) -> str:
         for found in keywords.titles_match(text=title, sections=[], index=index)
         if found["taxonomy"] == "onet"
     ]
-    ranked = industry_detect(text=f"{title}\n{description}", occupation_codes=codes)
-    if ranked and ranked[0][1] >= INDUSTRY_DETECT_MIN_SHARE:
-        return ranked[0][0]
-    return ""
+    requirements = requirements_split(description)
+    return industry_guess(
+        title=title,
+        description=description_body(description),  # salary and benefit lines do not say what the employer does
+        requirement_lines=[*requirements["must_have"], *requirements["nice_to_have"]],
+        ranked=industry_detect(text=f"{title}\n{description}", occupation_codes=codes),
+    ).code
 
 
 def _region_of(country: str) -> str:

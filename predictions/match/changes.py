@@ -38,20 +38,35 @@ def item_changes(
     """The changes that would earn an item's missing points; `industry_share` (a keyword's share of the posting's
     industry's jobs, in %) is named in the advice when known."""
     changes = []
-    if gain > 0 and component in ("must_have", "nice_to_have", "keywords") and item.missing:
+    if gain > 0 and component in ("must_have", "nice_to_have") and item.status in ("missing", "partial"):
+        # The requirement in its own words: its leftover words ("Solid, grounding") are not a phrase to show.
+        skills = [concept.label for concept in item.missing if concept.skills or concept.concepts]
+        if component == "must_have" and item.status == "missing":
+            message = _(
+                "The posting asks for: %(requirement)s. Your CV does not show it — a gap to close, do not add it "
+                "unless you have the experience."
+            )
+        elif component == "must_have":
+            message = _(
+                "The posting asks for: %(requirement)s. Your CV shows only part of it — a gap to close, do not add "
+                "what you do not have."
+            )
+        elif item.status == "missing":
+            message = _(
+                "The posting would value: %(requirement)s. Your CV does not show it — a gap to close, do not add it "
+                "unless you have the experience."
+            )
+        else:
+            message = _(
+                "The posting would value: %(requirement)s. Your CV shows only part of it — a gap to close, do not "
+                "add what you do not have."
+            )
+        message = message % {"requirement": item.requirement}
+        changes.append(_change("gap", message, gain, component, item, skills))
+    elif gain > 0 and component == "keywords" and item.missing:
         what = ", ".join(concept.label for concept in item.missing)
         skills = [concept.label for concept in item.missing if concept.skills]
-        if component == "must_have":
-            message = _(
-                "The posting requires %(what)s; your CV does not mention it — a gap to close, do not add it unless "
-                "you have the experience."
-            )
-        elif component == "nice_to_have":
-            message = _(
-                "The posting would value %(what)s; your CV does not mention it — a gap to close, do not add it unless "
-                "you have the experience."
-            )
-        elif industry_share:
+        if industry_share:
             message = _(
                 "The description mentions %(what)s, which %(share)s%% of this industry's jobs use; your CV does not — "
                 "add it only if you have used it, otherwise it is a gap to close."

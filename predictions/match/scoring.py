@@ -1,13 +1,15 @@
 """CV-to-posting match: a deterministic score from 0 to 100 with the evidence for every point. Pure: no ORM, no I/O.
 
-Weights (points out of 100), after Huntr and Jobscan (see ../shared/ANCHORS.md):
+Weights (points out of 100, kept in ``predictions.match.weights`` so they can be tuned on labelled pairs), after
+Huntr and Jobscan (see ../shared/ANCHORS.md):
 
 - must-have requirements 50: qualifications are ⅓–½ of Huntr's score with must-haves weighted most; they are what a
   recruiter screens on, so they carry half the score;
 - nice-to-have requirements 15: the same check, worth less because missing them rarely disqualifies;
 - job title 15: Jobscan and Huntr both score the title separately; CV titles against the posting title by normalised
   words (seniority dropped) or by the same O*NET/ESCO occupation;
-- experience 10: years of dated roles in the CV against the years a requirement asks for ("5+ years");
+- experience 10: years of the CV's dated roles that do what the requirement names ("3+ years as a data scientist":
+  the data-scientist roles, overlaps counted once) against the years it asks for;
 - keywords 10: skills named in the description beyond the requirement lists. Each counts once however often it is
   written, at most ``MAX_KEYWORDS`` are judged, and the component never exceeds ``KEYWORDS_MAX_WEIGHT`` (Huntr keeps
   keywords under 20 %) so keyword stuffing cannot dominate.
@@ -25,8 +27,10 @@ met when anything is found, else missing.
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from predictions.match.changes import KIND_ORDER, item_changes, one_decimal
@@ -41,11 +45,11 @@ from predictions.match.requirements import (
     cv_lines,
     years_asked,
 )
+from predictions.match.weights import BASE_WEIGHTS, KEYWORDS_MAX_WEIGHT
 from tracking.cv import keywords
+from tracking.requirements import description_body, requirements_clean
 
-SCORER_VERSION = "match-1"
-BASE_WEIGHTS: dict[str, int] = {"must_have": 50, "nice_to_have": 15, "title": 15, "experience": 10, "keywords": 10}
-KEYWORDS_MAX_WEIGHT = 20
+SCORER_VERSION = "match-2"
 MAX_CHANGES = 3
 BANDS: tuple[tuple[int, str], ...] = ((80, "great"), (60, "good"), (40, "fair"), (0, "poor"))
 
@@ -92,14 +96,17 @@ def match_score(
     requirements: dict,
     index: keywords.KeywordIndex,
     industry=None,
+    today: date | None = None,
 ) -> dict:
     """The match of one CV version against one posting, as a plain dict (see the module docstring).
 
     With the posting's industry profile (market.keyword_databases.IndustryProfile), the keywords judged are the
     ones that industry uses most, and every judged skill says the share of the industry's jobs that use it.
 
-    An unreadable CV (or one with no text) gets ``score: None`` and its ``reason``, never 0.
+    An unreadable CV (or one with no text) gets ``score: None`` and its ``reason``, never 0. ``today`` (default: the
+    local date) ends the roles a CV dates "to present".
     """
+    today = today or timezone.localdate()
     result: dict = {"score": None, "band": None, "reason": None, "components": [], "changes": []}
     result["scorer_version"] = SCORER_VERSION
     result["industry"] = industry.code if industry is not None else None
@@ -112,20 +119,27 @@ def match_score(
     for title in keywords.titles_match(text=cv_text, sections=cv_parsed.get("sections") or [], index=index):
         if (title["taxonomy"], title["occupation_code"]) not in known:
             cv_titles.append(title)
-    must = [str(text) for text in (requirements or {}).get("must_have") or []]
-    nice = [str(text) for text in (requirements or {}).get("nice_to_have") or []]
+    cleaned = requirements_clean(requirements)  # lists stored by an older splitter may hold salaries and benefits
+    must, nice = cleaned["must_have"], cleaned["nice_to_have"]
     title_item = title_judge(posting_title=posting_title, cv_titles=cv_titles, lines=lines, index=index)
     experience_item = experience_judge(
         asked=years_asked(must) or years_asked(nice) or years_asked(posting_description.splitlines()),
         cv_years=cv_parsed.get("years_experience"),
+        lines=lines,
+        index=index,
+        today=today,
     )
     items_by_component: dict[str, list[Item]] = {
-        "must_have": requirements_judge(must, lines=lines, index=index),
-        "nice_to_have": requirements_judge(nice, lines=lines, index=index),
+        "must_have": requirements_judge(must, lines=lines, index=index, today=today),
+        "nice_to_have": requirements_judge(nice, lines=lines, index=index, today=today),
         "title": [title_item] if title_item else [],
         "experience": [experience_item] if experience_item else [],
         "keywords": keywords_judge(
-            description=posting_description, requirement_lines=must + nice, lines=lines, index=index, industry=industry
+            description=description_body(posting_description),
+            requirement_lines=must + nice,
+            lines=lines,
+            index=index,
+            industry=industry,
         ),
     }
     judged = [name for name, items in items_by_component.items() if any(item.share for item in items)]

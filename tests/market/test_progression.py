@@ -385,3 +385,51 @@ def test_on_the_real_data_a_data_analyst_sees_the_surveys_senior_titles(real_ref
 @pytest.mark.django_db
 def test_on_the_real_data_an_unknown_title_is_not_enough_data(real_reference) -> None:
     assert real("Chief Vibes Curator", real_reference).status == "not_enough_data"
+
+
+# Issue 15: the skills a data scientist's and a nurse's CVs were parsed with (tracking.cv), spellings as parsed.
+DATA_SCIENTIST_SKILLS = [
+    {"taxonomy": "onet", "key": "python", "name": "Python", "matched_text": "Python"},
+    {"taxonomy": "onet", "key": "structure query language sql", "name": "Structure query language SQL",
+     "matched_text": "SQL"},
+    {"taxonomy": "onet", "key": "apache airflow", "name": "Apache Airflow", "matched_text": "Apache Airflow"},
+    {"taxonomy": "esco", "key": "http://data.europa.eu/esco/skill/ml", "name": "machine learning",
+     "matched_text": "machine learning"},
+]  # fmt: skip
+NURSE_SKILLS = [{"taxonomy": "onet", "key": "microsoft excel", "name": "Microsoft Excel", "matched_text": "Excel"}]
+
+
+@pytest.mark.django_db
+def test_on_the_real_data_a_data_scientist_is_not_sent_to_marketing_managers(real_reference) -> None:
+    from tracking.progression import cv_skill_keys
+
+    progression = real("Data Scientist", real_reference, skills=cv_skill_keys({"skills": DATA_SCIENTIST_SKILLS}))
+
+    assert progression.current.occupation.code == "15-2051.00"
+    assert progression.roles  # still somewhere to go
+    assert "11-2021.00" not in by_code(progression)  # Marketing Managers: only a sector in common
+    added = {skill.name for role in progression.roles for skill in role.skills_added}
+    assert "Adobe Illustrator" not in added
+
+
+@pytest.mark.django_db
+def test_on_the_real_data_a_skill_the_cv_holds_under_another_spelling_is_never_one_to_add(real_reference) -> None:
+    from tracking.progression import cv_skill_keys
+
+    progression = real("Data Scientist", real_reference, skills=cv_skill_keys({"skills": DATA_SCIENTIST_SKILLS}))
+
+    added = {skill.name.casefold() for role in progression.roles for skill in role.skills_added}
+    assert not {name for name in added if "query language sql" in name or name in {"python", "apache airflow"}}
+
+
+@pytest.mark.django_db
+def test_on_the_real_data_a_nurse_manager_does_not_ask_a_nurse_for_hadoop_maven_or_revit(real_reference) -> None:
+    from tracking.progression import cv_skill_keys
+
+    progression = real("Registered Nurse", real_reference, skills=cv_skill_keys({"skills": NURSE_SKILLS}))
+
+    roles = by_code(progression)
+    assert roles["11-9111.00"].title == "Nurse Manager"
+    added = {skill.name for role in progression.roles for skill in role.skills_added}
+    assert not added & {"Apache Hadoop", "Apache Maven", "Autodesk Revit"}
+    assert "Microsoft Excel" not in added

@@ -43,7 +43,7 @@ def test_it_shows_the_owner_the_match_with_score_and_evidence(owner, owner_clien
     assert "How your CV matches this posting" in page
     assert "62 / 100" in page
     assert "“- Built Airflow pipelines on PostgreSQL”" in page
-    assert "The posting requires Terraform; your CV does not mention it" in page
+    assert "The posting asks for: Terraform. Your CV does not show it" in page
 
 
 def test_it_says_an_unreadable_cv_has_no_score(owner, owner_client, market_skills):

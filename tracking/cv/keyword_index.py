@@ -15,7 +15,7 @@ import itertools
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,7 +27,7 @@ from tracking.cv.tokens import MIN_HEAD_CHARS, MIN_MODIFIER_CHARS, token_matches
 
 MAX_NGRAM_TOKENS = 6  # Japanese labels are cut into short morphemes: "自然 言語 処理" is three
 MAX_TITLE_WORDS = 8
-INDEX_DATASETS = ("onet_technology_skills", "onet_occupations", "esco_occupations", "esco_skills")
+INDEX_DATASETS = ("onet_technology_skills", "onet_occupations", "esco_occupations", "esco_skills", "esco_labels")
 # Case rules for an alias, checked against the text as written.
 ANY_CASE = "any"
 CAPITALISED = "capitalised"  # first letter upper case: "Excel", "Jira", not "excel"
@@ -433,12 +433,25 @@ def keyword_index() -> KeywordIndex:
         ).iterator(chunk_size=10_000)
         index = keyword_index_build(
             onet_skills=Skill.objects.filter(taxonomy=Taxonomy.ONET).values_list("name", "key").iterator(),
-            titles=itertools.chain(titles, japanese),
+            titles=itertools.chain(titles, japanese, _translated_titles()),
             ordinary_words=ordinary_words_load(),
         )
         _cache.clear()
         _cache[cache_key] = index
         return index
+
+
+def _translated_titles() -> Iterator[tuple[str, str, str, str, str]]:
+    """ESCO's German, French and Spanish occupation labels as titles of their occupations (an O*NET occupation's
+    through the crosswalk, ranked first), each gendered form ("Datenwissenschaftler/Datenwissenschaftlerin") apart."""
+    from market.models import Occupation
+
+    rows = Occupation.objects.values_list("label_de", "label_fr", "label_es", "code", "title", "taxonomy")
+    for *labels, code, title, taxonomy in rows.iterator(chunk_size=5_000):
+        for label in labels:
+            for form in (label or "").split("/"):
+                if form.strip() and form.strip() != title:
+                    yield form.strip(), "esco_alt", code, title, taxonomy
 
 
 TASK_STATEMENTS = ("onet_29_2", "Task_Statements.txt")

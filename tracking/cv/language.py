@@ -22,19 +22,21 @@ SHIPPED = ("en", "de", "fr", "es", "ja")
 UNDETERMINED = "und"
 MAX_LINES = 400  # enough to judge a CV; a 100,000-character text is not read line by line to the end
 MIN_LINE_WORDS = 3
+MIN_DOCUMENT_HITS = 2  # function words needed to name the language of a text made only of short lines
 MIN_SHARE_MIXED = 0.2  # a second language on at least this share of the judged characters makes a document mixed
 
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     language: frozenset(words.split())
     for language, words in {
         "en": "the and of to in for with on at from by is are was were our you your we this that as an be have has "
-        "will which or their other",
+        "will which or their other experience education skills languages present university",
         "de": "und der die das den dem des mit für von zu im in ist sind wir sie ihr ihre ihren eine einer einem ein "
-        "auf bei als auch nicht oder sowie über durch wird werden unsere bis",
+        "auf bei als auch nicht oder sowie über durch wird werden unsere bis berufserfahrung ausbildung kenntnisse "
+        "sprachen heute",
         "fr": "et le la les des du de un une pour avec dans sur au aux est sont nous vous votre vos en par qui que "
-        "ou ainsi chez son ses leur",
+        "ou ainsi chez son ses leur expérience compétences langues aujourd'hui données",
         "es": "y el la los las del de un una para con en por es son nuestro nuestra nuestros su sus que o como "
-        "al se muy entre sobre",
+        "al se muy entre sobre experiencia formación habilidades idiomas actualidad datos",
         "it": "il lo gli della dello delle degli e di per con nel nella sono siamo un una che ai alla alle anche",
         "pt": "o os as da das do dos e em para com no na nos nas um uma que são é pela pelo também",
         "nl": "het de een en van voor met op in is zijn wij jij je onze bij aan ook niet naar",
@@ -89,6 +91,7 @@ def language_detect(text: str) -> Language:
     """The document's main language by characters of judged lines, and the others when it is mixed; "und" when no
     line can be judged (an empty or binary text, a list of names)."""
     weights: Counter[str] = Counter()
+    words_seen: Counter[str] = Counter()  # function words of short lines, for a CV made only of short lines
     judged = 0
     for line in text.splitlines():
         if judged == MAX_LINES:
@@ -100,8 +103,19 @@ def language_detect(text: str) -> Language:
         language = line_language(line)
         if language != UNDETERMINED:
             weights[language] += len(line)
+        elif not weights:
+            words_seen.update(word.casefold() for word in _WORD_RE.findall(line))
     if not weights:
-        return Language(code=UNDETERMINED, shipped=False)
+        scores = Counter(
+            {
+                language: sum(count for word, count in words_seen.items() if word in vocabulary)
+                for language, vocabulary in _FUNCTION_WORDS.items()
+            }
+        )
+        ranked = scores.most_common(2)
+        if not ranked or ranked[0][1] < MIN_DOCUMENT_HITS or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return Language(code=UNDETERMINED, shipped=False)
+        return Language(code=ranked[0][0], shipped=ranked[0][0] in SHIPPED)
     total = sum(weights.values())
     ranked = [language for language, weight in weights.most_common() if weight / total >= MIN_SHARE_MIXED]
     main = weights.most_common(1)[0][0]

@@ -227,3 +227,26 @@ def test_it_refuses_empty_and_binary_files_with_a_reason():
     assert not cv_file_read(data=b"", filename="empty.txt").ok
     assert not cv_file_read(data=bytes(range(256)) * 100, filename="junk.bin").ok
     assert not cv_text_read("   ").ok
+
+
+@pytest.mark.django_db
+def test_it_reads_a_german_title_as_the_occupation_esco_labels_it_for(cast):
+    from market.models import Occupation
+
+    keywords.keyword_index_clear()
+    Occupation.objects.create(
+        taxonomy="onet",
+        code="99-9998.00",
+        title="Widget Scientists",
+        label_de="Widgetwissenschaftler/Widgetwissenschaftlerin",
+        label_fr="scientifique des widgets",
+    )
+    try:
+        index = keywords.keyword_index()
+        for written in ("Widgetwissenschaftlerin", "Scientifique des widgets"):
+            text = f"Alex Example\n{written}\nErfahrung"
+            [title] = keywords.titles_match(text=text, sections=cv_sections_split(text), index=index)
+
+            assert (title["title_as_written"], title["occupation_code"]) == (written, "99-9998.00")
+    finally:
+        keywords.keyword_index_clear()

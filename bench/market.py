@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bench.tenants import bench_env, database_drop, database_recreate, manage, percentile  # noqa: E402
 
 REFERENCE_DATA = ("cldr_countries", "onet_occupations", "onet_technology_skills", "esco_occupations", "esco_skills")
-REFERENCE_DATA += ("bls_oews_2025",)
+REFERENCE_DATA += ("bls_oews_2025", "esco_labels")
 
 
 def simulated_inputs(code: str) -> tuple[str, str, str]:

@@ -62,6 +62,37 @@ SOURCES: tuple[Source, ...] = (
         datasets=("esco_occupations", "esco_skills"),
     ),
     Source(
+        key="esco_multilingual",
+        name=_("ESCO occupation labels in German, French and Spanish"),
+        description=_(
+            "ESCO's own names of occupations in the languages CVPlus ships, and the O*NET occupations they match by "
+            "English name. Used to show occupation and skill names in your language."
+        ),
+        folder="esco_multilingual",
+        url="https://esco.ec.europa.eu/",
+        licence=_("European Commission reuse policy (Decision 2011/833/EU)"),
+        licence_url="https://eur-lex.europa.eu/eli/dec/2011/833/oj",
+        attribution="ESCO – European Commission. This service uses the ESCO classification of the European Commission.",
+        datasets=("esco_labels",),
+    ),
+    Source(
+        key="jobtag",
+        name=_("job tag (職業情報提供サイト) occupation titles"),
+        description=_(
+            "Japanese job titles from the Japanese Ministry of Health, Labour and Welfare's occupation database, with "
+            "the O*NET occupation CVPlus reads each as. Used to read Japanese CVs and postings."
+        ),
+        folder="skill_concepts",
+        url="https://shigoto.mhlw.go.jp/User/download",
+        licence=_("job tag terms of use (secondary use with attribution)"),
+        licence_url="https://shigoto.mhlw.go.jp/User/tos",
+        attribution=(
+            "『職業情報データベース 簡易版ダウンロードデータ ver.7.00』職業情報提供サイト（job tag）より "
+            "2026年05月04日にダウンロード（https://shigoto.mhlw.go.jp/User/download）を加工して作成"
+        ),
+        datasets=(),
+    ),
+    Source(
         key="bls_oews",
         name=_("BLS Occupational Employment and Wage Statistics, May 2025"),
         description=_(

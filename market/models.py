@@ -85,7 +85,9 @@ class Taxonomy(models.TextChoices):
 class Occupation(models.Model):
     taxonomy = models.CharField(_("taxonomy"), max_length=8, choices=Taxonomy.choices)
     code = models.CharField(_("code"), max_length=200, help_text=_("O*NET-SOC code (15-2051.00) or ESCO concept URI."))
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("title"), max_length=255)  # the reference data's own (English): matching reads it
+    # What pages show, translated (translation.py): ESCO's label in the language where ESCO has one, else the title.
+    label = models.CharField(_("label"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     soc_code = models.CharField(
         _("SOC 2018 code"), max_length=7, blank=True, db_index=True, help_text=_("O*NET rows only; joins BLS wages.")
@@ -107,6 +109,11 @@ class Occupation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The occupation's name in the active language (ESCO's label), else its English title."""
+        return self.label or self.title
 
 
 class OccupationTitle(models.Model):
@@ -149,6 +156,9 @@ class Skill(models.Model):
     taxonomy = models.CharField(_("taxonomy"), max_length=8, choices=Taxonomy.choices)
     key = models.CharField(_("key"), max_length=255)
     name = models.CharField(_("name"), max_length=255, blank=True)
+    # What pages show, translated (translation.py): "SQL" for "Structured query language SQL"; a skill concept's label
+    # in each language (tracking/cv/concepts.py).
+    label = models.CharField(_("label"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -161,6 +171,10 @@ class Skill(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.key
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.name or self.key
 
 
 class OccupationSkill(models.Model):

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from market.models import Country, Currency, CVRule, Industry, Region
+from market.models import Country, Currency, CVRule, Industry, Occupation, Region, Skill
 
 
 @register(Region)
@@ -26,3 +26,13 @@ class IndustryTranslationOptions(TranslationOptions):
 @register(CVRule)
 class CVRuleTranslationOptions(TranslationOptions):
     fields = ("title", "advice")
+
+
+@register(Occupation)
+class OccupationTranslationOptions(TranslationOptions):
+    fields = ("label",)  # not "title": matching reads the reference data's own title in every language
+
+
+@register(Skill)
+class SkillTranslationOptions(TranslationOptions):
+    fields = ("label",)

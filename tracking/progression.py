@@ -11,6 +11,7 @@ a CV version, or titles and skills given to the API, into its input, and its ans
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -134,7 +135,33 @@ def _answer(*, user: User, plan: PlanView | None, progression: Progression | Non
     answer["roles"] = [_role(role, with_wages=with_wages) for role in progression.roles]
     if not any(role.survey for role in progression.roles):
         answer["wages"]["survey_source"] = ""
+    _names_in_language(answer)
     return answer
+
+
+def _names_in_language(answer: dict) -> None:
+    """Occupation and skill names in the active language (ESCO's labels, "SQL" for O*NET's "Structured query
+    language SQL"): two queries, whatever the number of roles."""
+    from market.models import Skill, Taxonomy
+    from tracking.cv.labels import label_columns, occupation_labels
+
+    language = (translation.get_language() or "en").split("-")[0]
+    entries = [answer["current"], *answer["history"], *answer["roles"]]
+    codes = {(Taxonomy.ONET.value, entry["occupation_code"]) for entry in entries if entry and entry["occupation_code"]}
+    labels = occupation_labels(codes, language)
+    for entry in entries:
+        if entry and entry["occupation_code"]:
+            entry["occupation_title"] = (
+                labels.get((Taxonomy.ONET.value, entry["occupation_code"])) or entry["occupation_title"]
+            )
+    skills = [skill for role in answer["roles"] for skill in role["skills_added"]]
+    if skills:
+        rows = Skill.objects.filter(taxonomy=Taxonomy.ONET, name__in={skill["name"] for skill in skills}).values_list(
+            "name", *label_columns(language)
+        )
+        names = {name: label for name, *labels in rows if (label := next(filter(None, labels), ""))}
+        for skill in skills:
+            skill["name"] = names.get(skill["name"], skill["name"])
 
 
 def _zone_label(zone: int | None) -> str:

@@ -18,6 +18,8 @@ CSV_SLICES = {
     "aijobs_salaries/salaries_snapshot_2023-12-31.csv": 40,
     "aijobs_salaries/devops_salaries_snapshot_2022-02-27.csv": 20,
     "infosec_salaries/salaries_snapshot_2023-12-31.csv": 30,
+    "esco_multilingual/occupation_labels.csv": 90,
+    "esco_multilingual/onet_esco_crosswalk.csv": 40,
 }
 ONET_OCCUPATIONS = 12
 
@@ -38,6 +40,7 @@ def _copy_csv_head(source: Path, target: Path, records: int) -> None:
 
 def build_reference_dir(base_dir: Path) -> Path:
     shutil.copytree(REAL_DIR / "cldr_countries", base_dir / "cldr_countries", ignore=shutil.ignore_patterns("*.py"))
+    shutil.copytree(REAL_DIR / "skill_concepts", base_dir / "skill_concepts")
     onet = base_dir / "onet_29_2"
     onet.mkdir()
     lines = (REAL_DIR / "onet_29_2" / "Occupation_Data.txt").read_text(encoding="utf-8").splitlines(keepends=True)

@@ -177,7 +177,7 @@ def test_it_reads_pdf_docx_text_and_pasted_text_the_same_way(owner, store, conte
 
         cv = _read(cv)
 
-    assert (cv.status, cv.content_type, cv.parser_version) == ("parsed", content_type, "1")
+    assert (cv.status, cv.content_type, cv.parser_version) == ("parsed", content_type, "2")
     assert cv.text == "\n".join(CV_LINES)
     assert cv.parsed["years_experience"] == 5
 

@@ -62,7 +62,7 @@ def test_it_stores_a_parsed_pdf_as_version_one(owner):
         assert cv.status == CVDocument.Status.PARSED
         assert cv.content_type == PDF_TYPE
         assert cv.source == CVDocument.Source.UPLOAD
-        assert cv.parser_version == "1"
+        assert cv.parser_version == "2"
         assert cv.text == "\n".join(CV_LINES)
         assert [skill["name"] for skill in cv.parsed["skills"]] == ["Python", "Kubernetes", "R"]
         assert cv.parsed["years_experience"] == 5

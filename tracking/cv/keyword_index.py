@@ -11,57 +11,60 @@ case and a list context ("Python, R, Go"), never a sentence ("Go to market").
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 import snowballstemmer
 
-MAX_NGRAM_TOKENS = 4
+from tracking.cv.concepts import Concept, concepts_load, display_label, japanese_titles
+from tracking.cv.tokens import MIN_HEAD_CHARS, MIN_MODIFIER_CHARS, token_matches
+
+MAX_NGRAM_TOKENS = 6  # Japanese labels are cut into short morphemes: "自然 言語 処理" is three
 MAX_TITLE_WORDS = 8
-INDEX_DATASETS = ("onet_technology_skills", "onet_occupations", "esco_occupations", "esco_skills")
+INDEX_DATASETS = ("onet_technology_skills", "onet_occupations", "esco_occupations", "esco_skills", "esco_labels")
 # Case rules for an alias, checked against the text as written.
 ANY_CASE = "any"
 CAPITALISED = "capitalised"  # first letter upper case: "Excel", "Jira", not "excel"
 UPPER = "upper"  # an acronym written as one: "AWS", "SSIS"
 SHORT = "short"  # exact case and a list context: "R", "Go", "C"
 
-# Abbreviations and everyday names -> the O*NET (or, marked esco:, ESCO) name they stand for.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "JavaScript": ("JS", "ECMAScript", "ES6"),
-    "TypeScript": ("TS",),
-    "Kubernetes": ("k8s", "K8s"),
-    "Amazon Web Services AWS software": ("AWS", "Amazon Web Services", "Amazon AWS"),
-    "PostgreSQL": ("Postgres", "Postgre", "psql"),
+# Abbreviations and everyday names -> the O*NET name they stand for. Skills written in several languages or spelt
+# several ways in O*NET are concepts (tracking/cv/concepts.py); both are merged into SYNONYMS below.
+_LEGACY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Microsoft SQL Server": ("SQL Server", "MS SQL", "MSSQL", "MS SQL Server"),
-    "Microsoft Excel": ("MS Excel", "Excel"),
     "Microsoft PowerPoint": ("MS PowerPoint", "PowerPoint"),
     "Microsoft Windows": ("Windows",),
-    "Microsoft Azure software": ("Azure", "MS Azure"),
-    "Google Cloud software": ("Google Cloud Platform", "GCP", "Google Cloud"),
     "Node.js": ("NodeJS", "Node"),
     "React": ("ReactJS", "React.js"),
     "Vue.js": ("Vue", "VueJS"),
     "Google Angular": ("Angular", "AngularJS"),
     "Go": ("Golang",),
-    "C#": ("C sharp", "CSharp"),
     "Microsoft .NET Framework": (".NET", "dotnet", ".NET Framework", ".NET Core"),
     "Atlassian JIRA": ("Jira",),
     "Atlassian Confluence": ("Confluence",),
     "Jenkins CI": ("Jenkins",),
     "IBM Terraform": ("Terraform",),
     "Rust programming language": ("Rust",),
-    "Scikit-learn": ("sklearn", "scikit learn"),
-    "Hypertext markup language HTML": ("HTML", "HTML5"),
-    "Cascading style sheets CSS": ("CSS", "CSS3"),
-    "The MathWorks MATLAB": ("MATLAB", "Matlab"),
-    "Microsoft Power BI": ("Power BI", "PowerBI"),
-    "esco:machine learning": ("ML", "machine learning"),
 }
+
+
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    """Canonical name -> other written forms: the legacy table, then each concept under its first O*NET name (or
+    "esco:" and its English label), so that ``predictions.match.requirements`` groups them as one phrase set."""
+    merged = dict(_LEGACY_SYNONYMS)
+    for concept in concepts_load():
+        canonical = concept.onet_names[0] if concept.onet_names else "esco:" + concept.labels.get("en", "")
+        merged[canonical] = tuple(form for form in (*concept.onet_names[1:], *concept.written_forms()) if form)
+    return merged
+
+
+SYNONYMS: dict[str, tuple[str, ...]] = _synonyms()
 # Names that are also ordinary words: only ever matched in a list context with their exact case.
 AMBIGUOUS_NAMES = frozenset({"ada", "dig", "act", "jet", "eko", "ant", "go", "r", "c", "j", "xv"})
 # Synonyms that are also ordinary words: "Excel" and "Node" are names, "excel" and "node" are not.
@@ -78,14 +81,16 @@ COMMON_WORDS = frozenset(
     "dynamics server cloud data search reader writer windows mobile studio designer manager system systems suite "
     "platform enterprise express premium professional business one works builder center experience".split()
 )
+# Nouns of CVs that O*NET's tasks happen not to use but that name products with a vendor dropped ("Adobe Presenter").
+EXTRA_ORDINARY_WORDS = frozenset("presenter presenters".split())
 TITLE_STOP_WORDS = frozenset("of and the for in at & de des du la le et und der die das y del en to a an".split())
 SENIORITY_WORDS = frozenset(
     "senior sr junior jr lead principal staff chief head intern trainee associate assistant i ii iii iv".split()
 )
 
 
-_TOKEN_RE = re.compile(r"(?:(?<![\w.])\.)?[^\W_](?:[\w+#.]*[\w+#])?")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}$")
+MAX_ACRONYM_ANY_CASE = 4  # "UNIX" is often "Unix"; a longer all-capitals name ("REDUCE") is a word otherwise
 _PARENTHETICAL_RE = re.compile(r"\s*\(([^)]*)\)\s*")
 _stemmer = snowballstemmer.stemmer("english")
 _stem_lock = threading.Lock()
@@ -93,15 +98,10 @@ _stem_lock = threading.Lock()
 
 @lru_cache(maxsize=200_000)
 def word_stem(token: str) -> str:
-    if not token.isalpha():
+    if not token.isalpha() or not token.isascii():
         return token  # C++, C#, .net, node.js, 3d are kept as written
     with _stem_lock:  # snowballstemmer objects are not thread-safe
         return _stemmer.stemWord(token)
-
-
-def token_matches(text: str) -> list[re.Match]:
-    """The tokens of ``text`` with their positions: words, and names such as "C++", "C#", ".NET", "node.js"."""
-    return list(_TOKEN_RE.finditer(text))
 
 
 def phrase_key(text: str) -> str:
@@ -112,9 +112,11 @@ def phrase_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class SkillRef:
-    name: str
+    name: str  # as the reference data writes it (industry weights and career paths are keyed by it)
     key: str
     taxonomy: str
+    label: str = ""  # the English name to show: the concept's, or the name without O*NET's decoration
+    concept: str = ""  # concept id (tracking/cv/concepts.py), "" for a skill that is not one
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,11 @@ class Alias:
     written: str  # the alias as the reference data or synonym table writes it
     case_rule: str
     priority: int  # lower wins when two skills claim the same key: 0 full name, 1 synonym, 2 derived
+    forms: frozenset[str] = frozenset()  # the case-folded written forms of this skill under this key
+
+    def __post_init__(self) -> None:
+        if not self.forms:
+            object.__setattr__(self, "forms", frozenset({unicodedata.normalize("NFKC", self.written).casefold()}))
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,9 @@ class KeywordIndex:
     titles_exact: dict[str, TitleRef] = field(default_factory=dict)
     titles: list[TitleRef] = field(default_factory=list)
     title_postings: dict[str, list[int]] = field(default_factory=dict)
+    title_alternatives: dict[str, list[TitleRef]] = field(default_factory=dict)  # normalized title -> occupations
+    compound_heads: set[str] = field(default_factory=set)  # one-word labels found at the end of German compounds
+    alias_lengths: dict[str, int] = field(default_factory=dict)  # first stem of an alias -> its longest alias, tokens
     _title_arrays: tuple[np.ndarray, dict[str, np.ndarray]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -169,10 +179,16 @@ class KeywordIndex:
 # ---------------------------------------------------------------------------------------------------------------------
 # Building
 # ---------------------------------------------------------------------------------------------------------------------
-def _case_rule(written: str, *, derived: bool, curated: bool = False) -> str:
+def _case_rule(
+    written: str, *, derived: bool, curated: bool = False, ordinary_words: frozenset[str] = frozenset()
+) -> str:
     bare = written.strip()
     if bare.casefold() in AMBIGUOUS_NAMES:
         return SHORT
+    if not curated and " " not in bare and bare.casefold() in ordinary_words:
+        return SHORT  # "REDUCE", "Compass": a product named by a word of ordinary text is only read in a list
+    if not curated and bare.isalpha() and bare.isupper() and len(bare) > MAX_ACRONYM_ANY_CASE:
+        return UPPER  # an all-capitals name is a name only when written so
     if curated:
         if _ACRONYM_RE.match(bare):
             return UPPER  # "ML", "JS": curated abbreviations, unambiguous when written in capitals
@@ -186,9 +202,14 @@ def _case_rule(written: str, *, derived: bool, curated: bool = False) -> str:
     return ANY_CASE
 
 
-def _derived_aliases(name: str, lowercase_vocabulary: set[str]) -> list[str]:
+def _derived_aliases(
+    name: str, lowercase_vocabulary: set[str], ordinary_words: frozenset[str] = frozenset()
+) -> list[str]:
     """Shorter ways a CV writes an O*NET name: without "(feature)" or "software", without the vendor, or the trailing
-    acronym alone ("Amazon Web Services AWS software" -> "Amazon Web Services AWS", "Amazon Web Services", "AWS")."""
+    acronym alone ("Amazon Web Services AWS software" -> "Amazon Web Services AWS", "Amazon Web Services", "AWS").
+
+    Never a phrase of ordinary words: "Statistical analysis software" is not "statistical analysis" (an activity a
+    CV describes), and "Adobe Presenter" is not "Presenter"."""
     aliases: list[str] = []
     base = name
     parenthetical = _PARENTHETICAL_RE.search(base)
@@ -220,7 +241,16 @@ def _derived_aliases(name: str, lowercase_vocabulary: set[str]) -> list[str]:
                 rest = candidate[len(prefix) :].strip()
                 if " " in rest or (rest and rest.casefold() not in lowercase_vocabulary | COMMON_WORDS):
                     aliases.append(rest)
-    return [alias for alias in dict.fromkeys(aliases) if alias and alias != name]
+    return [
+        alias
+        for alias in dict.fromkeys(aliases)
+        if alias and alias != name and not _ordinary_phrase(alias, ordinary_words)
+    ]
+
+
+def _ordinary_phrase(alias: str, ordinary_words: frozenset[str]) -> bool:
+    words = alias.split()
+    return bool(ordinary_words) and all(word.casefold() in ordinary_words for word in words)
 
 
 def _is_subsequence(needle: list[str], haystack: str) -> bool:
@@ -234,15 +264,35 @@ def _is_subsequence(needle: list[str], haystack: str) -> bool:
 
 
 def _alias_add(
-    index: KeywordIndex, written: str, skill: SkillRef, *, priority: int, derived: bool, curated: bool = False
+    index: KeywordIndex,
+    written: str,
+    skill: SkillRef,
+    *,
+    priority: int,
+    derived: bool,
+    curated: bool = False,
+    ordinary_words: frozenset[str] = frozenset(),
 ) -> None:
     key = phrase_key(written)
     if not key or key.count(" ") >= MAX_NGRAM_TOKENS:
         return
+    first, length = key.split(" ", 1)[0], key.count(" ") + 1
+    index.alias_lengths[first] = max(length, index.alias_lengths.get(first, 0))
     current = index.aliases.get(key)
-    candidate = Alias(
-        skill=skill, written=written, case_rule=_case_rule(written, derived=derived, curated=curated), priority=priority
-    )
+    rule = _case_rule(written, derived=derived, curated=curated, ordinary_words=ordinary_words)
+    candidate = Alias(skill=skill, written=written, case_rule=rule, priority=priority)
+    if current is not None and current.skill == skill:
+        # Another spelling of the same skill ("telemetry", "Telemetrie"): both are read; a concept's own case rule
+        # wins over the one O*NET's spelling implies.
+        keep = candidate if curated else current
+        index.aliases[key] = Alias(
+            skill=skill,
+            written=keep.written,
+            case_rule=keep.case_rule,
+            priority=min(priority, current.priority),
+            forms=current.forms | candidate.forms,
+        )
+        return
     if current is None or (priority, len(skill.name), skill.name) < (
         current.priority,
         len(current.skill.name),
@@ -261,36 +311,73 @@ def title_tokens(title: str) -> tuple[str, ...]:
 TITLE_SOURCE_PRIORITY = {"preferred": 0, "reported": 1, "alternate": 2, "esco_alt": 3}
 
 
+def _skill_refs(
+    onet: list[tuple[str, str]], esco_skills: Iterable[tuple[str, str, str]], concepts: Iterable[Concept]
+) -> tuple[dict[str, SkillRef], list[tuple[Concept, SkillRef]]]:
+    """The skill each O*NET name (and "esco:" label) stands for, with the names a concept collapses redirected to the
+    concept's one skill; and each concept with its skill."""
+    by_name: dict[str, SkillRef] = {
+        name: SkillRef(name=name, key=key, taxonomy="onet", label=display_label(name)) for name, key in onet
+    }
+    for label, key, _description in esco_skills:
+        by_name[f"esco:{label}"] = SkillRef(name=label, key=key, taxonomy="esco", label=label)
+    resolved: list[tuple[Concept, SkillRef]] = []
+    for concept in concepts:
+        label = concept.labels.get("en") or concept.concept_id
+        known = [by_name[name] for name in concept.onet_names if name in by_name]
+        if known:
+            name, key, taxonomy = known[0].name, known[0].key, "onet"
+        elif concept.esco_uri:
+            name, key, taxonomy = label, concept.esco_uri, "esco"
+        else:
+            name, key, taxonomy = label, concept.concept_id, "cvplus"
+        skill = SkillRef(name=name, key=key, taxonomy=taxonomy, label=label, concept=concept.concept_id)
+        for name in concept.onet_names:
+            by_name[name] = skill
+        by_name[f"esco:{label}"] = skill
+        resolved.append((concept, skill))
+    return by_name, resolved
+
+
 def keyword_index_build(
     *,
     onet_skills: Iterable[tuple[str, str]],
     titles: Iterable[tuple[str, str, str, str, str]],
     esco_skills: Iterable[tuple[str, str, str]] = (),
+    concepts: Iterable[Concept] | None = None,
+    ordinary_words: frozenset[str] = frozenset(),
 ) -> KeywordIndex:
     """Pure: ``onet_skills`` as (name, key); ``titles`` as (title, source, occupation code, occupation title,
-    taxonomy); ``esco_skills`` as (label, key, description) for the few ESCO concepts the synonym table names."""
+    taxonomy); ``esco_skills`` as (label, key, description) for the few ESCO concepts the synonym table names;
+    ``concepts`` default to the shipped concept file; ``ordinary_words`` are English words of ordinary text (O*NET's
+    task statements): a product name that is one of them ("REDUCE", "Presenter") is only read in a list."""
     index = KeywordIndex()
     onet = [(name, key) for name, key in onet_skills if name]
     lowercase_vocabulary = {
         word for name, _skill_key in onet for word in name.split()[1:] if word.isalpha() and word.islower()
     }
-    by_name: dict[str, SkillRef] = {}
-    for name, key in onet:
-        skill = SkillRef(name=name, key=key, taxonomy="onet")
-        by_name[name] = skill
-        _alias_add(index, name, skill, priority=0, derived=False)
+    by_name, resolved = _skill_refs(onet, esco_skills, concepts_load() if concepts is None else concepts)
     for name, _skill_key in onet:
-        for alias in _derived_aliases(name, lowercase_vocabulary):
-            _alias_add(index, alias, by_name[name], priority=2, derived=True)
-    for label, key, _description in esco_skills:
-        by_name[f"esco:{label}"] = SkillRef(name=label, key=key, taxonomy="esco")
-    for canonical, synonyms in SYNONYMS.items():
+        _alias_add(index, name, by_name[name], priority=0, derived=False, ordinary_words=ordinary_words)
+    for name, _skill_key in onet:
+        for alias in _derived_aliases(name, lowercase_vocabulary, ordinary_words):
+            _alias_add(index, alias, by_name[name], priority=2, derived=True, ordinary_words=ordinary_words)
+    for concept, skill in resolved:
+        for written in concept.written_forms():
+            _alias_add(index, written, skill, priority=1, derived=True, curated=True)
+            if " " not in written and written.isalpha() and len(written) >= MIN_HEAD_CHARS + MIN_MODIFIER_CHARS:
+                index.compound_heads.add(phrase_key(written))
+    for canonical, synonyms in _LEGACY_SYNONYMS.items():
         skill = by_name.get(canonical)
         if skill is None:
             continue
         for synonym in synonyms:
             _alias_add(index, synonym, skill, priority=1, derived=True, curated=True)
+    _titles_add(index, titles)
+    return index
 
+
+def _titles_add(index: KeywordIndex, titles: Iterable[tuple[str, str, str, str, str]]) -> None:
     ranked = sorted(titles, key=lambda row: (TITLE_SOURCE_PRIORITY.get(row[1], 9), row[4] != "onet", row[2]))
     for title, _source, code, occupation_title, taxonomy in ranked:
         tokens = title_tokens(title)
@@ -298,15 +385,23 @@ def keyword_index_build(
             continue
         text = " ".join(tokens)
         content = tuple(token for token in tokens if token not in TITLE_STOP_WORDS)
-        if text in index.titles_exact or not content or len(content) > MAX_TITLE_WORDS:
+        if not content or len(content) > MAX_TITLE_WORDS:
             continue
         ref = TitleRef(code, occupation_title, taxonomy, content, text)
+        if text in index.titles_exact:
+            # The same title for several occupations ("Research Assistant" is an O*NET title of six): kept, so the
+            # CV's other words can choose between them (keyword_match).
+            first = index.titles_exact[text]
+            if (first.taxonomy, first.occupation_code) != (taxonomy, code) and taxonomy == first.taxonomy:
+                alternatives = index.title_alternatives.setdefault(text, [first])
+                if all(other.occupation_code != code for other in alternatives):
+                    alternatives.append(ref)
+            continue
         index.titles_exact[text] = ref
         position = len(index.titles)
         index.titles.append(ref)
         for token in set(content):
             index.title_postings.setdefault(token, []).append(position)
-    return index
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -318,33 +413,73 @@ _cache: dict[tuple, KeywordIndex] = {}
 
 def keyword_index() -> KeywordIndex:
     """The index for the reference data as loaded now; rebuilt when a data set's fingerprint changes."""
-    from market.models import OccupationTitle, ReferenceDataset, Skill, Taxonomy
+    from market.models import Occupation, OccupationTitle, ReferenceDataset, Skill, Taxonomy
 
     fingerprints = dict(ReferenceDataset.objects.filter(name__in=INDEX_DATASETS).values_list("name", "fingerprint"))
     cache_key = tuple(fingerprints.get(name, "") for name in INDEX_DATASETS)
     with _cache_lock:
         if cache_key in _cache:
             return _cache[cache_key]
-        esco_labels = [canonical.removeprefix("esco:") for canonical in SYNONYMS if canonical.startswith("esco:")]
-        esco_rows = []
-        for label in esco_labels:
-            row = (
-                Skill.objects.filter(taxonomy=Taxonomy.ESCO, description__istartswith=label + " ")
-                .values_list("key", "description")
-                .first()
-            )
-            if row:
-                esco_rows.append((label, row[0], row[1]))
+        crosswalk = japanese_titles()
+        codes = {code for _title, code in crosswalk}
+        onet_titles = dict(
+            Occupation.objects.filter(taxonomy=Taxonomy.ONET, code__in=codes).values_list("code", "title")
+        )
+        japanese = [
+            (title, "alternate", code, onet_titles[code], "onet") for title, code in crosswalk if code in onet_titles
+        ]
+        titles = OccupationTitle.objects.values_list(
+            "title", "source", "occupation__code", "occupation__title", "occupation__taxonomy"
+        ).iterator(chunk_size=10_000)
         index = keyword_index_build(
             onet_skills=Skill.objects.filter(taxonomy=Taxonomy.ONET).values_list("name", "key").iterator(),
-            titles=OccupationTitle.objects.values_list(
-                "title", "source", "occupation__code", "occupation__title", "occupation__taxonomy"
-            ).iterator(chunk_size=10_000),
-            esco_skills=esco_rows,
+            titles=itertools.chain(titles, japanese, _translated_titles()),
+            ordinary_words=ordinary_words_load(),
         )
         _cache.clear()
         _cache[cache_key] = index
         return index
+
+
+def _translated_titles() -> Iterator[tuple[str, str, str, str, str]]:
+    """ESCO's German, French and Spanish occupation labels as titles of their occupations (an O*NET occupation's
+    through the crosswalk, ranked first), each gendered form ("Datenwissenschaftler/Datenwissenschaftlerin") apart."""
+    from market.models import Occupation
+
+    rows = Occupation.objects.values_list("label_de", "label_fr", "label_es", "code", "title", "taxonomy")
+    for *labels, code, title, taxonomy in rows.iterator(chunk_size=5_000):
+        for label in labels:
+            for form in (label or "").split("/"):
+                if form.strip() and form.strip() != title:
+                    yield form.strip(), "esco_alt", code, title, taxonomy
+
+
+TASK_STATEMENTS = ("onet_29_2", "Task_Statements.txt")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def ordinary_words_load() -> frozenset[str]:
+    """Words of ordinary English text: those O*NET's task statements write in lower case, and each statement's first
+    word (a verb: "Reduce", "Present"). Capitalised words inside a statement are left out: they are names. Empty
+    when the file is missing (the index then falls back to its case rules alone)."""
+    from market.services import reference_data_dir
+
+    path = reference_data_dir().joinpath(*TASK_STATEMENTS)
+    words: set[str] = set(COMMON_WORDS) | EXTRA_ORDINARY_WORDS
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            next(handle, None)
+            for line in handle:
+                fields = line.split("\t")
+                if len(fields) < 3:
+                    continue
+                for position, word in enumerate(_WORD_RE.findall(fields[2])):
+                    if position == 0 or word.islower():
+                        words.add(word.casefold())
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(words)
 
 
 def keyword_index_clear() -> None:
@@ -353,6 +488,8 @@ def keyword_index_clear() -> None:
         _cache.clear()
 
 
-def derived_aliases(name: str, lowercase_vocabulary: set[str]) -> list[str]:
+def derived_aliases(
+    name: str, lowercase_vocabulary: set[str], ordinary_words: frozenset[str] = frozenset()
+) -> list[str]:
     """The shorter ways a CV writes an O*NET skill name (public for the industry keyword databases)."""
-    return _derived_aliases(name, lowercase_vocabulary)
+    return _derived_aliases(name, lowercase_vocabulary, ordinary_words)

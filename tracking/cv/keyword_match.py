@@ -16,7 +16,6 @@ from rapidfuzz import fuzz
 from tracking.cv.keyword_index import (
     ANY_CASE,
     CAPITALISED,
-    MAX_NGRAM_TOKENS,
     MAX_TITLE_WORDS,
     SENIORITY_WORDS,
     TITLE_STOP_WORDS,
@@ -28,6 +27,7 @@ from tracking.cv.keyword_index import (
     token_matches,
     word_stem,
 )
+from tracking.cv.tokens import MIN_COMPOUND_CHARS, compound_heads, has_japanese
 
 TITLE_MIN_SCORE = 90
 # Distinct segments looked up per text, in reading order (the headline, then the experience entries, newest first in
@@ -53,7 +53,11 @@ def _in_list_context(line: str, start: int, end: int) -> bool:
     return (not before or before[-1] in _LIST_SEPARATORS) and (not after or after[0] in _LIST_SEPARATORS)
 
 
-def _case_ok(alias: Alias, surface: str, line: str, start: int, end: int) -> bool:
+def _case_ok(alias: Alias, surface: str, line: str, start: int, end: int, length: int) -> bool:
+    if length == 1 and surface.casefold() not in alias.forms:
+        # One word is read as written, never by its stem: "Present" is not "Presenter", "statistical" not
+        # "statistics", "reducing" not "REDUCE".
+        return False
     if alias.case_rule == ANY_CASE:
         return True
     if alias.case_rule == CAPITALISED:
@@ -64,12 +68,57 @@ def _case_ok(alias: Alias, surface: str, line: str, start: int, end: int) -> boo
     return surface == alias.written and _in_list_context(line, start, end)
 
 
-def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
-    """Skills in ``text`` in order of first mention, each once: {name, key, taxonomy, evidence, matched_text}.
+MAX_EVIDENCE_CHARS = 300
+MAX_SKILL_TEXT_CHARS = 200_000
 
-    At each position the longest alias wins, so "Microsoft SQL Server" is one skill, not also "SQL".
+
+def _evidence(line: str, start: int) -> str:
+    """The line the skill was read on, or in a paragraph longer than ``MAX_EVIDENCE_CHARS`` the part around it."""
+    if len(line) <= MAX_EVIDENCE_CHARS:
+        return line.strip()
+    left = max(0, start - MAX_EVIDENCE_CHARS // 2)
+    return line[left : left + MAX_EVIDENCE_CHARS].strip()
+
+
+def _skill_found(found: dict, alias: Alias, line: str, surface: str, start: int) -> None:
+    skill = alias.skill
+    identity = (skill.taxonomy, skill.key)
+    if identity in found:
+        return
+    found[identity] = {
+        "name": skill.name,
+        "label": skill.label or skill.name,
+        "concept": skill.concept,
+        "key": skill.key,
+        "taxonomy": skill.taxonomy,
+        "evidence": _evidence(line, start),
+        "matched_text": surface,
+    }
+
+
+def _compound_match(token: str, index: KeywordIndex) -> Alias | None:
+    """A German compound ending with a concept's one-word label: "Versorgungsdatenanalyse" -> "Datenanalyse"."""
+    if not index.compound_heads or not token[:1].isupper():
+        return None
+    for head in compound_heads(token, frozenset(index.compound_heads)):
+        alias = index.aliases.get(head)
+        if alias is not None and alias.skill.concept:
+            return alias
+    return None
+
+
+def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
+    """Skills in ``text`` in order of first mention, each once: {name, label, concept, key, taxonomy, evidence,
+    matched_text}. ``name`` is the reference data's, ``label`` the English one to show (see
+    ``tracking.cv.concepts.skill_label`` for the user's language); ``evidence`` is the line it was read on.
+
+    At each position the longest alias wins, so "Microsoft SQL Server" is one skill, not also "SQL". Never raises on
+    odd text: binary junk is words that match nothing. Only the first ``MAX_SKILL_TEXT_CHARS`` are read (twice the
+    CV read budget's default), so a posting pasted with megabytes of junk costs ~0.5 s, not a minute.
     """
     found: dict[tuple[str, str], dict] = {}
+    text = text[:MAX_SKILL_TEXT_CHARS]
+    heads = frozenset(index.compound_heads)
     for raw_line in text.splitlines():
         line = unicodedata.normalize("NFKC", raw_line)
         matches = token_matches(line)
@@ -77,27 +126,24 @@ def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
         position = 0
         while position < len(matches):
             step = 1
-            for length in range(min(MAX_NGRAM_TOKENS, len(matches) - position), 0, -1):
+            longest = index.alias_lengths.get(stems[position], 0)
+            for length in range(min(longest, len(matches) - position), 0, -1):
                 alias = index.aliases.get(" ".join(stems[position : position + length]))
                 if alias is None:
                     continue
                 start, end = matches[position].start(), matches[position + length - 1].end()
                 surface = line[start:end]
-                if not _case_ok(alias, surface, line, start, end):
+                if not _case_ok(alias, surface, line, start, end, length):
                     continue
-                skill = alias.skill
-                found.setdefault(
-                    (skill.taxonomy, skill.key),
-                    {
-                        "name": skill.name,
-                        "key": skill.key,
-                        "taxonomy": skill.taxonomy,
-                        "evidence": line.strip()[:300],
-                        "matched_text": surface,
-                    },
-                )
+                _skill_found(found, alias, line, surface, start)
                 step = length
                 break
+            else:
+                word = matches[position].group(0)
+                if heads and len(word) >= MIN_COMPOUND_CHARS:
+                    alias = _compound_match(word, index)
+                    if alias is not None:
+                        _skill_found(found, alias, line, word, matches[position].start())
             position += step
     return list(found.values())
 
@@ -107,7 +153,10 @@ def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
 # ---------------------------------------------------------------------------------------------------------------------
 def _title_segments(line: str) -> list[str]:
     segments = []
-    for part in _TITLE_SPLIT_RE.split(unicodedata.normalize("NFKC", line)):
+    parts = _TITLE_SPLIT_RE.split(unicodedata.normalize("NFKC", line))
+    if has_japanese(line):  # Japanese separates a company, a title and dates with single spaces
+        parts = [piece for part in parts for piece in re.split(r"\s+|として|(?<=[社所])(?=[ァ-ヶ])", part)]
+    for part in parts:
         part = part.strip(" .-–—*•")
         words = part.split()
         if words and len(words) <= MAX_TITLE_WORDS and any(char.isalpha() for char in part):
@@ -147,6 +196,27 @@ def _title_find(segment: str, index: KeywordIndex) -> TitleRef | None:
     return best[1] if best else None
 
 
+MAX_CONTEXT_CHARS = 50_000
+
+
+def _context_stems(text: str) -> frozenset[str]:
+    return frozenset(word_stem(match.group(0).casefold()) for match in token_matches(text[:MAX_CONTEXT_CHARS]))
+
+
+def _title_choose(alternatives: list[TitleRef], context: frozenset[str]) -> TitleRef:
+    """Of the occupations sharing a title, the one whose own name the rest of the CV speaks of: a "Research
+    Assistant" in a statistics department is a Statistical Assistant, not a Biological Technician. Ties keep the
+    ranked first (reported titles before alternate ones)."""
+    best, best_score = alternatives[0], 0
+    for ref in alternatives:
+        own = {word_stem(word) for word in ref.tokens}
+        words = [word for word in title_tokens(ref.occupation_title) if word not in TITLE_STOP_WORDS and len(word) > 2]
+        score = len(({word_stem(word) for word in words} - own) & context)
+        if score > best_score:
+            best, best_score = ref, score
+    return best
+
+
 def titles_match(*, text: str, sections: list[dict], index: KeywordIndex) -> list[dict]:
     """Job titles in the CV's first lines and experience sections:
     {title_as_written, occupation_code, occupation_title, taxonomy, evidence}, each occupation once. At most
@@ -157,6 +227,7 @@ def titles_match(*, text: str, sections: list[dict], index: KeywordIndex) -> lis
             lines.extend(line for line in section["text"].splitlines() if line.strip())
     found: dict[tuple[str, str], dict] = {}
     looked_up: dict[str, TitleRef | None] = {}
+    context: list[frozenset[str]] = []  # the CV's word stems, read once when a title needs them
     for line in lines:
         if line.lstrip()[:1] in BULLETS:
             continue  # a bullet describes the work; titles head the entries
@@ -168,6 +239,10 @@ def titles_match(*, text: str, sections: list[dict], index: KeywordIndex) -> lis
             ref = looked_up[segment]
             if ref is None:
                 continue
+            if ref.text in index.title_alternatives:
+                if not context:
+                    context.append(_context_stems(text))
+                ref = _title_choose(index.title_alternatives[ref.text], context[0])
             found.setdefault(
                 (ref.taxonomy, ref.occupation_code),
                 {

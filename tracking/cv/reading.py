@@ -28,13 +28,14 @@ from django.utils.translation import gettext as _
 from tenants.context import require_tenant_schema
 from tracking.cv import keywords, sections
 from tracking.cv.extract import UNKNOWN_TYPE, Extraction, cv_file_read, cv_text_read
+from tracking.cv.language import language_detect
 from tracking.cv.read_budget import OverBudget, ReadBudget, time_reason
 from tracking.events import domain_event_record
 from tracking.models import CVDocument, DomainEvent
 
 logger = logging.getLogger(__name__)
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: the detected language, skill labels and concepts (issue 15)
 CV_INDUSTRIES_SHOWN = 3
 MAX_ATTEMPTS = 2
 # The task's Celery limits sit above the read budget's own checks, for a parser stuck inside one call.
@@ -68,6 +69,7 @@ def cv_parse(text: str) -> dict:
         text=text, occupation_codes=[title["occupation_code"] for title in titles if title["taxonomy"] == "onet"]
     )
     return {
+        "language": language_detect(text).as_dict(),
         "sections": cv_sections,
         "skills": keywords.skills_match(text, index=index),
         "titles": titles,

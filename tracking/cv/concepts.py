@@ -1,0 +1,95 @@
+"""Skill concepts: one skill across languages and across O*NET's variant spellings.
+
+``data/reference/skill_concepts/concepts.csv`` (written for CVPlus; see its SOURCE.md) names each concept once with
+the O*NET names it collapses ("Structured query language SQL" and "Structure query language SQL" are "SQL"), the
+ESCO concept its labels come from where ESCO has one, a display label per shipped language, and the other ways CVs
+write it in any language ("maschinelles Lernen", "apprentissage automatique", "機械学習" are all machine learning).
+
+A skill found in text keeps one identity per concept (``taxonomy``, ``key``): the O*NET key of its first O*NET name
+when it has one (so industry weights and the career paths, which are O*NET's, still apply), else the ESCO URI, else
+``("cvplus", concept id)``. Pure: reads one file, no ORM.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils import translation
+
+CONCEPTS_PATH = Path(__file__).resolve().parents[2] / "data" / "reference" / "skill_concepts" / "concepts.csv"
+LANGUAGES = ("en", "de", "fr", "es", "ja")
+ESCO_SKILL_URI = "http://data.europa.eu/esco/skill/"
+_ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}$")
+
+
+@dataclass(frozen=True)
+class Concept:
+    concept_id: str
+    onet_names: tuple[str, ...]
+    esco_uri: str
+    labels: dict[str, str] = field(hash=False)  # language -> display label
+    aliases: tuple[str, ...] = ()
+
+    def written_forms(self) -> tuple[str, ...]:
+        """Every way the concept is written, labels first, each once."""
+        return tuple(dict.fromkeys((*self.labels.values(), *self.aliases)))
+
+
+@lru_cache(maxsize=1)
+def concepts_load(path: Path = CONCEPTS_PATH) -> tuple[Concept, ...]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return tuple(
+        Concept(
+            concept_id=row["concept"].strip(),
+            onet_names=tuple(name.strip() for name in row["onet"].split("|") if name.strip()),
+            esco_uri=ESCO_SKILL_URI + row["esco"].strip() if row["esco"].strip() else "",
+            labels={language: row[language].strip() for language in LANGUAGES if row[language].strip()},
+            aliases=tuple(alias.strip() for alias in row["aliases"].split("|") if alias.strip()),
+        )
+        for row in rows
+    )
+
+
+@lru_cache(maxsize=1)
+def _labels_by_concept() -> dict[str, dict[str, str]]:
+    return {concept.concept_id: concept.labels for concept in concepts_load()}
+
+
+def skill_label(skill: dict, language: str | None = None) -> str:
+    """The name to show for a skill found in text, in ``language`` (default: the active one): the concept's label
+    in that language, else its English one, else the skill's own display label, else its reference-data name."""
+    language = (language or translation.get_language() or "en").split("-")[0]
+    labels = _labels_by_concept().get(skill.get("concept") or "")
+    if labels:
+        return labels.get(language) or labels.get("en") or skill.get("name", "")
+    return skill.get("label") or skill.get("name", "")
+
+
+def display_label(name: str) -> str:
+    """A reference-data skill name as a CV writes it: "Structured query language SQL" -> "SQL", "Amazon Web Services
+    AWS software" -> "AWS", "Oracle Java software" -> "Oracle Java"; other names unchanged."""
+    words = name.split()
+    if len(words) >= 3 and words[-1].casefold() == "software" and words[-2][:1].isupper():
+        words = words[:-1]
+    if len(words) >= 3 and _ACRONYM_RE.match(words[-1]):
+        letters = [char for char in words[-1].casefold() if char.isalpha()]
+        initials = "".join(word[0].casefold() for word in words[:-1])
+        if letters and "".join(letters) in initials:
+            return words[-1]
+    return " ".join(words)
+
+
+JAPANESE_TITLES_PATH = CONCEPTS_PATH.with_name("titles_ja.csv")
+
+
+@lru_cache(maxsize=1)
+def japanese_titles(path: Path = JAPANESE_TITLES_PATH) -> tuple[tuple[str, str], ...]:
+    """(Japanese job title, O*NET-SOC code): job tag's titles and a few CV titles, crosswalked to O*NET by CVPlus
+    (job tag has no link to O*NET occupations; see the SOURCE.md)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple((row["title"].strip(), row["onet_code"].strip()) for row in csv.DictReader(handle))

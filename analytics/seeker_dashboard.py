@@ -39,6 +39,7 @@ from predictions.interview.outcomes import interview_input_for
 from predictions.models import PredictionLog
 from predictions.registry import champion_get
 from tenants.context import require_tenant_schema
+from tracking.cv import keywords
 from tracking.models import Application, ApplicationEvent
 
 logger = logging.getLogger(__name__)
@@ -128,7 +129,8 @@ def _interview_outcomes(
 def _interview_probabilities(user: User, ids: list[int]) -> list[float]:
     applications = Application.objects.filter(owner=user, pk__in=ids).select_related("posting", "cv", "owner")
     by_id = {application.pk: application for application in applications}
-    inputs = [asdict(interview_input_for(by_id[pk])) for pk in ids]
+    index = keywords.keyword_index()  # once, not once per application
+    inputs = [asdict(interview_input_for(by_id[pk], index=index)) for pk in ids]
     results = service.interview_serve(user=user, inputs=inputs, explain=False, source=PredictionLog.Source.PAGE)
     return [float(result["interview_probability"]) for result in results]
 

@@ -295,6 +295,96 @@ def load_average() -> str:
     return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
+def _engagement_before(tenant, today) -> list:
+    """The engagement query as it was before this bench's changes (an EXISTS per member over the active days), kept
+    here only to time it beside the one grouped read that replaced it."""
+    from django.db.models import Exists, OuterRef
+
+    from accounts.models import User
+    from analytics.models import ActiveDay
+    from portal.models import Membership
+
+    week_start = today - timedelta(days=6)
+    members = Membership.objects.filter(
+        status=Membership.Status.ACTIVE, user__role=User.Role.MEMBER, user__is_staff=False
+    )
+    days = ActiveDay.objects.filter(tenant=tenant, user_id=OuterRef("user_id"))
+    return list(
+        members.annotate(
+            this_week=Exists(days.filter(day__gte=week_start, day__lte=today)),
+            last_week=Exists(days.filter(day__gte=week_start - timedelta(days=7), day__lt=week_start)),
+        )
+        .order_by()
+        .values_list("cohort_id", "coach_id", "this_week", "last_week")
+    )
+
+
+def side_by_side(loads_count: int) -> None:
+    """The parts this bench's changes replaced, timed in turn in one process (ms, p50 and p99)."""
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from accounts.models import User
+    from analytics.org_dashboard import _active_weeks
+    from analytics.seeker_dashboard import _rows
+    from analytics.seeker_figures import ApplicationRow
+    from portal.outcomes_queries import COACH, COHORT, OutcomeFilters
+    from portal.outcomes_report import funnel_report, funnel_reports
+    from tenants.models import Client
+    from tracking.models import Application, ApplicationEvent
+
+    today = timezone.now().date()
+    organisation = Client.objects.get(schema_name=ORG_SCHEMA)
+    consumer = Client.objects.get(schema_name="bench_dboard_c0")
+    with tenant_context(consumer):
+        seeker = User.objects.get(email=f"seeker{SEEKER_APPLICATIONS[-1]}@bench.example")
+
+    def parsed_rows() -> None:  # the seeker's rows with every timestamp parsed by the driver, as before
+        list(Application.objects.filter(owner=seeker).order_by("pk").values_list(*ApplicationRow._fields))
+        history = ApplicationEvent.objects.filter(application__owner=seeker).order_by("application_id", "occurred_at")
+        list(history.values_list("application_id", "from_stage", "to_stage", "occurred_at"))
+
+    pairs = (
+        (
+            organisation,
+            "funnels: a report per grouping, coach and cohort (before)",
+            lambda: [funnel_report(filters=OutcomeFilters(), group_by=g) for g in (COACH, COHORT)],
+            "funnels: one scan for both groupings (now)",
+            lambda: funnel_reports(filters=OutcomeFilters(), group_bys=(COACH, COHORT)),
+        ),
+        (
+            organisation,
+            "engagement query: an EXISTS per member (before)",
+            lambda: _engagement_before(organisation, today),
+            "engagement query: one grouped read of the active days (now)",
+            lambda: _active_weeks(
+                organisation, week_start=today - timedelta(days=6), last_start=today - timedelta(days=13), today=today
+            ),
+        ),
+        (
+            consumer,
+            f"seeker rows, {SEEKER_APPLICATIONS[-1]:,} applications: timestamps parsed (before)",
+            parsed_rows,
+            f"seeker rows, {SEEKER_APPLICATIONS[-1]:,} applications: epoch seconds (now)",
+            lambda: _rows(seeker),
+        ),
+    )
+    print(f"\n== Side by side, {loads_count} runs each in turn, in process (load average {load_average()}) ==")
+    for tenant, before_label, before, now_label, now in pairs:
+        with tenant_context(tenant):
+            before(), now()  # warm
+            times: dict[str, list[float]] = {before_label: [], now_label: []}
+            for _ in range(loads_count):
+                for label, run in ((before_label, before), (now_label, now)):
+                    began = time.perf_counter()
+                    run()
+                    times[label].append((time.perf_counter() - began) * 1000)
+        for label, values in times.items():
+            print(f"  {label:<72} p50 {statistics.median(values):7.1f} ms  p99 {percentile(values, 0.99):7.1f} ms")
+        ratio = statistics.median(times[before_label]) / statistics.median(times[now_label])
+        print(f"  {'':<72} before/now (p50): {ratio:.1f}x")
+
+
 def measure(options) -> bool:
     from django.test import Client as HttpClient
     from django.urls import get_resolver
@@ -364,6 +454,7 @@ def main() -> int:
         if not options.reuse_db:
             build(options)
         measure(options)
+        side_by_side(options.loads)
     finally:
         from django.db import connections
 

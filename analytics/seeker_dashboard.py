@@ -8,6 +8,10 @@ The comparison with CVPlus's predictions uses the predictions as they are *now*:
 model answered and a hash of the input, not the answer, so the odds or range a seeker saw when applying cannot be
 read back (portal/outcomes_salary.py says the same of the salary ranges). Each part asks billing.entitlements
 first; a plan without the feature gets the locked section, and the predictor is not run.
+
+The comparison costs a match and a prediction per application with a known outcome (seconds for thousands), so the
+page leaves it to its own fragment (``seeker_comparison``), and the interview part is cached until the seeker's
+applications or the interview champions change, or the hour turns (``comparison_cache_key``).
 """
 
 from __future__ import annotations

@@ -37,14 +37,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("CVPLUS_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cvplus_dash_bench")
 
 from bench.analytics_dashboard_data import EVENTS, EVENTS_PER_PERSON, dashboard_rollups_fill  # noqa: E402
-from bench.tenants import bench_env, database_drop, database_recreate, manage, percentile  # noqa: E402
+from bench.tenants import bench_env, database_drop, database_recreate, percentile  # noqa: E402
 
 ORG_SCHEMA, ORG_HOST = "bench_dboard_org", "bench-dboard-org.localhost"
 CONSUMERS = 3
 SEEKER_APPLICATIONS = (50, 500, 5000)
 LOADS = 30
 TARGET_P99_MS = 300
-SALARY_REFERENCE_DATA = ["cldr_countries", "onet_occupations", "bls_oews_2025", "salary_survey_aijobs"]
 CV_TEXT = """Alex Example (SIMULATED)
 Data Analyst
 
@@ -192,24 +191,11 @@ def seeker_seed(rng: random.Random, applications: int, tenant_schema: str):
     return seeker
 
 
-def salary_model_train() -> str:
-    from django_tenants.utils import schema_context
-
-    from predictions.training import model_train
-
-    loaded_s = manage("load_reference_data", "--only", *SALARY_REFERENCE_DATA)
-    started = time.perf_counter()
-    with schema_context("public"):
-        summary = model_train("salary", promote=True)
-    trained_s = time.perf_counter() - started
-    return f"reference data loaded in {loaded_s:.0f} s, salary model v{summary.version} trained in {trained_s:.0f} s"
-
-
 def build(options) -> None:
     from django.db import connection
     from django_tenants.utils import schema_context
 
-    from bench.portal import MEMBERS, seed
+    from bench.portal import MEMBERS, salary_model_train, seed
     from tenants.services import public_tenant_ensure
 
     public_tenant_ensure(domain="localhost")

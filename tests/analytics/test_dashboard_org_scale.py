@@ -19,20 +19,8 @@ from portal.models import Cohort, Membership
 from portal.outcomes_queries import COACH, COHORT, INDUSTRY, OutcomeFilters
 from portal.outcomes_report import funnel_report, funnel_reports
 from tenants.models import Client
-from tests.portal.test_outcomes import Programme, programme_build
 from tracking.models import Application, Stage
 from tracking.services import application_create, posting_create
-
-
-@pytest.fixture
-def gamma(cast, db) -> Client:
-    return Client.objects.get(schema_name="gamma")
-
-
-@pytest.fixture
-def programme(gamma) -> Programme:
-    with schema_context("gamma"):
-        return programme_build()
 
 
 def _grow(gamma: Client, *, cohorts: int, coaches: int, per_pair: int) -> None:

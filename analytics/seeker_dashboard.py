@@ -19,8 +19,10 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -49,7 +51,8 @@ from tracking.models import Application, ApplicationEvent
 
 logger = logging.getLogger(__name__)
 NOT_AVAILABLE = "failed"
-COMPARISON_CACHE_S = 3600
+CACHE_S = 3600
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -186,23 +189,32 @@ def _interview_answer(user: User, now: datetime.datetime) -> _InterviewAnswer:
     return _InterviewAnswer(check, waiting, READY)
 
 
-def _interview_cached(user: User, now: datetime.datetime) -> _InterviewAnswer:
-    """The answer kept in the cache; computed afresh (and not kept) when the cache is down."""
-    key = comparison_cache_key(user=user, now=now)
+def _cached(key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] = lambda _value: True) -> T:
+    """`compute()` kept in the cache under `key` for CACHE_S when `keep` says so; computed afresh (and not kept) when
+    the cache is down."""
     try:
         found = cache.get(key)
     except REDIS_ERRORS:
-        return _interview_answer(user, now)
-    if isinstance(found, _InterviewAnswer):
+        return compute()
+    if found is not None:
         return found
-    answer = _interview_answer(user, now)
-    if answer.status != READY:  # a failure is retried at the next load
-        return answer
+    value = compute()
+    if not keep(value):
+        return value
     try:
-        cache.set(key, answer, timeout=COMPARISON_CACHE_S)
+        cache.set(key, value, timeout=CACHE_S)
     except REDIS_ERRORS:
         logger.warning("Could not cache %s; the next load computes it again", key)
-    return answer
+    return value
+
+
+def _interview_cached(user: User, now: datetime.datetime) -> _InterviewAnswer:
+    """A failed answer is not kept: the next load tries again."""
+    return _cached(
+        comparison_cache_key(user=user, now=now),
+        lambda: _interview_answer(user, now),
+        keep=lambda answer: answer.status == READY,
+    )
 
 
 def _interview_part(target: PredictedComparison, user: User, plan, now: datetime.datetime, *, cached: bool) -> None:
@@ -273,11 +285,21 @@ def _interview_models() -> str:
     return "-".join(tags)
 
 
+def _key(part: str, user: User, now: datetime.datetime, *extra: str) -> str:
+    return ":".join((f"insights:{part}", str(user.pk), _applications_digest(user), *extra, f"{now:%Y%m%d%H}"))
+
+
 def comparison_cache_key(*, user: User, now: datetime.datetime) -> str:
     """The cache key of `user`'s comparison with the interview odds: it changes when any of their applications is
     added, moved or deleted, when an interview champion is promoted, and every hour (an application turns 30 days
     old and gets a known outcome with time alone; other seekers' outcomes move the workspace's shrunk prior)."""
-    return f"insights:predicted:{user.pk}:{_applications_digest(user)}:{_interview_models()}:{now:%Y%m%d%H}"
+    return _key("predicted", user, now, _interview_models())
+
+
+def figures_cache_key(*, user: User, now: datetime.datetime) -> str:
+    """The cache key of `user`'s own figures: it changes when any of their applications is added, moved or deleted,
+    and every hour (an open stay's days and the current week go on with time alone: at most an hour late)."""
+    return _key("figures", user, now)
 
 
 def seeker_comparison(*, user: User, now: datetime.datetime | None = None, cached: bool = True) -> PredictedComparison:
@@ -291,6 +313,16 @@ def seeker_comparison(*, user: User, now: datetime.datetime | None = None, cache
     _interview_part(comparison, user, plan, now, cached=cached)
     _offers_part(comparison, user, plan)
     return comparison
+
+
+def seeker_figures_cached(*, user: User, now: datetime.datetime | None = None) -> SeekerDashboard:
+    """`user`'s own figures (seeker_dashboard without the comparison), kept in the cache (figures_cache_key): a warm
+    load is the digest of their applications and one cache read, whatever their number."""
+    require_tenant_schema()
+    now = now or timezone.now()
+    return _cached(
+        figures_cache_key(user=user, now=now), lambda: seeker_dashboard(user=user, now=now, predictions=False)
+    )
 
 
 def seeker_dashboard(*, user: User, now: datetime.datetime | None = None, predictions: bool = True) -> SeekerDashboard:

@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
 from analytics import seeker_dashboard as dashboard_module
-from analytics.seeker_dashboard import seeker_comparison
+from analytics.seeker_dashboard import seeker_comparison, seeker_dashboard, seeker_figures_cached
 from tests.analytics.test_dashboard_seeker import PROBABILITY_BY_CHANNEL, _track, history_build
 from tests.billing.grants import cast_premium, plan_grant  # noqa: F401 - fixture
 from tests.conftest import login
@@ -33,9 +33,9 @@ def _premium_for_the_cast(cast_premium) -> None:  # noqa: F811
 
 @pytest.fixture(autouse=True)
 def _comparisons_forgotten() -> None:
-    """The cache is Redis, which no test's rollback empties: each test starts without a cached comparison."""
+    """The cache is Redis, which no test's rollback empties: each test starts without cached figures or comparison."""
     client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match="*insights:predicted:*", count=1000))
+    keys = list(client.scan_iter(match="*insights:*", count=1000))
     if keys:
         client.delete(*keys)
 
@@ -224,6 +224,33 @@ def test_a_warm_load_reads_a_fixed_number_of_queries_whatever_the_applications(
         with django_assert_num_queries(5):
             seeker_comparison(user=owner, now=NOW)
     assert odds == [4, 7]
+
+
+def test_the_pages_own_figures_are_kept_until_an_application_changes(owner, cast, django_assert_num_queries):
+    history = history_build(owner)
+    with tenant_context(cast.tenant_a):
+        first = seeker_figures_cached(user=owner, now=NOW)
+        with django_assert_num_queries(1):  # the digest of the applications; the figures come from the cache
+            again = seeker_figures_cached(user=owner, now=NOW)
+        fresh = seeker_dashboard(user=owner, now=NOW, predictions=False)
+        application_move(application=history.applications["a4"], to_stage=S, by=owner, at=timezone.now())
+        after_a_move = seeker_figures_cached(user=owner, now=NOW)
+
+    assert again == first == fresh
+    assert [step.applications for step in first.funnel] == [6, 2, 2, 1]
+    assert [step.applications for step in after_a_move.funnel] == [6, 3, 2, 1]
+    assert after_a_move == seeker_dashboard(user=owner, now=NOW, predictions=False)
+
+
+def test_the_pages_own_figures_follow_the_hour(owner):
+    _track(owner, "Early", Application.Channel.REFERRAL, [(A, 3)])
+    seeker_figures_cached(user=owner, now=NOW)
+    later = NOW + timedelta(days=2)
+
+    figures = seeker_figures_cached(user=owner, now=later)
+
+    assert figures.stage_times == seeker_dashboard(user=owner, now=later, predictions=False).stage_times
+    assert figures.weeks[-1].start == (later.date() - timedelta(days=later.weekday()))
 
 
 # ---------------------------------------------------------------------------------------------------------------------

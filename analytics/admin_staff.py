@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from analytics.demo_activity import simulated_note
 from analytics.models import RollupCursor
 from analytics.staff import PERIODS_DAYS, scope_make
 from analytics.staff_page import staff_dashboard_context
@@ -50,5 +51,6 @@ class RollupCursorAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
             "periods": PERIODS_DAYS,
             **staff_dashboard_context(scope, can_see_revenue=request.user.has_perm(REVENUE_PERMISSION)),
+            "simulated": simulated_note(list(scope.tenants)),
         }
         return TemplateResponse(request, "admin/analytics/staff_dashboard.html", context)

@@ -7,7 +7,8 @@ Derived from the demo's generated histories (already in the tenant's tables), pe
   page served a salary range and an interview probability (latencies drawn around what bench/predict.py measures);
 - on other days since they joined (an organisation's member: `Membership.joined_at`; a seeker: `date_joined`), a
   visit to the board with a chance that fades from about one day in three to one in twenty over two months, the
-  usual shape of engagement after sign-up.
+  usual shape of engagement after sign-up, until a day drawn for each person (a consumer site's seekers about a month
+  on average, a programme's members about five) after which only their own moves bring them back.
 Idempotent per schema: nothing is written when the schema has any simulated page view already.
 """
 
@@ -17,7 +18,9 @@ import math
 import random
 from datetime import datetime, timedelta
 
+from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -25,6 +28,9 @@ from analytics.kick import rollups_kick
 from tracking.models import ApplicationEvent, DomainEvent
 
 Kind = DomainEvent.Kind
+# How long people keep coming back between their own moves, on average: a programme's members are followed by a coach,
+# a consumer site's seekers drift away (most stop within weeks, as sign-up cohorts of consumer apps do).
+MEAN_STAY_DAYS = {"enterprise": 150, "consumer": 30}
 
 
 def _joined(schema_kind: str) -> dict[int, datetime]:
@@ -74,8 +80,11 @@ def demo_activity_ensure(*, schema: str, schema_kind: str, now: datetime | None 
             for at in sorted(moves.get(actor, ())):
                 events += _day_of_work(rng, actor, at)
             day = since.date()
+            stays = rng.expovariate(1 / MEAN_STAY_DAYS[schema_kind])  # days until they stop coming back
             while day < now.date():
                 age = (day - since.date()).days
+                if age > stays:
+                    break
                 if day not in worked_days and rng.random() < 0.05 + 0.28 * math.exp(-age / 60):
                     at = datetime.combine(day, datetime.min.time(), tzinfo=since.tzinfo) + timedelta(
                         hours=rng.randrange(7, 22), minutes=rng.randrange(60)
@@ -85,3 +94,37 @@ def demo_activity_ensure(*, schema: str, schema_kind: str, now: datetime | None 
         DomainEvent.objects.bulk_create(events, batch_size=2000)
         rollups_kick(schema)
     return len(events)
+
+
+def simulated_history_record(*, schema: str) -> int:
+    """Counts the schema's simulated events into SimulatedHistory (after the demo set-up wrote them); returns them."""
+    from analytics.models import SimulatedHistory
+    from tenants.models import Client
+
+    with schema_context(schema):
+        simulated = DomainEvent.objects.filter(payload__simulated=True).aggregate(
+            events=models.Count("pk"), earliest=models.Min("occurred_at"), latest=models.Max("occurred_at")
+        )
+    tenant = Client.objects.get(schema_name=schema)
+    if simulated["events"]:
+        SimulatedHistory.objects.update_or_create(tenant=tenant, defaults=simulated)
+    else:
+        SimulatedHistory.objects.filter(tenant=tenant).delete()
+    return simulated["events"]
+
+
+def simulated_note(tenants: list) -> dict | None:
+    """What analytics/_simulated.html says about the simulated events of these tenants (None: there are none)."""
+    from analytics.models import SimulatedHistory
+
+    histories = list(SimulatedHistory.objects.filter(tenant__in=tenants).select_related("tenant").order_by("tenant"))
+    if not histories:
+        return None
+    events = sum(history.events for history in histories)
+    return {
+        "events": events,
+        "events_text": number_format(events, force_grouping=True),
+        "where": ", ".join(history.tenant.name for history in histories),
+        "earliest": min((h.earliest for h in histories if h.earliest), default=None),
+        "latest": max((h.latest for h in histories if h.latest), default=None),
+    }

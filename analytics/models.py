@@ -96,7 +96,7 @@ class SignupCohort(models.Model):
 
 class RollupCursor(models.Model):
     """How far a tenant's events are counted: every event whose transaction id is below `counted_below` (all those
-    transactions had finished when it was taken), and none above."""
+    transactions had finished when it was taken), and above it only those listed in CountedAhead."""
 
     tenant = models.OneToOneField(
         "tenants.Client", on_delete=models.CASCADE, related_name="rollup_cursor", verbose_name=_("tenant")
@@ -110,6 +110,45 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: below {self.counted_below}"
+
+
+class CountedAhead(models.Model):
+    """An event counted before its transaction id fell below its tenant's cursor: it committed while an older
+    transaction was still running. Kept so that it is not counted again, and forgotten once the cursor passes its
+    transaction. Belongs to the cursor: a cursor deleted (to count again from the start) takes its list with it."""
+
+    cursor = models.ForeignKey(
+        "analytics.RollupCursor", on_delete=models.CASCADE, related_name="ahead", verbose_name=_("cursor")
+    )
+    event_id = models.BigIntegerField(_("event id"))
+    txid = models.BigIntegerField(_("transaction id"))
+
+    class Meta:
+        verbose_name = _("event counted ahead")
+        verbose_name_plural = _("events counted ahead")
+        constraints = [models.UniqueConstraint(fields=["cursor", "event_id"], name="analytics_ahead_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.cursor_id}/{self.event_id}"
+
+
+class SimulatedHistory(models.Model):
+    """How many of a tenant's events are SIMULATED (written by the demo set-up, marked ``"simulated": true``), so that
+    every dashboard counting them can say so without reading the events. Written by `manage.py demo_setup`."""
+
+    tenant = models.OneToOneField(
+        "tenants.Client", on_delete=models.CASCADE, related_name="simulated_history", verbose_name=_("tenant")
+    )
+    events = models.PositiveIntegerField(_("simulated events"))
+    earliest = models.DateTimeField(_("earliest"), null=True)
+    latest = models.DateTimeField(_("latest"), null=True)
+
+    class Meta:
+        verbose_name = _("simulated history")
+        verbose_name_plural = _("simulated histories")
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.events}"
 
 
 # Experiments, feature flags, alerts (rules, their state, firings, heartbeats) and the model monitor live in their own

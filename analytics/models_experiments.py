@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Experiment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        RUNNING = "running", _("running")
-        STOPPED = "stopped", _("stopped")
+        DRAFT = "draft", pgettext_lazy("experiment status", "draft")
+        RUNNING = "running", pgettext_lazy("experiment status", "running")
+        STOPPED = "stopped", pgettext_lazy("experiment status", "stopped")
 
     class Population(models.TextChoices):
         EVERYONE = "everyone", _("everyone signed in, in every tenant")

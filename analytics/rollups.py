@@ -2,11 +2,14 @@
 signed up (analytics/models.py), kept current from the events.
 
 The events (tracking.DomainEvent, in each tenant's schema) are written in the transaction of the change they record:
-the outbox. ``rollups_advance`` counts, in one transaction, the events whose writing transaction is below the oldest
-transaction still running (``pg_snapshot_xmin``): all of those have finished, so none can still appear, and none is
-counted twice because the cursor moves in the same transaction as the counts. A worker killed mid-batch leaves both
-as they were. Ids would not do: an id is taken at the insert, and a transaction that took a lower id may commit after
-one that took a higher id has been counted.
+the outbox. Ids cannot say what is counted: an id is taken at the insert, and a transaction that took a lower id may
+commit after one that took a higher id has been counted. So ``rollups_advance`` counts, in one transaction, every
+committed event not counted yet, and says which are counted by transaction ids: the cursor moves to the oldest
+transaction still running (``pg_snapshot_xmin``), below which every transaction has finished, and the events counted
+from transactions above it (committed while an older one still ran) are listed in CountedAhead until the cursor passes
+them. The oldest running transaction is the whole cluster's, so a long one anywhere (a backup, a report) would hold a
+plain cursor back and stop the dashboards; with the list, it delays nothing. The counts, the cursor and the list change
+in the same transaction: a worker killed mid-batch leaves all three as they were, and nothing is counted twice.
 """
 
 from __future__ import annotations
@@ -17,20 +20,27 @@ from django.utils import timezone
 from analytics.models import RollupCursor
 from tenants.models import Client
 
-# One statement, one scan of the batch: the hourly and daily counts per kind and category, the users active each day,
-# and the sign-up day of users who signed up or joined. The category is the payload's "key", or the stage an
-# application entered; the summed value is the payload's numeric "value".
+# One statement, one scan of the batch: every visible event from the cursor on that is not counted ahead already
+# (those of transactions at or above the new cursor are listed as counted ahead). From it: the hourly and daily counts
+# per kind and category, the users active each day, and the sign-up day of users who signed up or joined. The category
+# is the payload's "key", or the stage an application entered; the summed value is the payload's numeric "value".
 _COUNT_INTO_ROLLUPS = """
 WITH batch AS MATERIALIZED (
-    SELECT kind,
+    SELECT e.id, e.txid::text::bigint AS txid, kind,
            CASE kind WHEN 'application.stage_changed' THEN COALESCE(payload->>'to', '')
                      WHEN 'application.created' THEN COALESCE(payload->>'stage', '')
                      ELSE LEFT(COALESCE(payload->>'key', ''), 40) END AS key,
            CASE WHEN jsonb_typeof(payload->'value') = 'number' THEN (payload->>'value')::float8 ELSE 0 END AS value,
            occurred_at AT TIME ZONE 'UTC' AS at_utc,
            actor_id
-    FROM {events}
-    WHERE txid >= %(low)s::text::xid8 AND txid < %(high)s::text::xid8
+    FROM {events} e
+    WHERE e.txid >= %(low)s::text::xid8
+      AND NOT EXISTS (SELECT 1 FROM public.analytics_countedahead a
+                      WHERE a.cursor_id = %(cursor)s AND a.event_id = e.id)
+), ahead AS (
+    INSERT INTO public.analytics_countedahead (cursor_id, event_id, txid)
+    SELECT %(cursor)s, id, txid FROM batch WHERE txid >= %(high)s
+    RETURNING 1
 ), hourly AS (
     INSERT INTO public.analytics_eventrollup AS r (tenant_id, kind, key, hour, count, total)
     SELECT %(tenant)s, kind, key, date_trunc('hour', at_utc) AT TIME ZONE 'UTC', COUNT(*), SUM(value)
@@ -58,7 +68,7 @@ WITH batch AS MATERIALIZED (
     RETURNING 1
 )
 SELECT (SELECT COUNT(*) FROM hourly) + (SELECT COUNT(*) FROM daily) + (SELECT COUNT(*) FROM active)
-     + (SELECT COUNT(*) FROM signups)
+     + (SELECT COUNT(*) FROM signups) + 0 * (SELECT COUNT(*) FROM ahead)
 """
 
 
@@ -77,13 +87,18 @@ def _cursor_locked(tenant: Client) -> RollupCursor:
     return RollupCursor.objects.select_for_update().get(tenant=tenant)
 
 
-def _count(tenant: Client, low: int, high: int) -> int:
+def _count(tenant: Client, rollup_cursor: RollupCursor, high: int) -> int:
+    """Counts what is not counted yet and moves the cursor to ``high`` (the caller holds its row lock)."""
     with connection.cursor() as cursor:
         cursor.execute(
             _COUNT_INTO_ROLLUPS.format(events=_events_table(tenant)),  # noqa: S608 - a quoted schema name
-            {"tenant": tenant.pk, "low": low, "high": high},
+            {"tenant": tenant.pk, "cursor": rollup_cursor.pk, "low": rollup_cursor.counted_below, "high": high},
         )
-        return cursor.fetchone()[0]
+        written = cursor.fetchone()[0]
+    rollup_cursor.ahead.filter(txid__lt=high).delete()  # outside every later batch now
+    rollup_cursor.counted_below, rollup_cursor.advanced_at = high, timezone.now()
+    rollup_cursor.save(update_fields=["counted_below", "advanced_at"])
+    return written
 
 
 def rollups_advance(tenant: Client) -> int:
@@ -91,34 +106,36 @@ def rollups_advance(tenant: Client) -> int:
     wrote. Concurrent calls for one tenant wait for each other (the cursor's row lock)."""
     with transaction.atomic():
         cursor = _cursor_locked(tenant)
-        high = _oldest_running()
-        if high <= cursor.counted_below:
-            return 0
-        written = _count(tenant, cursor.counted_below, high)
-        cursor.counted_below, cursor.advanced_at = high, timezone.now()
-        cursor.save(update_fields=["counted_below", "advanced_at"])
-    return written
+        return _count(tenant, cursor, max(_oldest_running(), cursor.counted_below))
 
 
 def rollups_rebuild(tenant: Client) -> int:
     """Recounts the tenant's rollups from all of its events (a command for staff, and what the tests compare with)."""
     with transaction.atomic():
         cursor = _cursor_locked(tenant)
+        rollups = (tenant.event_rollups, tenant.daily_rollups, tenant.active_days, tenant.signup_cohorts)
+        for rows in (*rollups, cursor.ahead):
+            rows.all().delete()
+        cursor.counted_below = 0
+        return _count(tenant, cursor, _oldest_running())
+
+
+def rollups_forget(tenant: Client) -> None:
+    """Deletes every rollup row of the tenant and its cursor: the next advance counts its events from the start."""
+    with transaction.atomic():
         for rows in (tenant.event_rollups, tenant.daily_rollups, tenant.active_days, tenant.signup_cohorts):
             rows.all().delete()
-        high = _oldest_running()
-        written = _count(tenant, 0, high)
-        cursor.counted_below, cursor.advanced_at = high, timezone.now()
-        cursor.save(update_fields=["counted_below", "advanced_at"])
-    return written
+        RollupCursor.objects.filter(tenant=tenant).delete()  # with its list of events counted ahead
 
 
 def rollups_pending(tenant: Client) -> bool:
-    """Whether the tenant has events written (committed or not) that the rollups have not counted yet."""
-    counted_below = RollupCursor.objects.filter(tenant=tenant).values_list("counted_below", flat=True).first() or 0
+    """Whether the tenant has committed events that the rollups have not counted yet."""
+    rollup_cursor = RollupCursor.objects.filter(tenant=tenant).values_list("pk", "counted_below").first() or (0, 0)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {_events_table(tenant)} WHERE txid >= %s::text::xid8)",  # noqa: S608
-            [counted_below],
+            f"""SELECT EXISTS (SELECT 1 FROM {_events_table(tenant)} e WHERE e.txid >= %s::text::xid8
+                AND NOT EXISTS (SELECT 1 FROM public.analytics_countedahead a
+                                WHERE a.cursor_id = %s AND a.event_id = e.id))""",  # noqa: S608 - a quoted schema
+            [rollup_cursor[1], rollup_cursor[0]],
         )
         return cursor.fetchone()[0]

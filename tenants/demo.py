@@ -43,7 +43,7 @@ DEMO_TENANTS = (
         "NA",
         "en",
         "USD",
-        (("seeker@example.com", "Sam Seeker"), ("second.seeker@example.com", "Alex Second")),
+        (("seeker@example.com", "Sam Okafor"), ("second.seeker@example.com", "Alex Brennan")),
     ),
     DemoTenant(
         "northbridge",

@@ -11,7 +11,7 @@ from tracking.cv.services import cv_paste
 from tracking.models import Application, Stage
 from tracking.services import application_create, application_move, contact_add, note_add, posting_create, task_add
 
-DEMO_CV = """Sam Seeker
+DEMO_CV = """Sam Okafor
 Data engineer · Toronto, Canada · sam.seeker@example.com
 
 Summary

@@ -50,6 +50,9 @@ from tenants.context import dangerously_for_each_tenant
 
 Progress = Callable[[str], None]
 CARD_NAME = "model-card.md"
+# Sections of the card written by other commands (``manage.py evaluate_matching``'s table is pasted in by hand from its
+# run): a regenerated card keeps them, from the heading to the end of the file.
+KEPT_SECTION_HEADINGS = ("## CV reading and matching (issue 15)",)
 PLOT_NAME = "model-card-calibration.png"
 COVERAGE_PCT_KEYS = ("coverage_p10_p90", "coverage_pct", "interval_coverage_pct")  # in percent
 COVERAGE_SHARE_KEYS = ("interval_coverage", "coverage")  # as a share in [0, 1]
@@ -397,6 +400,16 @@ def model_card_render(
     return "\n".join(parts).rstrip() + "\n"
 
 
+def card_kept_sections(old_text: str) -> str:
+    """The part of an existing card from the first kept heading (``KEPT_SECTION_HEADINGS``) to its end, ending in one
+    newline; "" when the card has none."""
+    starts = [old_text.find(f"\n{heading}\n") for heading in KEPT_SECTION_HEADINGS]
+    starts = [start for start in starts if start >= 0]
+    if not starts:
+        return ""
+    return old_text[min(starts) + 1 :].rstrip("\n") + "\n"
+
+
 def model_card_write(
     sections: Sequence[Section],
     *,
@@ -410,5 +423,8 @@ def model_card_write(
     card, plot = output_dir / CARD_NAME, output_dir / PLOT_NAME
     calibration_plot_write(sections, plot)
     text = model_card_render(sections, seed=seed, generated_at=generated_at or timezone.localtime(), commit=commit)
+    kept = card_kept_sections(card.read_text(encoding="utf-8")) if card.exists() else ""
+    if kept:
+        text = text.rstrip("\n") + "\n\n" + kept
     card.write_text(text, encoding="utf-8")
     return card, plot

@@ -3,16 +3,22 @@ monitor's ``salary_coverage`` and ``psi_max``, registered with one decorator eac
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from analytics.alerts import demo
 from analytics.alerts.evaluation import FIRED, UNCHANGED, alerts_evaluate
 from analytics.alerts.registry import _METRICS, Window, alert_metric, metric_unregister, metrics_load
-from analytics.models import AlertRule
+from analytics.models import AlertFiring, AlertRule
+from predictions.models import PredictionLog
 from tenants.models import Client
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +92,37 @@ def test_the_model_monitors_metrics_plug_in_and_their_rules_fire(cast, in_gamma,
     bodies = [message.body for message in mail.outbox]
     assert any("salary range coverage for the whole platform: 66\u00a0%." in body for body in bodies)
     assert any("largest PSI of a feature for the whole platform: 0.31." in body for body in bodies)
+
+
+def test_the_scripted_breach_fires_the_latency_rules_once_and_resolving_it_resolves_them(cast, in_gamma) -> None:
+    demo.demo_alert_rules_ensure(staff_email=STAFF)
+    slow = AlertRule.objects.filter(metric="prediction_latency_p99_ms")
+    assert slow.count() == 2  # the platform's and the organisation's
+
+    out = io.StringIO()
+    call_command("alerts_breach_demo", "--schema", "gamma", "--evaluate", stdout=out)
+
+    assert "30 simulated predictions of 2500 ms written to gamma's log" in out.getvalue()
+    assert "2 rule(s) fired" in out.getvalue()
+    firings = AlertFiring.objects.filter(rule__in=slow)
+    assert firings.count() == 2
+    assert all(firing.fired_value >= 2000 and firing.resolved_at is None for firing in firings)
+
+    call_command("alerts_breach_demo", "--schema", "gamma", "--resolve", stdout=io.StringIO())
+    with schema_context("gamma"):  # predictions served fast again: the evidence that resolves a firing
+        PredictionLog.objects.bulk_create(
+            PredictionLog(kind="salary", input_hash="f" * 64, latency_ms=40, source="page") for _ in range(30)
+        )
+    later = timezone.now() + timedelta(minutes=2)
+    for step in range(3):
+        alerts_evaluate(now=later + timedelta(seconds=30 * step))
+    assert firings.count() == 2  # the same two, now resolved: nothing fired again
+    assert all(firing.resolved_at is not None for firing in firings.all())
+    assert all(firing.resolved_value < 1500 for firing in firings.all())
+    with schema_context("gamma"):
+        assert not PredictionLog.objects.filter(source=PredictionLog.Source.DEMO).exists()
+
+
+def test_the_scripted_breach_names_an_unknown_tenant(cast) -> None:
+    with pytest.raises(CommandError, match="No tenant with the schema 'nowhere'"):
+        call_command("alerts_breach_demo", "--schema", "nowhere")

@@ -19,7 +19,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
 from accounts.services import user_ensure
-from analytics.models import ActiveDay, DailyRollup, EventRollup, RollupCursor
+from analytics.models import ActiveDay, DailyRollup, EventRollup, RollupCursor, SimulatedHistory
 from analytics.org_dashboard import engagement, live_activity, organisation_dashboard
 from analytics.org_page import funnel_lines
 from portal.models import OrganisationSettings
@@ -141,7 +141,7 @@ def test_the_live_fragment_refreshes_itself_and_shows_only_this_organisation(pro
 
     assert status == 200
     assert fragment.startswith('<section class="panel dashboard-section" id="live"')
-    assert 'hx-get="/portal/dashboard/live/" hx-trigger="every 5s" hx-swap="outerHTML"' in fragment
+    assert 'hx-get="/portal/dashboard/live/" hx-trigger="every 1s" hx-swap="outerHTML"' in fragment
     assert _rows(fragment, "live-table") == [
         ["page viewed", "0", "4", "4"],
         ["application created", "3", "0", "3"],
@@ -277,6 +277,24 @@ def test_the_page_names_no_member(programme, gamma, cast):
         for member in programme.members.values():
             assert member.full_name not in page
             assert member.email not in page
+
+
+def test_the_page_says_when_its_figures_include_the_demos_simulated_events(programme, gamma, other_enterprise):  # noqa: F811
+    assert "Simulated data" not in _page(programme.admin)[1]
+    SimulatedHistory.objects.create(tenant=other_enterprise, events=900)  # another organisation's: not said here
+    assert "Simulated data" not in _page(programme.admin)[1]
+
+    SimulatedHistory.objects.create(
+        tenant=gamma,
+        events=1234,
+        earliest=timezone.now() - datetime.timedelta(days=200),
+        latest=timezone.now(),
+    )
+    status, page = _page(programme.admin)
+
+    assert status == 200
+    assert "Simulated data: 1,234 events counted here were written by the demo set-up" in page
+    assert gamma.name in page
 
 
 # ---------------------------------------------------------------------------------------------------------------------

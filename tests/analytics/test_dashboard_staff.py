@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from analytics.models import ActiveDay, DailyRollup, RollupCursor, SignupCohort
+from analytics.models import ActiveDay, DailyRollup, RollupCursor, SignupCohort, SimulatedHistory
 from analytics.staff import (
     ActiveCount,
     SignupCount,
@@ -376,6 +376,19 @@ def test_it_filters_by_tenant_and_period(staff_client, history, fresh_cache, ten
     assert f'<option value="{tenants["gamma"].pk}" selected>' in page
     assert '<option value="7" selected>' in page
     assert staff_client.get(DASHBOARD, {"tenant": "nonsense", "days": "13"}).status_code == 200  # falls back to all
+
+
+def test_it_says_which_tenants_figures_include_the_demos_simulated_events(staff_client, history, tenants) -> None:
+    assert "Simulated data" not in staff_client.get(DASHBOARD).content.decode()
+    SimulatedHistory.objects.create(
+        tenant=tenants["alpha"], events=5000, earliest=timezone.now() - timedelta(days=90), latest=timezone.now()
+    )
+
+    every = staff_client.get(DASHBOARD).content.decode()
+    gammas = staff_client.get(DASHBOARD, {"tenant": tenants["gamma"].pk}).content.decode()
+
+    assert "Simulated data: 5,000 events counted here were written by the demo set-up (Tenant alpha)" in every
+    assert "Simulated data" not in gammas  # another tenant's simulated events are not in these figures
 
 
 def test_it_reads_rollups_never_the_events_in_a_bounded_number_of_queries(

@@ -12,7 +12,7 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from analytics.kick import KICK_CACHE_KEY
-from analytics.models import RollupCursor
+from analytics.rollups import rollups_forget
 from cvplus.kicks import kicks_wait
 from tenants.models import Client
 from tests.conftest import HOST_A, login
@@ -28,9 +28,7 @@ def alpha(committed):
     yield tenant
     with schema_context("alpha"):
         DomainEvent.objects.exclude(id__in=before).delete()
-    for table in (tenant.event_rollups, tenant.daily_rollups, tenant.active_days, tenant.signup_cohorts):
-        table.all().delete()
-    RollupCursor.objects.filter(tenant=tenant).delete()
+    rollups_forget(tenant)
 
 
 def _board_views(tenant: Client) -> int:

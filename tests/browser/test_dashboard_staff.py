@@ -12,6 +12,7 @@ from django.db import connection, connections
 
 from accounts.services import user_ensure
 from analytics.models import ActiveDay, DailyRollup, RollupCursor, SignupCohort
+from analytics.rollups import rollups_forget
 from analytics.staff import utc_today
 from tenants.models import Client
 from tests.browser.conftest import fits_the_screen, phone_page, too_wide
@@ -52,9 +53,7 @@ def rollups(committed) -> Iterator[Client]:
     RollupCursor.objects.update_or_create(tenant=alpha, defaults={"counted_below": 1})
     yield alpha
     connection.set_schema_to_public()
-    for table in (alpha.daily_rollups, alpha.active_days, alpha.signup_cohorts):
-        table.all().delete()
-    RollupCursor.objects.filter(tenant=alpha).delete()
+    rollups_forget(alpha)
     connections.close_all()
 
 

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 
 from analytics.alerts.demo import demo_alert_rules_ensure
 from analytics.demo import demo_experiments_ensure
-from analytics.demo_activity import demo_activity_ensure
+from analytics.demo_activity import demo_activity_ensure, simulated_history_record
+from analytics.demo_signups import demo_signups_ensure
 from analytics.tasks import demo_predictions_record_task
 from billing.catalogue import plans_ensure
 from billing.demo import demo_licensee_ensure, demo_plans_grant
@@ -31,9 +32,14 @@ class Command(BaseCommand):
             call_command("build_keyword_databases")  # the industries' keyword databases; skipped when unchanged
         rows = demo_platform_ensure(stdout=self.stdout)
         exposures = demo_experiments_ensure(schemas=[demo.schema_name for demo in DEMO_TENANTS])
+        signups = sum(demo_signups_ensure(schema=demo.schema_name) for demo in DEMO_TENANTS if demo.kind == "consumer")
+        if signups:
+            self.stdout.write(f"analytics: {signups} simulated past sign-ups added to the consumer site")
         activity = sum(demo_activity_ensure(schema=demo.schema_name, schema_kind=demo.kind) for demo in DEMO_TENANTS)
         if activity:
             self.stdout.write(f"analytics: {activity:,} simulated past page views and served predictions added")
+        for demo in DEMO_TENANTS:  # what the dashboards say is simulated
+            simulated_history_record(schema=demo.schema_name)
         self.stdout.write(
             "experiments running: "
             + ", ".join(f"{key} ({count} simulated exposures added)" for key, count in exposures.items())

@@ -395,7 +395,7 @@ def measure(options) -> bool:
             client.force_login(person)
         passed &= report(f"/portal/dashboard/ as the {role}", loads(client, "/portal/dashboard/"))
         if role == "administrator":
-            passed &= report("/portal/dashboard/live/ (every 5 s)", loads(client, "/portal/dashboard/live/"))
+            passed &= report("/portal/dashboard/live/ (every second)", loads(client, "/portal/dashboard/live/"))
     print(f"\n== Seeker dashboard, {options.loads} loads each (load average {load_average()}) ==")
     schema = "bench_dboard_c0"
     for count in SEEKER_APPLICATIONS:

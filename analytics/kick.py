@@ -5,6 +5,8 @@ The same flag scheme as the webhook outbox (portal/webhook_outbox.py): ``SET NX`
 sent only by the kick that set it, and the advance clears the flag before it reads. An event committed before the
 clear is seen by that advance's read; one whose kick comes after the clear sets the flag again and sends another. A
 lost advance holds the flag for ``KICK_TTL_S`` at most, and beat advances every tenant every 10 s whatever happens.
+A page view buffered in Redis sets the flag in its push's pipeline and sends the advance from the kick thread only if
+it set it (analytics/pageviews.py); the advance writes the views before it reads.
 """
 
 from __future__ import annotations
@@ -36,8 +38,18 @@ def _kick(schema: str) -> None:
         except REDIS_ERRORS:
             logger.warning("Could not set the rollups' flag; beat counts the events within 10 s")
             return
-    if not kicked:
-        return
+    if kicked:
+        rollups_advance_send(schema)
+
+
+def kick_flag_key() -> str:
+    """The current schema's flag as the cache names it in Redis, for a caller that sets it in a pipeline of its own
+    (analytics/pageviews.py); ``cache.add`` and ``cache.delete`` of ``KICK_CACHE_KEY`` see the same key."""
+    return cache.make_and_validate_key(KICK_CACHE_KEY)
+
+
+def rollups_advance_send(schema: str) -> None:
+    """Sends one advance of `schema`'s rollups; for the kick thread, once the caller has set the flag."""
     try:
         rollups_advance_task.apply_async(headers={"_schema_name": schema})
     except OperationalError:

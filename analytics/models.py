@@ -6,6 +6,7 @@ Users are named only by their id inside their tenant's schema (pseudonymous: the
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -78,11 +79,18 @@ class ActiveDay(models.Model):
 
 
 class SignupCohort(models.Model):
-    """The day a user signed up or joined an organisation: the cohort that retention is counted by."""
+    """The day a user signed up or joined an organisation: the cohort that retention is counted by, and in which of
+    the RETAINED_WEEKS weeks after their sign-up week they were active (`retained_weeks`: bit k-1 set when active in
+    week +k, kept from ActiveWeek whenever the batch touches the person's sign-up day or weeks)."""
+
+    RETAINED_WEEKS = 8
 
     tenant = _tenant("signup_cohorts")
     user_id = models.BigIntegerField(_("user id"))
     day = models.DateField(_("day"))
+    retained_weeks = models.PositiveSmallIntegerField(
+        _("active weeks after the sign-up week (bits)"), default=0, db_default=0
+    )
 
     class Meta:
         verbose_name = _("sign-up cohort")
@@ -94,14 +102,73 @@ class SignupCohort(models.Model):
         return f"{self.tenant_id}/{self.user_id} {self.day}"
 
 
+class DailyActiveUsers(models.Model):
+    """How many distinct users of a tenant were active on a day: its ActiveDay rows counted, kept as they are written
+    (each new ActiveDay row adds one), so that a day's or a period's active users read one row per day."""
+
+    tenant = _tenant("daily_active_users")
+    day = models.DateField(_("day"))
+    users = models.PositiveIntegerField(_("users"), default=0)
+
+    class Meta:
+        verbose_name = _("daily active users")
+        verbose_name_plural = _("daily active users")
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="analytics_dau_unique")]
+        indexes = [models.Index(fields=["day"], name="analytics_dau_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.day}: {self.users}"
+
+
+class UserActivity(models.Model):
+    """A user's first and last active day (the least and greatest of their ActiveDay rows): weekly and monthly active
+    users as of a day are the users whose last active day falls in the window (ActiveDay decides for the rare user
+    whose last active day lies after it)."""
+
+    tenant = _tenant("user_activities")
+    user_id = models.BigIntegerField(_("user id"))
+    first_day = models.DateField(_("first active day"))
+    last_day = models.DateField(_("last active day"))
+
+    class Meta:
+        verbose_name = _("user activity")
+        verbose_name_plural = _("user activities")
+        constraints = [models.UniqueConstraint(fields=["tenant", "user_id"], name="analytics_useractivity_unique")]
+        indexes = [models.Index(fields=["last_day", "tenant"], name="analytics_user_last_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}/{self.user_id} {self.first_day}–{self.last_day}"
+
+
+class ActiveWeek(models.Model):
+    """A user who was active in an ISO week (`week`: its Monday, UTC): retention by sign-up week reads these, at most
+    one row per person and week rather than one per day."""
+
+    tenant = _tenant("active_weeks")
+    user_id = models.BigIntegerField(_("user id"))
+    week = models.DateField(_("week"))
+
+    class Meta:
+        verbose_name = _("active week")
+        verbose_name_plural = _("active weeks")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user_id", "week"], name="analytics_activeweek_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}/{self.user_id} {self.week}"
+
+
 class RollupCursor(models.Model):
-    """How far a tenant's events are counted: every event whose transaction id is below `counted_below` (all those
-    transactions had finished when it was taken), and above it only those listed in CountedAhead."""
+    """How far a tenant's events are counted: the snapshot of the last advance (analytics/rollups.py). Every event
+    whose transaction id is below `counted_below` and not in `running` is counted; none of the others is."""
 
     tenant = models.OneToOneField(
         "tenants.Client", on_delete=models.CASCADE, related_name="rollup_cursor", verbose_name=_("tenant")
     )
     counted_below = models.BigIntegerField(_("transactions counted below"), default=0)
+    # Transactions below `counted_below` still running at the last advance: their events are counted once they commit.
+    running = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("transactions running"))
     advanced_at = models.DateTimeField(_("advanced"), null=True, blank=True)
 
     class Meta:
@@ -111,25 +178,28 @@ class RollupCursor(models.Model):
     def __str__(self) -> str:
         return f"{self.tenant_id}: below {self.counted_below}"
 
+    def counts(self, txid: int) -> bool:
+        """Whether the events of transaction `txid` are counted."""
+        return txid < self.counted_below and txid not in self.running
 
-class CountedAhead(models.Model):
-    """An event counted before its transaction id fell below its tenant's cursor: it committed while an older
-    transaction was still running. Kept so that it is not counted again, and forgotten once the cursor passes its
-    transaction. Belongs to the cursor: a cursor deleted (to count again from the start) takes its list with it."""
 
-    cursor = models.ForeignKey(
-        "analytics.RollupCursor", on_delete=models.CASCADE, related_name="ahead", verbose_name=_("cursor")
-    )
-    event_id = models.BigIntegerField(_("event id"))
-    txid = models.BigIntegerField(_("transaction id"))
+class PageViewBatch(models.Model):
+    """A batch of page views written from Redis into its tenant's events (analytics/pageviews.py), recorded in the
+    transaction that wrote it so that it is never written twice; forgotten after two days."""
+
+    tenant = _tenant("page_view_batches")
+    batch = models.CharField(_("batch"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"))
+    applied_at = models.DateTimeField(_("applied"))
 
     class Meta:
-        verbose_name = _("event counted ahead")
-        verbose_name_plural = _("events counted ahead")
-        constraints = [models.UniqueConstraint(fields=["cursor", "event_id"], name="analytics_ahead_unique")]
+        verbose_name = _("page view batch")
+        verbose_name_plural = _("page view batches")
+        constraints = [models.UniqueConstraint(fields=["tenant", "batch"], name="analytics_pageviewbatch_unique")]
+        indexes = [models.Index(fields=["applied_at"], name="analytics_pageviewbatch_at_idx")]
 
     def __str__(self) -> str:
-        return f"{self.cursor_id}/{self.event_id}"
+        return f"{self.tenant_id}: {self.batch}"
 
 
 class SimulatedHistory(models.Model):

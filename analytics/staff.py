@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
+from django.db import connection
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
-from analytics.models import ActiveDay, DailyRollup, RollupCursor
+from analytics.models import DailyActiveUsers, DailyRollup, RollupCursor
 from billing.models import ApiUsageDay
 from tenants.models import Client
 from tracking.models import DomainEvent
@@ -52,7 +54,7 @@ class Scope:
     def start(self) -> date:
         return self.today - timedelta(days=self.days - 1)
 
-    @property
+    @cached_property
     def day_list(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range(self.days)]
 
@@ -77,6 +79,17 @@ def scope_make(*, tenant_id: int | None, days: int, today: date | None = None) -
         today=today or utc_today(),
         choices=tenants,
     )
+
+
+def scope_rows(scope: Scope, sql: str, params: dict, *, tenant_column: str = "tenant_id") -> list[tuple]:
+    """The rows of `sql` for the scope: its `{tenant_filter}` slot becomes nothing (every tenant) or the chosen
+    tenant's condition on `tenant_column`."""
+    tenant_filter = ""
+    if scope.tenant is not None:
+        tenant_filter, params = f"AND {tenant_column} = %(tenant)s", params | {"tenant": scope.tenant.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(tenant_filter=tenant_filter), params)
+        return cursor.fetchall()
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -141,26 +154,55 @@ class ActiveFigures:
     by_day: dict[date, int]  # distinct users active each day of the period
 
 
-def active_users_count(scope: Scope) -> ActiveFigures:
-    """Daily, weekly and monthly active users per tenant as of today, and daily active users over the period
-    (ActiveDay: one row per tenant, day and user, so counting rows counts distinct people). A user id names a person
-    only inside their tenant: totals add tenants' counts, never compare ids across them."""
-    today = scope.today
-    month = ActiveDay.objects.filter(scope.q(), day__gt=today - timedelta(days=MONTH_DAYS), day__lte=today)
-    rows = month.values_list("tenant_id").annotate(
-        daily=Count("pk", filter=Q(day=today)),
-        weekly=Count("user_id", filter=Q(day__gt=today - timedelta(days=WEEK_DAYS)), distinct=True),
-        monthly=Count("user_id", distinct=True),
+# Weekly and monthly active users per tenant as of today: the users whose last active day falls in the month
+# (UserActivity, one row per person), and the rare user whose last active day lies after today counted from their
+# ActiveDay rows in the month (their latest one, NULL when none).
+_WEEK_AND_MONTH = """
+SELECT tenant_id, COUNT(*) FILTER (WHERE last_day > %(week_after)s), COUNT(*)
+FROM (
+    SELECT tenant_id, last_day FROM analytics_useractivity
+    WHERE last_day > %(month_after)s AND last_day <= %(today)s {tenant_filter}
+    UNION ALL
+    SELECT u.tenant_id, (
+        SELECT MAX(a.day) FROM analytics_activeday a
+        WHERE a.tenant_id = u.tenant_id AND a.user_id = u.user_id AND a.day > %(month_after)s AND a.day <= %(today)s
     )
-    by_tenant = {tenant_id: ActiveCount(daily, weekly, monthly) for tenant_id, daily, weekly, monthly in rows}
+    FROM analytics_useractivity u WHERE u.last_day > %(today)s {tenant_filter}
+) AS recent (tenant_id, last_day)
+WHERE last_day IS NOT NULL
+GROUP BY tenant_id
+"""
+
+
+def active_users_count(scope: Scope) -> ActiveFigures:
+    """Daily, weekly and monthly active users per tenant as of today, and daily active users over the period. Read
+    from the people rollups (DailyActiveUsers per tenant and day, UserActivity per person), which count ActiveDay rows
+    exactly: one per tenant, day and user. A user id names a person only inside their tenant: totals add tenants'
+    counts, never compare ids across them."""
+    today = scope.today
+    params = {
+        "today": today,
+        "week_after": today - timedelta(days=WEEK_DAYS),
+        "month_after": today - timedelta(days=MONTH_DAYS),
+    }
+    week_and_month = scope_rows(scope, _WEEK_AND_MONTH, params)
+    series = DailyActiveUsers.objects.filter(scope.q(), day__range=(scope.start, today)).values_list(
+        "tenant_id", "day", "users"
+    )
+    by_day = dict.fromkeys(scope.day_list, 0)
+    daily: dict[int, int] = defaultdict(int)
+    for tenant_id, day, users in series:
+        by_day[day] += users
+        if day == today:
+            daily[tenant_id] = users
+    by_tenant = {
+        tenant_id: ActiveCount(daily[tenant_id], weekly, monthly) for tenant_id, weekly, monthly in week_and_month
+    }
     total = ActiveCount(
         daily=sum(c.daily for c in by_tenant.values()),
         weekly=sum(c.weekly for c in by_tenant.values()),
         monthly=sum(c.monthly for c in by_tenant.values()),
     )
-    by_day = dict.fromkeys(scope.day_list, 0)
-    series = ActiveDay.objects.filter(scope.q(), day__range=(scope.start, today)).values_list("day")
-    by_day.update(series.annotate(users=Count("pk")).order_by())
     return ActiveFigures(by_tenant=by_tenant, total=total, by_day=by_day)
 
 

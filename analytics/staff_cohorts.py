@@ -8,20 +8,17 @@ not shown: with four people, a share says what each of them did.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
-
 from analytics.models import SignupCohort
-from analytics.staff import Scope, week_start
-from billing.models import Invoice, Subscription
+from analytics.staff import Scope, scope_rows, week_start
+from billing.models import Subscription
 from portal.outcomes import MIN_MEMBERS
 from tenants.models import Client
 
-RETENTION_WEEKS = 8  # weeks +1 … +8 after the sign-up week
+RETENTION_WEEKS = SignupCohort.RETAINED_WEEKS  # weeks +1 … +8 after the sign-up week
 COHORT_WEEKS = 12  # sign-up weeks shown, the current one included
 COHORT_MONTHS = 6  # sign-up months shown, the current one included
 CONVERSION_TARGET = (0.20, 0.25)  # the product brief's target share of seekers who ever pay for Premium
@@ -40,23 +37,13 @@ class RetentionRow:
         return self.size < MIN_MEMBERS
 
 
-# Each cohort member's distinct weeks of activity after their sign-up week, counted per cohort and week offset. The
-# join reads ActiveDay rows of cohort members only, within the 8 weeks that follow each cohort.
+# The cohorts' sizes and their people's retained weeks (SignupCohort.retained_weeks: bit k-1 set when active in week
+# +k), one row per sign-up week and pattern of weeks: at most 12 × 256 rows, whatever the number of people.
 _RETENTION = """
-WITH cohort AS MATERIALIZED (
-    SELECT tenant_id, user_id, day - (EXTRACT(ISODOW FROM day)::int - 1) AS week
-    FROM analytics_signupcohort
-    WHERE day >= %(first_week)s AND day <= %(today)s {tenant_filter}
-), returned AS (
-    SELECT DISTINCT c.week, c.tenant_id, c.user_id, (a.day - c.week) / 7 AS week_offset
-    FROM cohort c
-    JOIN analytics_activeday a
-      ON a.tenant_id = c.tenant_id AND a.user_id = c.user_id
-     AND a.day >= c.week + 7 AND a.day < c.week + %(horizon_days)s
-)
-SELECT week, NULL AS week_offset, COUNT(*) FROM cohort GROUP BY week
-UNION ALL
-SELECT week, week_offset, COUNT(*) FROM returned GROUP BY week, week_offset
+SELECT day - (EXTRACT(ISODOW FROM day)::int - 1) AS week, retained_weeks, COUNT(*)
+FROM analytics_signupcohort
+WHERE day >= %(first_week)s AND day <= %(today)s {tenant_filter}
+GROUP BY 1, 2
 """
 
 
@@ -64,22 +51,21 @@ def retention_count(scope: Scope) -> list[RetentionRow]:
     """The last COHORT_WEEKS sign-up weeks (the period filter does not apply: a 7-day period holds no week +8), newest
     first, each with the share of its people active in each following week that has ended by today."""
     first_week = week_start(scope.today) - timedelta(weeks=COHORT_WEEKS - 1)
-    params = {"first_week": first_week, "today": scope.today, "horizon_days": 7 * (RETENTION_WEEKS + 1)}
-    tenant_filter = ""
-    if scope.tenant is not None:
-        tenant_filter, params["tenant"] = "AND tenant_id = %(tenant)s", scope.tenant.pk
-    with connection.cursor() as cursor:
-        cursor.execute(_RETENTION.format(tenant_filter=tenant_filter), params)
-        counts = cursor.fetchall()
-    sizes = {week: users for week, offset, users in counts if offset is None}
-    returned = {(week, offset): users for week, offset, users in counts if offset is not None}
+    counts = scope_rows(scope, _RETENTION, {"first_week": first_week, "today": scope.today})
+    sizes: dict[date, int] = defaultdict(int)
+    returned: dict[tuple[date, int], int] = defaultdict(int)
+    for week, retained_weeks, users in counts:
+        sizes[week] += users
+        for offset in range(1, RETENTION_WEEKS + 1):
+            if retained_weeks & (1 << (offset - 1)):
+                returned[(week, offset)] += users
     rows = []
     for week in sorted(sizes, reverse=True):
         size = sizes[week]
         shares = tuple(
             None
             if size < MIN_MEMBERS or week + timedelta(weeks=offset, days=6) >= scope.today
-            else returned.get((week, offset), 0) / size
+            else returned[(week, offset)] / size
             for offset in range(1, RETENTION_WEEKS + 1)
         )
         rows.append(RetentionRow(week=week, size=size, shares=shares))
@@ -101,19 +87,23 @@ class ConversionRow:
         return None if self.suppressed else self.converted / self.seekers
 
 
-def _ever_paid() -> Q:
-    """A seeker who ever paid: a Stripe subscription active now, or any invoice with money paid. Trials, staff
-    grants and subscriptions whose first payment never went through are not conversions."""
-    active = Subscription.objects.filter(
-        tenant_id=OuterRef("tenant_id"),
-        user_id=OuterRef("user_id"),
-        source=Subscription.Source.STRIPE,
-        status=Subscription.Status.ACTIVE,
-    )
-    paid = Invoice.objects.filter(
-        customer__tenant_id=OuterRef("tenant_id"), customer__user_id=OuterRef("user_id"), amount_paid_minor__gt=0
-    )
-    return Q(Exists(active)) | Q(Exists(paid))
+# Seekers of consumer tenants by sign-up month, and of them those who ever paid: a Stripe subscription active now, or
+# any invoice with money paid. Trials, staff grants and subscriptions whose first payment never went through are not
+# conversions. The payers are few next to the seekers: gathered once, then joined (not looked up per seeker).
+_CONVERSION = """
+WITH paid AS (
+    SELECT tenant_id, user_id FROM billing_subscription WHERE source = %(stripe)s AND status = %(active)s
+    UNION
+    SELECT c.tenant_id, c.user_id FROM billing_invoice i JOIN billing_customer c ON c.id = i.customer_id
+    WHERE i.amount_paid_minor > 0 AND c.user_id IS NOT NULL
+)
+SELECT date_trunc('month', s.day)::date AS month, COUNT(*), COUNT(p.user_id)
+FROM analytics_signupcohort s
+JOIN tenants_client t ON t.id = s.tenant_id AND t.kind = %(consumer)s
+LEFT JOIN paid p ON p.tenant_id = s.tenant_id AND p.user_id = s.user_id
+WHERE s.day >= %(first_month)s AND s.day <= %(today)s {tenant_filter}
+GROUP BY 1 ORDER BY 1 DESC
+"""
 
 
 def conversion_count(scope: Scope) -> tuple[list[ConversionRow], ConversionRow | None]:
@@ -123,15 +113,14 @@ def conversion_count(scope: Scope) -> tuple[list[ConversionRow], ConversionRow |
     first_month = scope.today.replace(day=1)
     for _month in range(COHORT_MONTHS - 1):
         first_month = (first_month - timedelta(days=1)).replace(day=1)
-    seekers = SignupCohort.objects.filter(
-        scope.q(), tenant__kind=Client.Kind.CONSUMER, day__gte=first_month, day__lte=scope.today
-    )
-    months = (
-        seekers.annotate(month=TruncMonth("day"))
-        .values_list("month")
-        .annotate(seekers=Count("pk"), converted=Count("pk", filter=_ever_paid()))
-        .order_by("-month")
-    )
+    params = {
+        "stripe": Subscription.Source.STRIPE,
+        "active": Subscription.Status.ACTIVE,
+        "consumer": Client.Kind.CONSUMER,
+        "first_month": first_month,
+        "today": scope.today,
+    }
+    months = scope_rows(scope, _CONVERSION, params, tenant_column="s.tenant_id")
     rows = [ConversionRow(month=month, seekers=total, converted=converted) for month, total, converted in months]
     if not rows:
         return [], None

@@ -1,14 +1,18 @@
 """Analytics benchmarks (issue 14, "Measured"): `.venv/bin/python bench/analytics.py`.
 
 Prints, measured side by side in one run:
-1. Event write overhead: the seeker's board (GET /app/) with and without its page.viewed event, and a stage change
-   (POST /api/v1/applications/<pk>/move/) with and without its domain event and the kick after the commit; the two
-   variants alternate in blocks, in one process, and the ratio of medians is printed (target: ≤ 1.05×).
+1. Event write overhead: the seeker's board (GET /app/) with and without its page.viewed event (one RPUSH to Redis,
+   analytics/pageviews.py; beside it, a bare Redis PING in its place, to tell the work from the round trip), and a
+   stage change (POST /api/v1/applications/<pk>/move/) with and without its domain event and the kick after the
+   commit; the variants alternate in blocks, in one process, and the ratio of medians is printed (target: ≤ 1.05×).
 2. Consumer throughput: events written in bulk, then counted by one advance (events per second).
 3. Freshness under load: a writer commits one event every 5 ms (200 events/s) for `--load-seconds`, each kicking an
-   advance that a real Celery worker (its own process) runs; a watcher records when the tenant's cursor passes each
+   advance that a real Celery worker (its own process) runs; a watcher records when the tenant's cursor counts each
    event's transaction. Freshness = that moment minus the event's commit (p50/p99; target p99 < 1 s). What a
-   dashboard shows is the rollups, so counted is shown (the dashboard's own read is section 4).
+   dashboard shows is the rollups, so counted is shown (the dashboard's own read is section 4). Run twice: as is, and
+   with another session holding a transaction open for `--hold-seconds` at a time, over and over (as a test suite, a
+   report or a migration on the same server does). Then page views at the same rate through their Redis buffer
+   (analytics/pageviews.py): the moment the rollups' count of board views reaches each view's rank, minus its push.
 The dashboards' query time on rollups worth 10 million events is bench/analytics_dashboard_data.py (its own run).
 Works on its own database (``cvplus_bench``, or CVPLUS_BENCH_DATABASE_URL), dropped and recreated, and its own Redis
 database (CVPLUS_BENCH_REDIS_URL, default db 13). No target is asserted: the figures are printed for the issue's note.
@@ -87,6 +91,8 @@ def bench_write_overhead(client, application_pk: int, *, blocks: int, per_block:
     with_times, without_times = _side_by_side(board_with, board_without, blocks=blocks, per_block=per_block)
     middleware.MAIN_PAGES.update(pages)
     _report("board page view (GET /app/)", with_times, without_times)
+    if hasattr(middleware, "page_view_record"):
+        _board_with_a_bare_round_trip(middleware, board, board_without, blocks=blocks, per_block=per_block)
 
     url = f"/api/v1/applications/{application_pk}/move/"
     real_record = services.domain_event_record
@@ -115,6 +121,27 @@ def bench_write_overhead(client, application_pk: int, *, blocks: int, per_block:
     finally:
         services.domain_event_record = real_record
     _report("stage change (POST …/move/), event + kick after commit", with_times, without_times)
+
+
+def _board_with_a_bare_round_trip(middleware, board, board_without, *, blocks: int, per_block: int) -> None:
+    """What one Redis round trip costs at the page view's place (after the page is built), recording nothing: on a
+    loaded machine the first round trip after the page's CPU work waits for the CPU, whatever it carries."""
+    from billing.redis_client import redis_client
+
+    real_record = middleware.page_view_record
+    pages = dict(middleware.MAIN_PAGES)
+
+    def board_ping(n: int) -> list[float]:
+        middleware.MAIN_PAGES.update(pages)
+        middleware.page_view_record = lambda **kwargs: redis_client().ping()
+        try:
+            return board(n)
+        finally:
+            middleware.page_view_record = real_record
+
+    ping_times, without_times = _side_by_side(board_ping, board_without, blocks=blocks, per_block=per_block)
+    middleware.MAIN_PAGES.update(pages)
+    _report("the same, a bare Redis PING in the page view's place (for comparison)", ping_times, without_times)
 
 
 def _report(label: str, with_times: list[float], without_times: list[float]) -> None:
@@ -188,6 +215,38 @@ def worker_start(log: Path) -> subprocess.Popen:
     )
 
 
+def _counts(cursor, txid: int) -> bool:
+    """Whether the cursor counts `txid` (before issue 14's snapshot cursor, it had no list of running ones)."""
+    return txid < cursor.counted_below and txid not in getattr(cursor, "running", ())
+
+
+class _TransactionHeldOpen:
+    """Another session that holds a transaction (with a transaction id) open for `hold_s`, commits, and again."""
+
+    def __init__(self, hold_s: float) -> None:
+        self.hold_s, self.stop = hold_s, threading.Event()
+        self.thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        from django.db import connection, transaction
+
+        try:
+            while not self.stop.is_set():
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_current_xact_id()")
+                    self.stop.wait(self.hold_s)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> _TransactionHeldOpen:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=60)
+
+
 def bench_freshness(tenant, *, seconds: float, rate: int) -> None:
     from django.db import connection, connections, transaction
     from django.utils import timezone
@@ -206,9 +265,9 @@ def bench_freshness(tenant, *, seconds: float, rate: int) -> None:
         try:
             seen = 0
             while not stop.is_set() or seen < len(committed):
-                below = RollupCursor.objects.filter(tenant=tenant).values_list("counted_below", flat=True).first() or 0
+                cursor = RollupCursor.objects.filter(tenant=tenant).first()
                 now = time.perf_counter()
-                while seen < len(committed) and committed[seen][0] < below:
+                while seen < len(committed) and cursor is not None and _counts(cursor, committed[seen][0]):
                     counted[seen] = now
                     seen += 1
                 time.sleep(0.002)
@@ -241,13 +300,68 @@ def bench_freshness(tenant, *, seconds: float, rate: int) -> None:
     stop.set()
     watch.join(timeout=60)
     # The watcher notices within its 2 ms poll; committed txids are increasing in commit order here (one writer).
-    lags = [counted[i] - at for i, (_txid, at) in enumerate(committed) if i in counted]
-    missing = len(committed) - len(lags)
+    _freshness_report("events", [at for _txid, at in committed], counted, rate=rate, seconds=seconds)
+
+
+def _freshness_report(what: str, written: list[float], counted: dict[int, float], *, rate: int, seconds: float) -> None:
+    lags = [counted[i] - at for i, at in enumerate(written) if i in counted]
+    missing = len(written) - len(lags)
     print(
-        f"  {len(committed):,} events at {rate}/s for {seconds:.0f} s: action to counted p50 "
+        f"  {len(written):,} {what} at {rate}/s for {seconds:.0f} s: action to counted p50 "
         f"{ms(statistics.median(lags))}, p99 {ms(percentile(lags, 0.99))}, max {ms(max(lags))}"
         f" (target p99 < 1 s){f'; {missing} not counted within the wait' if missing else ''}"
     )
+
+
+def bench_page_view_freshness(tenant, *, seconds: float, rate: int) -> None:
+    """Page views pushed to Redis at `rate` (each kicking the advance that writes and counts them); the i-th view is
+    counted once the rollups' count of board views passes i (a batch is written and counted whole, oldest first)."""
+    from django.db import connections
+    from django_tenants.utils import schema_context
+
+    from analytics.pageviews import page_view_record
+    from tracking.models import DomainEvent
+
+    def board_views() -> int:
+        return sum(
+            tenant.daily_rollups.filter(kind=DomainEvent.Kind.PAGE_VIEWED, key="bench-board").values_list(
+                "count", flat=True
+            )
+        )
+
+    pushed: list[float] = []
+    counted: dict[int, float] = {}
+    stop = threading.Event()
+    total = int(seconds * rate)
+
+    def watcher() -> None:
+        try:
+            deadline = None
+            while len(counted) < total:
+                views = board_views()
+                now = time.perf_counter()
+                for i in range(len(counted), min(views, len(pushed))):
+                    counted[i] = now
+                time.sleep(0.002)
+                if stop.is_set():
+                    deadline = deadline or now + 30
+                    if now > deadline:
+                        return
+        finally:
+            connections.close_all()
+
+    watch = threading.Thread(target=watcher)
+    watch.start()
+    next_at = time.perf_counter()
+    with schema_context(tenant.schema_name):
+        for i in range(total):
+            pushed.append(time.perf_counter())
+            page_view_record(page="bench-board", actor_id=1 + i % 300)
+            next_at += 1 / rate
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+    stop.set()
+    watch.join(timeout=60)
+    _freshness_report("page views (Redis buffer)", pushed, counted, rate=rate, seconds=seconds)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -258,6 +372,7 @@ def main() -> int:
     parser.add_argument("--throughput-events", type=int, default=200_000)
     parser.add_argument("--load-seconds", type=float, default=30)
     parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--hold-seconds", type=float, default=2.0, help="section 3's transaction held open elsewhere")
     parser.add_argument("--sections", default="1,2,3")
     parser.add_argument("--keep-db", action="store_true")
     options = parser.parse_args()
@@ -301,6 +416,13 @@ def main() -> int:
             while not app.control.ping(timeout=1) and time.monotonic() < deadline:
                 time.sleep(1)  # the worker's start-up
             bench_freshness(tenant, seconds=options.load_seconds, rate=options.rate)
+            print(f"   … while another session holds a transaction open {options.hold_seconds:.1f} s at a time")
+            with _TransactionHeldOpen(options.hold_seconds):
+                bench_freshness(tenant, seconds=options.load_seconds, rate=options.rate)
+            try:
+                bench_page_view_freshness(tenant, seconds=options.load_seconds, rate=options.rate)
+            except ImportError:
+                print("  (no page view buffer in this checkout)")
     finally:
         if worker is not None:
             worker.terminate()

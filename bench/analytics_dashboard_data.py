@@ -12,7 +12,9 @@ the last 90 days, and each tenant's prediction log to match. All of it SIMULATED
 - events: each tenant's daily active users × EVENTS_PER_ACTIVE_DAY, split by MIX (kind, category, share) and by hour
   of the day (busier in working hours), each count varied by ±50 %; sign-ups and joins are the cohort rows
   themselves, so every rollup agrees with every other;
-- predictions: one log row per prediction.served event, with a log-normal latency around each kind's median.
+- predictions: one log row per prediction.served event, with a log-normal latency around each kind's median;
+- people rollups (daily active users, user activity, active weeks, cohorts' retained weeks): recounted from the
+  simulated active days by analytics.rollups.people_rollups_recount, as the consumer would have kept them.
 
 Run alone, it works on a database of its own (CVPLUS_BENCH_DATABASE_URL, default ``cvplus_bench``; dropped and
 recreated), provisions TENANTS tenants, fills them and loads the staff dashboard through Django's full stack in
@@ -45,7 +47,15 @@ EVENTS_PER_ACTIVE_DAY = 15
 TENANTS = 12  # 9 consumer sites, 3 organisations
 LOADS = 30
 TARGET_P99_MS = 300
-ROLLUP_TABLES = ("analytics_signupcohort", "analytics_activeday", "analytics_eventrollup", "analytics_dailyrollup")
+ROLLUP_TABLES = (
+    "analytics_signupcohort",
+    "analytics_activeday",
+    "analytics_eventrollup",
+    "analytics_dailyrollup",
+    "analytics_dailyactiveusers",
+    "analytics_useractivity",
+    "analytics_activeweek",
+)
 
 # (kind, category, share of events, mean value): the value is a prediction's latency in ms or a metered call count.
 MIX: tuple[tuple[str, str, float, float], ...] = (
@@ -193,6 +203,7 @@ def dashboard_rollups_fill(
     from django.db import connection, transaction
 
     from analytics.models import ActiveDay, DailyRollup, EventRollup, SignupCohort
+    from analytics.rollups import people_rollups_recount
 
     started = time.perf_counter()
     today = today or datetime.now(UTC).date()
@@ -223,6 +234,7 @@ def dashboard_rollups_fill(
         cursor.execute("SELECT setseed(%s)", [seed])
         for statement in (_COHORTS, _ACTIVE_DAYS, _HOURLY, _SIGNUPS_HOURLY):
             cursor.execute(statement, params)
+        people_rollups_recount(tenant_ids=tenant_ids)  # as the consumer keeps them from the same active days
         log_rows = 0
         for tenant in tenants:
             schema = connection.ops.quote_name(tenant.schema_name)
@@ -239,9 +251,9 @@ def dashboard_rollups_fill(
             {"ids": tenant_ids},
         )
         active_days, counted, hourly_rows, daily_rows = cursor.fetchone()
-    with connection.cursor() as cursor:  # fresh statistics, as autovacuum would soon give them
+    with connection.cursor() as cursor:  # fresh statistics and visibility maps, as autovacuum would soon give them
         for table in ROLLUP_TABLES:
-            cursor.execute(f"ANALYZE {table}")  # noqa: S608 - a fixed name
+            cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 - a fixed name
         for tenant in tenants:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(tenant.schema_name)}.predictions_predictionlog")  # noqa: S608
     return FillReport(

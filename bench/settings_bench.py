@@ -1,16 +1,17 @@
 """Benchmark settings: development settings plus a throwaway tenant app, on a database of the benchmark's own.
 
-Refuses any database whose name does not end in ``_bench``, so that the benchmark (which drops and recreates its
-database) can never run against the development database.
+Refuses any database whose name does not end in ``_bench`` (or hold ``_bench_``, as ``cvplus_bench_<helper>``), so
+that the benchmark (which drops and recreates its database) can never run against the development database.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from cvplus.settings.local import *  # noqa: F403
 
-if not DATABASES["default"]["NAME"].endswith("_bench"):  # noqa: F405
+_NAME = DATABASES["default"]["NAME"]  # noqa: F405
+if not (_NAME.endswith("_bench") or "_bench_" in _NAME):
     raise ImproperlyConfigured(
-        "bench.settings_bench needs DATABASE_URL to name a database ending in _bench, "
+        "bench.settings_bench needs DATABASE_URL to name a database ending in _bench or holding _bench_, "
         f"got {DATABASES['default']['NAME']!r}."  # noqa: F405
     )
 

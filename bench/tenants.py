@@ -94,8 +94,8 @@ def database_drop() -> None:
 
     url = urlsplit(DATABASE_URL)
     name = url.path.lstrip("/")
-    if not name.endswith("_bench"):
-        raise BenchError(f"refusing to drop {name!r}: the benchmark only drops databases named *_bench")
+    if not (name.endswith("_bench") or "_bench_" in name):
+        raise BenchError(f"refusing to drop {name!r}: the benchmark only drops databases named *_bench or *_bench_*")
     params = {"dbname": "postgres", "user": url.username or "postgres", "host": url.hostname, "port": url.port}
     if url.password:
         params["password"] = url.password

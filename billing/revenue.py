@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.apps import apps
+from django.db.models import Count
 from django.utils import timezone
 
 from billing.models import ConsultingEngagement, Contract, Invoice, Plan, Subscription
@@ -60,12 +61,17 @@ def revenue_report(*, period_days: int = 30, today: date | None = None) -> Reven
     report = RevenueReport(period_start=start, period_end=today)
     mrr: dict[str, dict[str, int]] = {stream: defaultdict(int) for stream in STREAMS}
 
-    granting = Subscription.objects.select_related("plan").filter(
-        source=Subscription.Source.STRIPE, status__in=Subscription.GRANTING
+    # Counted per plan, not loaded per subscription: a handful of plans, however many subscribers.
+    granting = (
+        Subscription.objects.filter(source=Subscription.Source.STRIPE, status__in=Subscription.GRANTING)
+        .values_list("plan_id")
+        .annotate(subscriptions=Count("pk"))
+        .order_by()
     )
-    for subscription in granting:
-        mrr["premium"][subscription.plan.currency] += _monthly(subscription.plan)
-    report.active_subscriptions = len(granting)
+    subscriptions_by_plan = dict(granting)
+    for plan in Plan.objects.filter(pk__in=subscriptions_by_plan):
+        mrr["premium"][plan.currency] += _monthly(plan) * subscriptions_by_plan[plan.pk]
+    report.active_subscriptions = sum(subscriptions_by_plan.values())
     report.staff_grants = Subscription.objects.filter(source=Subscription.Source.STAFF).count()
 
     for contract in Contract.objects.filter(starts_on__lte=today, ends_on__gte=today):

@@ -268,6 +268,7 @@ def user_data_erase(*, user: User) -> dict[str, int]:
     user.user_permissions.clear()
     _billing_copies_forget(user)
     counts["experiment_exposures"] += _exposures_forget(user)
+    counts["analytics_people_rows"] += _analytics_rollups_forget(user)
     User.objects.filter(pk=user.pk).update(
         email=f"erased-{user.pk}@erased.invalid",
         full_name="",
@@ -302,6 +303,15 @@ def _exposures_forget(user: User) -> int:
     from tenants.context import current_tenant
 
     return exposures_forget(tenant=current_tenant(), user_id=user.pk)
+
+
+def _analytics_rollups_forget(user: User) -> int:
+    """The person's rows in the analytics rollups (public schema, by tenant and user id): their active days, sign-up
+    cohort, activity and weeks; the counts of events they took part in stay, naming nobody."""
+    from analytics.rollups import rollups_people_forget
+    from tenants.context import current_tenant
+
+    return rollups_people_forget(tenant=current_tenant(), user_id=user.pk)
 
 
 def account_erasures_overdue(*, now: datetime | None = None) -> list[int]:

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
+from analytics.pageviews import page_views_flush_for_reading
 from predictions.logbuffer import prediction_log_flush_for_reading
 from predictions.models import ApplicationPrediction, PredictionLog
 from privacy.models import ConsentRecord
@@ -89,6 +90,7 @@ def export_tables(*, user: User) -> list[Table]:
     """Every row about ``user`` in this tenant, table by table (ids kept, so the tables join)."""
     require_tenant_schema()
     prediction_log_flush_for_reading(schema=connection.schema_name)  # the last seconds' rows, buffered in Redis
+    page_views_flush_for_reading()  # and page views
     mine = {"application__owner": user}
     cvs = CVDocument.objects.filter(owner=user).order_by("version")
     return [

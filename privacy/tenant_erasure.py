@@ -55,6 +55,7 @@ def tenant_erase(*, client_id: int) -> bool:
             # The name passed tenant_check_erasable's pattern (letters, digits, underscores), so quoting is safe.
             cursor.execute(f'DROP SCHEMA IF EXISTS "{client.schema_name}" CASCADE')
     _exposures_forget(client)
+    _analytics_people_forget(client)
     had_files = folder.exists()
     if had_files:
         shutil.rmtree(folder)
@@ -74,6 +75,14 @@ def _exposures_forget(client: Client) -> None:
     from analytics.models import Exposure
 
     Exposure.objects.filter(tenant=client).delete()
+
+
+def _analytics_people_forget(client: Client) -> None:
+    """The tenant's people in the analytics rollups (public schema, by user id: active days, sign-up cohorts, daily
+    active users, activity, weeks). The counts of events stay with the Client row, naming nobody."""
+    from analytics.rollups import rollups_people_forget
+
+    rollups_people_forget(tenant=client)
 
 
 def tenant_erasures_unfinished() -> list[int]:

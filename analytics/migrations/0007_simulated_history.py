@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0006_events_counted_ahead'),
+        ('analytics', '0006_rollup_cursor_running_and_page_view_batches'),
         ('tenants', '0004_staff_action_audit_log'),
     ]
 

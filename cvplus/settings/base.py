@@ -195,6 +195,8 @@ CELERY_TASK_ROUTES = {
 }
 # The prediction log is written off the request path in batches (predictions/logbuffer.py); off: each request inserts.
 PREDICTION_LOG_BUFFERED = env.bool("PREDICTION_LOG_BUFFERED", True)
+# Page views are pushed to Redis and written by the rollups' advance (analytics/pageviews.py); off: each page inserts.
+ANALYTICS_PAGE_VIEWS_BUFFERED = env.bool("ANALYTICS_PAGE_VIEWS_BUFFERED", True)
 # The plan a gated request runs under, cached in Redis until a subscription, contract or plan changes
 # (billing/plan_cache.py); off: looked up in PostgreSQL on each request.
 PLAN_CACHE = env.bool("PLAN_CACHE", True)

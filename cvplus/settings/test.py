@@ -42,6 +42,9 @@ CELERY_TASK_ROUTES = {
 }
 # Tests read the prediction log right after a request; tests/predictions/test_logbuffer.py turns the buffer on.
 PREDICTION_LOG_BUFFERED = False
+# Likewise page views (tests pin a page's queries with its page view's INSERT); tests/analytics/test_pageviews.py and
+# the end-to-end freshness test turn the buffer on.
+ANALYTICS_PAGE_VIEWS_BUFFERED = False
 
 # The portal's webhook tests post to receivers on this machine over plain HTTP; tests/portal/test_webhooks.py turns
 # the production checks back on to test them.

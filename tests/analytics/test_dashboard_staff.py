@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from analytics.models import ActiveDay, DailyRollup, RollupCursor, SignupCohort, SimulatedHistory
+from analytics.rollups import people_rollups_recount
 from analytics.staff import (
     ActiveCount,
     SignupCount,
@@ -64,6 +65,13 @@ def active(tenant: Client, user_id: int, *days: date) -> None:
     ActiveDay.objects.bulk_create(ActiveDay(tenant=tenant, user_id=user_id, day=day) for day in days)
 
 
+def people_counted(*tenants: Client) -> None:
+    """The people rollups that the consumer keeps beside scripted ActiveDay and SignupCohort rows (daily active
+    users, each user's last day, weeks, retained weeks), recounted from those rows (tests/analytics/test_rollups.py
+    proves the consumer keeps them equal to this)."""
+    people_rollups_recount(tenant_ids=[tenant.pk for tenant in tenants])
+
+
 def scope(tenant: Client | None = None, days: int = 30, today: date = TODAY):
     return scope_make(tenant_id=tenant.pk if tenant else None, days=days, today=today)
 
@@ -106,17 +114,21 @@ def test_it_counts_daily_weekly_and_monthly_active_users_per_tenant(tenants) -> 
     active(alpha, 3, TODAY - timedelta(days=7), TODAY - timedelta(days=29))  # outside the week, inside the month
     active(alpha, 4, TODAY - timedelta(days=30))  # outside the month
     active(beta, 1, TODAY)  # the same id in another tenant is another person
+    active(beta, 2, TODAY - timedelta(days=3), TODAY + timedelta(days=2))  # active after "today": last day is later
+    active(beta, 3, TODAY + timedelta(days=1))  # only after "today": not active as of today
+    people_counted(alpha, beta)
 
     figures = active_users_count(scope())
 
-    assert figures.by_tenant == {alpha.pk: ActiveCount(1, 2, 3), beta.pk: ActiveCount(1, 1, 1)}
-    assert figures.total == ActiveCount(2, 3, 4)
+    assert figures.by_tenant == {alpha.pk: ActiveCount(1, 2, 3), beta.pk: ActiveCount(1, 2, 2)}
+    assert figures.total == ActiveCount(2, 4, 5)
     assert figures.by_day[TODAY] == 2
     assert figures.by_day[TODAY - timedelta(days=1)] == 1
+    assert figures.by_day[TODAY - timedelta(days=3)] == 1
     assert figures.by_day[TODAY - timedelta(days=7)] == 1
     assert figures.by_day[TODAY - timedelta(days=29)] == 1
-    assert sum(figures.by_day.values()) == 2 + 1 + 1 + 1 + 1 + 1
-    assert active_users_count(scope(beta)).by_tenant == {beta.pk: ActiveCount(1, 1, 1)}
+    assert sum(figures.by_day.values()) == 2 + 1 + 1 + 1 + 1 + 1 + 1
+    assert active_users_count(scope(beta)).by_tenant == {beta.pk: ActiveCount(1, 2, 2)}
 
 
 def test_it_shares_each_signup_weeks_people_active_in_the_weeks_after_and_hides_cohorts_under_five(tenants) -> None:
@@ -134,6 +146,7 @@ def test_it_shares_each_signup_weeks_people_active_in_the_weeks_after_and_hides_
     for user_id in range(10, 14):
         SignupCohort.objects.create(tenant=beta, user_id=user_id, day=small)
         active(beta, user_id, small + timedelta(days=7))
+    people_counted(alpha, beta)
 
     rows = {row.week: row for row in retention_count(scope())}
 
@@ -345,6 +358,7 @@ def history(tenants) -> None:
     for user_id in range(1, 7):
         SignupCohort.objects.create(tenant=alpha, user_id=user_id, day=today)
         active(alpha, user_id, today)
+    people_counted(alpha)
     RollupCursor.objects.create(tenant=alpha, counted_below=1, advanced_at=timezone.now())
 
 

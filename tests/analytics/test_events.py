@@ -54,7 +54,7 @@ def test_a_page_view_that_cannot_be_recorded_still_serves_the_page(owner_client,
     def fails(**kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("analytics.middleware.domain_event_record", fails)
+    monkeypatch.setattr("analytics.pageviews.domain_event_record", fails)
     assert owner_client.get("/app/").status_code == 200
 
 

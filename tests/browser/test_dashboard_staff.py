@@ -12,8 +12,8 @@ from django.db import connection, connections
 
 from accounts.services import user_ensure
 from analytics.models import ActiveDay, DailyRollup, RollupCursor, SignupCohort
-from analytics.rollups import rollups_forget
-from analytics.staff import utc_today
+from analytics.rollups import people_rollups_recount, rollups_forget
+from analytics.staff import utc_today, week_start
 from tenants.models import Client
 from tests.browser.conftest import fits_the_screen, phone_page, too_wide
 from tests.browser.test_csp import Violations
@@ -38,7 +38,8 @@ def staff_user(committed) -> Iterator[str]:
 
 @pytest.fixture
 def rollups(committed) -> Iterator[Client]:
-    """A week of SIMULATED counts in alpha: sign-ups, six people active, salary predictions."""
+    """A week of SIMULATED counts in alpha: sign-ups, six people active, salary predictions; and in beta a cohort
+    whose eight weeks after have all ended."""
     connection.set_schema_to_public()
     alpha = Client.objects.get(schema_name="alpha")
     today = utc_today()
@@ -50,14 +51,22 @@ def rollups(committed) -> Iterator[Client]:
     for user_id in range(1, 7):
         SignupCohort.objects.create(tenant=alpha, user_id=user_id, day=today)
         ActiveDay.objects.create(tenant=alpha, user_id=user_id, day=today)
+    beta = Client.objects.get(schema_name="beta")
+    for user_id in range(1, 13):  # beta's cohort of twelve weeks back, active in each week after: the widest table
+        signed_up = week_start(today) - timedelta(weeks=11)
+        SignupCohort.objects.create(tenant=beta, user_id=user_id, day=signed_up)
+        for week in range(9):
+            ActiveDay.objects.create(tenant=beta, user_id=user_id, day=signed_up + timedelta(weeks=week))
+    people_rollups_recount(tenant_ids=[alpha.pk, beta.pk])
     RollupCursor.objects.update_or_create(tenant=alpha, defaults={"counted_below": 1})
     yield alpha
     connection.set_schema_to_public()
     rollups_forget(alpha)
+    rollups_forget(beta)
     connections.close_all()
 
 
-def test_staff_read_the_dashboard_on_a_phone(live_site, browser, staff_user, rollups) -> None:
+def test_staff_read_the_dashboard_on_a_phone(live_site, browser, staff_user, rollups, tmp_path) -> None:
     public = live_site.format(host="localhost")
     with phone_page(browser) as page:
         violations = Violations(page)
@@ -75,6 +84,14 @@ def test_staff_read_the_dashboard_on_a_phone(live_site, browser, staff_user, rol
         assert page.locator("svg.outcomes-chart").count() >= 3
         assert page.locator("#conversion-table").is_visible()
         assert fits_the_screen(page), too_wide(page)
+        retention = page.locator("#retention-table")
+        retention.scroll_into_view_if_needed()
+        assert "100.0 %" in retention.inner_text()  # the twelve-week-old cohort, back in every week
+        box = retention.locator("xpath=..")  # the table scrolls inside its box, the page does not
+        assert box.evaluate("element => element.scrollWidth > element.clientWidth")
+        box.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+        assert fits_the_screen(page), too_wide(page)
+        page.screenshot(path=str(tmp_path / "staff-dashboard-390.png"), full_page=True)
 
         page.locator("#id_tenant").select_option(label="Tenant alpha")
         page.locator("#id_days").select_option(value="7")

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_context, schema_exists
 
-from analytics.models import Experiment, Exposure
+from analytics.models import ActiveDay, Experiment, Exposure, SignupCohort
 from billing.models import Customer, Invoice
 from privacy.models import AuditEntry
 from privacy.tenant_erasure import (
@@ -91,8 +93,12 @@ def test_it_erases_a_tenant_keeping_its_row_and_billing_records(
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     experiment = Experiment.objects.create(key="delta-check", name="Delta check", variants=[["a", 50], ["b", 50]])
     Exposure.objects.create(experiment=experiment, tenant=client, user_id=1, variant="a")
+    ActiveDay.objects.create(tenant=client, user_id=1, day=date(2025, 3, 3))
+    SignupCohort.objects.create(tenant=client, user_id=1, day=date(2025, 3, 3))
     assert tenant_erase(client_id=client.pk) is True
     assert not Exposure.objects.filter(tenant=client).exists()  # per person, so it goes with the people
+    assert not ActiveDay.objects.filter(tenant=client).exists()  # so do their rows in the analytics rollups
+    assert not SignupCohort.objects.filter(tenant=client).exists()
 
     assert not schema_exists("delta")
     assert not folder.exists()

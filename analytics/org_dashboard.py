@@ -16,7 +16,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Case, Max, QuerySet, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from portal import access
 from portal.models import Membership
 from portal.outcomes import MIN_MEMBERS
 from portal.outcomes_queries import COACH, COHORT, OutcomeFilters, coach_names, cohort_names
-from portal.outcomes_report import ALL, NONE, Report, funnel_report
+from portal.outcomes_report import ALL, NONE, Report, funnel_reports
 from tenants.context import current_tenant
 from tracking.models import DomainEvent
 
@@ -165,10 +165,33 @@ def _engagement_rows(rows: list[tuple], index: int, labels: dict[str, str], none
     return found
 
 
-def engagement(*, reach: QuerySet[User] | None, today: datetime.date | None = None) -> Engagement:
+def _active_weeks(tenant, *, week_start: datetime.date, last_start: datetime.date, today: datetime.date) -> dict:
+    """{user id: (active in the last 7 days, active in the 7 before)} for everyone of `tenant` active in the last 14
+    days: one range scan of the rollups' (tenant, day, user) index, grouped by user."""
+    rows = (
+        ActiveDay.objects.filter(tenant=tenant, day__gte=last_start, day__lte=today)
+        .values("user_id")
+        .annotate(
+            this_week=Max(Case(When(day__gte=week_start, then=1), default=0)),
+            last_week=Max(Case(When(day__lt=week_start, then=1), default=0)),
+        )
+        .order_by()
+        .values_list("user_id", "this_week", "last_week")
+    )
+    return {user_id: (this_week, last_week) for user_id, this_week, last_week in rows}
+
+
+def engagement(
+    *,
+    reach: QuerySet[User] | None,
+    today: datetime.date | None = None,
+    labels: dict[str, dict[str, str]] | None = None,
+) -> Engagement:
     """Active members (with an active membership) who did anything in the last 7 days (today and the 6 before, UTC)
-    and in the 7 days before those, per cohort and per coach. One query over the memberships, with the days from
-    the rollups (analytics.ActiveDay) joined in by the database."""
+    and in the 7 days before those, per cohort and per coach. Two queries whatever the number of members: the
+    memberships, and the days the rollups (analytics.ActiveDay) saw them active, grouped by user. `labels`: the
+    names of the cohorts and coaches ({COHORT: {key: name}, COACH: {…}}), e.g. from the funnel's groups; read (two
+    more queries) when not given."""
     tenant = current_tenant()
     today = today or timezone.now().date()
     week_start = today - datetime.timedelta(days=WEEK_DAYS - 1)
@@ -178,22 +201,21 @@ def engagement(*, reach: QuerySet[User] | None, today: datetime.date | None = No
     )
     if reach is not None:
         members = members.filter(user_id__in=reach.values("pk"))
-    days = ActiveDay.objects.filter(tenant=tenant, user_id=OuterRef("user_id"))
-    rows = list(
-        members.annotate(
-            this_week=Exists(days.filter(day__gte=week_start, day__lte=today)),
-            last_week=Exists(days.filter(day__gte=last_start, day__lte=last_end)),
-        )
-        .order_by()
-        .values_list("cohort_id", "coach_id", "this_week", "last_week")
-    )
-    cohorts = {str(pk): name for pk, name in cohort_names().items()}
-    coaches = {str(pk): name for pk, name in coach_names().items()}
+    active = _active_weeks(tenant, week_start=week_start, last_start=last_start, today=today)
+    rows = [
+        (cohort_id, coach_id, *active.get(user_id, (0, 0)))
+        for user_id, cohort_id, coach_id in members.order_by().values_list("user_id", "cohort_id", "coach_id")
+    ]
+    if labels is None:
+        labels = {
+            COHORT: {str(pk): name for pk, name in cohort_names().items()},
+            COACH: {str(pk): name for pk, name in coach_names().items()},
+        }
     return Engagement(
         this_week=(week_start, today),
         last_week=(last_start, last_end),
-        by_cohort=_engagement_rows(rows, 0, cohorts, _("No cohort")),
-        by_coach=_engagement_rows(rows, 1, coaches, _("No coach")),
+        by_cohort=_engagement_rows(rows, 0, labels[COHORT], _("No cohort")),
+        by_coach=_engagement_rows(rows, 1, labels[COACH], _("No coach")),
     )
 
 
@@ -212,11 +234,13 @@ class OrganisationDashboard:
 def organisation_dashboard(*, viewer: User, now: datetime.datetime | None = None) -> OrganisationDashboard:
     now = now or timezone.now()
     reach = figures_reach(viewer)
-    filters = OutcomeFilters(reach=reach)
+    funnels = funnel_reports(filters=OutcomeFilters(reach=reach), group_bys=(COACH, COHORT))
+    # Every member engagement counts (an active membership) is in the funnel's groups, so their names serve both.
+    labels = {group_by: {group.key: group.label for group in report.groups} for group_by, report in funnels.items()}
     return OrganisationDashboard(
         live=live_activity(now=now),
-        engagement=engagement(reach=reach, today=now.date()),
-        funnel_by_coach=funnel_report(filters=filters, group_by=COACH),
-        funnel_by_cohort=funnel_report(filters=filters, group_by=COHORT),
+        engagement=engagement(reach=reach, today=now.date(), labels=labels),
+        funnel_by_coach=funnels[COACH],
+        funnel_by_cohort=funnels[COHORT],
         coach_view=reach is not None,
     )

@@ -8,4 +8,5 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views_seeker.insights_page, name="page"),
+    path("predicted/", views_seeker.insights_predicted, name="predicted"),
 ]

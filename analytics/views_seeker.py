@@ -1,5 +1,9 @@
-"""The seeker's dashboard page (/app/insights/): their own figures, computed on each request from their own rows, so
-an application created or moved shows at the next page load."""
+"""The seeker's dashboard page (/app/insights/): their own figures from their own rows, kept in the cache under a
+digest of their applications, so an application created, moved or deleted shows at the next page load
+(analytics.seeker_dashboard.figures_cache_key). The comparison with CVPlus's predictions (a prediction per
+application: seconds for thousands of them) is its own fragment, /app/insights/predicted/, which the page loads with
+htmx once it is shown (without JavaScript, a link opens it as a page), kept in the cache until the seeker's
+applications or the interview models change (analytics.seeker_dashboard.comparison_cache_key)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from analytics.charts import BarRow, Series, bar_chart, line_chart
-from analytics.seeker_dashboard import SeekerDashboard, seeker_dashboard
+from analytics.seeker_dashboard import SeekerDashboard, seeker_comparison, seeker_figures_cached
 from analytics.seeker_figures import FEW_APPLICATIONS
 from portal.outcomes_tables import SHARE, Cell
 from tracking.models import Application, Stage
@@ -51,7 +55,7 @@ def _weekly_chart(dashboard: SeekerDashboard) -> dict:
 @login_required
 @require_GET
 def insights_page(request: HttpRequest) -> HttpResponse:
-    dashboard = seeker_dashboard(user=request.user)
+    dashboard = seeker_figures_cached(user=request.user)
     weeks = dashboard.weeks
     context = {
         "dashboard": dashboard,
@@ -78,3 +82,14 @@ def insights_page(request: HttpRequest) -> HttpResponse:
         "week_rows": list(reversed(weeks)),
     }
     return render(request, "analytics/seeker.html", context)
+
+
+@login_required
+@require_GET
+def insights_predicted(request: HttpRequest) -> HttpResponse:
+    """The comparison with the predictions: the section alone for htmx, else a page of its own."""
+    context = {"comparison": seeker_comparison(user=request.user)}
+    template = "analytics/_predicted.html" if request.htmx else "analytics/seeker_predicted.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -9,7 +9,7 @@ in both (those groups overlap, and their rows do not add up to the whole).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -25,6 +25,7 @@ from portal.outcomes_queries import (
     COHORT,
     COUNTRY,
     INDUSTRY,
+    ORGANISATION,
     POSTING_FIELDS,
     REGION,
     Activity,
@@ -179,6 +180,13 @@ def _offers(rows: list[dict], predicted, *, group_by: str, by_member: dict[int, 
     return found
 
 
+def _report(population: _Population, group_by: str) -> Report:
+    report = Report(group_by=group_by, groups=_groups(population, group_by))
+    for group in report.groups:
+        report.funnel[group.key] = _funnel(population.members[group.key], population.activity[group.key])
+    return report
+
+
 def _gathered(filters: OutcomeFilters, group_by: str) -> tuple[list[MemberRow], object, _Population, Report]:
     """The members, their subquery, who is in each group with their activity, and the report with its groups and
     funnels (two queries, plus the groups' names)."""
@@ -186,15 +194,27 @@ def _gathered(filters: OutcomeFilters, group_by: str) -> tuple[list[MemberRow], 
     chosen = members_chosen(filters)
     activity = activity_list(filters, group_by, members=chosen)
     population = _population(members, activity, group_by=group_by, on_postings=filters.on_postings)
-    report = Report(group_by=group_by, groups=_groups(population, group_by))
-    for group in report.groups:
-        report.funnel[group.key] = _funnel(population.members[group.key], population.activity[group.key])
-    return members, chosen, population, report
+    return members, chosen, population, _report(population, group_by)
 
 
 def funnel_report(*, filters: OutcomeFilters, group_by: str) -> Report:
-    """The groups and their funnels alone (no curves, no salary ranges): what the organisation dashboard shows."""
+    """The groups and their funnels alone (no curves, no salary ranges) for any grouping."""
     return _gathered(filters, group_by)[3]
+
+
+def funnel_reports(*, filters: OutcomeFilters, group_bys: Sequence[str]) -> dict[str, Report]:
+    """The groups and their funnels alone (no curves, no salary ranges) for each of `group_bys`, groupings of members
+    (cohort, coach): what the organisation dashboard shows. One read of the members and one scan of their
+    applications serve every grouping (a member's activity is the same whichever group they are counted in), plus
+    each grouping's names."""
+    if any(group_by in POSTING_FIELDS for group_by in group_bys):
+        raise ValueError("funnel_reports groups members; a posting's attribute needs outcomes_report")
+    members = members_list(filters)
+    activity = activity_list(filters, ORGANISATION, members=members_chosen(filters))
+    return {
+        group_by: _report(_population(members, activity, group_by=group_by, on_postings=filters.on_postings), group_by)
+        for group_by in group_bys
+    }
 
 
 def outcomes_report(*, viewer, filters: OutcomeFilters, group_by: str) -> Report:

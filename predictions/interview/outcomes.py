@@ -37,14 +37,15 @@ class OutcomeRow:
         return self.labels.offer
 
 
-def interview_input_for(application, *, applied_at: datetime | None = None) -> InterviewInput:
+def interview_input_for(application, *, applied_at: datetime | None = None, index=None) -> InterviewInput:
     """The InterviewInput of an Application loaded with `posting`, `cv` and `owner`. `applied_at` defaults to the
-    application's; a saved one has no timing features (NaN), as nothing is known about when it will be sent."""
+    application's; a saved one has no timing features (NaN), as nothing is known about when it will be sent. `index`:
+    the keyword index for the match, when the caller has it at hand (predictions.match.service)."""
     from predictions.match.requirements import years_asked
     from predictions.match.service import application_match_for
 
     posting, cv = application.posting, application.cv
-    match = application_match_for(user=application.owner, application=application)
+    match = application_match_for(user=application.owner, application=application, index=index)
     requirements = posting.requirements or {}
     asked = (
         years_asked([str(v) for v in requirements.get("must_have") or []])

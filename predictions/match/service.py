@@ -22,11 +22,13 @@ def application_match(*, user: User, application_id: int) -> dict | None:
     return application_match_for(user=user, application=application)
 
 
-def application_match_for(*, user: User, application: Application) -> dict:
+def application_match_for(*, user: User, application: Application, index: keywords.KeywordIndex | None = None) -> dict:
     """The match for an application already loaded (with ``posting`` and ``cv``), e.g. by the application page.
 
     Fails closed: another user's application raises ``PermissionError`` rather than being scored. Without a pinned CV
-    version the result has no score and says why.
+    version the result has no score and says why. `index`: the keyword index, when the caller scores many
+    applications and has it at hand (each call of ``keywords.keyword_index()`` checks the reference data's
+    fingerprints with a query).
     """
     require_tenant_schema()
     if application.owner_id != user.pk:
@@ -49,6 +51,6 @@ def application_match_for(*, user: User, application: Application) -> dict:
         posting_title=posting.title,
         posting_description=posting.description,
         requirements=posting.requirements or {},
-        index=keywords.keyword_index(),
+        index=index or keywords.keyword_index(),
         industry=industry_profiles().get(posting.industry) if posting.industry else None,
     )

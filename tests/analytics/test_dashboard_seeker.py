@@ -314,7 +314,8 @@ def test_the_page_shows_the_seekers_own_figures_and_nobody_elses(history, other_
     )
 
     page = owner_client.get("/app/insights/").content.decode()
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    fragment = owner_client.get("/app/insights/predicted/", HTTP_HX_REQUEST="true").content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", fragment))
 
     assert _cells(page, "funnel-table")[1:] == [
         ["Applied", "6", "–"],
@@ -336,6 +337,7 @@ def test_the_page_shows_the_seekers_own_figures_and_nobody_elses(history, other_
     assert "anything from 0 to 3 would be unremarkable" in text
     for trace in ("Secretive", "Hidden", "99,000", "agency"):
         assert trace not in page
+        assert trace not in fragment
     assert 'aria-current="page">Insights' in page
     assert '<svg class="outcomes-chart"' in page
 

@@ -53,6 +53,8 @@ def test_a_seeker_sees_their_funnel_change_after_a_move_on_a_phone(live_site, br
             ]
             assert page.locator("#insights-few").is_visible()
             assert page.locator("#funnel-chart-title").count() == 1
+            page.locator("#predicted-interviews").wait_for()  # the comparison's fragment replaced its placeholder
+            assert page.locator("#predicted-loading").count() == 0
             assert "referral" not in page.locator("#channel-table").inner_text()
             assert "job board" in page.locator("#channel-table").inner_text()
             assert fits_the_screen(page), too_wide(page)

@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from tracking.cv.tokens import token_matches
+
 # concept -> the ways postings and CVs write it, in en, de, fr, es and ja.
 CONCEPT_FORMS: dict[str, tuple[str, ...]] = {
     "machine learning": (
@@ -78,7 +80,7 @@ CONCEPT_FORMS: dict[str, tuple[str, ...]] = {
 NEVER_CONCEPT_WORDS = frozenset("degree studium diplôme formation título berufserfahrung".split())
 # Japanese words that say how much or how well (and common endings), cut out of kanji runs and never a concept.
 JA_FUNCTION_WORDS = (
-    "実務経験", "経験", "知識", "以上", "年", "開発", "利用", "用いた", "歓迎", "必須", "など", "等", "号", "能力",
+    "実務経験", "実務", "経験", "知識", "以上", "年", "開発", "利用", "用いた", "歓迎", "必須", "など", "等", "号", "能力",
     "理解", "業務", "スキル", "尚可", "または", "および", "及び", "又は", "としての", "として", "あれば", "いずれか",
     "実績", "使用", "もしくは", "関連", "分野", "学位", "程度", "レベル",
 )  # fmt: skip
@@ -161,7 +163,9 @@ def _table_concept(phrase: str) -> str | None:
 
 
 def _form_key(text: str) -> str:
-    return " ".join(segment(text).casefold().split())
+    """A phrase as ``words_concept`` sees it: cut by ``segment``, then into the tokens the match reads (Japanese
+    morphemes included: "データサイエンティスト" is "データ サイエンティスト" there), case-folded."""
+    return " ".join(match.group(0) for match in token_matches(segment(text))).casefold()
 
 
 _FORM_TO_CONCEPT: dict[str, str] = {

@@ -80,9 +80,9 @@ CONCEPT_FORMS: dict[str, tuple[str, ...]] = {
 NEVER_CONCEPT_WORDS = frozenset("degree studium diplôme formation título berufserfahrung".split())
 # Japanese words that say how much or how well (and common endings), cut out of kanji runs and never a concept.
 JA_FUNCTION_WORDS = (
-    "実務経験", "実務", "経験", "知識", "以上", "年", "開発", "利用", "用いた", "歓迎", "必須", "など", "等", "号", "能力",
-    "理解", "業務", "スキル", "尚可", "または", "および", "及び", "又は", "としての", "として", "あれば", "いずれか",
-    "実績", "使用", "もしくは", "関連", "分野", "学位", "程度", "レベル",
+    "実務経験", "実務", "経験", "知識", "以上", "年", "開発", "利用", "用いた", "歓迎", "必須", "など", "等", "号",
+    "能力", "理解", "業務", "スキル", "尚可", "または", "および", "及び", "又は", "としての", "として", "あれば",
+    "いずれか", "実績", "使用", "もしくは", "関連", "分野", "学位", "程度", "レベル",
 )  # fmt: skip
 
 _SCRIPT_RUN = re.compile(

@@ -9,9 +9,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import translation
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
@@ -278,7 +277,10 @@ def test_another_tenants_seeker_gets_nothing_of_this_one(owner, cast, client_b, 
 
     html = client_b.get("/app/insights/predicted/", **HTMX).content.decode()
     with translation.override(cast.tenant_b.default_language):  # the page is in tenant B's language
-        nothing_known = translation.gettext("No application has a known outcome yet.")
+        nothing_known = translation.gettext(
+            "No application has a known outcome yet. One is compared once you sent it at least 30 days ago, even if "
+            "the answer came sooner, so that quick answers do not flatter the figures."
+        )
 
     assert nothing_known in html
     assert "Aurora" not in html

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from tracking.cv import keywords
 
 SKILL_CONCEPT_WEIGHT = 2
@@ -132,15 +134,22 @@ class CVLines(Sequence[CVLine]):
 
 def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> CVLines:
     """Every non-empty line of the CV with its section, stems and skills. Skills are found again with ``index`` (the
-    one the requirements are read with), and the parsed skills are added to the line they were found on."""
+    one the requirements are read with), and the parsed skills are added to the line they were found on. The seeker's
+    corrections count (tracking.cv_corrections.cv_parsed): a removed skill is found on no line, and an added one is
+    a line of its own under "Added by you"."""
     sections = parsed.get("sections") or [{"kind": "header", "heading": "", "text": text}]
+    removed = set(parsed.get("skills_removed") or ())  # the seeker's corrections (tracking.cv_corrections)
     lines: list[CVLine] = []
     for section in sections:
         for raw in section.get("text", "").splitlines():
             line = raw.strip()
             if not line:
                 continue
-            found = [skill_identity(skill) for skill in keywords.skills_match(line, index=index)]
+            found = [
+                skill_identity(skill)
+                for skill in keywords.skills_match(line, index=index)
+                if skill["key"] not in removed
+            ]
             lines.append(CVLine(section.get("heading", ""), section.get("kind", ""), line, _stems(line), tuple(found)))
     # Sets and a first-line-by-text map, not a scan of every line per parsed skill (skills × lines).
     on_lines = {skill_id for line in lines for skill_id in line.skills}
@@ -156,6 +165,10 @@ def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> CVLine
         if position is not None:
             line = lines[position]
             lines[position] = CVLine(line.section, line.kind, line.text, line.stems, (*line.skills, skill_id))
+            on_lines.add(skill_id)
+        elif skill.get("added_by_you"):
+            name = str(skill.get("matched_text") or skill.get("name") or "")
+            lines.append(CVLine(_("Added by you"), "skills", name, _stems(name), (skill_id,)))
             on_lines.add(skill_id)
     return CVLines(lines)
 

@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from market.cv_rules import cv_rule_country_choices
 from tracking.cv.conventions import cv_conventions
+from tracking.cv_corrections import cv_parsed
 from tracking.forms import CVPasteForm, CVUploadForm, form_errors_from
 from tracking.models import CVDocument
 from tracking.progression import progression_for_cv
@@ -79,7 +80,7 @@ def _render_cv(
         "is_latest": shown is not None and versions and shown.pk == versions[0].pk,
         "upload_form": CVUploadForm(),
         "paste_form": CVPasteForm(),
-        "parsed": (shown.parsed or {}) if shown is not None else {},
+        "parsed": cv_parsed(shown) if shown is not None else {},
         "unreadable": CVDocument.Status.UNREADABLE,
         "reading": CVDocument.Status.READING,
         "progression": progression_for_cv(user=request.user, cv=shown) if shown is not None else None,

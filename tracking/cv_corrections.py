@@ -189,6 +189,19 @@ def cv_correction_of(cv: CVDocument) -> CVCorrection | None:
         return None
 
 
+def cv_correction_initial(cv: CVDocument) -> dict:
+    """The stored correction as the correction form's initial values (empty ones without a correction)."""
+    correction = cv_correction_of(cv)
+    if correction is None:
+        return {"skills_removed": [], "skills_added": "", "title": "", "years_experience": ""}
+    return {
+        "skills_removed": list(correction.skills_removed or []),
+        "skills_added": "\n".join(correction.skills_added or []),
+        "title": correction.title,
+        "years_experience": "" if correction.years_experience is None else str(correction.years_experience),
+    }
+
+
 def cv_parsed(cv: CVDocument) -> dict:
     """The version's parsed data with the seeker's correction applied; ``cv.parsed`` itself when there is none.
 

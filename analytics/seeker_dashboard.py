@@ -117,7 +117,9 @@ def _interview_outcomes(
 
 
 def _interview_probabilities(user: User, ids: list[int]) -> list[float]:
-    applications = Application.objects.filter(owner=user, pk__in=ids).select_related("posting", "cv", "owner")
+    applications = Application.objects.filter(owner=user, pk__in=ids).select_related(
+        "posting", "cv", "cv__correction", "owner"
+    )
     ordered = sorted(applications, key=lambda application: ids.index(application.pk))
     inputs = [asdict(interview_input_for(application)) for application in ordered]
     results = service.interview_serve(user=user, inputs=inputs, explain=False, source=PredictionLog.Source.PAGE)

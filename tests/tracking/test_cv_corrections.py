@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django_tenants.utils import schema_context
 
-from accounts.models import User
 from market.models import Skill
 from predictions.interview.outcomes import interview_input_for
 from predictions.match.service import application_match
@@ -54,18 +52,6 @@ Requirements
 - 6+ years of experience in analytics
 """
 REQUIREMENTS = {"must_have": ["Python and SQL for analysis", "Apache Spark", "6+ years of experience in analytics"]}
-
-
-@pytest.fixture
-def owner(cast):
-    with schema_context("alpha"):
-        yield User.objects.get(email=cast.owner_email)
-
-
-@pytest.fixture
-def member(cast) -> User:
-    with schema_context("alpha"):
-        return User.objects.get(email=cast.member_email)
 
 
 @pytest.fixture

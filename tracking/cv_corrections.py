@@ -25,6 +25,8 @@ from tracking.cv import keywords
 from tracking.models import CVCorrection, CVDocument
 
 MAX_ADDED_SKILLS = 50
+# Entries given, before duplicates and skills already listed are collapsed: more is refused unread.
+MAX_ADDED_ENTRIES = 4 * MAX_ADDED_SKILLS
 MAX_SKILL_CHARS = 80
 MAX_TITLE_CHARS = 120
 MAX_YEARS = 60
@@ -73,9 +75,16 @@ def _years_clean(years: int | str | None) -> int | None:
     return value
 
 
+def _too_many(count: int) -> str:
+    return _("Add at most %(max)s skills at once; you gave %(count)s.") % {"max": MAX_ADDED_SKILLS, "count": count}
+
+
 def _skills_added_clean(added: Iterable[str], *, found: list[dict], index: keywords.KeywordIndex) -> list[str]:
     """The added skills, checked, each once, without the ones the version already lists (by name or by the keyword
     index's key)."""
+    added = list(added)
+    if len(added) > MAX_ADDED_ENTRIES:  # refused before looking each one up
+        raise ValidationError({"skills_added": [_too_many(len(added))]}, code="too_many")
     errors: list[str] = []
     kept: list[str] = []
     seen: set[str] = {_same_skill(str(skill.get("name") or "")) for skill in found}
@@ -103,9 +112,7 @@ def _skills_added_clean(added: Iterable[str], *, found: list[dict], index: keywo
             found_keys.add((known["taxonomy"], known["key"]))
         kept.append(name)
     if len(kept) > MAX_ADDED_SKILLS:
-        errors.append(
-            _("Add at most %(max)s skills at once; you gave %(count)s.") % {"max": MAX_ADDED_SKILLS, "count": len(kept)}
-        )
+        errors.append(_too_many(len(kept)))
     if errors:
         raise ValidationError({"skills_added": errors}, code="invalid")
     return kept

@@ -192,6 +192,11 @@ def test_it_lets_a_removed_skill_be_added_back_as_yours(owner, cv):
             "skills_added",
             "Add at most 50 skills at once; you gave 51.",
         ),
+        (
+            {"skills_added": ["Looker"] * 201},
+            "skills_added",
+            "Add at most 50 skills at once; you gave 201.",
+        ),
         ({"title": "T" * 121}, "title", "Keep the job title to 120 characters."),
         ({"years_experience": "61"}, "years_experience", "Enter between 0 and 60 years."),
         ({"years_experience": "-1"}, "years_experience", "Enter between 0 and 60 years."),
@@ -207,6 +212,11 @@ def test_it_refuses_invalid_input_naming_the_field_and_keeps_the_stored_correcti
 
     assert refused.value.message_dict == {field: [message]}
     assert stored(cv) == before == ([], ["Looker"], "", 8)
+
+
+def test_it_collapses_up_to_two_hundred_entries_given(owner, cv):
+    cv_correction_save(user=owner, cv=cv, skills_added=["Looker"] * 199 + ["dbt"])
+    assert stored(cv)[1] == ["Looker", "dbt"]
 
 
 def test_it_accepts_exactly_fifty_added_skills_and_the_bounds_of_the_years(owner, cv):

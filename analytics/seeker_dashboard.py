@@ -159,7 +159,9 @@ def _interview_outcomes(
 
 
 def _interview_probabilities(user: User, ids: list[int]) -> list[float]:
-    applications = Application.objects.filter(owner=user, pk__in=ids).select_related("posting", "cv", "owner")
+    applications = Application.objects.filter(owner=user, pk__in=ids).select_related(
+        "posting", "cv", "cv__correction", "owner"
+    )
     by_id = {application.pk: application for application in applications}
     index = keywords.keyword_index()  # once, not once per application
     inputs = [asdict(interview_input_for(by_id[pk], index=index)) for pk in ids]

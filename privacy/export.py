@@ -36,6 +36,7 @@ from tracking.models import (
     ApplicationEvent,
     CandidateProfile,
     Contact,
+    CVCorrection,
     CVDocument,
     DomainEvent,
     JobPosting,
@@ -102,6 +103,8 @@ def export_tables(*, user: User) -> list[Table]:
             exclude={"owner", "file"},
             extra=lambda cv: {"file_in_archive": cv_archive_path(cv) if cv.file else ""},
         ),
+        # What the user corrected on each version (tracking.cv_corrections).
+        _table("cv_corrections", CVCorrection.objects.filter(cv__owner=user).order_by("cv__version")),
         _table("job_postings", JobPosting.objects.filter(owner=user).order_by("created_at", "pk"), exclude={"owner"}),
         _table("applications", Application.objects.filter(owner=user).order_by("created_at", "pk"), exclude={"owner"}),
         _table("application_events", ApplicationEvent.objects.filter(**mine).order_by("occurred_at", "pk")),

@@ -307,3 +307,41 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Not set"))] + _country_choices()
         self.fields["preferred_currency"].choices = [("", _("The posting's currency"))] + _currency_choices()
+
+
+class CVCorrectionForm(forms.Form):
+    """What the seeker corrects on one read CV version (tracking.cv_corrections.cv_correction_save checks it). The
+    removal boxes list every skill read from the version, so a removed one stays listed, ticked, to be restored."""
+
+    skills_removed = forms.MultipleChoiceField(
+        label=_("Skills we got wrong"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick a skill to remove it; untick it to bring it back."),
+    )
+    skills_added = forms.CharField(
+        label=_("Skills we missed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Separate them with commas or new lines, e.g. “IV therapy, wound care”."),
+    )
+    title = forms.CharField(
+        label=_("Your job title"),
+        required=False,
+        help_text=_("Replaces the title we read first; leave empty to keep what we read."),
+    )
+    years_experience = forms.CharField(
+        label=_("Years of experience"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 60, "inputmode": "numeric"}),
+        help_text=_("Leave empty to keep the years counted from your CV's dates."),
+    )
+
+    def __init__(self, *args, cv: CVDocument, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        skills = [
+            skill for skill in (cv.parsed or {}).get("skills") or [] if isinstance(skill, dict) and skill.get("key")
+        ]
+        self.fields["skills_removed"].choices = [
+            (str(skill["key"]), str(skill.get("name") or skill["key"])) for skill in skills
+        ]

@@ -119,6 +119,30 @@ class CVDocument(AppendOnlyModel):
         return f"CV v{self.version}"
 
 
+class CVCorrection(models.Model):
+    """The seeker's corrections to what was read from one CV version: skills to drop (by key), skills to add (as
+    written), the job title and the years. The version itself stays as read; tracking.cv_corrections.cv_parsed
+    applies this on top of it for the page, the match and the predictions. Written only through
+    tracking.cv_corrections.cv_correction_save, which validates first."""
+
+    cv = models.OneToOneField(
+        CVDocument, on_delete=models.CASCADE, related_name="correction", verbose_name=_("CV version")
+    )
+    skills_removed = models.JSONField(_("skills removed (keys)"), default=list, blank=True)
+    skills_added = models.JSONField(_("skills added"), default=list, blank=True)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    # None: the years read from the CV stand.
+    years_experience = models.PositiveSmallIntegerField(_("years of experience"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("CV correction")
+        verbose_name_plural = _("CV corrections")
+
+    def __str__(self) -> str:
+        return f"correction of CV {self.cv_id}"
+
+
 class JobPosting(models.Model):
     """A snapshot of a posting as the user saved it (the page may change or vanish later)."""
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from accounts.models import User
 from market.selectors import currency_for_country
 from market.seniority import level_for_years, title_seniority
+from tracking.cv_corrections import cv_parsed
 from tracking.models import CandidateProfile, CVDocument, JobPosting
 
 PROFILE = "profile"
@@ -50,23 +53,28 @@ def _profile(user: User) -> CandidateProfile | None:
 
 def _cv_years(user: User, cv: CVDocument | None) -> tuple[int | None, int | None]:
     """(years, version) from the given CV version (e.g. the one an application pins), else from the newest read
-    version that found any."""
+    version that found any. Years the seeker corrected (tracking.cv_corrections) replace the ones read."""
     if cv is not None:
         if cv.owner_id != user.pk:
             raise PermissionError("experience_years_for: the CV belongs to another user")
-        years = (cv.parsed or {}).get("years_experience")
+        years = cv_parsed(cv).get("years_experience")
         if isinstance(years, int):
             return years, cv.version
+    read = Q(parsed__years_experience__isnull=False) & ~Q(parsed__years_experience=None)
     newest = (
-        CVDocument.objects.filter(owner=user, status=CVDocument.Status.PARSED, parsed__years_experience__isnull=False)
-        .exclude(parsed__years_experience=None)
+        CVDocument.objects.filter(owner=user, status=CVDocument.Status.PARSED)
+        .filter(read | Q(correction__years_experience__isnull=False))
         .order_by("-version")
-        .values_list("parsed__years_experience", "version")
+        .values_list("correction__years_experience", "parsed__years_experience", "version")
         .first()
     )
-    if newest is None or not isinstance(newest[0], int):
+    if newest is None:
         return None, None
-    return newest
+    corrected, years, version = newest
+    years = corrected if corrected is not None else years
+    if not isinstance(years, int):
+        return None, None
+    return years, version
 
 
 def experience_years_for(

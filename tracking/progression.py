@@ -20,6 +20,7 @@ from billing.gating import locked_section
 from billing.models import Feature
 from market.progression import JOB_ZONE_LABELS, CVTitle, NextRole, Progression, progression_build, skill_name_key
 from market.progression_data import progression_reference
+from tracking.cv_corrections import cv_parsed
 from tracking.models import CVDocument
 
 WAGE_FEATURE = Feature.SALARY_RANGE
@@ -60,7 +61,7 @@ def progression_for_cv(*, user: User, cv: CVDocument | None, plan: PlanView | No
     """The progression of one CV version of ``user`` (the caller has checked that the version is theirs)."""
     if cv is None:
         return _answer(user=user, plan=plan, progression=None, message=_("Add your CV to see where it can lead."))
-    parsed = cv.parsed or {}
+    parsed = cv_parsed(cv)
     progression = progression_build(
         titles=cv_titles(parsed), cv_skill_keys=cv_skill_keys(parsed), reference=progression_reference()
     )

@@ -219,7 +219,7 @@ def board_for(*, user: User, show_all: str = "", stages: list[str] | None = None
 
 
 def application_for_page(*, user: User, pk: int) -> Application:
-    queryset = Application.objects.select_related("posting", "cv")
+    queryset = Application.objects.select_related("posting", "cv", "cv__correction")
     application = owned(Application, user=user, pk=pk, queryset=queryset)
     application.days_in_stage = max((timezone.now() - application.stage_changed_at).days, 0)
     return application

@@ -24,6 +24,7 @@ urlpatterns = [
     path("cv/<int:pk>/", cv.cv_version, name="cv_version"),
     path("cv/<int:pk>/file/", cv.cv_file, name="cv_file"),
     path("cv/<int:pk>/status/", cv.cv_status, name="cv_status"),
+    path("cv/<int:pk>/corrections/", cv.cv_correct, name="cv_correct"),
     path("profile/", profile.profile_page, name="profile"),
     path("reminders/", reminders.reminders_page, name="reminders"),
     path("reminders/<int:pk>/snooze/", reminders.reminder_snooze, name="reminder_snooze"),

@@ -391,7 +391,9 @@ def interview_raw_serializer() -> type[serializers.Serializer]:
 
 def _owned_applications(user: Any, ids: list[int]) -> list[Application]:
     """The user's applications with these ids, in request order; a 404 carrying no data when any is not theirs."""
-    found = {a.pk: a for a in application_list(user=user).select_related("cv").filter(pk__in=set(ids))}
+    found = {
+        a.pk: a for a in application_list(user=user).select_related("cv", "cv__correction").filter(pk__in=set(ids))
+    }
     if any(pk not in found for pk in ids):
         raise exceptions.NotFound()
     return [found[pk] for pk in ids]

@@ -16,7 +16,8 @@ Comparable applications (``match_cohort_scores``):
 Nothing of another application leaves this module: callers get the count and this application's percentile only.
 Scores are those the owner would see (predictions.match.service.application_match_for on their behalf), cached for
 a day under a key made of the CV version, the posting snapshot, the scorer and keyword data fingerprints and the
-industry keyword database's version (CV versions and posting snapshots never change), so a cold cohort is scored
+industry keyword database's version and when the seeker last corrected the version (tracking.cv_corrections; CV
+versions and posting snapshots themselves never change), so a cold cohort is scored
 once, not on every page view.
 
 Plans: the percentile needs both the match score and the interview and offer probability (the premium prediction
@@ -113,8 +114,10 @@ def _scorer_fingerprint() -> str:
     return "|".join(parts)
 
 
-def _score_key(fingerprint: str, cv_id: int, cv_sha256: str, posting_id: int, posting_saved: object) -> str:
-    identity = f"{fingerprint}|{cv_id}|{cv_sha256}|{posting_id}|{posting_saved}"
+def _score_key(
+    fingerprint: str, cv_id: int, cv_sha256: str, corrected: object, posting_id: int, posting_saved: object
+) -> str:
+    identity = f"{fingerprint}|{cv_id}|{cv_sha256}|{corrected}|{posting_id}|{posting_saved}"
     return "predictions:comparison:match:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
@@ -122,7 +125,9 @@ def _scores_compute(application_ids: list[int]) -> dict[int, int | None]:
     """The match each owner sees for these applications (run on the owner's behalf: nothing is shown to them)."""
     from predictions.match.service import application_match_for
 
-    applications = Application.objects.filter(pk__in=application_ids).select_related("posting", "cv", "owner")
+    applications = Application.objects.filter(pk__in=application_ids).select_related(
+        "posting", "cv", "cv__correction", "owner"
+    )
     return {a.pk: application_match_for(user=a.owner, application=a)["score"] for a in applications}
 
 
@@ -141,13 +146,17 @@ def match_cohort_scores(*, user: User, basis: Basis) -> tuple[list[int], bool]:
         Application.objects.filter(posting__title__in=comparable_titles, cv__status=CVDocument.Status.PARSED)
         .exclude(owner_id=user.pk)
         .order_by("-created_at", "-pk")
-        .values_list("pk", "cv_id", "cv__sha256", "posting_id", "posting__created_at")[: MAX_COHORT + 1]
+        .values_list("pk", "cv_id", "cv__sha256", "cv__correction__updated_at", "posting_id", "posting__created_at")[
+            : MAX_COHORT + 1
+        ]
     )
     capped, rows = len(rows) > MAX_COHORT, rows[:MAX_COHORT]
     fingerprint = _scorer_fingerprint()
     keys = {
-        pk: _score_key(fingerprint, cv_id, sha256, posting_id, saved.isoformat())
-        for pk, cv_id, sha256, posting_id, saved in rows
+        pk: _score_key(
+            fingerprint, cv_id, sha256, corrected.isoformat() if corrected else "", posting_id, saved.isoformat()
+        )
+        for pk, cv_id, sha256, corrected, posting_id, saved in rows
     }
     cached = cache.get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in cached]

@@ -43,6 +43,7 @@ def interview_input_for(application, *, applied_at: datetime | None = None, inde
     the keyword index for the match, when the caller has it at hand (predictions.match.service)."""
     from predictions.match.requirements import years_asked
     from predictions.match.service import application_match_for
+    from tracking.cv_corrections import cv_parsed
 
     posting, cv = application.posting, application.cv
     match = application_match_for(user=application.owner, application=application, index=index)
@@ -52,7 +53,7 @@ def interview_input_for(application, *, applied_at: datetime | None = None, inde
         or years_asked([str(v) for v in requirements.get("nice_to_have") or []])
         or years_asked((posting.description or "").splitlines())
     )
-    cv_years = (cv.parsed or {}).get("years_experience") if cv is not None else None
+    cv_years = cv_parsed(cv).get("years_experience") if cv is not None else None
     sent = applied_at or application.applied_at
     return InterviewInput(
         **match_features(match, cv_years=cv_years, years_asked=asked[0] if asked else None),
@@ -83,7 +84,7 @@ def interview_outcomes_collect(*, as_of: datetime | None = None, with_inputs: bo
         stages.setdefault(application_id, []).append((stage, at))
     applications = Application.objects.order_by("pk")
     if with_inputs:
-        applications = applications.select_related("posting", "cv", "owner")
+        applications = applications.select_related("posting", "cv", "cv__correction", "owner")
     else:
         applications = applications.only("pk", "owner_id", "applied_at")
     rows: list[OutcomeRow] = []

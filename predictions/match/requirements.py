@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from predictions.match.concepts import (
     JA_FUNCTION_WORDS,
     NEVER_CONCEPT_WORDS,
@@ -151,9 +153,15 @@ def _segmented_concepts(segmented: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(concept for _first, _end, concept in _concept_spans(words)))
 
 
-def cv_line(section: str, kind: str, text: str, *, index: keywords.KeywordIndex) -> CVLine:
+def cv_line(
+    section: str, kind: str, text: str, *, index: keywords.KeywordIndex, removed: frozenset | set = frozenset()
+) -> CVLine:
     segmented = segment(text)  # once: a long Japanese line costs as much to cut as to read
-    found = [skill_identity(skill) for skill in keywords.skills_match(segmented, index=index)]
+    found = [
+        skill_identity(skill)
+        for skill in keywords.skills_match(segmented, index=index)
+        if skill["key"] not in removed  # the seeker removed it (tracking.cv_corrections)
+    ]
     contact = bool(CONTACT_RE.search(text))
     stems = tuple(keywords.phrase_key(segmented).split())
     return CVLine(section, kind, text, stems, tuple(dict.fromkeys(found)), _segmented_concepts(segmented), contact)
@@ -162,14 +170,18 @@ def cv_line(section: str, kind: str, text: str, *, index: keywords.KeywordIndex)
 def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> CVLines:
     """Every non-empty line of the CV with its section, stems, concepts and skills. Skills are found again with
     ``index`` (the one the requirements are read with), and the parsed skills are added to the line they were found
-    on."""
+    on. The seeker's corrections count (tracking.cv_corrections.cv_parsed): a removed skill is found on no line, and
+    an added one is a line of its own under "Added by you"."""
     sections = parsed.get("sections") or [{"kind": "header", "heading": "", "text": text}]
+    removed = set(parsed.get("skills_removed") or ())  # the seeker's corrections (tracking.cv_corrections)
     lines: list[CVLine] = []
     for section in sections:
         for raw in section.get("text", "").splitlines():
             line = raw.strip()
             if line:
-                lines.append(cv_line(section.get("heading", ""), section.get("kind", ""), line, index=index))
+                lines.append(
+                    cv_line(section.get("heading", ""), section.get("kind", ""), line, index=index, removed=removed)
+                )
     # Sets and a first-line-by-text map, not a scan of every line per parsed skill (skills × lines).
     on_lines = {skill_id for line in lines for skill_id in line.skills}
     first_by_text: dict[str, int] = {}
@@ -185,6 +197,12 @@ def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> CVLine
             line = lines[position]
             lines[position] = CVLine(
                 line.section, line.kind, line.text, line.stems, (*line.skills, skill_id), line.concepts, line.contact
+            )
+            on_lines.add(skill_id)
+        elif skill.get("added_by_you"):
+            name = str(skill.get("matched_text") or skill.get("name") or "")
+            lines.append(
+                CVLine(_("Added by you"), "skills", name, _stems(name), (skill_id,), text_concepts(name), False)
             )
             on_lines.add(skill_id)
     return CVLines(lines, sections=sections)

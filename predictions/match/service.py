@@ -9,6 +9,7 @@ from market.keyword_databases import industry_profiles
 from predictions.match.scoring import SCORER_VERSION, match_score
 from tenants.context import require_tenant_schema
 from tracking.cv import keywords
+from tracking.cv_corrections import cv_parsed
 from tracking.models import Application, CVDocument
 from tracking.selectors import application_get
 
@@ -47,7 +48,7 @@ def application_match_for(*, user: User, application: Application, index: keywor
     return match_score(
         cv_readable=cv.status == CVDocument.Status.PARSED,
         cv_text=cv.text,
-        cv_parsed=cv.parsed or {},
+        cv_parsed=cv_parsed(cv),
         posting_title=posting.title,
         posting_description=posting.description,
         requirements=posting.requirements or {},

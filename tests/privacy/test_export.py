@@ -118,3 +118,17 @@ def test_it_lets_a_free_user_download_the_csv_and_json_exports_with_their_extens
     page = client_a.get("/app/import/").content.decode()
     assert " download>" not in page  # a link that is redirected must never be saved as a file
     assert 'href="/privacy/export/"' in page
+
+
+def test_it_exports_the_users_corrections_to_what_was_read_from_their_cv(person, person_client) -> None:
+    from tracking.cv_corrections import cv_correction_save
+
+    cv = CVDocument.objects.get(owner=person.user, version=1)
+    cv_correction_save(user=person.user, cv=cv, skills_added="Quokkamarker skill", years_experience=9)
+
+    tables = json.loads(_archive(person_client.get("/privacy/export/")).read("data.json"))["tables"]
+
+    assert [
+        (row["cv_id"], row["skills_added"], row["skills_removed"], row["years_experience"])
+        for row in tables["cv_corrections"]
+    ] == [(cv.pk, ["Quokkamarker skill"], [], 9)]

@@ -12,7 +12,7 @@ from accounts.models import User
 from tests.conftest import login
 from tests.tracking.test_views import make_application
 from tests.tracking.test_views_cv import make_cv
-from tracking.models import Application, Contact, Note, Notification, Reminder, Task
+from tracking.models import Application, Contact, CVCorrection, Note, Notification, Reminder, Task
 from tracking.services import task_add
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,7 @@ def _urls(objects: dict) -> list[tuple[str, str, dict]]:
         ("post", f"/app/notifications/{objects['notification'].pk}/read/", {}),
         ("get", f"/app/cv/{objects['cv'].pk}/", {}),
         ("get", f"/app/cv/{objects['cv'].pk}/file/", {}),
+        ("post", f"/app/cv/{objects['cv'].pk}/corrections/", {"skills_added": "Intruder", "years_experience": "1"}),
         ("get", f"/app/applications/new/?posting={objects['application'].posting_id}", {}),
     ]
 
@@ -66,6 +67,7 @@ def _snapshot(objects: dict) -> tuple:
         reminder.status,
         reminder.due_at,
         Notification.objects.get(pk=objects["notification"].pk).read_at,
+        CVCorrection.objects.count(),
     )
 
 

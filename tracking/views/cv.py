@@ -23,7 +23,8 @@ from django_htmx.http import HttpResponseClientRefresh
 from market.cv_rules import cv_rule_country_choices
 from tracking.cv.conventions import cv_conventions
 from tracking.cv.labels import parsed_for_display
-from tracking.forms import CVPasteForm, CVUploadForm, form_errors_from
+from tracking.cv_corrections import cv_correction_initial, cv_correction_save, cv_parsed
+from tracking.forms import CVCorrectionForm, CVPasteForm, CVUploadForm, form_errors_from
 from tracking.models import CVDocument
 from tracking.progression import progression_for_cv
 from tracking.selectors import cv_versions, owned
@@ -80,10 +81,15 @@ def _render_cv(
         "is_latest": shown is not None and versions and shown.pk == versions[0].pk,
         "upload_form": CVUploadForm(),
         "paste_form": CVPasteForm(),
-        "parsed": parsed_for_display(shown.parsed or {}) if shown is not None else {},
+        "parsed": parsed_for_display(cv_parsed(shown)) if shown is not None else {},
         "unreadable": CVDocument.Status.UNREADABLE,
         "reading": CVDocument.Status.READING,
         "progression": progression_for_cv(user=request.user, cv=shown) if shown is not None else None,
+        "correction_form": (
+            CVCorrectionForm(cv=shown, initial=cv_correction_initial(shown))
+            if shown is not None and shown.status == CVDocument.Status.PARSED
+            else None
+        ),
         **_conventions_context(request, shown),
     }
     context.update(bound)
@@ -166,6 +172,27 @@ def cv_paste(request: HttpRequest) -> HttpResponse:
             return _refused(request, error, paste_form=form)
         return _saved(request, cv)
     return _render_cv(request, status=400, paste_form=form)
+
+
+@login_required
+@require_POST
+def cv_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Saves the seeker's corrections to one of their read versions; a refusal re-renders the page with the error
+    beside its field (400) and stores nothing."""
+    cv = owned(CVDocument, user=request.user, pk=pk)
+    form = CVCorrectionForm(request.POST, cv=cv)
+    if form.is_valid():
+        try:
+            cv_correction_save(user=request.user, cv=cv, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+            if cv.status != CVDocument.Status.PARSED:  # no form on the page to show it beside
+                for message in error.messages:
+                    messages.error(request, message)
+        else:
+            messages.success(request, _("Corrections saved. Your match scores and predictions now use them."))
+            return redirect("tracking:cv_version", cv.pk)
+    return _render_cv(request, shown=cv, status=400, correction_form=form)
 
 
 def cv_file_response(cv: CVDocument) -> FileResponse:

@@ -456,6 +456,23 @@ def test_it_scores_a_cohort_once_and_then_reads_the_scores_from_the_cache(owner,
     assert len(queries) == 5  # titles, index fingerprints, the cohort, the scorer's fingerprints, the industry data
 
 
+@pytest.mark.django_db
+def test_it_scores_a_cv_again_once_its_owner_corrected_it(owner, scores) -> None:
+    from tracking.cv_corrections import cv_correction_save
+    from tracking.models import Application
+
+    others_apply("alpha", [10, 20, 30])
+    with schema_context("alpha"):
+        basis = posting_basis("Data Engineer", keywords.keyword_index())
+        match_cohort_scores(user=owner, basis=basis)
+        corrected = Application.objects.exclude(owner=owner).select_related("cv", "owner").order_by("pk").first()
+        cv_correction_save(user=corrected.owner, cv=corrected.cv, years_experience=4)
+        asked_before = list(scores)
+        match_cohort_scores(user=owner, basis=basis)
+
+    assert scores[len(asked_before) :] == [corrected.pk]  # that one only, the others from the cache
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Isolation and plans
 # ---------------------------------------------------------------------------------------------------------------------

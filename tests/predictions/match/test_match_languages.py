@@ -431,3 +431,17 @@ def test_it_reads_concepts_from_the_cv_sides_concept_file_and_the_match_table(ph
 
 def test_it_cuts_a_japanese_line_at_the_concept_files_words():
     assert "自然言語処理" in concepts.segment("自然言語処理の実務経験").split()
+
+
+@pytest.mark.parametrize(
+    ("found", "shown"),
+    [
+        ("データ 分析", "データ分析"),
+        ("SQL による データ 分析", "SQLによるデータ分析"),
+        ("machine learning", "machine learning"),
+    ],
+)
+def test_a_japanese_skill_is_shown_as_written_not_as_cut(found, shown):
+    from predictions.match.requirements import label_unsegmented
+
+    assert label_unsegmented(found) == shown

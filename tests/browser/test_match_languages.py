@@ -198,6 +198,16 @@ def _shots(page, name: str) -> None:
     page.locator("#match").screenshot(path=str(SHOTS / f"{name}-match.png"))
 
 
+def _on_a_phone(browser, site: str, user, url: str, name: str) -> None:
+    """The application page at 390 px: the score is shown and nothing scrolls sideways."""
+    with phone_page(browser) as phone:
+        log_in(phone, site, user.email, PASSWORD)
+        phone.goto(url)
+        assert phone.locator("#match .match-number").is_visible()
+        _shots(phone, name)
+        assert fits_the_screen(phone)
+
+
 def test_a_german_posting_is_matched_against_an_english_and_a_german_cv(live_site, browser, seeker) -> None:
     user, cvs = seeker
     site = live_site.format(host="alpha.localhost")
@@ -231,12 +241,7 @@ def test_a_german_posting_is_matched_against_an_english_and_a_german_cv(live_sit
     assert score_en > score_nurse + 20, (score_en, score_de, score_nurse)
     assert score_de > score_nurse + 20, (score_en, score_de, score_nurse)
 
-    with phone_page(browser) as phone:
-        log_in(phone, site, user.email, PASSWORD)
-        phone.goto(english)
-        assert phone.locator("#match .match-number").is_visible()
-        _shots(phone, "de-posting-en-cv-390")
-        assert fits_the_screen(phone)
+    _on_a_phone(browser, site, user, english, "de-posting-en-cv-390")
 
 
 def test_a_japanese_posting_is_matched_against_an_english_and_a_japanese_cv(live_site, browser, seeker) -> None:
@@ -271,9 +276,4 @@ def test_a_japanese_posting_is_matched_against_an_english_and_a_japanese_cv(live
     assert score_ja > score_nurse + 20, (score_ja, score_en, score_nurse)
     assert score_en > score_nurse + 20, (score_ja, score_en, score_nurse)
 
-    with phone_page(browser) as phone:
-        log_in(phone, site, user.email, PASSWORD)
-        phone.goto(english)
-        assert phone.locator("#match .match-number").is_visible()
-        _shots(phone, "ja-posting-en-cv-390")
-        assert fits_the_screen(phone)
+    _on_a_phone(browser, site, user, english, "ja-posting-en-cv-390")

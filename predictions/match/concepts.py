@@ -2,9 +2,12 @@
 "apprentissage automatique", "aprendizaje automático" and "機械学習"; function words of each language; and Japanese
 text cut into words. Pure: no ORM, no I/O.
 
-``skill_concept`` is the seam for the CV side's multilingual synonym map: until it exists the small table below
-(``CONCEPT_FORMS``, the words data-science, engineering and nursing postings use most) answers, and
-``concept_source_set`` lets that map replace it without touching the match.
+One concept source for the CV and the match: ``skill_concept`` answers from the CV side's concept file
+(tracking.cv.concepts, data/reference/skill_concepts/concepts.csv: every label and alias in the five languages) merged
+with the small table below (``CONCEPT_FORMS``: inflected forms the file does not list, "maschinellem Lernen", and the
+words postings use that are not skills, "forecasting", "nurse", "retail"). A concept is named by its English label,
+case-folded ("machine learning"), so the file's concept and the table's are one. ``concept_source_set`` still lets a
+test plug in another map.
 
 Japanese is written without spaces. Until a morphological analyser is installed, ``segment`` cuts a line where the
 script changes (kanji, hiragana, katakana, Latin) and cuts kanji runs at the words of the table and of
@@ -19,6 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from tracking.cv.concepts import concepts_load
 from tracking.cv.tokens import token_matches
 
 # concept -> the ways postings and CVs write it, in en, de, fr, es and ja.
@@ -92,8 +96,41 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _KANJI = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf々〆]+")
 
 
+# Forms of the concept file read only as written: an acronym or a one-letter language ("R", "BI", "SAS") is a
+# concept, its lower-case spelling an ordinary word. And single words of the file that are ordinary English words
+# too ("excel at", "an epic"): the keyword index reads them with their own case rules; here they would be read in any
+# sentence.
+_ORDINARY_WORDS = frozenset({"excel", "epic", "agile", "triage", "git", "spark", "scrum", "tableau", "pandas"})
+
+
+def _is_exact_form(form: str) -> bool:
+    letters = [char for char in form if char.isalpha()]
+    return len(form) <= 2 or (bool(letters) and all(char.isupper() for char in letters) and len(letters) <= 5)
+
+
+def _merged_forms() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """(concept -> forms read in any case, form as written -> concept): the concept file's concepts, named by their
+    English label case-folded, with the table's forms added under the same name."""
+    merged: dict[str, list[str]] = {}
+    exact: dict[str, str] = {}
+    for concept in concepts_load():
+        name = (concept.labels.get("en") or concept.concept_id).casefold()
+        forms = merged.setdefault(name, [])
+        for form in concept.written_forms():
+            if _is_exact_form(form) and not _CJK.search(form):
+                exact.setdefault(form, name)
+            elif " " in form or form.casefold() not in _ORDINARY_WORDS:
+                forms.append(form)
+    for name, forms in CONCEPT_FORMS.items():
+        merged.setdefault(name, []).extend((name, *forms))
+    return {name: tuple(dict.fromkeys(forms)) for name, forms in merged.items()}, exact
+
+
+MERGED_FORMS, EXACT_FORMS = _merged_forms()
+
+
 def _japanese_lexicon() -> tuple[str, ...]:
-    words = {form for forms in CONCEPT_FORMS.values() for form in forms if _CJK.search(form)}
+    words = {form for forms in MERGED_FORMS.values() for form in forms if _CJK.search(form)}
     words |= set(JA_FUNCTION_WORDS)
     words |= {"修士", "学士", "博士", "大学院", "大学", "卒業", "学部", "現在"}
     return tuple(sorted(words, key=len, reverse=True))
@@ -159,7 +196,8 @@ def _segment(text: str) -> str:
 
 
 def _table_concept(phrase: str) -> str | None:
-    return _FORM_TO_CONCEPT.get(_form_key(phrase))
+    written = " ".join(phrase.split())
+    return EXACT_FORMS.get(written) or _FORM_TO_CONCEPT.get(_form_key(phrase))
 
 
 def _form_key(text: str) -> str:
@@ -168,10 +206,13 @@ def _form_key(text: str) -> str:
     return " ".join(match.group(0) for match in token_matches(segment(text))).casefold()
 
 
-_FORM_TO_CONCEPT: dict[str, str] = {
-    _form_key(form): concept for concept, forms in CONCEPT_FORMS.items() for form in (concept, *forms)
-}
-_FIRST_WORDS = frozenset(key.split()[0] for key in _FORM_TO_CONCEPT)
+_FORM_TO_CONCEPT: dict[str, str] = {}
+for _concept, _forms in MERGED_FORMS.items():
+    for _form in _forms:  # not the name: "r", "excel" name concepts but are read only as "R", "Excel"
+        _FORM_TO_CONCEPT.setdefault(_form_key(_form), _concept)
+_FIRST_WORDS = frozenset(key.split()[0] for key in _FORM_TO_CONCEPT) | frozenset(
+    _form_key(form).split()[0] for form in EXACT_FORMS
+)
 _concept_source: dict[str, Callable[[str], str | None]] = {"lookup": _table_concept}
 
 
@@ -189,7 +230,8 @@ def concept_first_words() -> frozenset[str] | None:
 def words_concept(words: list[str]) -> str | None:
     """``skill_concept`` of tokens already cut by ``segment`` (the table is looked up without cutting them again)."""
     if _concept_source["lookup"] is _table_concept:
-        return _FORM_TO_CONCEPT.get(" ".join(words).casefold())
+        written = " ".join(words)
+        return EXACT_FORMS.get(written) or _FORM_TO_CONCEPT.get(written.casefold())
     return skill_concept(" ".join(words))
 
 
@@ -200,4 +242,4 @@ def skill_concept(phrase: str) -> str | None:
 
 def concept_forms() -> dict[str, tuple[str, ...]]:
     """Every concept with its written forms (the match turns them into stem phrases once per process)."""
-    return {concept: (concept, *forms) for concept, forms in CONCEPT_FORMS.items()}
+    return {concept: (concept, *forms) for concept, forms in MERGED_FORMS.items()}

@@ -29,6 +29,7 @@ from predictions.match.requirements import (
     CVLines,
     concept_met_by,
     cv_line,
+    label_unsegmented,
     requirement_concepts,
     requirement_skills,
     skill_identity,
@@ -317,14 +318,15 @@ def keywords_judge(
         extra.sort(key=lambda skill: -industry.skill_weight(skill["name"]))  # stable: ties keep document order
     items = []
     for skill in extra[:MAX_KEYWORDS]:
-        concept = Concept(skill["matched_text"], SKILL_CONCEPT_WEIGHT, skills=(skill_identity(skill),))
+        label = label_unsegmented(skill["matched_text"])
+        concept = Concept(label, SKILL_CONCEPT_WEIGHT, skills=(skill_identity(skill),))
         met = lines.meeting(concept)
         holder = lines[met[0]] if met else None
         share = Fraction(1, min(len(extra), MAX_KEYWORDS))
         if holder is None:
-            item = Item(skill["matched_text"], MISSING, _("missing"), share=share, missing=(concept,))
+            item = Item(label, MISSING, _("missing"), share=share, missing=(concept,))
         else:
-            item = Item(skill["matched_text"], MET, holder.text, holder.section, share=share, earned=share)
+            item = Item(label, MET, holder.text, holder.section, share=share, earned=share)
         item.skill_name = skill["name"]
         items.append(item)
     return items

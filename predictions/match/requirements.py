@@ -296,7 +296,8 @@ def requirement_concepts(
     or_positions = [position for position, word in enumerate(words) if word.casefold() in _OR_STEMS]
     if not or_positions:
         skill_concepts = [
-            Concept(skill["matched_text"], SKILL_CONCEPT_WEIGHT, skills=(skill_identity(skill),)) for skill in skills
+            Concept(label_unsegmented(skill["matched_text"]), SKILL_CONCEPT_WEIGHT, skills=(skill_identity(skill),))
+            for skill in skills
         ]
         return skill_concepts + [concept for _position, concept in found]
     # "Airflow or dbt", "Java or Kotlin": the skills of the line and the words next to an "or" are alternatives.
@@ -305,7 +306,8 @@ def requirement_concepts(
     rest = [concept for position, concept in found if position not in neighbours]
     if not skills and len(alternatives) < 2:
         return [concept for _position, concept in found]
-    labels = [skill["matched_text"] for skill in skills] + [concept.label for concept in alternatives]
+    labels = [label_unsegmented(skill["matched_text"]) for skill in skills]
+    labels += [concept.label for concept in alternatives]
     any_of = Concept(
         label=" / ".join(labels),
         weight=SKILL_CONCEPT_WEIGHT if skills or any(concept.concepts for concept in alternatives) else 1,
@@ -314,6 +316,17 @@ def requirement_concepts(
         concepts=tuple(name for concept in alternatives for name in concept.concepts),
     )
     return [any_of, *rest]
+
+
+_SPACE_NEXT_TO_JAPANESE = re.compile(
+    r"(?<=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]) (?=\S)|(?<=\S) (?=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff])"
+)
+
+
+def label_unsegmented(text: str) -> str:
+    """A phrase found in ``segment``'s output as the text writes it: "データ 分析" -> "データ分析" (the spaces
+    ``segment`` put next to Japanese words go; "SQL" and "Python" next to each other keep theirs)."""
+    return _SPACE_NEXT_TO_JAPANESE.sub("", text)
 
 
 def _content_stem(stem: str, lines: CVLines | None) -> bool:

@@ -49,7 +49,7 @@ from predictions.match.weights import BASE_WEIGHTS, KEYWORDS_MAX_WEIGHT
 from tracking.cv import keywords
 from tracking.requirements import description_body, requirements_clean
 
-SCORER_VERSION = "match-2"
+SCORER_VERSION = "match-3"
 MAX_CHANGES = 3
 BANDS: tuple[tuple[int, str], ...] = ((80, "great"), (60, "good"), (40, "fair"), (0, "poor"))
 
@@ -71,18 +71,23 @@ def _industry_share(industry, component: str, item: Item) -> int | None:
     return round(100 * industry.skill_weight(item.skill_name)) if item.skill_name else None
 
 
-def weights_effective(judged: list[str]) -> dict[str, Fraction]:
-    """Base weights of the judged components scaled to 100; keywords never above KEYWORDS_MAX_WEIGHT, the excess
-    shared by the others in proportion to their base weights."""
-    total = sum(BASE_WEIGHTS[name] for name in judged)
-    weights = {name: Fraction(BASE_WEIGHTS[name] * 100, total) for name in judged}
+def weights_effective(
+    judged: list[str], *, base: dict[str, int] | None = None, keywords_max: int = KEYWORDS_MAX_WEIGHT
+) -> dict[str, Fraction]:
+    """Base weights (``base``, default BASE_WEIGHTS) of the judged components scaled to 100; keywords never above
+    ``keywords_max``, the excess shared by the others in proportion to their base weights."""
+    base = BASE_WEIGHTS if base is None else base
+    total = sum(base[name] for name in judged)
+    if not total:
+        return {name: Fraction(0) for name in judged}
+    weights = {name: Fraction(base[name] * 100, total) for name in judged}
     others = [name for name in judged if name != "keywords"]
-    if weights.get("keywords", 0) > KEYWORDS_MAX_WEIGHT and others:
-        excess = weights["keywords"] - KEYWORDS_MAX_WEIGHT
-        weights["keywords"] = Fraction(KEYWORDS_MAX_WEIGHT)
-        other_total = sum(BASE_WEIGHTS[name] for name in others)
+    other_total = sum(base[name] for name in others)
+    if weights.get("keywords", 0) > keywords_max and other_total:
+        excess = weights["keywords"] - keywords_max
+        weights["keywords"] = Fraction(keywords_max)
         for name in others:
-            weights[name] += excess * BASE_WEIGHTS[name] / other_total
+            weights[name] += excess * base[name] / other_total
     return weights
 
 

@@ -217,16 +217,20 @@ def _group_metrics(documents: list[DocumentResult], pairs: list[PairResult]) -> 
     }
 
 
-def matching_evaluate(
-    *, dataset: EvaluationSet, split: str = "all", progress: Callable[[str], None] | None = None
-) -> dict:
-    """The report over ``dataset``: per language, per industry (the document's; a pair counts under its posting's
-    language and industry), cross-language pairs, and per document and pair details."""
+def documents_read_and_match(
+    *,
+    dataset: EvaluationSet,
+    split: str = "all",
+    progress: Callable[[str], None] | None = None,
+    started: float | None = None,
+) -> tuple[dict[str, DocumentResult], list[tuple]]:
+    """Every document read as the product reads it, and each pair of ``split`` matched: (results by document id,
+    [(pair, match_score's dict)]). The weight tuning (``predictions.evaluation.matching.tuning``) rescores these."""
     from market.keyword_databases import industry_profiles
-    from predictions.match.scoring import SCORER_VERSION, match_score
+    from predictions.match.scoring import match_score
     from tracking.cv import keywords
 
-    started = time.monotonic()
+    started = time.monotonic() if started is None else started
     index = keywords.keyword_index()
     profiles = industry_profiles()
     results: dict[str, DocumentResult] = {}
@@ -238,7 +242,7 @@ def matching_evaluate(
             results[document.id] = _posting_read(document, dataset, index)
     if progress:
         progress(f"read {len(results)} documents in {time.monotonic() - started:.1f} s")
-    pair_results: list[PairResult] = []
+    matches: list[tuple] = []
     for pair in pairs_of_split(dataset, split):
         cv, posting = dataset.documents[pair.cv], dataset.documents[pair.posting]
         posting_result = results[posting.id]
@@ -252,6 +256,22 @@ def matching_evaluate(
             index=index,
             industry=profiles.get(posting_result.industry) if posting_result.industry else None,
         )
+        matches.append((pair, match))
+    return results, matches
+
+
+def matching_evaluate(
+    *, dataset: EvaluationSet, split: str = "all", progress: Callable[[str], None] | None = None
+) -> dict:
+    """The report over ``dataset``: per language, per industry (the document's; a pair counts under its posting's
+    language and industry), cross-language pairs, and per document and pair details."""
+    from predictions.match.scoring import SCORER_VERSION
+
+    started = time.monotonic()
+    results, matches = documents_read_and_match(dataset=dataset, split=split, progress=progress, started=started)
+    pair_results: list[PairResult] = []
+    for pair, match in matches:
+        cv, posting = dataset.documents[pair.cv], dataset.documents[pair.posting]
         pair_results.append(
             PairResult(
                 cv=cv.id,

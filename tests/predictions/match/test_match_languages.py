@@ -410,3 +410,38 @@ def test_years_of_a_skill_no_dated_role_names_count_every_role_but_only_partly(i
 )
 def test_a_preferred_detail_stays_must_have_and_work_conditions_are_never_requirements(text, expected):
     assert requirements_split(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "concept"),
+    [
+        ("Datenvisualisierung", "data visualisation"),  # only in the CV side's concept file
+        ("visualización de datos", "data visualisation"),
+        ("Verarbeitung natürlicher Sprache", "natural language processing"),
+        ("自然言語処理", "natural language processing"),
+        ("maschinellem Lernen", "machine learning"),  # only in the match's table of inflected forms
+        ("R", "r"),
+        ("r", None),  # an acronym or a one-letter language is read only as written
+        ("excel", None),  # "excel at": an ordinary word, left to the keyword index's case rules
+    ],
+)
+def test_it_reads_concepts_from_the_cv_sides_concept_file_and_the_match_table(phrase, concept):
+    assert concepts.skill_concept(phrase) == concept
+
+
+def test_it_cuts_a_japanese_line_at_the_concept_files_words():
+    assert "自然言語処理" in concepts.segment("自然言語処理の実務経験").split()
+
+
+@pytest.mark.parametrize(
+    ("found", "shown"),
+    [
+        ("データ 分析", "データ分析"),
+        ("SQL による データ 分析", "SQLによるデータ分析"),
+        ("machine learning", "machine learning"),
+    ],
+)
+def test_a_japanese_skill_is_shown_as_written_not_as_cut(found, shown):
+    from predictions.match.requirements import label_unsegmented
+
+    assert label_unsegmented(found) == shown

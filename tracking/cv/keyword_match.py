@@ -264,8 +264,8 @@ def _title_prefix_find(tokens: list[str], index: KeywordIndex) -> TitleRef | Non
     prefix made only of stop words or seniority words is no title."""
     for length in range(len(tokens) - 1, 0, -1):
         prefix = tokens[:length]
-        if prefix[-1] in TITLE_STOP_WORDS:
-            continue
+        if prefix[-1] in TITLE_STOP_WORDS or tokens[length] in TITLE_STOP_WORDS:
+            continue  # the words left are a phrase of their own ("models of churn"), not a specialty
         if length == 1 and len(index.title_postings.get(prefix[0], ())) > MAX_PREFIX_WORD_TITLES:
             continue  # a generic head ("Técnico", "Analyst", "Ingenieur") heads too many titles to stand for one
         exact = index.titles_exact.get(" ".join(prefix))

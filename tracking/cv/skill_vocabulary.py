@@ -32,8 +32,10 @@ STEMMERS = {"en": "english", "de": "german", "fr": "french", "es": "spanish"}
 MIN_STEM_CHARS = 3  # a stem shorter than this ("us", "de") is too ambiguous to start a label
 # One-word ESCO labels are mostly disciplines and ordinary nouns ("mathematics", "logistics", "morality"):
 # read, they were wrong far more often than right, so a label needs two words. One-word skills are products and
-# curated concepts (the keyword index) or German compounds of a two-word label's words.
+# curated concepts (the keyword index). German compounds are the exception: one long word names a specific skill
+# ("Qualitätsmanagement", "Finanzbuchhaltung").
 MIN_LABEL_TOKENS = 2
+MIN_COMPOUND_CHARS = 12
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,23 @@ def vocabulary_load(path: Path = VOCABULARY_PATH) -> Vocabulary:
             language = row["language"]
             for label in row["labels"].split(" | "):
                 stems = label_stems(label, language)
-                if len(stems) < MIN_LABEL_TOKENS or len(stems[0]) < MIN_STEM_CHARS:
+                if len(stems[0] if stems else "") < MIN_STEM_CHARS or (
+                    len(stems) < MIN_LABEL_TOKENS and not (language == "de" and len(label) >= MIN_COMPOUND_CHARS)
+                ):
                     continue
                 key = " ".join(stems)
                 entries = vocabulary.labels[language]
-                if key in entries:
-                    continue  # the same words for two concepts: the first (by URI) keeps them
-                entries[key] = VocabularyEntry(uri=ESCO_SKILL_URI + row["esco"], name=row["name"], tokens=len(stems))
+                known = entries.get(key)
+                if known is not None:
+                    # The same words for two concepts: the first (by URI) keeps them; of one concept's spellings
+                    # the shortest is shown ("graphic design", not "graphic designing").
+                    if known.uri == ESCO_SKILL_URI + row["esco"] and language == "en" and len(label) < len(known.name):
+                        entries[key] = VocabularyEntry(uri=known.uri, name=label, tokens=known.tokens)
+                    continue
+                # An English label is shown as written ("lesson plans"); another language's under the concept's
+                # English name.
+                name = label if language == "en" else row["name"]
+                entries[key] = VocabularyEntry(uri=ESCO_SKILL_URI + row["esco"], name=name, tokens=len(stems))
                 longest = vocabulary.longest[language]
                 longest[stems[0]] = max(longest.get(stems[0], 0), len(stems))
     return vocabulary

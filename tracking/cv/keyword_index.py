@@ -11,6 +11,7 @@ case and a list context ("Python, R, Go"), never a sentence ("Go to market").
 
 from __future__ import annotations
 
+import csv
 import itertools
 import re
 import threading
@@ -18,11 +19,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import snowballstemmer
 
-from tracking.cv.concepts import Concept, concepts_load, display_label, japanese_titles
+from tracking.cv.concepts import CONCEPTS_PATH, Concept, concepts_load, display_label, japanese_titles
+from tracking.cv.skill_vocabulary import vocabulary_load
 from tracking.cv.tokens import MIN_HEAD_CHARS, MIN_MODIFIER_CHARS, token_matches
 
 MAX_NGRAM_TOKENS = 6  # Japanese labels are cut into short morphemes: "自然 言語 処理" is three
@@ -150,6 +153,9 @@ class KeywordIndex:
     title_alternatives: dict[str, list[TitleRef]] = field(default_factory=dict)  # normalized title -> occupations
     compound_heads: set[str] = field(default_factory=set)  # one-word labels found at the end of German compounds
     alias_lengths: dict[str, int] = field(default_factory=dict)  # first stem of an alias -> its longest alias, tokens
+    # ESCO skill URI -> the curated concept's skill that follows it; None turns the ESCO vocabulary off (tests of the
+    # index alone build it so).
+    esco_refs: dict[str, SkillRef] | None = None
     _title_arrays: tuple[np.ndarray, dict[str, np.ndarray]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -346,11 +352,13 @@ def keyword_index_build(
     esco_skills: Iterable[tuple[str, str, str]] = (),
     concepts: Iterable[Concept] | None = None,
     ordinary_words: frozenset[str] = frozenset(),
+    esco_vocabulary: bool = False,
 ) -> KeywordIndex:
     """Pure: ``onet_skills`` as (name, key); ``titles`` as (title, source, occupation code, occupation title,
     taxonomy); ``esco_skills`` as (label, key, description) for the few ESCO concepts the synonym table names;
     ``concepts`` default to the shipped concept file; ``ordinary_words`` are English words of ordinary text (O*NET's
-    task statements): a product name that is one of them ("REDUCE", "Presenter") is only read in a list."""
+    task statements): a product name that is one of them ("REDUCE", "Presenter") is only read in a list;
+    ``esco_vocabulary`` also reads ESCO's skill labels (``tracking.cv.skill_vocabulary``) in ``skills_match``."""
     index = KeywordIndex()
     onet = [(name, key) for name, key in onet_skills if name]
     lowercase_vocabulary = {
@@ -373,6 +381,8 @@ def keyword_index_build(
             continue
         for synonym in synonyms:
             _alias_add(index, synonym, skill, priority=1, derived=True, curated=True)
+    if esco_vocabulary:
+        index.esco_refs = {concept.esco_uri: skill for concept, skill in resolved if concept.esco_uri}
     _titles_add(index, titles)
     return index
 
@@ -435,7 +445,9 @@ def keyword_index() -> KeywordIndex:
             onet_skills=Skill.objects.filter(taxonomy=Taxonomy.ONET).values_list("name", "key").iterator(),
             titles=itertools.chain(titles, japanese, _translated_titles()),
             ordinary_words=ordinary_words_load(),
+            esco_vocabulary=True,
         )
+        vocabulary_load()  # ~2.5 s of stemming, paid with the index rather than by the first CV a worker reads
         _cache.clear()
         _cache[cache_key] = index
         return index
@@ -447,11 +459,35 @@ def _translated_titles() -> Iterator[tuple[str, str, str, str, str]]:
     from market.models import Occupation
 
     rows = Occupation.objects.values_list("label_de", "label_fr", "label_es", "code", "title", "taxonomy")
+    esco_titles: dict[str, str] = {}
     for *labels, code, title, taxonomy in rows.iterator(chunk_size=5_000):
+        if taxonomy == "esco":
+            esco_titles[code] = title
         for label in labels:
             for form in (label or "").split("/"):
                 if form.strip() and form.strip() != title:
                     yield form.strip(), "esco_alt", code, title, taxonomy
+    for code, labels in esco_alternative_labels():
+        title = esco_titles.get(code)
+        if title is not None:
+            for label in labels:
+                yield label, "esco_alt", code, title, "esco"
+
+
+OCCUPATION_ALT_LABELS = CONCEPTS_PATH.parents[1] / "esco_multilingual" / "occupation_alt_labels.csv"
+ESCO_OCCUPATION_URI = "http://data.europa.eu/esco/occupation/"
+
+
+def esco_alternative_labels(path: Path = OCCUPATION_ALT_LABELS) -> Iterator[tuple[str, list[str]]]:
+    """(ESCO occupation URI, its German, French or Spanish alternative labels): the other titles people write for
+    it ("Disponent", "développeur backend"). Nothing when the file is missing."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                labels = [label.strip() for label in row["labels"].split(" | ") if label.strip()]
+                yield ESCO_OCCUPATION_URI + row["esco"], labels
+    except FileNotFoundError:
+        return
 
 
 TASK_STATEMENTS = ("onet_29_2", "Task_Statements.txt")

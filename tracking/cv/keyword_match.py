@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
+from predictions.match.degrees import degree_level
 from tracking.cv.keyword_index import (
     ANY_CASE,
     CAPITALISED,
@@ -22,11 +23,14 @@ from tracking.cv.keyword_index import (
     UPPER,
     Alias,
     KeywordIndex,
+    SkillRef,
     TitleRef,
     title_tokens,
     token_matches,
     word_stem,
 )
+from tracking.cv.language import language_detect
+from tracking.cv.skill_vocabulary import STEMMERS, VocabularyEntry, line_matches
 from tracking.cv.tokens import MIN_COMPOUND_CHARS, compound_heads, has_japanese
 
 TITLE_MIN_SCORE = 90
@@ -37,10 +41,20 @@ TITLE_MIN_SCORE = 90
 MAX_TITLE_SEGMENTS = 50
 TITLE_TOKEN_MIN_SCORE = 88
 HEADLINE_LINES = 5
+# A one-word title prefix is read only when the word is in at most this many titles ("Disponent" is; "Técnico",
+# in hundreds, is not).
+MAX_PREFIX_WORD_TITLES = 20
 BULLETS = frozenset("-–—•*·▪►✓o")
 _LIST_SEPARATORS = frozenset(",;/|()[]:•·–—-*&+\t")
 _TITLE_SPLIT_RE = re.compile(
-    r"\s+(?:at|@|bei|chez|en|para|für|for|with)\s+|\s[-–—|·•]\s|[,;|()\t•·]|\s{2,}|:\s", re.IGNORECASE
+    r"\s+(?:at|@|bei|chez|en|para|für|for|with)\s+|\s[-–—|·•/]\s|[,;|()\t•·]|\s{2,}|:\s", re.IGNORECASE
+)
+# Gender markers of German, French and Spanish titles: "(m/w/d)", "H/F", "Ingeniero/a", "Consultant(e)",
+# "Entwickler:in". They are not words of the title.
+_GENDER_MARKER_RE = re.compile(
+    r"\(\s*[mwdfhx](?:\s*/\s*[mwdfhx]){1,2}\s*\)|(?<!\w)[mwdfhx](?:/[mwdfhx]){1,2}(?!\w)"
+    r"|(?<=[^\W\d_])(?:/(?:a|e|in|ne)|\((?:e|in|ne|a)\)|[:*]in(?:nen)?)(?!\w)",
+    re.IGNORECASE,
 )
 
 
@@ -51,6 +65,23 @@ def _in_list_context(line: str, start: int, end: int) -> bool:
     before = line[:start].rstrip(" ")
     after = line[end:].lstrip(" ")
     return (not before or before[-1] in _LIST_SEPARATORS) and (not after or after[0] in _LIST_SEPARATORS)
+
+
+_ITEM_CONJUNCTIONS = frozenset("and or und oder et ou y o e".split())  # "lesson planning and classroom management"
+_ITEM_SEPARATORS = frozenset(",;/|()[]:•·–—*&+\t.")
+
+
+def _item_bounded(line: str, start: int, end: int) -> bool:
+    """The phrase is a whole item of a list or a heading's value ("Skills: email marketing, typography"; "- Root cause
+    analysis"), not words inside a sentence, where ESCO's wording ("survey measurements", "supply chain") mostly
+    names a topic the sentence is about rather than a skill the writer has."""
+    before = line[:start].rstrip(" ")
+    after = line[end:].lstrip(" ")
+    before_word = before.rsplit(" ", 1)[-1].casefold()
+    after_word = after.split(" ", 1)[0].casefold()
+    return (
+        not before or before[-1] in _ITEM_SEPARATORS or before[-1] in BULLETS or before_word in _ITEM_CONJUNCTIONS
+    ) and (not after or after[0] in _ITEM_SEPARATORS or after_word in _ITEM_CONJUNCTIONS)
 
 
 def _case_ok(alias: Alias, surface: str, line: str, start: int, end: int, length: int) -> bool:
@@ -107,7 +138,23 @@ def _compound_match(token: str, index: KeywordIndex) -> Alias | None:
     return None
 
 
-def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
+def _vocabulary_skill(entry: VocabularyEntry, index: KeywordIndex) -> Alias:
+    """The skill an ESCO label stands for: a curated concept's own skill when the concept follows that ESCO skill
+    (so "Statistik" read either way is one skill), else the ESCO skill under its English noun label."""
+    skill = index.esco_refs.get(entry.uri) or SkillRef(
+        name=entry.name, key=entry.uri, taxonomy="esco", label=entry.name
+    )
+    return Alias(skill=skill, written=entry.name, case_rule=ANY_CASE, priority=3)
+
+
+def text_languages(text: str) -> tuple[str, ...]:
+    """The languages whose ESCO labels are read in ``text``: English always (CVs mix in English terms), and each
+    detected language that has a stemmer."""
+    detected = language_detect(text)
+    return tuple(dict.fromkeys(("en", *(code for code in (detected.code, *detected.mixed) if code in STEMMERS))))
+
+
+def skills_match(text: str, *, index: KeywordIndex, languages: tuple[str, ...] | None = None) -> list[dict]:
     """Skills in ``text`` in order of first mention, each once: {name, label, concept, key, taxonomy, evidence,
     matched_text}. ``name`` is the reference data's, ``label`` the English one to show (see
     ``tracking.cv.concepts.skill_label`` for the user's language); ``evidence`` is the line it was read on.
@@ -119,10 +166,13 @@ def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
     found: dict[tuple[str, str], dict] = {}
     text = text[:MAX_SKILL_TEXT_CHARS]
     heads = frozenset(index.compound_heads)
+    if languages is None:
+        languages = text_languages(text) if index.esco_refs is not None else ()
     for raw_line in text.splitlines():
         line = unicodedata.normalize("NFKC", raw_line)
         matches = token_matches(line)
         stems = [word_stem(match.group(0).casefold()) for match in matches]
+        taken = [False] * len(matches)
         position = 0
         while position < len(matches):
             step = 1
@@ -136,6 +186,7 @@ def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
                 if not _case_ok(alias, surface, line, start, end, length):
                     continue
                 _skill_found(found, alias, line, surface, start)
+                taken[position : position + length] = [True] * length
                 step = length
                 break
             else:
@@ -144,7 +195,16 @@ def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
                     alias = _compound_match(word, index)
                     if alias is not None:
                         _skill_found(found, alias, line, word, matches[position].start())
+                        taken[position] = True
             position += step
+        if languages and matches and degree_level(line) is None:
+            # A degree line names fields of study ("M.Sc. Mathematics", "Computer Science"), which ESCO lists as
+            # knowledge but a recruiter does not search as skills.
+            for hit in line_matches(matches, languages, taken):
+                start, end = matches[hit.start].start(), matches[hit.end - 1].end()
+                if not _item_bounded(line, start, end):
+                    continue
+                _skill_found(found, _vocabulary_skill(hit.entry, index), line, line[start:end], start)
     return list(found.values())
 
 
@@ -153,7 +213,7 @@ def skills_match(text: str, *, index: KeywordIndex) -> list[dict]:
 # ---------------------------------------------------------------------------------------------------------------------
 def _title_segments(line: str) -> list[str]:
     segments = []
-    parts = _TITLE_SPLIT_RE.split(unicodedata.normalize("NFKC", line))
+    parts = _TITLE_SPLIT_RE.split(_GENDER_MARKER_RE.sub("", unicodedata.normalize("NFKC", line)))
     if has_japanese(line):  # Japanese separates a company, a title and dates with single spaces
         parts = [piece for part in parts for piece in re.split(r"\s+|として|(?<=[社所])(?=[ァ-ヶ])", part)]
     for part in parts:
@@ -171,7 +231,7 @@ def _covered(words: Iterable[str], by: list[str]) -> bool:
 def _title_find(segment: str, index: KeywordIndex) -> TitleRef | None:
     """Exact normalized title (as written, then without seniority words), else the closest fuzzy title whose words
     and the segment's words cover each other: "Senior Sofware Engineer" finds "software engineer", while a bullet
-    such as "introduced ML models" does not find "Models"."""
+    such as "introduced ML models" does not find "Models"; else the longest exact title it starts with."""
     tokens = title_tokens(segment)
     unranked = [token for token in tokens if token not in SENIORITY_WORDS] or list(tokens)
     for candidate in (tokens, unranked):
@@ -193,7 +253,25 @@ def _title_find(segment: str, index: KeywordIndex) -> TitleRef | None:
         rank = (score, len(ref.tokens), -position)
         if best is None or rank > best[0]:
             best = (rank, ref)
-    return best[1] if best else None
+    if best is not None:
+        return best[1]
+    return _title_prefix_find(unranked, index)
+
+
+def _title_prefix_find(tokens: list[str], index: KeywordIndex) -> TitleRef | None:
+    """The longest exact title the segment starts with, its last words being a specialty ("Disponent Logistik",
+    "Développeur backend Java", "Analista de Riesgo de Crédito"). Exact lookups only: a prefix is never fuzzy, and a
+    prefix made only of stop words or seniority words is no title."""
+    for length in range(len(tokens) - 1, 0, -1):
+        prefix = tokens[:length]
+        if prefix[-1] in TITLE_STOP_WORDS or tokens[length] in TITLE_STOP_WORDS:
+            continue  # the words left are a phrase of their own ("models of churn"), not a specialty
+        if length == 1 and len(index.title_postings.get(prefix[0], ())) > MAX_PREFIX_WORD_TITLES:
+            continue  # a generic head ("Técnico", "Analyst", "Ingenieur") heads too many titles to stand for one
+        exact = index.titles_exact.get(" ".join(prefix))
+        if exact is not None:
+            return exact
+    return None
 
 
 MAX_CONTEXT_CHARS = 50_000

@@ -96,13 +96,9 @@ def stored(cv: CVDocument) -> tuple | None:
 # ---------------------------------------------------------------------------------------------------------------------
 def test_it_reads_the_version_as_read_when_nothing_was_corrected(cv):
     assert cv_parsed(cv) == cv.parsed
-    assert sorted(skill_keys(cv_parsed(cv))) == [
-        "microsoft excel",
-        "python",
-        "r",
-        "structured query language sql",
-        "tableau",
-    ]
+    assert {"microsoft excel", "python", "r", "structured query language sql", "tableau"} <= set(
+        skill_keys(cv_parsed(cv))
+    )  # the skills the other tests correct (ESCO's vocabulary may add more, e.g. "stock level")
 
 
 def test_it_drops_a_removed_skill_adds_one_marked_as_yours_and_puts_the_title_and_years_first(owner, cv):

@@ -39,7 +39,7 @@ def rollups_advance_task() -> int:
     the advance counts every event committed before its snapshot, whatever is still running: nothing waits for a
     retry. (It once retried from 0.1 s to 6.4 s when held back by an older transaction, and under load its own retries
     kept the worker busy.)"""
-    from analytics.pageviews import page_views_flush  # (analytics.pageviews imports the kick, which imports this)
+    from analytics.pageviews_flush import page_views_flush
 
     kick_clear()
     try:

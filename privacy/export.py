@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
-from analytics.pageviews import page_views_flush_for_reading
+from analytics.pageviews_flush import page_views_flush_for_reading
 from predictions.logbuffer import prediction_log_flush_for_reading
 from predictions.models import ApplicationPrediction, PredictionLog
 from privacy.models import ConsentRecord

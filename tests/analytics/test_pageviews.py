@@ -20,10 +20,11 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import user_create
-from analytics import pageviews
+from analytics import pageviews, pageviews_flush
 from analytics.kick import KICK_CACHE_KEY
 from analytics.models import PageViewBatch, RollupCursor
-from analytics.pageviews import page_view_record, page_views_flush
+from analytics.pageviews import page_view_record
+from analytics.pageviews_flush import page_views_flush
 from analytics.rollups import rollups_advance
 from analytics.tasks import kick_clear
 from billing import redis_client as billing_redis
@@ -39,7 +40,7 @@ Kind = DomainEvent.Kind
 
 def _redis_forgotten() -> None:
     client = billing_redis.redis_client()
-    keys = [key for schema in ("alpha", "beta") for key in pageviews._keys(schema)]
+    keys = [key for schema in ("alpha", "beta") for key in pageviews_flush.page_view_keys(schema)]
     client.delete(*keys)
     with schema_context("alpha"):
         cache.delete(KICK_CACHE_KEY)
@@ -75,11 +76,11 @@ def _views(schema: str) -> list[tuple[int | None, dict]]:
 
 
 def _pending(schema: str) -> int:
-    return billing_redis.redis_client().llen(pageviews._keys(schema)[0])
+    return billing_redis.redis_client().llen(pageviews_flush.page_view_keys(schema)[0])
 
 
 def _claimed(schema: str) -> int:
-    return billing_redis.redis_client().llen(pageviews._keys(schema)[1])
+    return billing_redis.redis_client().llen(pageviews_flush.page_view_keys(schema)[1])
 
 
 def _counted_views(tenant: Client, page: str) -> int:
@@ -206,20 +207,20 @@ def test_a_persons_export_includes_the_views_still_in_redis(cast, tenants) -> No
 _KILLED_FLUSH = """
 import time, django
 django.setup()
-from analytics import pageviews
+from analytics import pageviews, pageviews_flush
 from tenants.models import Client
 {patch}
-pageviews.page_views_flush(Client.objects.get(schema_name="alpha"))
+pageviews_flush.page_views_flush(Client.objects.get(schema_name="alpha"))
 """
 
 _HANG_BEFORE_COMMIT = """
-write = pageviews._batch_write
+write = pageviews_flush._batch_write
 def write_and_hang(*args):
     written = write(*args)
     open({marker!r}, "w").close()
     time.sleep(300)
     return written
-pageviews._batch_write = write_and_hang
+pageviews_flush._batch_write = write_and_hang
 """
 
 _HANG_AFTER_COMMIT = """

@@ -19,12 +19,9 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import TypeVar
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import FloatField, Func
 from django.utils import timezone
@@ -32,10 +29,10 @@ from django.utils import timezone
 from accounts.models import User
 from analytics import seeker_figures as figures
 from analytics.seeker_figures import ApplicationRow, EventRow
+from analytics.shared_cache import cached_or_computed
 from billing.entitlements import entitlement_check, plan_for
 from billing.gating import locked_section
 from billing.models import Feature
-from billing.redis_client import REDIS_ERRORS
 from portal.outcomes import offer_position
 from portal.outcomes_queries import OutcomeFilters, offer_list
 from portal.outcomes_salary import READY, predicted_ranges
@@ -52,7 +49,6 @@ from tracking.models import Application, ApplicationEvent
 logger = logging.getLogger(__name__)
 NOT_AVAILABLE = "failed"
 CACHE_S = 3600
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -191,30 +187,12 @@ def _interview_answer(user: User, now: datetime.datetime) -> _InterviewAnswer:
     return _InterviewAnswer(check, waiting, READY)
 
 
-def _cached(key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] = lambda _value: True) -> T:
-    """`compute()` kept in the cache under `key` for CACHE_S when `keep` says so; computed afresh (and not kept) when
-    the cache is down."""
-    try:
-        found = cache.get(key)
-    except REDIS_ERRORS:
-        return compute()
-    if found is not None:
-        return found
-    value = compute()
-    if not keep(value):
-        return value
-    try:
-        cache.set(key, value, timeout=CACHE_S)
-    except REDIS_ERRORS:
-        logger.warning("Could not cache %s; the next load computes it again", key)
-    return value
-
-
 def _interview_cached(user: User, now: datetime.datetime) -> _InterviewAnswer:
     """A failed answer is not kept: the next load tries again."""
-    return _cached(
+    return cached_or_computed(
         comparison_cache_key(user=user, now=now),
         lambda: _interview_answer(user, now),
+        timeout=CACHE_S,
         keep=lambda answer: answer.status == READY,
     )
 
@@ -325,8 +303,10 @@ def seeker_figures_cached(*, user: User, now: datetime.datetime | None = None) -
     load is the digest of their applications and one cache read, whatever their number."""
     require_tenant_schema()
     now = now or timezone.now()
-    return _cached(
-        figures_cache_key(user=user, now=now), lambda: seeker_dashboard(user=user, now=now, predictions=False)
+    return cached_or_computed(
+        figures_cache_key(user=user, now=now),
+        lambda: seeker_dashboard(user=user, now=now, predictions=False),
+        timeout=CACHE_S,
     )
 
 

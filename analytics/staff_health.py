@@ -12,25 +12,21 @@ are not shown.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from analytics.shared_cache import cached_or_computed
 from analytics.staff import Scope
 from billing.models import ApiUsageReport, WebhookEvent
-from billing.redis_client import REDIS_ERRORS
 from predictions.models import PredictionLog
 from tenants.context import dangerously_union_over_tenants
 
 CACHE_TTL_S = 60
 LATENCY_WINDOW = timedelta(hours=24)
-T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -56,22 +52,6 @@ GROUP BY kind ORDER BY kind
 """
 
 
-def _cached(key: str, compute: Callable[[], T]) -> T:
-    """`compute()` kept in the cache for CACHE_TTL_S; computed afresh (and not kept) when the cache is down."""
-    try:
-        found = cache.get(key)
-    except REDIS_ERRORS:
-        return compute()
-    if found is not None:
-        return found
-    value = compute()
-    try:
-        cache.set(key, value, CACHE_TTL_S)
-    except REDIS_ERRORS:
-        logger.warning("Could not cache %s; the next load computes it again", key)
-    return value
-
-
 def cache_key(scope: Scope, name: str) -> str:
     """Where `name` ("latency", "errors") is cached for the scope."""
     tenant = scope.tenant.pk if scope.tenant is not None else "all"
@@ -92,7 +72,9 @@ def latency_percentiles_read(scope: Scope, *, now: datetime) -> list[Latency]:
 
 def latency_percentiles(scope: Scope) -> list[Latency]:
     """:func:`latency_percentiles_read` up to now, cached for CACHE_TTL_S."""
-    return _cached(cache_key(scope, "latency"), lambda: latency_percentiles_read(scope, now=timezone.now()))
+    return cached_or_computed(
+        cache_key(scope, "latency"), lambda: latency_percentiles_read(scope, now=timezone.now()), timeout=CACHE_TTL_S
+    )
 
 
 @dataclass(frozen=True)
@@ -147,4 +129,4 @@ def error_rates_read(scope: Scope) -> list[ErrorRate]:
 
 def error_rates(scope: Scope) -> list[ErrorRate]:
     """:func:`error_rates_read`, cached for CACHE_TTL_S."""
-    return _cached(cache_key(scope, "errors"), lambda: error_rates_read(scope))
+    return cached_or_computed(cache_key(scope, "errors"), lambda: error_rates_read(scope), timeout=CACHE_TTL_S)

@@ -72,6 +72,23 @@ def test_it_still_reads_an_all_capitals_product_written_as_one(index):
     assert [skill["name"] for skill in keywords.skills_match("Tools: REDUCE, Maple", index=index)][:1] == ["REDUCE"]
 
 
+def test_it_reads_a_product_without_the_maker_onet_writes_in_front(index):
+    # O*NET writes "StataCorp Stata", "Dassault Systemes SolidWorks", "ESRI ArcGIS Desktop"; CVs write the product.
+    found = keywords.skills_match(
+        "- Cleaned survey data in R and Stata; drew parts in SolidWorks; maps in ArcGIS", index=index
+    )
+    labels = [skill["label"] for skill in found]
+    assert "Stata" in labels
+    assert "SolidWorks" in labels
+    assert {skill["name"] for skill in found} >= {"StataCorp Stata", "Dassault Systemes SolidWorks"}
+
+
+def test_it_reads_a_product_named_by_an_ordinary_word_only_as_a_listed_name(index):
+    # "SunGard Frontier" is a product; "frontier" is an ordinary word (wordfreq), so only a list names it.
+    assert "Frontier" not in _labels("Pushed the Frontier of our analytics, then moved to Canopy Street", index)
+    assert "Frontier" in _labels("Tools: Excel, Frontier, Bloomberg", index)
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # One skill, one label
 # ---------------------------------------------------------------------------------------------------------------------

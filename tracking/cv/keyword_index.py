@@ -27,6 +27,7 @@ import snowballstemmer
 from tracking.cv.concepts import CONCEPTS_PATH, Concept, concepts_load, display_label, japanese_titles
 from tracking.cv.skill_vocabulary import vocabulary_load
 from tracking.cv.tokens import MIN_HEAD_CHARS, MIN_MODIFIER_CHARS, token_matches
+from tracking.cv.vendors import common_word, vendor_products
 
 MAX_NGRAM_TOKENS = 6  # Japanese labels are cut into short morphemes: "自然 言語 処理" is three
 MAX_TITLE_WORDS = 8
@@ -209,10 +210,15 @@ def _case_rule(
 
 
 def _derived_aliases(
-    name: str, lowercase_vocabulary: set[str], ordinary_words: frozenset[str] = frozenset()
+    name: str,
+    lowercase_vocabulary: set[str],
+    ordinary_words: frozenset[str] = frozenset(),
+    product: str = "",
 ) -> list[str]:
     """Shorter ways a CV writes an O*NET name: without "(feature)" or "software", without the vendor, or the trailing
-    acronym alone ("Amazon Web Services AWS software" -> "Amazon Web Services AWS", "Amazon Web Services", "AWS").
+    acronym alone ("Amazon Web Services AWS software" -> "Amazon Web Services AWS", "Amazon Web Services", "AWS"),
+    or ``product``, the name without a maker learned from the names (``tracking.cv.vendors``: "StataCorp Stata" ->
+    "Stata").
 
     Never a phrase of ordinary words: "Statistical analysis software" is not "statistical analysis" (an activity a
     CV describes), and "Adobe Presenter" is not "Presenter"."""
@@ -247,6 +253,9 @@ def _derived_aliases(
                 rest = candidate[len(prefix) :].strip()
                 if " " in rest or (rest and rest.casefold() not in lowercase_vocabulary | COMMON_WORDS):
                     aliases.append(rest)
+    if product and (" " in product or product.casefold() not in lowercase_vocabulary | COMMON_WORDS):
+        aliases.append(product)
+        aliases.extend(alias for alias in _derived_aliases(product, lowercase_vocabulary, ordinary_words))
     return [
         alias
         for alias in dict.fromkeys(aliases)
@@ -278,6 +287,7 @@ def _alias_add(
     derived: bool,
     curated: bool = False,
     ordinary_words: frozenset[str] = frozenset(),
+    rule: str | None = None,
 ) -> None:
     key = phrase_key(written)
     if not key or key.count(" ") >= MAX_NGRAM_TOKENS:
@@ -285,7 +295,7 @@ def _alias_add(
     first, length = key.split(" ", 1)[0], key.count(" ") + 1
     index.alias_lengths[first] = max(length, index.alias_lengths.get(first, 0))
     current = index.aliases.get(key)
-    rule = _case_rule(written, derived=derived, curated=curated, ordinary_words=ordinary_words)
+    rule = rule or _case_rule(written, derived=derived, curated=curated, ordinary_words=ordinary_words)
     candidate = Alias(skill=skill, written=written, case_rule=rule, priority=priority)
     if current is not None and current.skill == skill:
         # Another spelling of the same skill ("telemetry", "Telemetrie"): both are read; a concept's own case rule
@@ -317,13 +327,30 @@ def title_tokens(title: str) -> tuple[str, ...]:
 TITLE_SOURCE_PRIORITY = {"preferred": 0, "reported": 1, "alternate": 2, "esco_alt": 3}
 
 
+def _learned_products(onet: list[tuple[str, str]], ordinary_words: frozenset[str]) -> dict[str, str]:
+    """O*NET name -> product without its maker, for makers outside the fixed ``VENDORS`` (those keep their derived
+    aliases and their labels: "Microsoft Excel" is how CVs write Excel too)."""
+    learned = vendor_products((name for name, _key in onet), ordinary_words)
+    return {
+        name: product
+        for name, product in learned.items()
+        if not name.startswith(tuple(vendor + " " for vendor in VENDORS))
+        and not _ordinary_phrase(product, ordinary_words)
+    }
+
+
 def _skill_refs(
-    onet: list[tuple[str, str]], esco_skills: Iterable[tuple[str, str, str]], concepts: Iterable[Concept]
+    onet: list[tuple[str, str]],
+    esco_skills: Iterable[tuple[str, str, str]],
+    concepts: Iterable[Concept],
+    products: dict[str, str] | None = None,
 ) -> tuple[dict[str, SkillRef], list[tuple[Concept, SkillRef]]]:
     """The skill each O*NET name (and "esco:" label) stands for, with the names a concept collapses redirected to the
-    concept's one skill; and each concept with its skill."""
+    concept's one skill; and each concept with its skill. A name with a learned maker shows its product alone."""
+    products = products or {}
     by_name: dict[str, SkillRef] = {
-        name: SkillRef(name=name, key=key, taxonomy="onet", label=display_label(name)) for name, key in onet
+        name: SkillRef(name=name, key=key, taxonomy="onet", label=display_label(products.get(name) or name))
+        for name, key in onet
     }
     for label, key, _description in esco_skills:
         by_name[f"esco:{label}"] = SkillRef(name=label, key=key, taxonomy="esco", label=label)
@@ -364,12 +391,17 @@ def keyword_index_build(
     lowercase_vocabulary = {
         word for name, _skill_key in onet for word in name.split()[1:] if word.isalpha() and word.islower()
     }
-    by_name, resolved = _skill_refs(onet, esco_skills, concepts_load() if concepts is None else concepts)
+    products = _learned_products(onet, ordinary_words)
+    by_name, resolved = _skill_refs(
+        onet, esco_skills, concepts_load() if concepts is None else concepts, products=products
+    )
     for name, _skill_key in onet:
         _alias_add(index, name, by_name[name], priority=0, derived=False, ordinary_words=ordinary_words)
     for name, _skill_key in onet:
-        for alias in _derived_aliases(name, lowercase_vocabulary, ordinary_words):
-            _alias_add(index, alias, by_name[name], priority=2, derived=True, ordinary_words=ordinary_words)
+        for alias in _derived_aliases(name, lowercase_vocabulary, ordinary_words, products.get(name, "")):
+            # A product named by an ordinary word alone ("SunGard Frontier") is read only as a name in a list.
+            rule = SHORT if " " not in alias and alias == products.get(name) and common_word(alias) else None
+            _alias_add(index, alias, by_name[name], priority=2, derived=True, ordinary_words=ordinary_words, rule=rule)
     for concept, skill in resolved:
         for written in concept.written_forms():
             _alias_add(index, written, skill, priority=1, derived=True, curated=True)

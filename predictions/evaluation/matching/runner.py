@@ -151,7 +151,7 @@ def _cv_read(document: Document, dataset: EvaluationSet) -> tuple[DocumentResult
     result = _document_result(
         document,
         dataset,
-        skill_names=[skill["name"] for skill in parsed.get("skills") or []],
+        skill_names=[skill.get("label") or skill["name"] for skill in parsed.get("skills") or []],
         titles=list(parsed.get("titles") or []),
         industry=industries[0]["code"] if industries else "",
         years=years,
@@ -170,7 +170,9 @@ def _posting_read(document: Document, dataset: EvaluationSet, index) -> Document
     return _document_result(
         document,
         dataset,
-        skill_names=[skill["name"] for skill in keywords.skills_match(document.text, index=index)],
+        skill_names=[
+            skill.get("label") or skill["name"] for skill in keywords.skills_match(document.text, index=index)
+        ],
         titles=keywords.titles_match(text=document.title, sections=[], index=index),
         industry=posting_industry_detect(title=document.title, description=document.text),
         requirements=requirements_compare(requirements, gold),

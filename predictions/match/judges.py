@@ -40,6 +40,7 @@ from predictions.match.weights import MET_COVERAGE, STATUS_CREDIT
 from tracking.cv import keywords
 
 MAX_KEYWORDS = 15
+FOREIGN_POSTING = "foreign_posting"  # CVLines.cache: the posting is written in another language than the CV
 MET, PARTIAL, MISSING, NOT_SCORED = "met", "partial", "missing", "not_scored"
 
 
@@ -144,12 +145,21 @@ def relevant_roles(requirement: str, *, lines: CVLines, index: keywords.KeywordI
     return relevant
 
 
+def _words_only_foreign(concepts: list[Concept], lines: CVLines) -> bool:
+    """The line names its field only in words of another language than the CV's ("Netzplanung" against a French
+    CV): nothing can be compared, so no role is shown not to be relevant. A skill or a language-neutral concept can
+    be compared in any language."""
+    return bool(lines.cache.get(FOREIGN_POSTING)) and not any(
+        concept.skills or concept.concepts for concept in concepts
+    )
+
+
 def years_judge(requirement: str, *, years: int, lines: CVLines, index: keywords.KeywordIndex, today: date) -> Item:
     """A requirement of years against the relevant dated roles; ``earned_share`` is the share of the years found.
 
     When no dated role shows what the line names but the CV shows it elsewhere (Python only in the skills section),
     every dated role is counted and the item is at most partly met, at most half earned: the CV does not say for how
-    long.
+    long. So too when the line names its field only in words of another language than the CV's.
     """
     if not _roles_read(lines, index=index, today=today):
         message = _("Your CV has no dated roles, so its years of experience cannot be counted.")
@@ -162,7 +172,7 @@ def years_judge(requirement: str, *, years: int, lines: CVLines, index: keywords
     if not roles:
         concepts = requirement_concepts(YEARS_RE.sub(" ", requirement), index=index, lines=lines)
         elsewhere = _evidence(concepts, lines)[0] if concepts else []
-        if not elsewhere:
+        if not elsewhere and not _words_only_foreign(concepts, lines):
             return Item(requirement, MISSING, _("None of your dated roles shows it."))
         roles, cap = [role for role, _role_lines in _roles_read(lines, index=index, today=today)], Fraction(1, 2)
     held = years_covered(roles, today=today)

@@ -80,6 +80,20 @@ def skill_identity(skill: dict) -> tuple[str, str]:
     return (skill["taxonomy"], skill["key"])
 
 
+MIN_NAME_CHARS = 4
+
+
+def product_words(written: str) -> tuple[tuple[str, ...], ...]:
+    """The words of a skill as written that name the product alone, as stem phrases: written with a capital inside
+    ("DIgSILENT PowerFactory" -> powerfactory, digsilent; "SolidWorks"), so a CV that writes "PowerFactory" without
+    the maker meets "DIgSILENT PowerFactory". Ordinary words ("Oracle Java", "Google Analytics") name nothing alone."""
+    return tuple(
+        (keywords.phrase_key(word),)
+        for word in written.split()
+        if len(word) >= MIN_NAME_CHARS and word.isalpha() and any(char.isupper() for char in word[1:])
+    )
+
+
 class CVLines(Sequence[CVLine]):
     """The CV's lines, read-only, with the positions of the lines holding each skill, concept and stem.
 
@@ -296,7 +310,12 @@ def requirement_concepts(
     or_positions = [position for position, word in enumerate(words) if word.casefold() in _OR_STEMS]
     if not or_positions:
         skill_concepts = [
-            Concept(label_unsegmented(skill["matched_text"]), SKILL_CONCEPT_WEIGHT, skills=(skill_identity(skill),))
+            Concept(
+                label_unsegmented(skill["matched_text"]),
+                SKILL_CONCEPT_WEIGHT,
+                skills=(skill_identity(skill),),
+                phrases=product_words(skill["matched_text"]),
+            )
             for skill in skills
         ]
         return skill_concepts + [concept for _position, concept in found]
@@ -312,7 +331,10 @@ def requirement_concepts(
         label=" / ".join(labels),
         weight=SKILL_CONCEPT_WEIGHT if skills or any(concept.concepts for concept in alternatives) else 1,
         skills=tuple(skill_identity(skill) for skill in skills),
-        phrases=tuple(phrase for concept in alternatives for phrase in concept.phrases),
+        phrases=(
+            *(phrase for skill in skills for phrase in product_words(skill["matched_text"])),
+            *(phrase for concept in alternatives for phrase in concept.phrases),
+        ),
         concepts=tuple(name for concept in alternatives for name in concept.concepts),
     )
     return [any_of, *rest]

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from predictions.match.changes import KIND_ORDER, item_changes, one_decimal
 from predictions.match.judges import (
+    FOREIGN_POSTING,
     Item,
     experience_judge,
     keywords_judge,
@@ -47,9 +48,10 @@ from predictions.match.requirements import (
 )
 from predictions.match.weights import BASE_WEIGHTS, KEYWORDS_MAX_WEIGHT
 from tracking.cv import keywords
+from tracking.cv.language import language_detect
 from tracking.requirements import description_body, requirements_clean
 
-SCORER_VERSION = "match-3"
+SCORER_VERSION = "match-4"
 MAX_CHANGES = 3
 BANDS: tuple[tuple[int, str], ...] = ((80, "great"), (60, "good"), (40, "fair"), (0, "poor"))
 
@@ -91,6 +93,13 @@ def weights_effective(
     return weights
 
 
+def _languages_differ(cv_parsed: dict, cv_text: str, posting_description: str) -> bool:
+    """Whether the posting is written in another language than the CV (both known: "und" is no language)."""
+    cv_language = (cv_parsed.get("language") or {}).get("code") or language_detect(cv_text).code
+    posting_language = language_detect(posting_description).code
+    return "und" not in (cv_language, posting_language) and cv_language != posting_language
+
+
 def match_score(
     *,
     cv_readable: bool,
@@ -119,6 +128,7 @@ def match_score(
         result["reason"] = _("We could not read this CV, so it has no match score.")
         return result
     lines = cv_lines(parsed=cv_parsed, text=cv_text, index=index)
+    lines.cache[FOREIGN_POSTING] = _languages_differ(cv_parsed, cv_text, posting_description)
     cv_titles = list(cv_parsed.get("titles") or [])
     known = {(title.get("taxonomy"), title.get("occupation_code")) for title in cv_titles}
     for title in keywords.titles_match(text=cv_text, sections=cv_parsed.get("sections") or [], index=index):

@@ -66,7 +66,7 @@ def test_it_shows_all_four_predictions_with_the_salary_models_version(owner, own
     assert "Published rates, updated with tracked outcomes" in interview
     match = section_html(page, "prediction-match")
     assert "/ 100" in match
-    assert "Scorer match-3" in match
+    assert "Scorer match-4" in match
     assert "How your CV matches this posting" in page  # the evidence panel is still there
     with schema_context("alpha"):
         kinds = set(PredictionLog.objects.filter(source="page", user=owner).values_list("kind", flat=True))

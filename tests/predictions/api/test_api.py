@@ -270,9 +270,9 @@ def test_it_matches_raw_text_deterministically_and_logs_the_scorer_version(owner
     assert first.status_code == 200, first.content
     assert first.json() == second.json()
     assert 0 <= first.json()["score"] <= 100
-    assert first.json()["model_version"] == "match-3"
+    assert first.json()["model_version"] == "match-4"
     rows = logs("alpha", kind="match")
-    assert [(r.model_label, r.model_version, r.batch_size) for r in rows] == [("match-3", None, 1)] * 2
+    assert [(r.model_label, r.model_version, r.batch_size) for r in rows] == [("match-4", None, 1)] * 2
     assert rows[0].input_hash == rows[1].input_hash == input_hash([MATCH_RAW])
 
 

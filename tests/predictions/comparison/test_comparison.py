@@ -263,7 +263,7 @@ def scores(monkeypatch):
             "reason": None if found else "no score",
             "components": [],
             "changes": [],
-            "scorer_version": "match-3",
+            "scorer_version": "match-4",
         }
 
     monkeypatch.setattr(match_service, "application_match_for", fake_match)  # the cohort's scores

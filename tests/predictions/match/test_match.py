@@ -108,7 +108,7 @@ def test_it_gives_the_same_result_for_the_same_inputs():
     first, second = score(), score(index=index_build())
 
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
-    assert first["scorer_version"] == "match-3"
+    assert first["scorer_version"] == "match-4"
 
 
 def test_it_gives_the_same_json_in_two_fresh_processes():
@@ -307,7 +307,7 @@ def test_it_gives_no_score_to_an_unreadable_cv():
         "reason": "We could not read this CV, so it has no match score.",
         "components": [],
         "changes": [],
-        "scorer_version": "match-3",
+        "scorer_version": "match-4",
         "industry": None,
     }
 

@@ -445,3 +445,59 @@ def test_a_japanese_skill_is_shown_as_written_not_as_cut(found, shown):
     from predictions.match.requirements import label_unsegmented
 
     assert label_unsegmented(found) == shown
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# A product written with and without its maker; years asked in another language than the CV's
+# ---------------------------------------------------------------------------------------------------------------------
+POSTING_GRID_DE = """Ingenieur (m/w/d) Netzplanung Hochspannung
+Ihr Profil
+- Mindestens 3 Jahre Berufserfahrung in der Netzplanung oder im Anlagenbau
+- Sichere Kenntnisse in DIgSILENT PowerFactory
+"""
+CV_GRID_FR = """Camille Laurent
+Ingénieure électricienne – réseaux et postes HTB
+Lyon · camille.laurent@example.fr
+
+Expérience professionnelle
+Ingénieure études réseaux, RTE, Lyon (2019 – aujourd'hui)
+• Études de raccordement et calculs de répartition de charge sous PowerFactory
+• Plans de protection des postes 225 kV
+
+Compétences
+Réseaux électriques, protection, PowerFactory, AutoCAD Electrical
+"""
+
+
+@pytest.fixture(scope="module")
+def grid_index() -> keywords.KeywordIndex:
+    return keywords.keyword_index_build(
+        onet_skills=[*ONET_SKILLS, ("DIgSILENT PowerFactory", "digsilent powerfactory")], titles=TITLES
+    )
+
+
+def test_a_product_the_posting_writes_with_its_maker_is_met_by_the_cv_writing_it_alone(grid_index):
+    item = items(match(POSTING_GRID_DE, CV_GRID_FR, grid_index), "must_have")[
+        "Sichere Kenntnisse in DIgSILENT PowerFactory"
+    ]
+    assert item["status"] == "met"
+    assert "PowerFactory" in item["evidence"]
+
+
+def test_years_asked_in_another_language_count_the_dated_roles_at_most_half(grid_index):
+    result = match(POSTING_GRID_DE, CV_GRID_FR, grid_index)
+    item = items(result, "experience")["Mindestens 3 Jahre Berufserfahrung in der Netzplanung oder im Anlagenbau"]
+    assert item["status"] == "partial"  # seven years of roles, but "Netzplanung" cannot be compared with French
+    assert "RTE" in item["evidence"]
+
+
+def test_years_asked_in_the_cvs_language_for_a_field_it_lacks_stay_missing(grid_index):
+    posting = "Pflegefachkraft (m/w/d)\nIhr Profil\n- Mindestens 3 Jahre Berufserfahrung in der Intensivpflege\n"
+    cv_de = (
+        "Jonas Weber\nNetzplaner\n\nBerufserfahrung\nNetzplaner, Stadtwerke Köln (2019 – heute)\n"
+        "• Lastflussberechnungen und Netzplanung Hochspannung\n"
+    )
+    item = items(match(posting, cv_de, grid_index), "experience")[
+        "Mindestens 3 Jahre Berufserfahrung in der Intensivpflege"
+    ]
+    assert item["status"] == "missing"

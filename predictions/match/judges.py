@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
+from predictions.match import occupations
 from predictions.match.concepts import segment
 from predictions.match.degrees import Degree, degree_level, degree_read, degree_status, degree_words_drop
 from predictions.match.requirements import (
@@ -250,7 +251,8 @@ def _title_evidence(title: dict) -> str:
 
 def title_judge(*, posting_title: str, cv_titles: list[dict], lines: CVLines, index) -> Item | None:
     """Met when one CV title (or headline line) holds every word of the posting title, seniority aside, or names the
-    same occupation; partly met when it holds at least half of them. None when the title has no words to compare."""
+    same occupation (O*NET's or ESCO's, through their crosswalk); partly met when it holds at least half of them or
+    names an occupation of the same SOC broad group. None when the title has no words to compare."""
     wanted = _title_words(posting_title)
     if not wanted:
         return None
@@ -276,11 +278,15 @@ def title_judge(*, posting_title: str, cv_titles: list[dict], lines: CVLines, in
     if best is not None and best[0] == len(wanted):
         item.status, item.evidence, item.earned = MET, candidates[best[1]][1], Fraction(1)
         return item
+    related: dict | None = None
     for title in cv_titles:
-        if (title.get("taxonomy"), title.get("occupation_code")) in posting_codes:
+        found = occupations.relation(posting_codes, [(title.get("taxonomy", ""), title.get("occupation_code", ""))])
+        if found == occupations.SAME:
             item.status, item.evidence = MET, _title_evidence(title)
             item.earned = Fraction(1)
             return item
+        if found == occupations.RELATED and related is None:
+            related = title
     # "データサイエンティスト" or "Científico de datos" against "Data Scientist": the same concept in another language.
     wanted_concepts = set(text_concepts(posting_title))
     for written, evidence in candidates if wanted_concepts else ():
@@ -290,6 +296,8 @@ def title_judge(*, posting_title: str, cv_titles: list[dict], lines: CVLines, in
             return item
     if best is not None and best[0] * 2 >= len(wanted) and best[0] > 0:
         item.status, item.evidence, item.earned = PARTIAL, candidates[best[1]][1], Fraction(1, 2)
+    elif related is not None:  # a neighbouring occupation: Electronics Engineers for an Electrical Engineer posting
+        item.status, item.evidence, item.earned = PARTIAL, _title_evidence(related), Fraction(1, 2)
     return item
 
 

@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -88,6 +89,9 @@ def nps_record(*, tenant, user, score: int | None, now: datetime | None = None) 
         raise ValidationError({"score": _("Choose a score from 0 to 10.")})
     now = now or timezone.now()
     recent = now - timedelta(days=NPS_INTERVAL_DAYS)
-    if NpsResponse.objects.filter(tenant=tenant, user_id=user.pk, asked_at__gt=recent).exists():
-        return None
-    return NpsResponse.objects.create(tenant=tenant, user_id=user.pk, asked_at=now, score=score)
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # one answer at a time per person: two tabs cannot both record one
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"cvplus-nps:{tenant.pk}:{user.pk}"])
+        if NpsResponse.objects.filter(tenant=tenant, user_id=user.pk, asked_at__gt=recent).exists():
+            return None
+        return NpsResponse.objects.create(tenant=tenant, user_id=user.pk, asked_at=now, score=score)

@@ -247,6 +247,13 @@ def test_staff_see_the_programme_and_reply(cast) -> None:
     assert COMMENT in body
     assert "Below the target." in body
     assert page.context["average"] == 3.0
+    (insights,) = page.context["features"]
+    assert (insights.label, insights.average, insights.count, insights.weekly[-1]) == (
+        "Insights dashboard",
+        3.0,
+        1,
+        (3.0, 1),
+    )
     assert "Beta programme" in staff.get("/admin/").content.decode()
 
     response = staff.post(

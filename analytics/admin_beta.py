@@ -91,6 +91,7 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_display = ("created_at", "tenant", "feature", "page", "rating", "comment_start", "status", "tags", "replied")
     list_select_related = ("tenant",)
     list_filter = ("status", "feature", "page", "rating", "tenant")
+    list_editable = ("status",)  # triage a page of feedback at once; tags and replies in the change form
     search_fields = ("comment", "tags")
     date_hierarchy = "created_at"
     readonly_fields = (

@@ -275,3 +275,23 @@ def test_a_seeker_cannot_open_the_staff_page(cast, public_client) -> None:
     response = public_client.get("/admin/analytics/feedback/programme/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_staff_triage_a_page_of_feedback_from_the_list(cast) -> None:
+    owner = person("alpha", cast.owner_email)
+    items = [
+        feedback_submit(tenant=cast.tenant_a, user_id=owner.pk, page="cv", feature="cv_reading", rating=rating)
+        for rating in (2, 5)
+    ]
+    staff = staff_client_make()
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": str(items[1].pk),
+        "form-0-status": "done",
+        "form-1-id": str(items[0].pk),
+        "form-1-status": "wont",
+        "_save": "Save",
+    }
+    assert staff.post("/admin/analytics/feedback/", data).status_code == 302
+    assert sorted(Feedback.objects.values_list("rating", "status")) == [(2, "wont"), (5, "done")]

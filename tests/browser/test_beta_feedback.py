@@ -1,4 +1,5 @@
-"""The beta programme in Chromium on a 390 px phone: a seeker who has used CVPlus for ten days is asked the NPS
+"""The beta programme in Chromium on a 390 px phone: a seeker joins the beta on the account page (a wrong code is
+named first), and a seeker who has used CVPlus for ten days is asked the NPS
 question on the board and dismisses it, rates the board with a comment through "Rate this page", finds the control on
 the CV and insights pages and their feedback in their own list; staff open the beta programme page from the admin
 index, read the comment and the rating against the 4.5 target, triage it and reply, and the reply reaches the seeker's
@@ -20,7 +21,7 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from accounts.services import user_create, user_ensure
 from analytics.beta import beta_people_forget
-from analytics.models import Feedback, NpsResponse
+from analytics.models import BetaInvitation, Feedback, NpsResponse
 from privacy.erasure import sessions_delete_for
 from tenants.models import Client
 from tests.browser.conftest import emails_to, fits_the_screen, log_in, phone_page, too_wide
@@ -54,6 +55,15 @@ def seeker(committed) -> Iterator[User]:
 
 
 @pytest.fixture
+def invitation(committed) -> Iterator[BetaInvitation]:
+    connection.set_schema_to_public()
+    code = BetaInvitation.objects.create(code="CAREER-FAIR-LYON-2026", max_uses=40, note="Lyon career fair, stand 12")
+    yield code
+    connection.set_schema_to_public()
+    BetaInvitation.objects.filter(pk=code.pk).delete()
+
+
+@pytest.fixture
 def staff_user(committed) -> Iterator[str]:
     connection.set_schema_to_public()
     user_ensure(email=STAFF_EMAIL, password=PASSWORD, full_name="Ines Moreau", is_staff=True)
@@ -65,6 +75,30 @@ def staff_user(committed) -> Iterator[str]:
         cursor.execute(f"DELETE FROM django_admin_log WHERE user_id IN ({staff})", [STAFF_EMAIL])  # noqa: S608
         cursor.execute("DELETE FROM accounts_user WHERE email = %s", [STAFF_EMAIL])
     connections.close_all()
+
+
+def test_a_seeker_joins_the_beta_on_the_account_page_at_390_px(live_site, browser, seeker, invitation) -> None:
+    site = live_site.format(host="alpha.localhost")
+    with phone_page(browser) as page:
+        violations = Violations(page)
+        log_in(page, site, seeker.email, PASSWORD)
+        violations.visit(site + "/accounts/")
+        section = page.locator("#beta-programme")
+        section.get_by_label("Beta invitation code").fill("CAREER-FAIR-PARIS")
+        section.get_by_role("button", name="Join the beta").click()
+        assert "No invitation has this code: check it and try again." in page.locator("#beta-programme").inner_text()
+        assert fits_the_screen(page), too_wide(page)
+
+        page.locator("#beta-programme").get_by_label("Beta invitation code").fill("career-fair-lyon-2026")
+        page.locator("#beta-programme").get_by_role("button", name="Join the beta").click()
+        page.wait_for_url(re.compile(r"/accounts/$"))
+        assert "Welcome to the CVPlus beta programme." in page.locator(".messages").inner_text()
+        assert "You are in the beta programme since" in page.locator("#beta-programme").inner_text()
+        assert fits_the_screen(page), too_wide(page)
+        assert violations.console == []
+        assert violations.events == []
+    invitation.refresh_from_db()
+    assert invitation.uses == 1
 
 
 def test_a_seeker_rates_the_board_and_staff_triage_and_reply(

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, email_normalize
+from analytics.forms_beta import InvitationCodeField
 from privacy.notice import NOTICE_VERSION
 from tenants.context import current_tenant
 from tenants.links import tenant_absolute_url, tenant_primary_domain
@@ -41,7 +42,13 @@ class PrivacyConsentFields(forms.Form):
 
 class SignupForm(PrivacyConsentFields, BaseUserCreationForm):
     """Never says whether the address is registered: no uniqueness check here (accounts/signup.py decides, and
-    answers both cases alike)."""
+    answers both cases alike). An invitation code, when given, is checked here and spent when the address is
+    confirmed (accounts/signup.py)."""
+
+    invitation_code = InvitationCodeField(
+        required=False, help_text=_("Optional: a code from the CVPlus team enrols you in the beta programme.")
+    )
+    field_order = ["email", "full_name", "password1", "password2", "invitation_code", "consent"]
 
     class Meta:
         model = User

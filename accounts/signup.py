@@ -51,20 +51,32 @@ def _digest(pending: PendingSignup) -> str:
     return salted_hmac(TOKEN_SALT, f"{pending.pk}:{pending.email}:{pending.password}").hexdigest()[:32]
 
 
-def signup_token(pending: PendingSignup) -> str:
-    return signing.dumps({"p": pending.pk, "d": _digest(pending)}, salt=TOKEN_SALT, compress=False)
+def signup_token(pending: PendingSignup, invitation_code: str = "") -> str:
+    """The link's signed token; a beta invitation code given on the form travels in it (signed, so nobody adds one
+    to someone else's link) and is spent at confirmation (`signup_beta_join`)."""
+    data = {"p": pending.pk, "d": _digest(pending)} | ({"c": invitation_code} if invitation_code else {})
+    return signing.dumps(data, salt=TOKEN_SALT, compress=False)
 
 
-def signup_confirm_path(pending: PendingSignup) -> str:
-    return reverse("accounts:signup_confirm", args=[signup_token(pending)])
+def signup_confirm_path(pending: PendingSignup, invitation_code: str = "") -> str:
+    return reverse("accounts:signup_confirm", args=[signup_token(pending, invitation_code)])
 
 
 def _pending_expired(pending: PendingSignup) -> bool:
     return pending.created_at < timezone.now() - timedelta(seconds=LINK_MAX_AGE_S)
 
 
-def signup_request(*, email: str, password: str, notice_version: str, full_name: str = "", language: str = "") -> None:
-    """Starts a sign-up in the current tenant and e-mails the address; says nothing about which e-mail it sent."""
+def signup_request(
+    *,
+    email: str,
+    password: str,
+    notice_version: str,
+    full_name: str = "",
+    language: str = "",
+    invitation_code: str = "",
+) -> None:
+    """Starts a sign-up in the current tenant and e-mails the address; says nothing about which e-mail it sent.
+    A beta `invitation_code` (checked by the form) rides in the link and is spent when the address is confirmed."""
     require_tenant_schema()
     email = email_normalize(email)
     password_hash = make_password(password)  # in both cases, so both answers take as long
@@ -94,7 +106,7 @@ def signup_request(*, email: str, password: str, notice_version: str, full_name:
                 for name, value in fields.items():
                     setattr(pending, name, value)
                 pending.save()
-    _send(email, "confirm", pending.language, {"confirm_url": _absolute(signup_confirm_path(pending))})
+    _send(email, "confirm", pending.language, {"confirm_url": _absolute(signup_confirm_path(pending, invitation_code))})
 
 
 def signup_pending_from_token(token: str) -> PendingSignup:
@@ -134,6 +146,25 @@ def signup_confirm(*, token: str) -> User:
         domain_event_record(kind=DomainEvent.Kind.USER_SIGNED_UP, actor_id=user.pk, subject_id=user.pk)
         pending.delete()
     return user
+
+
+def signup_beta_join(*, token: str, user: User) -> str | None:
+    """Spends the beta invitation code the confirmed link carries, if any, for the new account. Returns None when
+    there was no code; "" when it enrolled the person; else the reason it could not (used up or expired since the
+    form was sent): the account stands either way, and a code can be tried again on the account page."""
+    from analytics.beta import invitation_redeem
+
+    try:
+        code = str(signing.loads(token, salt=TOKEN_SALT, max_age=LINK_MAX_AGE_S).get("c", ""))
+    except (signing.BadSignature, AttributeError):
+        return None
+    if not code:
+        return None
+    try:
+        invitation_redeem(code=code, tenant=current_tenant(), user_id=user.pk)
+    except ValidationError as error:
+        return error.message_dict["invitation_code"][0]
+    return ""
 
 
 def _chosen_language(language: str) -> str:

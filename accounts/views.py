@@ -14,7 +14,7 @@ from django.views.i18n import set_language
 
 from accounts import services, throttles
 from accounts.forms import EmailAuthenticationForm, LanguageForm, PasswordResetForm, SignupForm
-from accounts.signup import SignupLinkInvalid, signup_pending_from_token, signup_request
+from accounts.signup import SignupLinkInvalid, signup_beta_join, signup_pending_from_token, signup_request
 from accounts.signup import signup_confirm as signup_confirm_service
 from accounts.views_two_factor import TwoFactorLoginMixin, two_factor_context
 from billing.checkout import invoices_for
@@ -45,6 +45,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             full_name=form.cleaned_data.get("full_name", ""),
             language=request.LANGUAGE_CODE,
             notice_version=form.cleaned_data["notice_version"],
+            invitation_code=form.cleaned_data.get("invitation_code", ""),
         )
         return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
@@ -71,6 +72,11 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/signup_link_invalid.html", status=404)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Welcome to CVPlus. Your account is ready."))
+    beta_refused = signup_beta_join(token=token, user=user)
+    if beta_refused == "":
+        messages.success(request, _("Welcome to the CVPlus beta programme."))
+    elif beta_refused is not None:
+        messages.warning(request, _("You could not join the beta programme: %(reason)s") % {"reason": beta_refused})
     return redirect("home")
 
 

@@ -133,7 +133,7 @@ class ExposureAdmin(ReadOnlyAdmin):
 class FeatureFlagAdminForm(forms.ModelForm):
     class Meta:
         model = FeatureFlag
-        fields = ["name", "description", "enabled", "everyone", "tenants", "people", "percent"]
+        fields = ["name", "description", "enabled", "everyone", "beta_cohort", "tenants", "people", "percent"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -146,7 +146,7 @@ class FeatureFlagAdminForm(forms.ModelForm):
 @admin.register(FeatureFlag)
 class FeatureFlagAdmin(admin.ModelAdmin):
     form = FeatureFlagAdminForm
-    list_display = ("name", "enabled", "everyone", "percent", "updated_at")
-    list_filter = ("enabled", "everyone")
+    list_display = ("name", "enabled", "everyone", "beta_cohort", "percent", "updated_at")
+    list_filter = ("enabled", "everyone", "beta_cohort")
     search_fields = ("name", "description")
     filter_horizontal = ("tenants",)

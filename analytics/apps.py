@@ -9,10 +9,11 @@ class AnalyticsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from analytics.beta import beta_cohort_cache_clear
         from analytics.experiments.definitions import experiments_cache_clear
         from analytics.flags import flags_cache_clear
         from analytics.kick import domain_event_saved
-        from analytics.models import Experiment, FeatureFlag
+        from analytics.models import BetaMember, Experiment, FeatureFlag
 
         post_save.connect(domain_event_saved, sender="tracking.DomainEvent", dispatch_uid="analytics-rollups-kick")
         for model, forget in ((Experiment, experiments_cache_clear), (FeatureFlag, flags_cache_clear)):
@@ -20,3 +21,5 @@ class AnalyticsConfig(AppConfig):
             post_save.connect(forget, sender=model, dispatch_uid=f"analytics-{name}-cache")
             post_delete.connect(forget, sender=model, dispatch_uid=f"analytics-{name}-cache-del")
             m2m_changed.connect(forget, sender=model.tenants.through, dispatch_uid=f"analytics-{name}-cache-m2m")
+        post_save.connect(beta_cohort_cache_clear, sender=BetaMember, dispatch_uid="analytics-betamember-cache")
+        post_delete.connect(beta_cohort_cache_clear, sender=BetaMember, dispatch_uid="analytics-betamember-cache-del")

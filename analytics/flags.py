@@ -2,7 +2,8 @@
 in templates (analytics/templatetags/feature_flags.py).
 
 A flag is on for a person when it is enabled and any of its rules holds (analytics.FeatureFlag): everyone, the
-person's tenant listed, the person ("<schema>:<user id>") listed, or the person's bucket in the first `percent` per
+person's tenant listed, the person ("<schema>:<user id>") listed, the person in the beta cohort when the flag's
+`beta_cohort` rule is set (analytics/beta.py), or the person's bucket in the first `percent` per
 cent. The bucket is SHA-256 over "flag:<name>" and the person (analytics/experiments/assignment.py): the same on every
 device, independent between flags and from experiments, and raising the percentage only adds people. An unknown flag
 is off. Each process keeps every flag for FEATURE_FLAGS_CACHE_TTL_S seconds (a page asking costs no query) and forgets
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from analytics.beta import beta_cohort_has
 from analytics.experiments.assignment import bucket
 from analytics.experiments.exposure import subject_of
 from analytics.models import FeatureFlag
@@ -30,6 +32,7 @@ class FlagRules:
     name: str
     enabled: bool
     everyone: bool
+    beta_cohort: bool
     tenant_ids: frozenset[int]
     people: frozenset[str]
     percent: int
@@ -63,6 +66,7 @@ def _flags_load() -> dict[str, FlagRules]:
             name=flag.name,
             enabled=flag.enabled,
             everyone=flag.everyone,
+            beta_cohort=flag.beta_cohort,
             tenant_ids=frozenset(tenant.pk for tenant in flag.tenants.all()),
             people=frozenset(line.strip() for line in flag.people.splitlines() if line.strip()),
             percent=flag.percent,
@@ -93,5 +97,7 @@ def flag_active(name: str, *, tenant, user) -> bool:
         return False
     subject = subject_of(schema=tenant.schema_name, user_id=user.pk)
     if subject in rules.people:
+        return True
+    if rules.beta_cohort and beta_cohort_has(tenant_id=tenant.pk, user_id=user.pk):
         return True
     return rules.percent > 0 and bucket(f"flag:{name}", subject) * 100 < rules.percent

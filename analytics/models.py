@@ -221,9 +221,10 @@ class SimulatedHistory(models.Model):
         return f"{self.tenant_id}: {self.events}"
 
 
-# Experiments, feature flags, alerts (rules, their state, firings, heartbeats) and the model monitor live in their own
-# modules to keep this one small; imported here so that Django registers them with this app.
+# The beta programme, experiments, feature flags, alerts (rules, their state, firings, heartbeats) and the model
+# monitor live in their own modules to keep this one small; imported here so that Django registers them with this app.
 from analytics.models_alerts import AlertFiring, AlertRule, AlertRuleState, Heartbeat  # noqa: E402, F401
+from analytics.models_beta import BetaInvitation, BetaMember, Feedback, NpsResponse  # noqa: E402, F401
 from analytics.models_experiments import Experiment, Exposure  # noqa: E402, F401
 from analytics.models_flags import FeatureFlag  # noqa: E402, F401
 from analytics.models_monitoring import ModelMonitorSnapshot, ModelServingCursor, ModelServingDay  # noqa: E402, F401

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 class FeatureFlag(models.Model):
     """On for a person when the flag is enabled and any rule holds: everyone; the person's tenant is listed; the
-    person ("<schema>:<user id>") is listed; or the person's bucket (SHA-256 of the flag's name and the person,
+    person ("<schema>:<user id>") is listed; the rule `beta_cohort` is set and the person is in the beta programme
+    (analytics.BetaMember); or the person's bucket (SHA-256 of the flag's name and the person,
     analytics/experiments/assignment.py) falls in the first `percent` per cent. Raising the percentage only adds people:
     nobody who had the feature loses it."""
 
@@ -18,6 +19,9 @@ class FeatureFlag(models.Model):
     description = models.TextField(_("description"), blank=True, help_text=_("What the flag turns on, and where."))
     enabled = models.BooleanField(_("enabled"), default=True, help_text=_("Off: the flag is off for everyone."))
     everyone = models.BooleanField(_("everyone"), default=False)
+    beta_cohort = models.BooleanField(
+        _("beta cohort"), default=False, help_text=_("On for everyone in the beta programme (invitation codes).")
+    )
     tenants = models.ManyToManyField(
         "tenants.Client", blank=True, related_name="+", verbose_name=_("tenants"), help_text=_("On for everyone here.")
     )

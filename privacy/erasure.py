@@ -269,6 +269,7 @@ def user_data_erase(*, user: User) -> dict[str, int]:
     _billing_copies_forget(user)
     counts["experiment_exposures"] += _exposures_forget(user)
     counts["analytics_people_rows"] += _analytics_rollups_forget(user)
+    counts["beta_programme_rows"] += _beta_programme_forget(user)
     User.objects.filter(pk=user.pk).update(
         email=f"erased-{user.pk}@erased.invalid",
         full_name="",
@@ -312,6 +313,14 @@ def _analytics_rollups_forget(user: User) -> int:
     from tenants.context import current_tenant
 
     return rollups_people_forget(tenant=current_tenant(), user_id=user.pk)
+
+
+def _beta_programme_forget(user: User) -> int:
+    """The person's beta membership, feedback and NPS answers (public schema, by tenant and user id)."""
+    from analytics.beta import beta_people_forget
+    from tenants.context import current_tenant
+
+    return beta_people_forget(tenant=current_tenant(), user_id=user.pk)
 
 
 def account_erasures_overdue(*, now: datetime | None = None) -> list[int]:

@@ -56,6 +56,7 @@ def tenant_erase(*, client_id: int) -> bool:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{client.schema_name}" CASCADE')
     _exposures_forget(client)
     _analytics_people_forget(client)
+    _beta_programme_forget(client)
     had_files = folder.exists()
     if had_files:
         shutil.rmtree(folder)
@@ -83,6 +84,13 @@ def _analytics_people_forget(client: Client) -> None:
     from analytics.rollups import rollups_people_forget
 
     rollups_people_forget(tenant=client)
+
+
+def _beta_programme_forget(client: Client) -> None:
+    """The tenant's people's beta membership, feedback and NPS answers (public schema, by user id)."""
+    from analytics.beta import beta_people_forget
+
+    beta_people_forget(tenant=client)
 
 
 def tenant_erasures_unfinished() -> list[int]:

@@ -8,7 +8,7 @@ from portal.demo_histories import CohortPlan, DemoOrganisation, Employer, Field,
 E = Employer
 COBALT = E("Cobalt Ridge Software", "Seattle, WA", "US", "technology", 1.1)
 LUMENFIELD = E("Lumenfield", "San Francisco, CA", "US", "technology", 1.2)
-NORTHWIND = E("Northwind Analytics", "Austin, TX", "US", "technology", 1.0)
+BARTON = E("Barton Creek Analytics", "Austin, TX", "US", "technology", 1.0)
 HARBORVIEW = E("Harborview Capital", "New York, NY", "US", "finance-insurance", 1.15)
 COPPERLINE = E("Copperline Payments", "New York, NY", "US", "finance-insurance", 1.1)
 GRANITE = E("Granite State Insurance", "Boston, MA", "US", "finance-insurance", 0.95)
@@ -34,9 +34,9 @@ SOFTWARE = Field(
         Role("Associate Site Reliability Engineer", 98_000, 125_000),
         Role("Embedded Software Engineer", 90_000, 115_000),
     ),
-    employers=(COBALT, LUMENFIELD, NORTHWIND, HARBORVIEW, COPPERLINE, MERIDIAN, EVERGREEN, ATLAS, BLUEWATER, SUMMIT),
+    employers=(COBALT, LUMENFIELD, BARTON, HARBORVIEW, COPPERLINE, MERIDIAN, EVERGREEN, ATLAS, BLUEWATER, SUMMIT),
     description=(
-        "{company} is hiring a {title} to join a team that builds and runs the services our customers rely on every "
+        "Join {company} as our {title}, in a team that builds and runs the services our customers rely on every "
         "day.\n\nWhat you will do:\n- Design, test and ship features with a senior engineer as your mentor\n"
         "- Take part in code reviews and, after onboarding, the on-call rotation\n\nRequirements:\n"
         "- B.S. in Computer Science, Computer Engineering or a related field\n- Experience with Python, Java or Go\n"
@@ -100,7 +100,7 @@ MBA = Field(
     ),
     employers=(WHITMORE, LARKSPUR, HARBORVIEW, LUMENFIELD, COBALT, MERIDIAN, EVERGREEN, CRESTLINE, GRANITE, COPPERLINE),
     description=(
-        "{company} is looking for a {title} to work with senior leadership on growth, pricing and operations.\n\n"
+        "{company} is hiring: {title}. You will work with senior leadership on growth, pricing and operations.\n\n"
         "What you will do:\n- Own a roadmap or a portfolio of strategic projects end to end\n"
         "- Build the financial case and present it to executives\n\nRequirements:\n- MBA or equivalent experience\n"
         "- 3+ years in consulting, finance, product or operations\n- Strong Excel and financial modelling\n\n"
@@ -154,9 +154,9 @@ CHANGERS = Field(
         Role("Clinical Informatics Analyst", 75_000, 95_000),
         Role("Business Analyst", 70_000, 90_000),
     ),
-    employers=(MERIDIAN, LAKESHORE, NORTHWIND, CRESTLINE, BRIGHTPATH, GRANITE, ATLAS, FRANKLIN, COPPERLINE, SUMMIT),
+    employers=(MERIDIAN, LAKESHORE, BARTON, CRESTLINE, BRIGHTPATH, GRANITE, ATLAS, FRANKLIN, COPPERLINE, SUMMIT),
     description=(
-        "{company} is hiring a {title}. You will turn questions from the business into answers people can act on.\n\n"
+        "{company} is hiring: {title}. You will turn questions from the business into answers people can act on.\n\n"
         "What you will do:\n- Work with teams across the organisation to understand their needs\n"
         "- Build reports, prototypes or training material and improve them with feedback\n\nRequirements:\n"
         "- 2+ years of professional experience in any field\n- Excel or Google Sheets at an advanced level\n"
@@ -168,36 +168,53 @@ CHANGERS = Field(
         "{certificate}\n\nSkills\n{skills}\n\nLanguages\n{languages}\n"
     ),
     cv_choices={
-        "headline": ("Data analyst", "UX designer", "Customer success", "Instructional designer"),
+        "headline": ("Clinical informatics analyst", "Instructional designer", "Data analyst", "UX designer"),
         "summary": (
             "Registered nurse of eight years moving into clinical informatics.",
             "High-school teacher turned instructional designer; built two online courses for 300 learners.",
-            "Retail store manager moving into data analysis, with a Google Data Analytics certificate.",
+            "Retail store manager moving into data analysis, with a certificate in data analytics.",
             "Hospitality manager retraining as a UX designer; portfolio of three case studies.",
         ),
         "past_title": ("Registered Nurse", "High School Teacher", "Store Manager", "Front Office Manager"),
         "past_company": ("Lakeshore University Hospital", "Chicago Public Schools", "Crestline Outlet", "Palmer Hotel"),
-        "past_years": ("2016 – 2025", "2014 – 2025", "2018 – 2025"),
+        "past_years": ("2017 – 2025", "2014 – 2025", "2018 – 2025", "2016 – 2025"),
         "past_bullet": (
             "Trained 20 colleagues on a new electronic health record system",
             "Designed the school's first blended-learning course in biology",
             "Ran weekly sales reporting in Excel for a $6M store",
+            "Redesigned guest check-in with the front-desk team; queues at peak times halved",
         ),
-        "degree": ("B.S. Nursing", "B.A. Education", "B.A. Communication", "B.S. Business Administration"),
-        "grad_year": ("2012", "2014", "2016"),
+        "degree": ("B.S. Nursing", "B.A. Education", "B.S. Business Administration", "B.A. Communication"),
+        "grad_year": ("2016", "2013", "2016", "2015"),
         "certificate": (
+            "Health Informatics Certificate, Northbridge Continuing Studies — 2026",
+            "Instructional Design Certificate, Northbridge Continuing Studies — 2026",
             "Certificate in Data Analytics, Northbridge Continuing Studies — 2026",
             "UX Design Certificate, Northbridge Continuing Studies — 2026",
-            "Health Informatics Certificate, Northbridge Continuing Studies — 2026",
         ),
         "skills": (
+            "Epic EHR, clinical workflows, Excel, SQL (basic), HIPAA",
+            "Articulate Storyline, Canvas LMS, curriculum design",
             "Excel, SQL, Tableau, Python (basic), data cleaning",
             "Figma, user research, prototyping, accessibility (WCAG)",
-            "Articulate Storyline, Canvas LMS, curriculum design",
         ),
         "languages": ("English (native)",),
     },
     remote_share=0.3,
+    cv_linked=(
+        (
+            "headline",
+            "summary",
+            "past_title",
+            "past_company",
+            "past_years",
+            "past_bullet",
+            "degree",
+            "grad_year",
+            "certificate",
+            "skills",
+        ),
+    ),
 )
 
 P = Person

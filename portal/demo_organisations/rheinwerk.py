@@ -78,6 +78,7 @@ AUTOMOTIVE = Field(
         "last_bullet": (
             "Verantwortung für die Hardwareentwicklung einer Motorsteuerung bis zum SOP",
             "Leitung von Lieferantenaudits und 8D-Reklamationen mit OEM-Kunden",
+            "Termin- und Budgetverantwortung für den Serienanlauf eines Getriebesteuergeräts",
             "Planung und Anlauf einer Montagelinie für Getriebekomponenten (Invest 4,5 Mio. EUR)",
         ),
         "second_bullet": (
@@ -86,7 +87,7 @@ AUTOMOTIVE = Field(
         ),
         "first_title": ("Konstrukteur", "Prüfingenieur", "Trainee Technik"),
         "first_company": ("Hellwig Metallbau GmbH, Wuppertal", "Rheinland Prüftechnik GmbH, Köln"),
-        "first_years": ("2003 – 2008", "2005 – 2011", "2006 – 2014"),
+        "first_years": ("2003 – 2011", "2006 – 2014", "2001 – 2008"),
         "degree": (
             "Dipl.-Ing. (FH) Elektrotechnik, TH Köln",
             "M.Sc. Maschinenbau, RWTH Aachen",
@@ -101,6 +102,7 @@ AUTOMOTIVE = Field(
         "languages": LANGUAGES,
     },
     remote_share=0.05,
+    cv_linked=(("headline", "summary", "last_title", "last_bullet"), ("last_years", "first_years")),
 )
 
 IT = Field(

@@ -81,6 +81,7 @@ DEMO_TENANTS = (
     ),
 )
 STAFF_EMAIL = "admin@cvplus.localhost"
+STAFF_NAME = "Lena Marquardt"  # CVPlus's own operations staff
 
 
 def demo_platform_ensure(*, stdout=None) -> list[tuple[str, str, list[str]]]:
@@ -98,7 +99,7 @@ def demo_platform_ensure(*, stdout=None) -> list[tuple[str, str, list[str]]]:
     if template_schema_sync():
         say(f"template schema {settings.TENANT_TEMPLATE_SCHEMA}: migrated")
     rows: list[tuple[str, str, list[str]]] = []
-    staff, created = user_ensure(email=STAFF_EMAIL, password=DEMO_PASSWORD, full_name="CVPlus Staff", is_staff=True)
+    staff, created = user_ensure(email=STAFF_EMAIL, password=DEMO_PASSWORD, full_name=STAFF_NAME, is_staff=True)
     rows.append((base, "CVPlus staff admin (/admin/)", [f"{staff.email} / {DEMO_PASSWORD}"]))
     for demo in DEMO_TENANTS:
         client = Client.objects.filter(schema_name=demo.schema_name).first()

@@ -52,25 +52,25 @@ SOFTWARE = Field(
         "Skills\n{skills}\n\nLanguages\n{languages}\n"
     ),
     cv_choices={
-        "headline": ("Software engineer", "Backend engineer", "Computer engineering graduate", "Data engineer"),
+        "headline": ("Backend engineer", "Platform engineer", "Data engineer"),
         "summary": (
             "Recent computer science graduate who enjoys backend systems and clear, well-tested code.",
             "Engineer with two internships in cloud services, looking for a backend or platform role.",
             "Graduate in computer engineering with a taste for embedded systems and data pipelines.",
         ),
-        "degree": ("Computer Science", "Computer Engineering", "Computer Science and Mathematics"),
+        "degree": ("Computer Science", "Computer Science and Mathematics", "Computer Engineering"),
         "gpa": ("3.4", "3.5", "3.6", "3.7", "3.8", "3.9"),
         "coursework": (
             "Operating Systems, Databases, Distributed Systems",
             "Algorithms, Computer Networks, Machine Learning",
             "Embedded Systems, Computer Architecture, Databases",
         ),
-        "intern_title": ("Software Engineering Intern", "Data Engineering Intern", "Platform Engineering Intern"),
+        "intern_title": ("Software Engineering Intern", "Platform Engineering Intern", "Data Engineering Intern"),
         "intern_company": ("Midwest Mutual Insurance", "Lakeshore Logistics", "Prairie Health Partners"),
         "intern_bullet": (
             "Built a REST API in Python and PostgreSQL used by three internal teams",
-            "Moved nightly batch jobs to Apache Airflow; cut failed runs by 40 %",
             "Wrote Terraform modules and CI pipelines for a Kubernetes service",
+            "Moved nightly batch jobs to Apache Airflow; cut failed runs by 40 %",
         ),
         "project": (
             "Campus Eats — a React and Node.js ordering app used by 800 students",
@@ -86,6 +86,7 @@ SOFTWARE = Field(
         "languages": ("English (native)",),
     },
     remote_share=0.15,
+    cv_linked=(("headline", "summary", "degree", "intern_title", "intern_bullet"),),
 )
 
 MBA = Field(
@@ -114,7 +115,7 @@ MBA = Field(
         "Languages\n{languages}\n"
     ),
     cv_choices={
-        "headline": ("MBA, strategy and operations", "MBA, product management", "MBA, finance"),
+        "headline": ("MBA, product management", "MBA, strategy and operations", "MBA, finance"),
         "summary": (
             "MBA graduate with six years in operations, moving into product management.",
             "Former analyst turned strategist: pricing, market entry and the financial case behind them.",
@@ -123,11 +124,11 @@ MBA = Field(
         "concentration": ("Strategy", "Finance", "Marketing", "Operations and Analytics"),
         "undergrad": ("Economics", "Political Science", "Mechanical Engineering", "Biology"),
         "undergrad_school": ("University of Michigan", "Ohio State University", "University of Illinois", "Purdue"),
-        "pre_title": ("Senior Analyst", "Operations Manager", "Associate Consultant", "Financial Analyst"),
-        "pre_company": ("Great Lakes Freight", "Midwest Mutual Insurance", "Carver & Lowe Advisory"),
+        "pre_title": ("Operations Manager", "Senior Analyst", "Financial Analyst"),
+        "pre_company": ("Great Lakes Freight", "Carver & Lowe Advisory", "Midwest Mutual Insurance"),
         "pre_bullet": (
-            "Led a pricing review across 40 product lines that added $3.2M in annual margin",
             "Ran a team of 12 and cut order-to-delivery time from 9 to 5 days",
+            "Led a pricing review across 40 product lines that added $3.2M in annual margin",
             "Built the three-statement model behind a $60M acquisition",
         ),
         "summer_company": ("Whitmore & Hale Consulting", "Meridian Health Systems", "Lumenfield"),
@@ -142,6 +143,7 @@ MBA = Field(
         "languages": ("English (native)",),
     },
     remote_share=0.1,
+    cv_linked=(("headline", "summary", "pre_title", "pre_company", "pre_bullet"),),
 )
 
 CHANGERS = Field(

@@ -152,6 +152,7 @@ IT = Field(
         "languages": LANGUAGES,
     },
     remote_share=0.3,
+    cv_linked=(("headline", "summary", "last_title", "last_bullet"),),
 )
 
 LOGISTICS = Field(
@@ -184,18 +185,25 @@ LOGISTICS = Field(
         "summary": (
             "Erfahrener Disponent im Nah- und Fernverkehr, ruhig auch an Tagen mit 60 Touren.",
             "Teamleiter im Lager mit Verantwortung für 25 Mitarbeitende im Drei-Schicht-Betrieb.",
+            "Speditionskaufmann mit Erfahrung in der Abwicklung von Seefracht und den Zollpapieren dazu.",
         ),
         "last_title": ("Disponent", "Teamleiter Warenausgang", "Speditionskaufmann"),
         "last_years": ("2009 – 2026", "2015 – 2026"),
         "last_bullet": (
             "Disposition von täglich 40 bis 60 Touren im Werksverkehr",
             "Einführung von Scannern im Warenausgang; Fehlerquote halbiert",
+            "Abwicklung von jährlich 1.500 Seefrachtsendungen einschließlich Zollanmeldung",
         ),
-        "degree": ("Kaufmann für Spedition und Logistikdienstleistung, IHK Köln", "Fachkraft für Lagerlogistik"),
+        "degree": (
+            "Kaufmann für Spedition und Logistikdienstleistung, IHK Köln",
+            "Fachkraft für Lagerlogistik, IHK Köln",
+            "Kaufmann für Spedition und Logistikdienstleistung, IHK Duisburg",
+        ),
         "skills": ("SAP EWM, Transportmanagementsystem, MS Office, Staplerschein", "SAP LE, Excel, Zollabwicklung"),
         "languages": LANGUAGES,
     },
     remote_share=0.0,
+    cv_linked=(("headline", "summary", "last_title", "last_bullet", "degree"),),
 )
 
 LEADERSHIP = Field(
@@ -229,6 +237,7 @@ LEADERSHIP = Field(
             "Produktionsleiter mit 20 Jahren Erfahrung, zuletzt verantwortlich für zwei Werke mit 450 Beschäftigten.",
             "Einkaufsleiter, der ein Volumen von 180 Mio. EUR verhandelt und die Lieferantenbasis neu aufgestellt hat.",
             "Entwicklungsleiter mit Erfahrung in der Transformation vom Verbrenner zur Elektromobilität.",
+            "Kaufmännischer Leiter eines Mittelständlers, verantwortlich für Finanzen, Personal und IT.",
         ),
         "last_title": ("Leiter Produktion", "Bereichsleiter Einkauf", "Leiter Entwicklung", "Kaufmännischer Leiter"),
         "last_years": ("2016 – 2026", "2012 – 2026"),
@@ -236,16 +245,26 @@ LEADERSHIP = Field(
             "Verlagerung einer Fertigungslinie nach Tschechien termingerecht umgesetzt",
             "Materialkosten in drei Jahren um 7 % gesenkt",
             "Aufbau eines Entwicklungsteams für Leistungselektronik",
+            "Rollierende Liquiditätsplanung eingeführt und 25 Mio. EUR Finanzierung neu verhandelt",
         ),
-        "team": ("45", "120", "450"),
+        "team": ("450", "45", "120", "60"),
         "first_title": ("Gruppenleiter", "Abteilungsleiter"),
         "first_company": ("Westfalen Getriebe AG, Bielefeld", "Hellwig Metallbau GmbH, Wuppertal"),
-        "first_years": ("2004 – 2012", "2006 – 2016"),
-        "degree": ("Dipl.-Ing. Maschinenbau, RWTH Aachen", "Dipl.-Kfm., Universität zu Köln"),
+        "first_years": ("2006 – 2016", "2004 – 2012"),
+        "degree": (
+            "Dipl.-Ing. Maschinenbau, RWTH Aachen",
+            "Dipl.-Kfm., Universität zu Köln",
+            "Dipl.-Ing. Elektrotechnik, TU Dortmund",
+            "Dipl.-Kfm., Universität Münster",
+        ),
         "skills": ("SAP S/4HANA, Lean Management, Führung, Verhandlungsführung", "Controlling, SAP FI/CO, Excel"),
         "languages": LANGUAGES,
     },
     remote_share=0.05,
+    cv_linked=(
+        ("headline", "summary", "last_title", "last_bullet", "team", "degree"),
+        ("last_years", "first_years"),
+    ),
 )
 
 P = Person

@@ -4,7 +4,6 @@ varied, plausible searches over months, through the services, written once."""
 from __future__ import annotations
 
 import csv
-import re
 from collections import Counter
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from accounts.services import user_ensure
 from market.industries import INDUSTRY_CODES
 from tenants.demo import DEMO_TENANTS
 from tests.conftest import PASSWORD
+from tests.demo_names import FIXTURE_NAME
 from tracking.demo import demo_seeker_ensure
 from tracking.demo_seekers import DEMO_SEEKERS
 from tracking.models import Application, CandidateProfile, Contact, CVDocument, JobPosting, Reminder, Stage
@@ -25,13 +25,6 @@ from tracking.services import ALLOWED_MOVES
 
 pytestmark = pytest.mark.django_db
 
-# Names that give a demo away as test data: the classic fixture companies, placeholders, and two capitals before a
-# legal form ("NB Corp").
-FIXTURE_NAME = re.compile(
-    r"\b[A-Z]{2} (Corp|Inc|Ltd|LLC|GmbH|AG|KK)\b|\b(Acme|Globex|Initech|Hooli|Umbrella|Vandelay|Contoso|Northwind|"
-    r"Fabrikam|Wayne Enterprises|Stark Industries|Dunder Mifflin|Foo|Bar|Baz|Test|Dummy|Sample|Lorem)\b|Recruiter$",
-    re.IGNORECASE,
-)
 CURRENCY = {"US": "USD", "CA": "CAD", "IE": "EUR", "SG": "SGD"}
 # What each period's amount may be, in the posting's currency, for the roles the demo seekers apply for.
 PLAUSIBLE = {"year": (40_000, 250_000), "month": (3_000, 15_000), "hour": (20, 120)}

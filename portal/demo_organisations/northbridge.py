@@ -245,7 +245,7 @@ PEOPLE = (
     P("Olivia Bennett", "olivia.bennett@northbridge.example", "Chicago, IL"),
     P("Hannah Goldberg", "hannah.goldberg@northbridge.example", "Skokie, IL"),
     P("Fatima Al-Sayed", "fatima.alsayed@northbridge.example", "Chicago, IL", "English (native), Arabic (fluent)"),
-    P("Samuel Okafor", "samuel.okafor@northbridge.example", "Chicago, IL", "English (native), Igbo"),
+    P("Chinedu Eze", "chinedu.eze@northbridge.example", "Chicago, IL", "English (native), Igbo"),
     P(
         "Isabella Rossi",
         "isabella.rossi@northbridge.example",

@@ -17,7 +17,7 @@ from accounts.services import user_ensure
 from market.industries import INDUSTRY_CODES
 from tenants.demo import DEMO_TENANTS
 from tests.conftest import PASSWORD
-from tests.demo_names import FIXTURE_NAME
+from tests.demo_names import FIXTURE_NAME, JAPANESE
 from tracking.demo import demo_seeker_ensure
 from tracking.demo_seekers import DEMO_SEEKERS
 from tracking.models import Application, CandidateProfile, Contact, CVDocument, JobPosting, Reminder, Stage
@@ -174,3 +174,20 @@ def test_us_pay_lies_within_the_reference_wages_of_the_occupation(email, occupat
         yearly = {"year": 1, "hour": 2080}[period]
         assert currency == "USD"
         assert low <= minimum * yearly < maximum * yearly <= high, application.title
+
+
+def test_nobody_in_the_whole_demo_shares_a_name_or_a_family_name():
+    """One demo, about a hundred named people: two Okafors in two tenants read as one fixture copied."""
+    from portal.demo_organisations import DEMO_ORGANISATIONS
+    from tenants.demo import STAFF_NAME
+
+    names = [STAFF_NAME]
+    for demo in DEMO_TENANTS:
+        names += [name for _email, name in demo.users] + ([demo.administrator[1]] if demo.administrator else [])
+    for organisation in DEMO_ORGANISATIONS.values():
+        names += [person.full_name for person in organisation.people]
+        names += [name for _email, name in organisation.coaches] + [organisation.analyst[1]]
+    family = [name.split()[0] if JAPANESE.search(name) else name.split()[-1] for name in names]
+
+    assert len(set(names)) == len(names)
+    assert [name for name, count in Counter(family).items() if count > 1] == []

@@ -42,6 +42,7 @@ class Role:
     title: str
     pay_low: int  # the usual yearly range in the organisation's currency
     pay_high: int
+    industries: tuple[str, ...] = ()  # the employers' industries that have such a job; empty: every one
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,12 @@ class HistoryMaker:
     def _postings(self, field_key: str, count: int) -> list[tuple[Role, Employer]]:
         """``count`` different (role, employer) pairs of the field."""
         work = self.fields[field_key]
-        pairs = [(role, employer) for role in work.roles for employer in work.employers]
+        pairs = [
+            (role, employer)
+            for role in work.roles
+            for employer in work.employers
+            if not role.industries or employer.industry in role.industries
+        ]
         return self.rng.sample(pairs, min(count, len(pairs)))
 
     def _application(self, field_key: str, role: Role, employer: Employer) -> ApplicationPlan:

@@ -6,6 +6,15 @@ from __future__ import annotations
 from portal.demo_histories import CohortPlan, DemoOrganisation, Employer, Field, Person, Role
 
 E = Employer
+# Industries (market.industries codes), for the roles only some employers have.
+TECHNOLOGY, FINANCE, HEALTHCARE, EDUCATION, PUBLIC = (
+    "technology",
+    "finance-insurance",
+    "healthcare",
+    "education",
+    "public-sector",
+)
+MANUFACTURING, ENERGY, LOGISTICS = "manufacturing-engineering", "energy-utilities", "transportation-logistics"
 COBALT = E("Cobalt Ridge Software", "Seattle, WA", "US", "technology", 1.1)
 LUMENFIELD = E("Lumenfield", "San Francisco, CA", "US", "technology", 1.2)
 BARTON = E("Barton Creek Analytics", "Austin, TX", "US", "technology", 1.0)
@@ -32,7 +41,7 @@ SOFTWARE = Field(
         Role("Backend Engineer", 100_000, 130_000),
         Role("Data Engineer I", 92_000, 118_000),
         Role("Associate Site Reliability Engineer", 98_000, 125_000),
-        Role("Embedded Software Engineer", 90_000, 115_000),
+        Role("Embedded Software Engineer", 90_000, 115_000, (MANUFACTURING, HEALTHCARE, ENERGY, LOGISTICS)),
     ),
     employers=(COBALT, LUMENFIELD, BARTON, HARBORVIEW, COPPERLINE, MERIDIAN, EVERGREEN, ATLAS, BLUEWATER, SUMMIT),
     description=(
@@ -151,9 +160,9 @@ CHANGERS = Field(
     roles=(
         Role("Data Analyst", 65_000, 85_000),
         Role("UX Designer", 75_000, 100_000),
-        Role("Customer Success Manager", 65_000, 85_000),
-        Role("Instructional Designer", 68_000, 88_000),
-        Role("Clinical Informatics Analyst", 75_000, 95_000),
+        Role("Customer Success Manager", 65_000, 85_000, (TECHNOLOGY, FINANCE, EDUCATION, LOGISTICS)),
+        Role("Instructional Designer", 68_000, 88_000, (EDUCATION, HEALTHCARE, FINANCE, PUBLIC, TECHNOLOGY)),
+        Role("Clinical Informatics Analyst", 75_000, 95_000, (HEALTHCARE,)),
         Role("Business Analyst", 70_000, 90_000),
     ),
     employers=(MERIDIAN, LAKESHORE, BARTON, CRESTLINE, BRIGHTPATH, GRANITE, ATLAS, FRANKLIN, COPPERLINE, SUMMIT),

@@ -7,6 +7,9 @@ from __future__ import annotations
 from portal.demo_histories import CohortPlan, DemoOrganisation, Employer, Field, Person, Role
 
 E = Employer
+# Industries (market.industries codes), for the roles only some employers have.
+MANUFACTURING, TECHNOLOGY, ENERGY = "manufacturing-engineering", "technology", "energy-utilities"
+RETAIL, LOGISTICS = "retail-ecommerce", "transportation-logistics"
 KESSLER = E("Kessler Antriebstechnik GmbH", "Köln", "DE", "manufacturing-engineering", 1.05)
 RHENANIA = E("Rhenania Fahrzeugsysteme AG", "Leverkusen", "DE", "manufacturing-engineering", 1.1)
 WUPPERWERK = E("Wupperwerk Präzisionsteile GmbH", "Wuppertal", "DE", "manufacturing-engineering", 0.95)
@@ -42,11 +45,11 @@ AUTOMOTIVE = Field(
     roles=(
         Role("Entwicklungsingenieur Elektronik (w/m/d)", 62_000, 78_000),
         Role("Qualitätsingenieur (w/m/d)", 55_000, 70_000),
-        Role("Projektleiter Fahrzeugtechnik (w/m/d)", 72_000, 90_000),
+        Role("Projektleiter Fahrzeugtechnik (w/m/d)", 72_000, 90_000, (MANUFACTURING,)),
         Role("Fertigungsplaner (w/m/d)", 52_000, 66_000),
         Role("Einkäufer Produktionsmaterial (w/m/d)", 52_000, 65_000),
         Role("Versuchsingenieur (w/m/d)", 58_000, 72_000),
-        Role("Key Account Manager Automotive (w/m/d)", 70_000, 88_000),
+        Role("Key Account Manager Automotive (w/m/d)", 70_000, 88_000, (MANUFACTURING,)),
     ),
     employers=(KESSLER, RHENANIA, WUPPERWERK, SAUERLAND, VOGT, LINDNER, HELIOS, WESTFALEN, KRAEMER, NETZSERVICE),
     description=(
@@ -108,7 +111,7 @@ AUTOMOTIVE = Field(
 IT = Field(
     key="it",
     roles=(
-        Role("SAP-Berater MM/PP (w/m/d)", 60_000, 78_000),
+        Role("SAP-Berater MM/PP (w/m/d)", 60_000, 78_000, (TECHNOLOGY, MANUFACTURING, ENERGY, RETAIL)),
         Role("IT-Projektleiter (w/m/d)", 70_000, 88_000),
         Role("Systemadministrator (w/m/d)", 50_000, 64_000),
         Role("Data Analyst (w/m/d)", 55_000, 70_000),
@@ -158,7 +161,7 @@ IT = Field(
 LOGISTICS = Field(
     key="logistics",
     roles=(
-        Role("Disponent Nahverkehr (w/m/d)", 38_000, 46_000),
+        Role("Disponent Nahverkehr (w/m/d)", 38_000, 46_000, (LOGISTICS, RETAIL)),
         Role("Teamleiter Lager (w/m/d)", 42_000, 52_000),
         Role("Supply Chain Analyst (w/m/d)", 50_000, 62_000),
         Role("Speditionskaufmann (w/m/d)", 38_000, 46_000),
@@ -209,11 +212,11 @@ LOGISTICS = Field(
 LEADERSHIP = Field(
     key="leadership",
     roles=(
-        Role("Leiter Produktion (w/m/d)", 95_000, 120_000),
-        Role("Bereichsleiter Einkauf (w/m/d)", 100_000, 125_000),
-        Role("Head of Engineering (w/m/d)", 110_000, 140_000),
+        Role("Leiter Produktion (w/m/d)", 95_000, 120_000, (MANUFACTURING,)),
+        Role("Bereichsleiter Einkauf (w/m/d)", 100_000, 125_000, (MANUFACTURING, RETAIL, LOGISTICS)),
+        Role("Head of Engineering (w/m/d)", 110_000, 140_000, (MANUFACTURING, TECHNOLOGY)),
         Role("Kaufmännischer Leiter (w/m/d)", 105_000, 130_000),
-        Role("Werkleiter (w/m/d)", 115_000, 145_000),
+        Role("Werkleiter (w/m/d)", 115_000, 145_000, (MANUFACTURING,)),
         Role("Leiter Controlling (w/m/d)", 95_000, 120_000),
     ),
     employers=(KESSLER, VOGT, WESTFALEN, KRAEMER, HELIOS, LINDEMANN, RHEINVERS, DATENWERK, DOMSTADT, HANSE),

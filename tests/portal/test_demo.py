@@ -215,6 +215,9 @@ def test_no_two_members_share_a_history_and_the_searches_span_months(schema):
     assert len({plan.outcome for plan in plans}) >= 4  # landed, quiet, searching, an offer, a fresh interview
     assert len(final_stages) >= 7
     assert len({application.employer.industry for plan in plans for application in plan.applications}) >= 5
+    for application in (application for plan in plans for application in plan.applications):
+        industries = application.role.industries  # no bank looking for a plant manager
+        assert not industries or application.employer.industry in industries, application.role.title
 
 
 @pytest.mark.parametrize("schema", sorted(ORGANISATIONS))

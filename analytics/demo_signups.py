@@ -54,9 +54,13 @@ def demo_signups_ensure(*, schema: str, now: datetime | None = None, seed: int =
         if DomainEvent.objects.filter(kind=DomainEvent.Kind.USER_SIGNED_UP, payload__simulated=True).exists():
             return 0
         taken = set(User.objects.values_list("email", flat=True))
+        names_taken = set(User.objects.values_list("full_name", flat=True))
         people = []
         for joined in _signup_times(rng, now):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            while f"{first} {last}" in names_taken:  # two strangers with one name reads like a copied fixture
+                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            names_taken.add(f"{first} {last}")
             email = f"{first}.{last}".lower().replace("'", "") + f"@{rng.choice(DOMAINS)}"
             while email in taken:
                 email = email.replace("@", f"{rng.randrange(10)}@", 1)

@@ -24,16 +24,23 @@ def demo_plans_grant() -> None:
     plan_grant(schema=schema, user_id=user_id, plan_code="premium-yearly")
 
 
-DEMO_LICENSEE = "Demo HR Systems (SIMULATED)"
+DEMO_LICENSEE = "Brightlane HR Software (SIMULATED)"
+DEMO_LICENSEE_CONTACT = "api@brightlane-hr.example"
+# The name an earlier demo gave it: a database set up then keeps its licensee and key, renamed.
+FORMER_DEMO_LICENSEE = "Demo HR Systems (SIMULATED)"
 DEMO_KEY_FILE = settings.BASE_DIR / ".run" / "demo-licensee-key"
 
 
 def demo_licensee_ensure() -> str:
     """A SIMULATED API licensee on the starter plan with one live key, whose secret is kept in DEMO_KEY_FILE (the
     only copy: CVPlus stores keys hashed). A key file that no longer signs in (a new database) gets a new key."""
+    if not Licensee.objects.filter(name=DEMO_LICENSEE).exists():
+        Licensee.objects.filter(name=FORMER_DEMO_LICENSEE).update(
+            name=DEMO_LICENSEE, contact_email=DEMO_LICENSEE_CONTACT
+        )
     licensee, _created = Licensee.objects.get_or_create(
         name=DEMO_LICENSEE,
-        defaults={"contact_email": "api@demo-hr.example", "plan": Plan.objects.get(code="api-starter")},
+        defaults={"contact_email": DEMO_LICENSEE_CONTACT, "plan": Plan.objects.get(code="api-starter")},
     )
     if DEMO_KEY_FILE.exists():
         key = api_key_authenticate(DEMO_KEY_FILE.read_text().strip())

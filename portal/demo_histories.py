@@ -42,6 +42,7 @@ class Role:
     title: str
     pay_low: int  # the usual yearly range in the organisation's currency
     pay_high: int
+    industries: tuple[str, ...] = ()  # the employers' industries that have such a job; empty: every one
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class Field:
     cv: str  # a CV; {name}, {email}, {city} and every key of cv_choices are filled in
     cv_choices: dict[str, tuple[str, ...]]
     remote_share: float = 0.2
+    # Keys of cv_choices whose values belong together (the i-th summary goes with the i-th past employer and the
+    # school year before it): one index is drawn for each group, so that no CV tells two stories.
+    cv_linked: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,11 +194,18 @@ class HistoryMaker:
             share_cv=rich or rng.random() < 0.82,
             share_notes=rng.random() < 0.3,
             cv_at=joined + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5)) if has_cv else None,
-            cv_values={key: rng.choice(values) for key, values in cv_field.cv_choices.items()},
+            cv_values=self._cv_values(cv_field),
         )
         if rich:
             self._history(plan, rich=True)
         return plan
+
+    def _cv_values(self, work: Field) -> dict[str, str]:
+        values = {key: self.rng.choice(choices) for key, choices in work.cv_choices.items()}
+        for group in work.cv_linked:
+            index = self.rng.randrange(len(work.cv_choices[group[0]]))
+            values.update({key: work.cv_choices[key][index] for key in group})
+        return values
 
     def _outcomes_assign(self, plans: list[MemberPlan]) -> None:
         """About a quarter landed a job (those who joined earliest are likelier to), a few went quiet, two are fresh
@@ -267,7 +278,12 @@ class HistoryMaker:
     def _postings(self, field_key: str, count: int) -> list[tuple[Role, Employer]]:
         """``count`` different (role, employer) pairs of the field."""
         work = self.fields[field_key]
-        pairs = [(role, employer) for role in work.roles for employer in work.employers]
+        pairs = [
+            (role, employer)
+            for role in work.roles
+            for employer in work.employers
+            if not role.industries or employer.industry in role.industries
+        ]
         return self.rng.sample(pairs, min(count, len(pairs)))
 
     def _application(self, field_key: str, role: Role, employer: Employer) -> ApplicationPlan:

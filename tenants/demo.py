@@ -15,6 +15,7 @@ from tenants.models import Client
 from tenants.provisioning import template_schema_sync, tenant_provision
 from tenants.services import public_tenant_ensure, tenant_create
 from tracking.demo import demo_seeker_ensure
+from tracking.demo_seekers import DEMO_SEEKERS
 
 DEMO_PASSWORD = "cvplus-demo-2026"  # noqa: S105 - printed to the console for the local demo only
 
@@ -43,7 +44,7 @@ DEMO_TENANTS = (
         "NA",
         "en",
         "USD",
-        (("seeker@example.com", "Sam Okafor"), ("second.seeker@example.com", "Alex Brennan")),
+        tuple((seeker.email, seeker.full_name) for seeker in DEMO_SEEKERS.values()),
     ),
     DemoTenant(
         "northbridge",
@@ -80,6 +81,7 @@ DEMO_TENANTS = (
     ),
 )
 STAFF_EMAIL = "admin@cvplus.localhost"
+STAFF_NAME = "Lena Marquardt"  # CVPlus's own operations staff
 
 
 def demo_platform_ensure(*, stdout=None) -> list[tuple[str, str, list[str]]]:
@@ -97,7 +99,7 @@ def demo_platform_ensure(*, stdout=None) -> list[tuple[str, str, list[str]]]:
     if template_schema_sync():
         say(f"template schema {settings.TENANT_TEMPLATE_SCHEMA}: migrated")
     rows: list[tuple[str, str, list[str]]] = []
-    staff, created = user_ensure(email=STAFF_EMAIL, password=DEMO_PASSWORD, full_name="CVPlus Staff", is_staff=True)
+    staff, created = user_ensure(email=STAFF_EMAIL, password=DEMO_PASSWORD, full_name=STAFF_NAME, is_staff=True)
     rows.append((base, "CVPlus staff admin (/admin/)", [f"{staff.email} / {DEMO_PASSWORD}"]))
     for demo in DEMO_TENANTS:
         client = Client.objects.filter(schema_name=demo.schema_name).first()
@@ -117,10 +119,10 @@ def demo_platform_ensure(*, stdout=None) -> list[tuple[str, str, list[str]]]:
             say(f"tenant {demo.schema_name}: provisioned from the template")
         with schema_context(demo.schema_name):
             logins = []
-            for index, (email, full_name) in enumerate(demo.users):
+            for email, full_name in demo.users:
                 user, _created = user_ensure(email=email, password=DEMO_PASSWORD, full_name=full_name)
                 logins.append(f"{user.email} / {DEMO_PASSWORD}")
-                if index == 0 and demo.kind == Client.Kind.CONSUMER and demo_seeker_ensure(user=user):
+                if demo.kind == Client.Kind.CONSUMER and demo_seeker_ensure(user=user):
                     say(f"{user.email}: demo CV and applications added")
             if demo.administrator is not None:
                 email, full_name = demo.administrator

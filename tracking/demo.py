@@ -1,86 +1,104 @@
-"""Demo content for the local demo's job seeker (make run). Labelled as demo data; created once, never overwritten."""
+"""Demo content for the consumer site's job seekers (make run): a CV, a profile and a search over months for each
+seeker of tracking/demo_seekers.py, written through the services. Created once, never overwritten: a seeker who has
+any application is left as they are (the demo keeps whatever the user did)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from tracking.cv.services import cv_paste
-from tracking.models import Application, Stage
-from tracking.services import application_create, application_move, contact_add, note_add, posting_create, task_add
-
-DEMO_CV = """Sam Okafor
-Data engineer · Toronto, Canada · sam.seeker@example.com
-
-Summary
-Data engineer with six years of experience building batch and streaming pipelines.
-
-Experience
-Senior Data Engineer, Northwind Analytics — 2021 – present
-- Built Airflow and dbt pipelines on PostgreSQL and Amazon Redshift
-- Moved nightly jobs to Apache Kafka streams; cut data latency from hours to minutes
-Data Engineer, Contoso Retail — 2018 – 2021
-- Python and SQL ETL for the sales warehouse; Tableau dashboards for finance
-
-Education
-BSc Computer Science, University of Toronto — 2018
-
-Skills
-Python, SQL, PostgreSQL, Apache Airflow, dbt, Apache Kafka, Docker, Git, Tableau
-
-Languages
-English (native), French (B2)
-"""
-
-DEMO_POSTINGS = (
-    ("Senior Data Engineer", "Globex", "Toronto", "CA", "120000", "145000", "CAD", Stage.INTERVIEWING, 18),
-    ("Analytics Engineer", "Initech", "Remote (US)", "US", "130000", "150000", "USD", Stage.APPLIED, 9),
-    ("Data Platform Engineer", "Umbrella Health", "Montreal", "CA", "", "", "", Stage.SCREENING, 25),
-    ("Staff Data Engineer", "Hooli", "Vancouver", "CA", "160000", "190000", "CAD", Stage.SAVED, 2),
-    ("Data Engineer", "Vandelay Industries", "Toronto", "CA", "95000", "110000", "CAD", Stage.REJECTED, 40),
+from tracking.demo_seekers import DEMO_LABEL, DEMO_SEEKERS, OFFER, DemoApplication, DemoSeeker
+from tracking.models import Application, CVDocument, Reminder
+from tracking.services import (
+    application_create,
+    application_move,
+    contact_add,
+    note_add,
+    posting_create,
+    profile_update,
+    task_add,
 )
-DESCRIPTION = (
-    "(Demo posting.) We are looking for a data engineer to build reliable pipelines.\n\n"
-    "Requirements:\n- 4+ years of Python and SQL\n- Experience with Apache Airflow or dbt\n- PostgreSQL\n\n"
-    "Nice to have:\n- Apache Kafka\n- Terraform is a plus"
-)
+
+
+def _at(now: datetime, days_ago: int, rng: random.Random, utc_offset_hours: int) -> datetime:
+    """A time during the seeker's local working day (08:00–19:59) ``days_ago`` days before ``now``, never later
+    than an hour ago."""
+    day = (now - timedelta(days=days_ago)).replace(hour=0, minute=0, second=0, microsecond=0)
+    at = day + timedelta(hours=rng.randint(8, 19) - utc_offset_hours, minutes=rng.randint(0, 59))
+    return min(at, now - timedelta(hours=1))
 
 
 def demo_seeker_ensure(*, user: User) -> bool:
-    """Gives the demo seeker a CV and a handful of applications at different stages. False when they already have
-    applications (the demo keeps whatever the user did)."""
-    if Application.objects.filter(owner=user).exists():
+    """Gives a demo seeker (tracking/demo_seekers.py, found by e-mail) their CV, profile and applications. False when
+    the user is not a demo seeker or already has applications."""
+    seeker = DEMO_SEEKERS.get(user.email)
+    if seeker is None or Application.objects.filter(owner=user).exists():
         return False
-    cv = cv_paste(owner=user, text=DEMO_CV)
     now = timezone.now()
-    for title, company, location, country, low, high, currency, stage, days_ago in DEMO_POSTINGS:
-        posting = posting_create(
-            owner=user,
-            title=title,
-            company=company,
-            location=location,
-            country=country,
-            salary_min=low or None,
-            salary_max=high or None,
-            salary_currency=currency,
-            description=DESCRIPTION,
+    rng = random.Random(f"demo-seeker:{seeker.email}")  # noqa: S311 - reproducible demo data, not a secret
+    with transaction.atomic():
+        joined = _at(now, seeker.joined_days_ago, rng, seeker.utc_offset_hours)
+        User.objects.filter(pk=user.pk).update(date_joined=joined)
+        profile_update(
+            user=user,
+            headline=seeker.headline,
+            country=seeker.country,
+            preferred_currency=seeker.currency,
+            years_experience=seeker.years_experience,
         )
-        start = now - timedelta(days=days_ago)
-        if stage == Stage.SAVED:
-            application_create(owner=user, posting=posting, cv=cv, at=start)
-            continue
-        application = application_create(owner=user, posting=posting, cv=cv, stage=Stage.APPLIED, at=start)
-        path = {
-            Stage.SCREENING: [Stage.SCREENING],
-            Stage.INTERVIEWING: [Stage.SCREENING, Stage.INTERVIEWING],
-            Stage.REJECTED: [Stage.REJECTED],
-        }.get(stage, [])
-        for step, next_stage in enumerate(path, start=1):
-            application_move(application=application, to_stage=next_stage, by=user, at=start + timedelta(days=4 * step))
-        if stage == Stage.INTERVIEWING:
-            contact_add(application=application, name="Rita Recruiter", role="recruiter", email="rita@globex.example")
-            note_add(application=application, body="(Demo note.) Ask about the on-call rotation.")
-            task_add(application=application, title="Send the take-home exercise", due_at=now + timedelta(days=2))
+        cv = cv_paste(owner=user, text=seeker.cv)
+        CVDocument.objects.filter(pk=cv.pk).update(created_at=joined + timedelta(hours=1))
+        for planned in seeker.applications:
+            _application_write(user=user, seeker=seeker, planned=planned, cv=cv, now=now, rng=rng)
+        # Follow-ups that fell due weeks before the demo existed would all be sent at once: only the last week's stay.
+        Reminder.objects.filter(
+            owner=user, status=Reminder.Status.SCHEDULED, due_at__lt=now - timedelta(days=7)
+        ).update(status=Reminder.Status.CANCELLED)
     return True
+
+
+def _application_write(
+    *, user: User, seeker: DemoSeeker, planned: DemoApplication, cv: CVDocument, now: datetime, rng: random.Random
+) -> Application:
+    low, high, currency, period = planned.salary or (None, None, "", "")
+    posting = posting_create(
+        owner=user,
+        title=planned.title,
+        company=planned.company,
+        location=planned.location,
+        country=planned.country,
+        salary_min=low,
+        salary_max=high,
+        salary_currency=currency,
+        salary_period=period,
+        remote=planned.remote,
+        industry=planned.industry,
+        description=seeker.description.format(title=planned.title, company=planned.company) + DEMO_LABEL,
+    )
+    times = [_at(now, days_ago, rng, seeker.utc_offset_hours) for _stage, days_ago in planned.moves]
+    (first_stage, _days), *later = planned.moves
+    application = application_create(
+        owner=user,
+        posting=posting,
+        cv=cv,
+        channel=planned.channel,
+        stage=first_stage,
+        at=times[0],
+    )
+    for (stage, _days_ago), at in zip(later, times[1:], strict=True):
+        offer = {"offer_amount": planned.offer, "offer_currency": currency} if stage == OFFER else {}
+        application_move(application=application, to_stage=stage, by=user, at=at, **offer)
+    if planned.contact is not None:
+        name, role, email = planned.contact
+        contact_add(application=application, name=name, role=role, email=email)
+    if planned.note:
+        note_add(application=application, body=planned.note)
+    if planned.task is not None:
+        title, due_in_days = planned.task
+        task_add(application=application, title=title, due_at=now + timedelta(days=due_in_days))
+    return application

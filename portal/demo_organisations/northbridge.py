@@ -6,9 +6,18 @@ from __future__ import annotations
 from portal.demo_histories import CohortPlan, DemoOrganisation, Employer, Field, Person, Role
 
 E = Employer
+# Industries (market.industries codes), for the roles only some employers have.
+TECHNOLOGY, FINANCE, HEALTHCARE, EDUCATION, PUBLIC = (
+    "technology",
+    "finance-insurance",
+    "healthcare",
+    "education",
+    "public-sector",
+)
+MANUFACTURING, ENERGY, LOGISTICS = "manufacturing-engineering", "energy-utilities", "transportation-logistics"
 COBALT = E("Cobalt Ridge Software", "Seattle, WA", "US", "technology", 1.1)
 LUMENFIELD = E("Lumenfield", "San Francisco, CA", "US", "technology", 1.2)
-NORTHWIND = E("Northwind Analytics", "Austin, TX", "US", "technology", 1.0)
+BARTON = E("Barton Creek Analytics", "Austin, TX", "US", "technology", 1.0)
 HARBORVIEW = E("Harborview Capital", "New York, NY", "US", "finance-insurance", 1.15)
 COPPERLINE = E("Copperline Payments", "New York, NY", "US", "finance-insurance", 1.1)
 GRANITE = E("Granite State Insurance", "Boston, MA", "US", "finance-insurance", 0.95)
@@ -32,11 +41,11 @@ SOFTWARE = Field(
         Role("Backend Engineer", 100_000, 130_000),
         Role("Data Engineer I", 92_000, 118_000),
         Role("Associate Site Reliability Engineer", 98_000, 125_000),
-        Role("Embedded Software Engineer", 90_000, 115_000),
+        Role("Embedded Software Engineer", 90_000, 115_000, (MANUFACTURING, HEALTHCARE, ENERGY, LOGISTICS)),
     ),
-    employers=(COBALT, LUMENFIELD, NORTHWIND, HARBORVIEW, COPPERLINE, MERIDIAN, EVERGREEN, ATLAS, BLUEWATER, SUMMIT),
+    employers=(COBALT, LUMENFIELD, BARTON, HARBORVIEW, COPPERLINE, MERIDIAN, EVERGREEN, ATLAS, BLUEWATER, SUMMIT),
     description=(
-        "{company} is hiring a {title} to join a team that builds and runs the services our customers rely on every "
+        "Join {company} as our {title}, in a team that builds and runs the services our customers rely on every "
         "day.\n\nWhat you will do:\n- Design, test and ship features with a senior engineer as your mentor\n"
         "- Take part in code reviews and, after onboarding, the on-call rotation\n\nRequirements:\n"
         "- B.S. in Computer Science, Computer Engineering or a related field\n- Experience with Python, Java or Go\n"
@@ -52,25 +61,25 @@ SOFTWARE = Field(
         "Skills\n{skills}\n\nLanguages\n{languages}\n"
     ),
     cv_choices={
-        "headline": ("Software engineer", "Backend engineer", "Computer engineering graduate", "Data engineer"),
+        "headline": ("Backend engineer", "Platform engineer", "Data engineer"),
         "summary": (
             "Recent computer science graduate who enjoys backend systems and clear, well-tested code.",
             "Engineer with two internships in cloud services, looking for a backend or platform role.",
             "Graduate in computer engineering with a taste for embedded systems and data pipelines.",
         ),
-        "degree": ("Computer Science", "Computer Engineering", "Computer Science and Mathematics"),
+        "degree": ("Computer Science", "Computer Science and Mathematics", "Computer Engineering"),
         "gpa": ("3.4", "3.5", "3.6", "3.7", "3.8", "3.9"),
         "coursework": (
             "Operating Systems, Databases, Distributed Systems",
             "Algorithms, Computer Networks, Machine Learning",
             "Embedded Systems, Computer Architecture, Databases",
         ),
-        "intern_title": ("Software Engineering Intern", "Data Engineering Intern", "Platform Engineering Intern"),
+        "intern_title": ("Software Engineering Intern", "Platform Engineering Intern", "Data Engineering Intern"),
         "intern_company": ("Midwest Mutual Insurance", "Lakeshore Logistics", "Prairie Health Partners"),
         "intern_bullet": (
             "Built a REST API in Python and PostgreSQL used by three internal teams",
-            "Moved nightly batch jobs to Apache Airflow; cut failed runs by 40 %",
             "Wrote Terraform modules and CI pipelines for a Kubernetes service",
+            "Moved nightly batch jobs to Apache Airflow; cut failed runs by 40 %",
         ),
         "project": (
             "Campus Eats — a React and Node.js ordering app used by 800 students",
@@ -86,6 +95,7 @@ SOFTWARE = Field(
         "languages": ("English (native)",),
     },
     remote_share=0.15,
+    cv_linked=(("headline", "summary", "degree", "intern_title", "intern_bullet"),),
 )
 
 MBA = Field(
@@ -100,7 +110,7 @@ MBA = Field(
     ),
     employers=(WHITMORE, LARKSPUR, HARBORVIEW, LUMENFIELD, COBALT, MERIDIAN, EVERGREEN, CRESTLINE, GRANITE, COPPERLINE),
     description=(
-        "{company} is looking for a {title} to work with senior leadership on growth, pricing and operations.\n\n"
+        "{company} is hiring: {title}. You will work with senior leadership on growth, pricing and operations.\n\n"
         "What you will do:\n- Own a roadmap or a portfolio of strategic projects end to end\n"
         "- Build the financial case and present it to executives\n\nRequirements:\n- MBA or equivalent experience\n"
         "- 3+ years in consulting, finance, product or operations\n- Strong Excel and financial modelling\n\n"
@@ -114,7 +124,7 @@ MBA = Field(
         "Languages\n{languages}\n"
     ),
     cv_choices={
-        "headline": ("MBA, strategy and operations", "MBA, product management", "MBA, finance"),
+        "headline": ("MBA, product management", "MBA, strategy and operations", "MBA, finance"),
         "summary": (
             "MBA graduate with six years in operations, moving into product management.",
             "Former analyst turned strategist: pricing, market entry and the financial case behind them.",
@@ -123,11 +133,11 @@ MBA = Field(
         "concentration": ("Strategy", "Finance", "Marketing", "Operations and Analytics"),
         "undergrad": ("Economics", "Political Science", "Mechanical Engineering", "Biology"),
         "undergrad_school": ("University of Michigan", "Ohio State University", "University of Illinois", "Purdue"),
-        "pre_title": ("Senior Analyst", "Operations Manager", "Associate Consultant", "Financial Analyst"),
-        "pre_company": ("Great Lakes Freight", "Midwest Mutual Insurance", "Carver & Lowe Advisory"),
+        "pre_title": ("Operations Manager", "Senior Analyst", "Financial Analyst"),
+        "pre_company": ("Great Lakes Freight", "Carver & Lowe Advisory", "Midwest Mutual Insurance"),
         "pre_bullet": (
-            "Led a pricing review across 40 product lines that added $3.2M in annual margin",
             "Ran a team of 12 and cut order-to-delivery time from 9 to 5 days",
+            "Led a pricing review across 40 product lines that added $3.2M in annual margin",
             "Built the three-statement model behind a $60M acquisition",
         ),
         "summer_company": ("Whitmore & Hale Consulting", "Meridian Health Systems", "Lumenfield"),
@@ -142,6 +152,7 @@ MBA = Field(
         "languages": ("English (native)",),
     },
     remote_share=0.1,
+    cv_linked=(("headline", "summary", "pre_title", "pre_company", "pre_bullet"),),
 )
 
 CHANGERS = Field(
@@ -149,14 +160,14 @@ CHANGERS = Field(
     roles=(
         Role("Data Analyst", 65_000, 85_000),
         Role("UX Designer", 75_000, 100_000),
-        Role("Customer Success Manager", 65_000, 85_000),
-        Role("Instructional Designer", 68_000, 88_000),
-        Role("Clinical Informatics Analyst", 75_000, 95_000),
+        Role("Customer Success Manager", 65_000, 85_000, (TECHNOLOGY, FINANCE, EDUCATION, LOGISTICS)),
+        Role("Instructional Designer", 68_000, 88_000, (EDUCATION, HEALTHCARE, FINANCE, PUBLIC, TECHNOLOGY)),
+        Role("Clinical Informatics Analyst", 75_000, 95_000, (HEALTHCARE,)),
         Role("Business Analyst", 70_000, 90_000),
     ),
-    employers=(MERIDIAN, LAKESHORE, NORTHWIND, CRESTLINE, BRIGHTPATH, GRANITE, ATLAS, FRANKLIN, COPPERLINE, SUMMIT),
+    employers=(MERIDIAN, LAKESHORE, BARTON, CRESTLINE, BRIGHTPATH, GRANITE, ATLAS, FRANKLIN, COPPERLINE, SUMMIT),
     description=(
-        "{company} is hiring a {title}. You will turn questions from the business into answers people can act on.\n\n"
+        "{company} is hiring: {title}. You will turn questions from the business into answers people can act on.\n\n"
         "What you will do:\n- Work with teams across the organisation to understand their needs\n"
         "- Build reports, prototypes or training material and improve them with feedback\n\nRequirements:\n"
         "- 2+ years of professional experience in any field\n- Excel or Google Sheets at an advanced level\n"
@@ -168,36 +179,53 @@ CHANGERS = Field(
         "{certificate}\n\nSkills\n{skills}\n\nLanguages\n{languages}\n"
     ),
     cv_choices={
-        "headline": ("Data analyst", "UX designer", "Customer success", "Instructional designer"),
+        "headline": ("Clinical informatics analyst", "Instructional designer", "Data analyst", "UX designer"),
         "summary": (
             "Registered nurse of eight years moving into clinical informatics.",
             "High-school teacher turned instructional designer; built two online courses for 300 learners.",
-            "Retail store manager moving into data analysis, with a Google Data Analytics certificate.",
+            "Retail store manager moving into data analysis, with a certificate in data analytics.",
             "Hospitality manager retraining as a UX designer; portfolio of three case studies.",
         ),
         "past_title": ("Registered Nurse", "High School Teacher", "Store Manager", "Front Office Manager"),
         "past_company": ("Lakeshore University Hospital", "Chicago Public Schools", "Crestline Outlet", "Palmer Hotel"),
-        "past_years": ("2016 – 2025", "2014 – 2025", "2018 – 2025"),
+        "past_years": ("2017 – 2025", "2014 – 2025", "2018 – 2025", "2016 – 2025"),
         "past_bullet": (
             "Trained 20 colleagues on a new electronic health record system",
             "Designed the school's first blended-learning course in biology",
             "Ran weekly sales reporting in Excel for a $6M store",
+            "Redesigned guest check-in with the front-desk team; queues at peak times halved",
         ),
-        "degree": ("B.S. Nursing", "B.A. Education", "B.A. Communication", "B.S. Business Administration"),
-        "grad_year": ("2012", "2014", "2016"),
+        "degree": ("B.S. Nursing", "B.A. Education", "B.S. Business Administration", "B.A. Communication"),
+        "grad_year": ("2016", "2013", "2016", "2015"),
         "certificate": (
+            "Health Informatics Certificate, Northbridge Continuing Studies — 2026",
+            "Instructional Design Certificate, Northbridge Continuing Studies — 2026",
             "Certificate in Data Analytics, Northbridge Continuing Studies — 2026",
             "UX Design Certificate, Northbridge Continuing Studies — 2026",
-            "Health Informatics Certificate, Northbridge Continuing Studies — 2026",
         ),
         "skills": (
+            "Epic EHR, clinical workflows, Excel, SQL (basic), HIPAA",
+            "Articulate Storyline, Canvas LMS, curriculum design",
             "Excel, SQL, Tableau, Python (basic), data cleaning",
             "Figma, user research, prototyping, accessibility (WCAG)",
-            "Articulate Storyline, Canvas LMS, curriculum design",
         ),
         "languages": ("English (native)",),
     },
     remote_share=0.3,
+    cv_linked=(
+        (
+            "headline",
+            "summary",
+            "past_title",
+            "past_company",
+            "past_years",
+            "past_bullet",
+            "degree",
+            "grad_year",
+            "certificate",
+            "skills",
+        ),
+    ),
 )
 
 P = Person
@@ -226,7 +254,7 @@ PEOPLE = (
     P("Olivia Bennett", "olivia.bennett@northbridge.example", "Chicago, IL"),
     P("Hannah Goldberg", "hannah.goldberg@northbridge.example", "Skokie, IL"),
     P("Fatima Al-Sayed", "fatima.alsayed@northbridge.example", "Chicago, IL", "English (native), Arabic (fluent)"),
-    P("Samuel Okafor", "samuel.okafor@northbridge.example", "Chicago, IL", "English (native), Igbo"),
+    P("Chinedu Eze", "chinedu.eze@northbridge.example", "Chicago, IL", "English (native), Igbo"),
     P(
         "Isabella Rossi",
         "isabella.rossi@northbridge.example",

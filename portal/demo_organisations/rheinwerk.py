@@ -7,6 +7,9 @@ from __future__ import annotations
 from portal.demo_histories import CohortPlan, DemoOrganisation, Employer, Field, Person, Role
 
 E = Employer
+# Industries (market.industries codes), for the roles only some employers have.
+MANUFACTURING, TECHNOLOGY, ENERGY = "manufacturing-engineering", "technology", "energy-utilities"
+RETAIL, LOGISTICS = "retail-ecommerce", "transportation-logistics"
 KESSLER = E("Kessler Antriebstechnik GmbH", "Köln", "DE", "manufacturing-engineering", 1.05)
 RHENANIA = E("Rhenania Fahrzeugsysteme AG", "Leverkusen", "DE", "manufacturing-engineering", 1.1)
 WUPPERWERK = E("Wupperwerk Präzisionsteile GmbH", "Wuppertal", "DE", "manufacturing-engineering", 0.95)
@@ -42,11 +45,11 @@ AUTOMOTIVE = Field(
     roles=(
         Role("Entwicklungsingenieur Elektronik (w/m/d)", 62_000, 78_000),
         Role("Qualitätsingenieur (w/m/d)", 55_000, 70_000),
-        Role("Projektleiter Fahrzeugtechnik (w/m/d)", 72_000, 90_000),
+        Role("Projektleiter Fahrzeugtechnik (w/m/d)", 72_000, 90_000, (MANUFACTURING,)),
         Role("Fertigungsplaner (w/m/d)", 52_000, 66_000),
         Role("Einkäufer Produktionsmaterial (w/m/d)", 52_000, 65_000),
         Role("Versuchsingenieur (w/m/d)", 58_000, 72_000),
-        Role("Key Account Manager Automotive (w/m/d)", 70_000, 88_000),
+        Role("Key Account Manager Automotive (w/m/d)", 70_000, 88_000, (MANUFACTURING,)),
     ),
     employers=(KESSLER, RHENANIA, WUPPERWERK, SAUERLAND, VOGT, LINDNER, HELIOS, WESTFALEN, KRAEMER, NETZSERVICE),
     description=(
@@ -78,6 +81,7 @@ AUTOMOTIVE = Field(
         "last_bullet": (
             "Verantwortung für die Hardwareentwicklung einer Motorsteuerung bis zum SOP",
             "Leitung von Lieferantenaudits und 8D-Reklamationen mit OEM-Kunden",
+            "Termin- und Budgetverantwortung für den Serienanlauf eines Getriebesteuergeräts",
             "Planung und Anlauf einer Montagelinie für Getriebekomponenten (Invest 4,5 Mio. EUR)",
         ),
         "second_bullet": (
@@ -86,7 +90,7 @@ AUTOMOTIVE = Field(
         ),
         "first_title": ("Konstrukteur", "Prüfingenieur", "Trainee Technik"),
         "first_company": ("Hellwig Metallbau GmbH, Wuppertal", "Rheinland Prüftechnik GmbH, Köln"),
-        "first_years": ("2003 – 2008", "2005 – 2011", "2006 – 2014"),
+        "first_years": ("2003 – 2011", "2006 – 2014", "2001 – 2008"),
         "degree": (
             "Dipl.-Ing. (FH) Elektrotechnik, TH Köln",
             "M.Sc. Maschinenbau, RWTH Aachen",
@@ -101,12 +105,13 @@ AUTOMOTIVE = Field(
         "languages": LANGUAGES,
     },
     remote_share=0.05,
+    cv_linked=(("headline", "summary", "last_title", "last_bullet"), ("last_years", "first_years")),
 )
 
 IT = Field(
     key="it",
     roles=(
-        Role("SAP-Berater MM/PP (w/m/d)", 60_000, 78_000),
+        Role("SAP-Berater MM/PP (w/m/d)", 60_000, 78_000, (TECHNOLOGY, MANUFACTURING, ENERGY, RETAIL)),
         Role("IT-Projektleiter (w/m/d)", 70_000, 88_000),
         Role("Systemadministrator (w/m/d)", 50_000, 64_000),
         Role("Data Analyst (w/m/d)", 55_000, 70_000),
@@ -150,12 +155,13 @@ IT = Field(
         "languages": LANGUAGES,
     },
     remote_share=0.3,
+    cv_linked=(("headline", "summary", "last_title", "last_bullet"),),
 )
 
 LOGISTICS = Field(
     key="logistics",
     roles=(
-        Role("Disponent Nahverkehr (w/m/d)", 38_000, 46_000),
+        Role("Disponent Nahverkehr (w/m/d)", 38_000, 46_000, (LOGISTICS, RETAIL)),
         Role("Teamleiter Lager (w/m/d)", 42_000, 52_000),
         Role("Supply Chain Analyst (w/m/d)", 50_000, 62_000),
         Role("Speditionskaufmann (w/m/d)", 38_000, 46_000),
@@ -182,28 +188,35 @@ LOGISTICS = Field(
         "summary": (
             "Erfahrener Disponent im Nah- und Fernverkehr, ruhig auch an Tagen mit 60 Touren.",
             "Teamleiter im Lager mit Verantwortung für 25 Mitarbeitende im Drei-Schicht-Betrieb.",
+            "Speditionskaufmann mit Erfahrung in der Abwicklung von Seefracht und den Zollpapieren dazu.",
         ),
         "last_title": ("Disponent", "Teamleiter Warenausgang", "Speditionskaufmann"),
         "last_years": ("2009 – 2026", "2015 – 2026"),
         "last_bullet": (
             "Disposition von täglich 40 bis 60 Touren im Werksverkehr",
             "Einführung von Scannern im Warenausgang; Fehlerquote halbiert",
+            "Abwicklung von jährlich 1.500 Seefrachtsendungen einschließlich Zollanmeldung",
         ),
-        "degree": ("Kaufmann für Spedition und Logistikdienstleistung, IHK Köln", "Fachkraft für Lagerlogistik"),
+        "degree": (
+            "Kaufmann für Spedition und Logistikdienstleistung, IHK Köln",
+            "Fachkraft für Lagerlogistik, IHK Köln",
+            "Kaufmann für Spedition und Logistikdienstleistung, IHK Duisburg",
+        ),
         "skills": ("SAP EWM, Transportmanagementsystem, MS Office, Staplerschein", "SAP LE, Excel, Zollabwicklung"),
         "languages": LANGUAGES,
     },
     remote_share=0.0,
+    cv_linked=(("headline", "summary", "last_title", "last_bullet", "degree"),),
 )
 
 LEADERSHIP = Field(
     key="leadership",
     roles=(
-        Role("Leiter Produktion (w/m/d)", 95_000, 120_000),
-        Role("Bereichsleiter Einkauf (w/m/d)", 100_000, 125_000),
-        Role("Head of Engineering (w/m/d)", 110_000, 140_000),
+        Role("Leiter Produktion (w/m/d)", 95_000, 120_000, (MANUFACTURING,)),
+        Role("Bereichsleiter Einkauf (w/m/d)", 100_000, 125_000, (MANUFACTURING, RETAIL, LOGISTICS)),
+        Role("Head of Engineering (w/m/d)", 110_000, 140_000, (MANUFACTURING, TECHNOLOGY)),
         Role("Kaufmännischer Leiter (w/m/d)", 105_000, 130_000),
-        Role("Werkleiter (w/m/d)", 115_000, 145_000),
+        Role("Werkleiter (w/m/d)", 115_000, 145_000, (MANUFACTURING,)),
         Role("Leiter Controlling (w/m/d)", 95_000, 120_000),
     ),
     employers=(KESSLER, VOGT, WESTFALEN, KRAEMER, HELIOS, LINDEMANN, RHEINVERS, DATENWERK, DOMSTADT, HANSE),
@@ -227,6 +240,7 @@ LEADERSHIP = Field(
             "Produktionsleiter mit 20 Jahren Erfahrung, zuletzt verantwortlich für zwei Werke mit 450 Beschäftigten.",
             "Einkaufsleiter, der ein Volumen von 180 Mio. EUR verhandelt und die Lieferantenbasis neu aufgestellt hat.",
             "Entwicklungsleiter mit Erfahrung in der Transformation vom Verbrenner zur Elektromobilität.",
+            "Kaufmännischer Leiter eines Mittelständlers, verantwortlich für Finanzen, Personal und IT.",
         ),
         "last_title": ("Leiter Produktion", "Bereichsleiter Einkauf", "Leiter Entwicklung", "Kaufmännischer Leiter"),
         "last_years": ("2016 – 2026", "2012 – 2026"),
@@ -234,16 +248,26 @@ LEADERSHIP = Field(
             "Verlagerung einer Fertigungslinie nach Tschechien termingerecht umgesetzt",
             "Materialkosten in drei Jahren um 7 % gesenkt",
             "Aufbau eines Entwicklungsteams für Leistungselektronik",
+            "Rollierende Liquiditätsplanung eingeführt und 25 Mio. EUR Finanzierung neu verhandelt",
         ),
-        "team": ("45", "120", "450"),
+        "team": ("450", "45", "120", "60"),
         "first_title": ("Gruppenleiter", "Abteilungsleiter"),
         "first_company": ("Westfalen Getriebe AG, Bielefeld", "Hellwig Metallbau GmbH, Wuppertal"),
-        "first_years": ("2004 – 2012", "2006 – 2016"),
-        "degree": ("Dipl.-Ing. Maschinenbau, RWTH Aachen", "Dipl.-Kfm., Universität zu Köln"),
+        "first_years": ("2006 – 2016", "2004 – 2012"),
+        "degree": (
+            "Dipl.-Ing. Maschinenbau, RWTH Aachen",
+            "Dipl.-Kfm., Universität zu Köln",
+            "Dipl.-Ing. Elektrotechnik, TU Dortmund",
+            "Dipl.-Kfm., Universität Münster",
+        ),
         "skills": ("SAP S/4HANA, Lean Management, Führung, Verhandlungsführung", "Controlling, SAP FI/CO, Excel"),
         "languages": LANGUAGES,
     },
     remote_share=0.05,
+    cv_linked=(
+        ("headline", "summary", "last_title", "last_bullet", "team", "degree"),
+        ("last_years", "first_years"),
+    ),
 )
 
 P = Person

@@ -49,11 +49,11 @@ WEB = Field(
     cv_choices={
         "headline": ("Webエンジニア", "バックエンドエンジニア", "フロントエンドエンジニア"),
         "summary": (
-            "飲食店の店長として5年間勤務した後、プログラミングスクールでWeb開発を学びました。",
+            "飲食店の店長として7年間勤務した後、プログラミングスクールでWeb開発を学びました。",
             "営業職として法人顧客を担当したのち、Webエンジニアへの転職を目指して学習しています。",
             "大学卒業後、事務職を経てエンジニアを目指し、Ruby on Rails と React を中心に学びました。",
         ),
-        "past_years": ("2019年4月〜2026年3月", "2020年4月〜2026年3月", "2018年4月〜2026年6月"),
+        "past_years": ("2019年4月〜2026年3月", "2018年4月〜2026年3月", "2020年4月〜2026年3月"),
         "past_company": ("株式会社フードサービス東京", "関東オフィス機器販売株式会社", "株式会社みなと物流"),
         "past_role": ("店長（スタッフ15名）", "法人営業", "営業事務"),
         "past_bullet": (
@@ -84,6 +84,7 @@ WEB = Field(
         "languages": ("日本語（ネイティブ）、英語（TOEIC 650点）", "日本語（ネイティブ）、英語（TOEIC 785点）"),
     },
     remote_share=0.3,
+    cv_linked=(("summary", "past_years", "past_company", "past_role", "past_bullet", "school"),),
 )
 
 DATA = Field(
@@ -108,7 +109,7 @@ DATA = Field(
     )
     + CV_TAIL,
     cv_choices={
-        "headline": ("データアナリスト", "データサイエンティスト", "機械学習エンジニア"),
+        "headline": ("データサイエンティスト", "データアナリスト", "機械学習エンジニア"),
         "summary": (
             "メーカーの品質管理で統計的手法を使ってきた経験を活かし、データサイエンティストを目指しています。",
             "マーケティング担当として広告データを分析してきました。Python と SQL で分析の幅を広げています。",
@@ -141,6 +142,7 @@ DATA = Field(
         "languages": ("日本語（ネイティブ）、英語（TOEIC 720点）", "日本語（ネイティブ）、英語（ビジネスレベル）"),
     },
     remote_share=0.35,
+    cv_linked=(("headline", "summary", "past_years", "past_company", "past_role", "past_bullet", "school"),),
 )
 
 P = Person

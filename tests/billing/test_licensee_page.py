@@ -184,3 +184,27 @@ def test_the_demo_licensee_keeps_its_key_in_a_file_and_replaces_a_stale_one(cast
     assert api_key_authenticate(key_file.read_text().strip()).licensee.name == demo.DEMO_LICENSEE
     live = ApiKey.objects.filter(licensee__name=demo.DEMO_LICENSEE, revoked_at__isnull=True)
     assert live.count() == 1  # the key whose secret nobody here has any more was revoked
+
+
+def test_the_demo_licensee_of_an_earlier_demo_is_renamed_and_keeps_its_key(cast, db, tmp_path, monkeypatch) -> None:
+    from billing import demo
+    from billing.catalogue import plans_ensure
+    from billing.models import Licensee, Plan
+
+    plans_ensure()
+    key_file = tmp_path / ".run" / "demo-licensee-key"
+    monkeypatch.setattr(demo, "DEMO_KEY_FILE", key_file)
+    former = Licensee.objects.create(
+        name=demo.FORMER_DEMO_LICENSEE, contact_email="api@demo-hr.example", plan=Plan.objects.get(code="api-starter")
+    )
+    _key, secret = api_key_issue(licensee=former, name="demo")
+    key_file.parent.mkdir()
+    key_file.write_text(secret + "\n")
+
+    demo.demo_licensee_ensure()
+
+    former.refresh_from_db()
+    assert (former.name, former.contact_email) == (demo.DEMO_LICENSEE, demo.DEMO_LICENSEE_CONTACT)
+    assert not Licensee.objects.filter(name=demo.FORMER_DEMO_LICENSEE).exists()
+    assert key_file.read_text().strip() == secret
+    assert api_key_authenticate(secret).licensee_id == former.pk

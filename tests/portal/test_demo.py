@@ -3,6 +3,7 @@ with the Rheinwerk organisation's content: provisioning a demo tenant of its own
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -31,6 +32,7 @@ from portal.models import (
 )
 from tenants.demo import DEMO_TENANTS
 from tests.conftest import PASSWORD
+from tests.demo_names import ENGLISH_WORDS, FIXTURE_NAME, JAPANESE
 from tracking.models import Application, ApplicationEvent, CVDocument, DomainEvent, JobPosting, Stage
 from tracking.services import ALLOWED_MOVES
 
@@ -177,3 +179,98 @@ def test_it_draws_the_same_people_and_histories_from_the_same_seed():
         return maker.members(people=ORGANISATION.people, lead=Person("Jonas Hoffmann", "member@x.example", "Köln"))
 
     assert draw() == draw()
+
+
+# --- variety and language, for every demo organisation (pure: the seeded generator, no database) ---------------------
+NOW = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
+ORGANISATIONS = {demo.schema_name: demo for demo in DEMO_TENANTS if demo.kind == "enterprise"}
+
+
+def _plans(schema: str):
+    organisation, demo = DEMO_ORGANISATIONS[schema], ORGANISATIONS[schema]
+    maker = HistoryMaker(
+        seed=organisation.seed,
+        now=NOW,
+        fields={work.key: work for work in organisation.fields},
+        cohorts=organisation.cohorts,
+        coaches=1 + len(organisation.coaches),
+        utc_offset_hours=organisation.utc_offset_hours,
+        pay_step=organisation.pay_step,
+    )
+    (_member, member_name) = demo.users[1]
+    return maker.members(people=organisation.people, lead=Person(member_name, demo.users[1][0], organisation.lead_city))
+
+
+@pytest.mark.parametrize("schema", sorted(ORGANISATIONS))
+def test_no_two_members_share_a_history_and_the_searches_span_months(schema):
+    plans = _plans(schema)
+    histories = [tuple(sorted(tuple(move.stage for move in app.moves) for app in plan.applications)) for plan in plans]
+    moves = [move.at for plan in plans for application in plan.applications for move in application.moves]
+    final_stages = Counter(application.stage for plan in plans for application in plan.applications)
+
+    assert len(set(histories)) == len(histories)
+    assert max(moves) - min(moves) >= timedelta(days=90)
+    assert max(moves) <= NOW
+    assert max(plan.joined_at for plan in plans) - min(plan.joined_at for plan in plans) >= timedelta(days=90)
+    assert len({plan.outcome for plan in plans}) >= 4  # landed, quiet, searching, an offer, a fresh interview
+    assert len(final_stages) >= 7
+    assert len({application.employer.industry for plan in plans for application in plan.applications}) >= 5
+    for application in (application for plan in plans for application in plan.applications):
+        industries = application.role.industries  # no bank looking for a plant manager
+        assert not industries or application.employer.industry in industries, application.role.title
+
+
+@pytest.mark.parametrize("schema", sorted(ORGANISATIONS))
+def test_people_and_employers_are_invented_names_never_fixtures_or_repeats(schema):
+    organisation, demo = DEMO_ORGANISATIONS[schema], ORGANISATIONS[schema]
+    people = [(person.email, person.full_name) for person in organisation.people]
+    people += [*demo.users, demo.administrator, organisation.analyst, *organisation.coaches]
+    employers = {employer.name for work in organisation.fields for employer in work.employers}
+
+    assert len({email for email, _name in people}) == len(people)
+    assert len({name for _email, name in people}) == len(people)
+    for name in [name for _email, name in people] + sorted(employers):
+        assert not FIXTURE_NAME.search(name), name
+    assert len(employers) >= 10
+
+
+def _texts(organisation) -> list[str]:
+    """What members, coaches and administrators read that the demo wrote in the organisation's language."""
+    texts = [cohort.name for cohort in organisation.cohorts]
+    texts += [organisation.goal_title, *organisation.announcement, *organisation.coach_tasks]
+    texts += [note for _outcome, note in organisation.coach_notes]
+    texts += [organisation.template_name, organisation.template_description]
+    texts += [title for title, _days in organisation.template_tasks]
+    for work in organisation.fields:
+        texts += [work.description, work.cv, *work.cv_choices["summary"]]
+    return texts
+
+
+@pytest.mark.parametrize(("schema", "language"), [(demo.schema_name, demo.language) for demo in ORGANISATIONS.values()])
+def test_every_text_is_in_the_organisations_language(schema, language):
+    texts = _texts(DEMO_ORGANISATIONS[schema])
+
+    if language == "ja":
+        assert [text for text in texts if not JAPANESE.search(text)] == []
+    else:
+        assert not any(JAPANESE.search(text) for text in texts)
+    if language == "de":
+        assert [text for text in texts if ENGLISH_WORDS.search(text)] == []
+    if language == "en":
+        assert all(
+            ENGLISH_WORDS.search(text) for text in DEMO_ORGANISATIONS[schema].fields[0].description.split("\n\n")
+        )
+
+
+@pytest.mark.parametrize("schema", sorted(ORGANISATIONS))
+def test_each_members_cv_tells_one_story(schema):
+    """The values of a linked group (a summary, the employer it mentions, the years and the school before them) come
+    from one background, never from several."""
+    fields = {work.key: work for work in DEMO_ORGANISATIONS[schema].fields}
+    assert all(any("summary" in group for group in work.cv_linked) for work in fields.values())
+    for plan in _plans(schema):
+        work = fields[plan.field_key]
+        for group in work.cv_linked:
+            drawn = tuple(plan.cv_values[key] for key in group)
+            backgrounds = zip(*(work.cv_choices[key] for key in group), strict=True)
+            assert drawn in set(backgrounds), (plan.person.full_name, group)

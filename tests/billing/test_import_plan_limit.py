@@ -67,6 +67,7 @@ def test_it_says_at_the_preview_how_many_rows_fit_the_free_plan(owner, owner_cli
     assert "Import the first 2 rows that fit" in page
     assert 'href="/billing/pricing/"' in page[page.index('id="import-plan-limit"') :]
     assert "Import the rows without problems" not in page
+    assert page.count("beyond your plan's limit") == 3  # rows 4 to 6 of the file
 
 
 def test_it_imports_the_first_rows_that_fit_and_reports_the_others(owner, owner_client, plans) -> None:
@@ -118,3 +119,21 @@ def test_it_says_nothing_of_limits_to_a_premium_user(owner, owner_client, plans)
     assert preview.plan_room is None
     assert 'id="import-plan-limit"' not in page
     assert "Import the rows without problems" in page
+
+
+def test_it_links_a_refused_new_posting_to_the_plans_and_says_payments_are_unavailable(
+    owner, owner_client, plans, settings
+) -> None:
+    settings.STRIPE_SECRET_KEY = ""
+    fill(owner, room=0)
+
+    response = owner_client.post(
+        "/app/postings/new/", {"title": "Data Engineer", "company": "Limitless", "action": "save"}
+    )
+    page = re.sub(r"\s+", " ", response.content.decode())
+
+    assert response.status_code == 400
+    assert f"The Free plan tracks up to {FREE_APPLICATION_LIMIT} applications" in page
+    assert 'class="button small" href="/billing/pricing/"' in page
+    assert "Payments are not available on this server yet: on the plans page you can join the waiting list." in page
+    assert companies(owner) == set()

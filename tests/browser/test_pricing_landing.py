@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.services import user_create
 from billing.catalogue import plans_ensure
 from billing.models import PaymentWaitlistEntry, Plan
+from predictions.models import PredictionLog
 from tests.browser.conftest import BROWSER_PASSWORD, log_in, phone_page, sized_page, too_wide
 from tests.tracking.factories import ApplicationFactory
 from tracking.models import Application, Stage
@@ -35,6 +36,7 @@ def seeker(committed):
         plans_ensure()  # idempotent: the catalogue stays for the session, as demo_setup leaves it
         Plan.objects.filter(code="premium-monthly").update(stripe_price_id="price_SIMULATED_monthly")
     with schema_context("alpha"):
+        logs_before = PredictionLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         user = user_create(email=email, password=BROWSER_PASSWORD, full_name="Paz Pricing")
         now = timezone.now()
         applications = [
@@ -46,6 +48,8 @@ def seeker(committed):
         PaymentWaitlistEntry.objects.filter(user_id=user.pk).delete()
         Plan.objects.filter(code="premium-monthly").update(stripe_price_id="")
     with schema_context("alpha"):
+        # The application page logs the predictions it served (committed by the live server), naming no user.
+        PredictionLog.objects.filter(pk__gt=logs_before).delete()
         Application.objects.filter(owner=user).delete()
         user.delete()
     connections.close_all()  # Playwright's event loop ran ORM calls on a connection of its own

@@ -203,6 +203,12 @@ def import_preview(*, user: User, data: bytes, language: str, currency: str, dat
         ignored_columns=ignored,
     )
     preview.plan_room = plan_room_for(user=user, adding=preview.importable_count)
+    if preview.plan_room is not None:  # the rows "import what fits" leaves out, as the stages stand now
+        room = preview.plan_room.remaining
+        for row in rows:
+            if not row["errors"]:
+                row["over_limit"] = room <= 0
+                room -= 1
     return preview
 
 

@@ -31,7 +31,8 @@ def tenant_home(request: HttpRequest) -> HttpResponse:
         return redirect("tracking:board")
     if request.tenant.kind == Client.Kind.ENTERPRISE:
         return redirect("accounts:login")
-    context = {"models": published_models(), "pricing": plan_offers(user=request.user)}
+    measured = [model for model in published_models() if model.version and model.figures]
+    context = {"measured": measured, "pricing": plan_offers(user=request.user)}
     return render(request, "consumer_landing.html", context)
 
 

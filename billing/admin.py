@@ -22,17 +22,45 @@ from modeltranslation.admin import TranslationAdmin
 from billing.admin_forms import PLAN_ADMIN_FIELDS, ContractAdminForm, PlanAdminForm, PlanGrantForm
 from billing.api_keys import api_key_issue, api_key_revoke
 from billing.metering import quota_remaining, usage_days, usage_flush_for_reading, usage_months
-from billing.models import ApiKey, Contract, Customer, Licensee, Plan, Subscription, WebhookEvent
+from billing.models import (
+    ApiKey,
+    Contract,
+    Customer,
+    Licensee,
+    PaymentWaitlistEntry,
+    Plan,
+    Subscription,
+    WebhookEvent,
+)
 from billing.money import price_format
 from billing.seats import contract_seats_sync, seats_used_by
 from billing.services import plan_grant_by_staff, plan_revoke_by_staff
+from billing.stripe_client import billing_configured, webhooks_configured
 from tenants.directory import directory_person
 from tenants.models import Client, StaffAction
 from tenants.staff_actions import staff_action_record
 
 
+class StripeSetupShown:
+    """Shows staff, above the list, whether Stripe is configured on this server and how to configure it
+    (billing/templates/admin/billing/_stripe_setup.html): seekers are only told that payments are not available."""
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        stripe_setup = {
+            "secret_key": billing_configured(),
+            "webhook_secret": webhooks_configured(),
+            "plans_without_price": list(
+                Plan.objects.filter(is_active=True, kind__in=(Plan.Kind.PREMIUM, Plan.Kind.API), stripe_price_id="")
+                .order_by("sort_order")
+                .values_list("code", flat=True)
+            ),
+        }
+        return super().changelist_view(request, extra_context={**(extra_context or {}), "stripe_setup": stripe_setup})
+
+
 @admin.register(Plan)
-class PlanAdmin(TranslationAdmin):
+class PlanAdmin(StripeSetupShown, TranslationAdmin):
+    change_list_template = "admin/billing/stripe_setup_change_list.html"
     form = PlanAdminForm
     list_display = ("code", "name", "kind", "interval", "price", "stripe_price_id", "is_active")
     list_filter = ("kind", "is_active")
@@ -70,10 +98,11 @@ class DeletionsLogged(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(DeletionsLogged):
+class SubscriptionAdmin(StripeSetupShown, DeletionsLogged):
     """A subscription names a person by id inside their tenant's schema: staff choose the person in the staff
     directory (adding here goes there), and the tenant and person of an existing subscription never change."""
 
+    change_list_template = "admin/billing/stripe_setup_change_list.html"
     list_display = ("tenant", "person", "plan", "status", "source", "current_period_end", "granted_until")
     list_filter = ("status", "source", "plan", "tenant")
     search_fields = ("stripe_subscription_id", "=user_id")
@@ -181,6 +210,28 @@ class SubscriptionAdmin(DeletionsLogged):
             target_user_id=subscription.user_id,
             detail={"plan": subscription.plan.code, "source": subscription.source},
         )
+
+
+@admin.register(PaymentWaitlistEntry)
+class PaymentWaitlistEntryAdmin(StripeSetupShown, admin.ModelAdmin):
+    """Who asked for a plan that could not be bought here, newest first; staff contact them through the staff
+    directory (the person link) and may grant the plan there. Entries are written by seekers only."""
+
+    change_list_template = "admin/billing/stripe_setup_change_list.html"
+    list_display = ("created_at", "tenant", "person", "plan")
+    list_filter = ("plan", "tenant")
+    list_select_related = ("tenant", "plan")
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("person (user id in the tenant)"), ordering="user_id")
+    def person(self, obj: PaymentWaitlistEntry) -> str:
+        return _person_link(obj.tenant_id, obj.user_id)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Customer)

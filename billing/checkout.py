@@ -1,5 +1,5 @@
-"""Premium through Stripe Checkout, for seekers on a tenant host: the plans offered, a Checkout Session for one of
-them, and a Customer Portal session to manage or cancel it.
+"""Premium through Stripe Checkout, for seekers on a tenant host: a Checkout Session for a plan (the plans offered
+are billing/offers.py's), and a Customer Portal session to manage or cancel it.
 
 Nothing here changes a subscription: Stripe reports the outcome by webhook (billing's webhook handlers), which is the
 only writer of Subscription rows from Stripe. The session carries who pays, as metadata
@@ -16,7 +16,7 @@ from datetime import datetime
 import stripe
 from django.utils.translation import gettext as _
 
-from billing.entitlements import PlanView, plan_for
+from billing.entitlements import plan_for
 from billing.models import Customer, Invoice, Plan
 from billing.money import price_format
 from billing.stripe_client import billing_configured, stripe_client
@@ -25,8 +25,6 @@ from tenants.models import Client
 
 logger = logging.getLogger(__name__)
 
-SEEKER_PLAN_KINDS = (Plan.Kind.FREE, Plan.Kind.PREMIUM)
-
 
 class CheckoutRefused(Exception):
     """A checkout or portal request that cannot go ahead; ``message`` is translated and safe to show."""
@@ -34,43 +32,6 @@ class CheckoutRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-@dataclass(frozen=True)
-class PlanOffer:
-    code: str
-    kind: str
-    name: str
-    description: str
-    price: str  # formatted in the plan's currency, in the active language
-    interval: str  # "monthly", "yearly" or "" (translated)
-    is_current: bool
-    can_checkout: bool  # a paid plan with a Stripe price, while billing is configured
-
-
-def plan_offers(*, user, current: PlanView | None = None) -> list[PlanOffer]:
-    """The seeker plans on sale (Free and Premium), in catalogue order, with the user's current one marked."""
-    current = current or plan_for(user)
-    configured = billing_configured()
-    offers = []
-    for plan in Plan.objects.filter(is_active=True, kind__in=SEEKER_PLAN_KINDS):
-        is_current = plan.code == current.code
-        offers.append(
-            PlanOffer(
-                code=plan.code,
-                kind=plan.kind,
-                name=str(plan.name),
-                description=str(plan.description),
-                price=price_format(plan.price_minor, plan.currency),
-                interval=str(Plan.Interval(plan.interval).label) if plan.interval else "",
-                is_current=is_current,
-                can_checkout=configured
-                and plan.kind == Plan.Kind.PREMIUM
-                and bool(plan.stripe_price_id)
-                and not is_current,
-            )
-        )
-    return offers
 
 
 def _current_tenant() -> Client:
@@ -103,7 +64,7 @@ def checkout_session_create(*, user, plan_code: str, success_url: str, cancel_ur
     tenant = _current_tenant()
     _refuse_enterprise(tenant)
     if not billing_configured():
-        raise CheckoutRefused(_("Billing is not configured on this site yet, so plans cannot be bought here."))
+        raise CheckoutRefused(_("Payments are not available on this server yet, so plans cannot be bought here."))
     plan = Plan.objects.filter(code=plan_code, is_active=True, kind=Plan.Kind.PREMIUM).first()
     if plan is None or not plan.stripe_price_id:
         raise CheckoutRefused(_("This plan cannot be bought online. Choose another plan."))
@@ -141,7 +102,7 @@ def portal_session_create(*, user, return_url: str) -> str:
     tenant = _current_tenant()
     _refuse_enterprise(tenant)
     if not billing_configured():
-        raise CheckoutRefused(_("Billing is not configured on this site yet, so there is nothing to manage here."))
+        raise CheckoutRefused(_("Payments are not available on this server yet, so there is nothing to manage here."))
     customer = Customer.objects.filter(tenant=tenant, user_id=user.pk).first()
     if customer is None:
         raise CheckoutRefused(_("You have no paid subscription to manage yet."))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from billing.entitlements import Entitlement, PlanView, entitlement_check
 from billing.models import Feature
+from billing.stripe_client import billing_configured
 
 PLAN_REQUIRED = "plan_required"
 
@@ -61,4 +62,6 @@ def locked_section(entitlement: Entitlement) -> dict:
         if organisation
         else _("See plans to unlock it"),
         "organisation": organisation,
+        # Told to the customer where the button is, so the plans page is no surprise (billing/offers.py).
+        "payments_unavailable": not organisation and not billing_configured(),
     }

@@ -413,3 +413,25 @@ class ApiUsageFlush(models.Model):
 
     def __str__(self) -> str:
         return self.batch
+
+
+class PaymentWaitlistEntry(models.Model):
+    """A seeker who asked to be told when a plan can be bought on a server without Stripe: one row per (tenant, user,
+    plan), so asking twice changes nothing. Like a subscription it names the person by id inside their tenant's
+    schema; staff read the list in admin and contact them through the staff directory."""
+
+    tenant = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("tenant"))
+    user_id = models.PositiveBigIntegerField(_("user id in the tenant"))
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="waitlist", verbose_name=_("plan"))
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payment waiting list entry")
+        verbose_name_plural = _("payment waiting list")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user_id", "plan"], name="billing_waitlist_once_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}:{self.user_id} {self.plan_id}"

@@ -10,15 +10,19 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from billing.checkout import CheckoutRefused, checkout_session_create, plan_offers, portal_session_create
+from billing.checkout import CheckoutRefused, checkout_session_create, portal_session_create
 from billing.entitlements import plan_for
+from billing.offers import plan_offers
 from billing.organisation_plan import organisation_plan_for
 from billing.stripe_client import billing_configured
+from billing.waitlist import waitlist_join
 from tenants.models import Client
 
 
@@ -51,12 +55,31 @@ def pricing(request: HttpRequest) -> HttpResponse:
         context = {"organisation_plan": organisation_plan_for(user=request.user)}
         return render(request, "billing/organisation_plan.html", context)
     current = plan_for(request.user)
+    offers = plan_offers(user=request.user, current=current)
     context = {
-        "offers": plan_offers(user=request.user, current=current),
+        "offers": offers.plans,
+        "pricing": offers,
         "current": current,
         "billing_configured": billing_configured(),
     }
     return render(request, "billing/pricing.html", context)
+
+
+@_nothing_to_buy
+@login_required
+@require_POST
+def waitlist(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """Joins the waiting list of a plan that cannot be bought here; a second time changes nothing."""
+    try:
+        _entry, created = waitlist_join(user=request.user, plan_code=plan_code)
+    except ValidationError as refused:
+        messages.warning(request, " ".join(refused.messages))
+    else:
+        if created:
+            messages.success(request, _("You are on the waiting list. Nothing is charged."))
+        else:
+            messages.info(request, _("You were already on the waiting list for this plan."))
+    return redirect("billing:pricing")
 
 
 @_nothing_to_buy

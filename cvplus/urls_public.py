@@ -17,6 +17,7 @@ from predictions.api import urls_licensee
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("data-sources/", data_sources, name="data-sources"),
+    path("model-card/", views.model_card, name="model-card"),
     # Before admin's own URLs: its login asks for a second factor after the password (accounts/views_two_factor.py).
     path("admin/login/", StaffLoginView.as_view(), name="staff-login"),
     # LOGOUT_REDIRECT_URL names the tenants' login page, which the public host does not have.

@@ -9,6 +9,7 @@ from cvplus.health import healthz
 urlpatterns = [
     path("", views.tenant_home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("model-card/", views.model_card, name="model-card"),
     path("accounts/", include("accounts.urls_two_factor")),
     path("app/insights/", include("analytics.urls_seeker")),
     path("app/", include("tracking.urls")),

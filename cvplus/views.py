@@ -5,20 +5,21 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tenants.models import Client, Domain
-
-
-def _site_url(request: HttpRequest, host: str) -> str:
-    port = request.get_port()
-    suffix = "" if port in {"80", "443"} else f":{port}"
-    return f"{request.scheme}://{host}{suffix}/"
+from billing.offers import plan_offers
+from predictions.public_card import published_models
+from tenants.models import Client
 
 
 def landing(request: HttpRequest) -> HttpResponse:
-    """The public host's front page, linking to the consumer site."""
-    consumer = Domain.objects.filter(tenant__kind=Client.Kind.CONSUMER, is_primary=True).order_by("pk").first()
-    consumer_url = _site_url(request, consumer.domain) if consumer else None
-    return render(request, "landing.html", {"consumer_url": consumer_url})
+    """The public host's front page, linking to the consumer site (its sign-up and sign-in; ``consumer_url`` comes
+    from tenants.context_processors)."""
+    return render(request, "landing.html")
+
+
+def model_card(request: HttpRequest) -> HttpResponse:
+    """The public page of the model card: what each serving model measured on held-out data, from the stored
+    versions (predictions/public_card.py). On every host, signed in or not."""
+    return render(request, "model_card.html", {"models": published_models()})
 
 
 def tenant_home(request: HttpRequest) -> HttpResponse:
@@ -30,7 +31,9 @@ def tenant_home(request: HttpRequest) -> HttpResponse:
         return redirect("tracking:board")
     if request.tenant.kind == Client.Kind.ENTERPRISE:
         return redirect("accounts:login")
-    return render(request, "consumer_landing.html")
+    measured = [model for model in published_models() if model.version and model.figures]
+    context = {"measured": measured, "pricing": plan_offers(user=request.user)}
+    return render(request, "consumer_landing.html", context)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

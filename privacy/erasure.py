@@ -291,11 +291,14 @@ def _unusable_password() -> str:
 
 
 def _billing_copies_forget(user: User) -> None:
-    """The local copy of the address on the Stripe customer row (public schema). The row stays: invoices name it."""
+    """The local copy of the address on the Stripe customer row (public schema; the row stays: invoices name it) and
+    the person's places on the payment waiting list."""
     from billing.models import Customer
+    from billing.waitlist import waitlist_forget
     from tenants.context import current_tenant
 
     Customer.objects.filter(tenant=current_tenant(), user_id=user.pk).update(email="")
+    waitlist_forget(tenant=current_tenant(), user_id=user.pk)
 
 
 def _exposures_forget(user: User) -> int:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.gating import EntitlementRequired, locked_section
 from cvplus.text_limits import MAX_CV_TEXT_CHARS, MAX_DESCRIPTION_CHARS, ReadLengthValidator
 from market.industries import industry_choices
 from tracking.models import Application, CVDocument, JobPosting, Stage
@@ -24,7 +25,10 @@ FIELD_ALIASES = {"at": "on", "due_at": "due_on"}
 
 
 def form_errors_from(form: forms.Form, error: ValidationError) -> None:
-    """Puts a service's refusal next to the field it names, or at the top when the form has no such field."""
+    """Puts a service's refusal next to the field it names, or at the top when the form has no such field. A plan's
+    refusal also sets ``form.plan_locked`` (billing.gating.locked_section), so the page shows where to upgrade."""
+    if isinstance(error, EntitlementRequired):
+        form.plan_locked = locked_section(error.entitlement)
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
             name = FIELD_ALIASES.get(field, field)

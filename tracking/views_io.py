@@ -73,6 +73,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             user=request.user,
             token=request.POST.get("token", ""),
             stage_choices=io.stage_choices_from(request.POST),
+            fit=request.POST.get("fit") == "1",
         )
     except io.ImportNotFound:
         raise Http404 from None

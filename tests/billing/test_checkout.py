@@ -192,12 +192,12 @@ def test_it_says_billing_is_not_configured_without_keys_and_calls_nothing(
     checkout = owner_client.post("/billing/checkout/premium-monthly/", follow=True)
     portal = owner_client.post("/billing/portal/", follow=True)
 
-    assert "Billing is not configured on this site yet" in pricing
+    assert "Payments are not available on this server yet" in pricing
     assert "Upgrade to" not in pricing
     assert checkout.redirect_chain == [("/billing/pricing/", 302)]
-    assert "Billing is not configured on this site yet" in checkout.content.decode()
+    assert "Payments are not available on this server yet" in checkout.content.decode()
     assert portal.redirect_chain == [("/accounts/", 302)]
-    assert "Billing is not configured on this site yet" in portal.content.decode()
+    assert "Payments are not available on this server yet" in portal.content.decode()
     assert stripe_http.requests == []
 
 
@@ -251,7 +251,7 @@ def test_it_shows_a_staff_grant_on_the_account_page_without_keys(owner, owner_cl
 
     assert "Premium, yearly" in page
     assert "granted by staff" in page
-    assert "Billing is not configured on this site yet." in page
+    assert "Payments are not available on this server yet." in page
     assert 'action="/billing/portal/"' not in page
 
 

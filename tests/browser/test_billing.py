@@ -96,7 +96,7 @@ def test_a_licensee_signs_in_with_a_key_and_sees_usage_and_quota(live_site, page
     licensee, secret = licensee_with_calls
     site = live_site.format(host="localhost")
     page.goto(site + "/")
-    page.get_by_role("link", name="API licensees").click()
+    page.get_by_role("link", name="API licensee sign-in").click()
     page.wait_for_url(re.compile(r"/licensee/$"))
 
     page.get_by_label("API key").fill(secret[:-1] + ("x" if secret[-1] != "x" else "y"))

@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from billing.models import Customer, Plan, Subscription
+from billing.catalogue import plans_ensure
+from billing.models import Customer, PaymentWaitlistEntry, Plan, Subscription
 from billing.stripe_client import use_recording_client
 from predictions.models import PredictionLog
 from privacy.erasure import (
@@ -199,6 +200,9 @@ def test_it_leaves_no_trace_of_an_erased_person_in_the_tenant_schema_and_keeps_e
         Customer.objects.create(
             stripe_customer_id=stripe_id("cus"), tenant=cast.tenant_a, user_id=person.user.pk, email=person.user.email
         )
+        premium = next(plan for plan in plans_ensure() if plan.code == "premium-monthly")
+        for someone in (person.user, member):
+            PaymentWaitlistEntry.objects.create(tenant=cast.tenant_a, user_id=someone.pk, plan=premium)
     wrong = HttpClient(HTTP_HOST=HOST_A).post("/accounts/login/", {"username": person.user.email, "password": "x"})
     assert wrong.status_code == 200  # a failed sign-in: the lockout records the account's name in public
     assert text_columns_containing("quokka")  # the search finds the person before the erasure
@@ -226,6 +230,7 @@ def test_it_leaves_no_trace_of_an_erased_person_in_the_tenant_schema_and_keeps_e
     assert DomainEvent.objects.filter(kind=DomainEvent.Kind.STAGE_CHANGED, actor_id__isnull=True).exists()
     with schema_context("public"):
         assert Customer.objects.filter(tenant=cast.tenant_a, user_id=tombstone.pk, email="").exists()
+        assert list(PaymentWaitlistEntry.objects.values_list("user_id", flat=True)) == [member.pk]
     assert {"member": rows_about(member), "other": rows_about(other.user)} == before
     assert _files_exist(other.cv_files) == [True]
     assert "tracking_note.body" in text_columns_containing("otterword")  # the other person's data is all there

@@ -42,6 +42,18 @@ class ImportAlreadyConfirmed(Exception):
         self.job = job
 
 
+@dataclass(frozen=True)
+class PlanRoom:
+    """How many of a preview's rows the user's plan has room for, when that is fewer than the rows it would import:
+    the page then offers to import the first ``remaining`` of them (``import_confirm(fit=True)``) instead."""
+
+    plan: str
+    limit: int
+    used: int
+    remaining: int
+    organisation: str  # an organisation without a contract in force: nothing to buy
+
+
 @dataclass
 class ImportPreview:
     token: str
@@ -50,6 +62,7 @@ class ImportPreview:
     notes: list[str]
     columns: dict[str, str]
     ignored_columns: list[str]
+    plan_room: PlanRoom | None = None
 
     @property
     def errors(self) -> list[dict]:
@@ -181,13 +194,37 @@ def import_preview(*, user: User, data: bytes, language: str, currency: str, dat
         row["date"] = row_date(row, ctx["today"])
         row["stage_label"] = Stage(row["stage"]).label if row["stage"] else ""
         row["channel_label"] = Application.Channel(row["channel"]).label
-    return ImportPreview(
+    preview = ImportPreview(
         token=token,
         rows=rows,
         stages=list(stages.values()),
         notes=notes,
         columns={name: header[index] for name, index in columns.items()},
         ignored_columns=ignored,
+    )
+    preview.plan_room = plan_room_for(user=user, adding=preview.importable_count)
+    if preview.plan_room is not None:  # the rows "import what fits" leaves out, as the stages stand now
+        room = preview.plan_room.remaining
+        for row in rows:
+            if not row["errors"]:
+                row["over_limit"] = room <= 0
+                room -= 1
+    return preview
+
+
+def plan_room_for(*, user: User, adding: int) -> PlanRoom | None:
+    """The plan's room when ``adding`` rows would take the user past their application limit, else None."""
+    if not adding:
+        return None
+    entitlement = entitlement_check(user=user, feature=Feature.TRACKING)
+    if entitlement.limit is None or adding <= (entitlement.remaining or 0):
+        return None
+    return PlanRoom(
+        plan=entitlement.plan.name,
+        limit=entitlement.limit,
+        used=entitlement.used or 0,
+        remaining=entitlement.remaining or 0,
+        organisation=entitlement.plan.organisation,
     )
 
 

@@ -23,6 +23,7 @@ from tracking.io.importing import (
     duplicate_key,
     existing_keys,
     plan_limit_check,
+    plan_room_for,
     stage_errors,
     stage_of,
 )
@@ -33,7 +34,7 @@ from tracking.tasks import import_job_run
 logger = logging.getLogger(__name__)
 
 
-def import_confirm(*, user: User, token: str, stage_choices: Mapping[str, str]) -> ImportJob:
+def import_confirm(*, user: User, token: str, stage_choices: Mapping[str, str], fit: bool = False) -> ImportJob:
     """Confirms a preview: fixes which rows are imported as which stage, reports the others with their reasons, and
     queues the background job (tracking/io/jobs.py), which imports the planned rows after this transaction commits.
     Fast: no row is written here.
@@ -42,7 +43,8 @@ def import_confirm(*, user: User, token: str, stage_choices: Mapping[str, str]) 
     rows). Raises ImportNotFound for an unknown or expired token (or another user's), ImportAlreadyConfirmed for
     one confirmed before, and ValidationError for a stage choice that is not on the list. A file that would take the
     user past their plan's application limit is refused as a whole (billing.gating.EntitlementRequired, a
-    ValidationError) and the preview stays usable.
+    ValidationError) and the preview stays usable; with ``fit`` the first rows that fit the limit (in the file's
+    order) are imported instead and the others reported as skipped for the limit.
     """
     require_tenant_schema()
     job = ImportJob.objects.filter(owner=user, token=token).first() if token else None
@@ -74,6 +76,9 @@ def import_confirm(*, user: User, token: str, stage_choices: Mapping[str, str]) 
             skipped.append({"row": row["row"], "company": row["company"], "errors": errors})
         else:
             plan.append((index, stage))
+    if fit:
+        plan, over = plan_fitted(user=user, job=job, plan=plan)
+        skipped = sorted([*skipped, *over], key=lambda entry: entry["row"])
     plan_limit_check(user=user, adding=len(plan))
     now = timezone.now()
     with transaction.atomic():
@@ -94,6 +99,27 @@ def import_confirm(*, user: User, token: str, stage_choices: Mapping[str, str]) 
             import_job_enqueue(job_id=job.pk)
     job.refresh_from_db()
     return job
+
+
+def plan_fitted(*, user: User, job: ImportJob, plan: list[tuple[int, str]]) -> tuple[list, list[dict]]:
+    """The first planned rows the user's plan has room for, and the others as skipped rows naming the limit."""
+    room = plan_room_for(user=user, adding=len(plan))
+    if room is None:
+        return plan, []
+    if room.organisation:
+        reason = _("Not imported: without an active contract you can track up to %(limit)s applications.")
+    else:
+        reason = _("Not imported: the %(plan)s plan tracks up to %(limit)s applications.")
+    reason = reason % {"plan": room.plan, "limit": room.limit}
+    over = [
+        {
+            "row": job.rows[index]["row"],
+            "company": job.rows[index]["company"],
+            "errors": [{"column": "", "reason": reason}],
+        }
+        for index, _stage in plan[room.remaining :]
+    ]
+    return plan[: room.remaining], over
 
 
 def import_job_enqueue(*, job_id: int) -> None:

@@ -42,7 +42,12 @@ def _enum_words() -> dict[frozenset, dict[str, str]]:
     component after its field, so the values are what identifies it)."""
     words = [
         {"EN": _("entry level"), "MI": _("mid level"), "SE": _("senior"), "EX": _("executive or director")},
-        {"FT": _("full-time"), "PT": _("part-time"), "CT": _("contract"), "FL": _("freelance")},
+        {
+            "FT": _("full-time"),
+            "PT": _("part-time"),
+            "CT": _("fixed-term contract"),
+            "FL": _("freelance (self-employed)"),
+        },
         {"S": _("small (under 50 people)"), "M": _("medium (50 to 250 people)"), "L": _("large (over 250 people)")},
         {
             "referral": _("referred by someone at the company"),
@@ -55,16 +60,16 @@ def _enum_words() -> dict[frozenset, dict[str, str]]:
             "intern": _("intern or trainee"),
             "junior": _("junior or graduate"),
             "mid": _("mid level"),
-            "senior": _("senior"),
+            "senior": _("senior level"),
             "lead": _("lead, principal or head"),
         },
-        {"on_site": _("on site"), "hybrid": _("hybrid"), "remote": _("fully remote")},
+        {"on_site": _("on site"), "hybrid": _("hybrid (partly remote)"), "remote": _("fully remote")},
         {
             "full_time": _("full-time"),
             "part_time": _("part-time"),
-            "contract": _("contract"),
-            "freelance": _("freelance"),
-            "internship": _("internship"),
+            "contract": _("fixed-term contract"),
+            "freelance": _("freelance (self-employed)"),
+            "internship": _("internship or traineeship"),
         },
         {code: str(name) for code, name in industry_choices()},
     ]
@@ -85,6 +90,9 @@ def _field_notes() -> dict[str, str]:
         "days_saved_to_applied": _("Days from finding the posting to applying."),
         "seniority": _("The posting's seniority."),
         "remote": _("Where the work is done."),
+        "employment_type": _("The kind of employment (see the values)."),
+        "company_size": _("The company's size (see the values)."),
+        "industry": _("The industry (see the values)."),
         "cv_text": _("The CV as plain text."),
         "posting_title": _("The posting's job title."),
         "posting_description": _("The posting's full text."),

@@ -156,9 +156,9 @@ def _description() -> str:
             "answered item counts as one call: a single request is one call, a batch of 50 answered items is 50 "
             "calls. Refused items and refused requests use no call. A batch is refused whole (429 quota_exceeded) "
             "when its valid items do not all fit in what is left of the month. The rate counts requests, so a "
-            "batch is one request, and a request refused for invalid input still counts towards it. Successful "
-            "answers carry X-Quota-Limit and X-Quota-Remaining. GET /api/v1/licensee/usage is free and not "
-            "rate-limited."
+            "batch is one request, and a request refused for invalid input still counts towards it. When the plan "
+            "has a quota, answers carry X-Quota-Limit and X-Quota-Remaining. GET /api/v1/licensee/usage is free and "
+            "not rate-limited."
         ),
         "## " + _("Errors"),
         _(

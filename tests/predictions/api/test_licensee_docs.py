@@ -302,3 +302,12 @@ def test_other_unknown_paths_keep_the_html_404(cast, db) -> None:
     response = HttpClient(HTTP_HOST=PUBLIC_HOST).get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_wrong_method_is_a_405_in_the_documented_error_format(acme) -> None:
+    _licensee, secret = acme
+
+    response = call("get", f"{PREFIX}predictions/salary", None, secret)
+
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "GET" not allowed.', "code": "method_not_allowed"}

@@ -31,6 +31,7 @@ KEY_PREFIX = "cvp_live_"
 TEST_KEY_PREFIX = "cvp_test_"  # as long as KEY_PREFIX: every key's prefix has PREFIX_LENGTH characters
 PREFIX_LENGTH = len(KEY_PREFIX) + PREFIX_RANDOM_LENGTH
 ROTATION_GRACE = timedelta(hours=24)
+TEST_KEY_MAX_BATCH_ITEMS = 10  # a test key is for trying the API, not a free way to run on it
 
 _public = public_schema_context
 

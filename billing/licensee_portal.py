@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from billing.api_keys import api_key_is_live
+from billing.api_keys import ROTATION_GRACE, TEST_KEY_MAX_BATCH_ITEMS, api_key_is_live
 from billing.metering import (
     next_period_start,
     period_start,
@@ -117,4 +117,6 @@ def usage_context(key: ApiKey) -> dict:
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,
         "months": months,
+        "grace_hours": int(ROTATION_GRACE.total_seconds() // 3600),
+        "test_key_max_batch_items": TEST_KEY_MAX_BATCH_ITEMS,
     }

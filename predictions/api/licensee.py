@@ -48,6 +48,7 @@ from rest_framework.response import Response
 
 from billing import licensee_api_examples as examples
 from billing.api_auth import ApiKeyAuthentication, HasActiveLicence
+from billing.api_keys import TEST_KEY_MAX_BATCH_ITEMS
 from billing.api_usage import LICENSEE_API_DESCRIPTION, DegradedModeMixin, licensee_error_responses
 from billing.metering import (
     QUOTA,
@@ -68,7 +69,6 @@ from predictions.api.views import (
     interview_raw_serializer,
 )
 
-TEST_KEY_MAX_BATCH_ITEMS = 10
 TEST_KEY_HEADER = "X-CVPlus-Test-Key"
 
 

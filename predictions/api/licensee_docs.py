@@ -19,11 +19,11 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from billing.api_keys import ROTATION_GRACE
+from billing.api_keys import ROTATION_GRACE, TEST_KEY_MAX_BATCH_ITEMS
 from billing.urls_public import licensee_usage_urlpatterns
 from market.industries import industry_choices
 from predictions.api import urls_licensee
-from predictions.api.licensee import TEST_KEY_HEADER, TEST_KEY_MAX_BATCH_ITEMS
+from predictions.api.licensee import TEST_KEY_HEADER
 from predictions.service import MAX_BATCH_ITEMS
 
 LICENSEE_API_PREFIX = "/api/v1/licensee/"

@@ -11,11 +11,18 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from billing import metering
-from billing.api_keys import ROTATION_GRACE, api_key_authenticate, api_key_issue, api_key_revoke, api_key_rotate
+from billing.api_keys import (
+    ROTATION_GRACE,
+    TEST_KEY_MAX_BATCH_ITEMS,
+    api_key_authenticate,
+    api_key_issue,
+    api_key_revoke,
+    api_key_rotate,
+)
 from billing.licensee_portal import SESSION_KEY
 from billing.metering import meter
 from billing.models import ApiKey, ApiUsage, ApiUsageDay, Licensee
-from predictions.api.licensee import TEST_KEY_HEADER, TEST_KEY_MAX_BATCH_ITEMS
+from predictions.api.licensee import TEST_KEY_HEADER
 from tests.accounts.factories import StaffUserFactory
 from tests.billing.licensees import licensee_create
 from tests.billing.test_api_licensing import MATCH_RAW, post, used

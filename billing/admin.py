@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,8 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
 from billing.admin_forms import PLAN_ADMIN_FIELDS, ContractAdminForm, PlanAdminForm, PlanGrantForm
-from billing.api_keys import api_key_issue, api_key_revoke
-from billing.metering import quota_remaining, usage_days, usage_flush_for_reading, usage_months
+from billing.api_keys import api_key_is_live, api_key_issue, api_key_revoke
+from billing.metering import period_start, quota_remaining, usage_days, usage_flush_for_reading, usage_months
 from billing.models import (
     ApiKey,
     Contract,
@@ -330,7 +331,7 @@ class ApiKeyInline(admin.TabularInline):
     model = ApiKey
     extra = 0
     can_delete = False
-    fields = ("prefix", "name", "created_at", "last_used_at", "revoked_at")
+    fields = ("prefix", "name", "is_test", "created_at", "last_used_at", "expires_at", "revoked_at")
     readonly_fields = fields
     show_change_link = True
 
@@ -343,7 +344,13 @@ class LicenseeAdmin(admin.ModelAdmin):
     list_display = ("name", "contact_email", "plan", "is_active", "quota_left", "created_at")
     list_filter = ("is_active", "plan")
     search_fields = ("name", "contact_email", "stripe_customer_id")
-    readonly_fields = ("created_at", "quota_left", "usage_over_time")
+    readonly_fields = ("created_at", "contract_terms", "usage_this_month", "quota_left", "usage_over_time")
+    # The contract (plan, Stripe customer, its terms) and the usage against it, side by side on one page.
+    fieldsets = (
+        (None, {"fields": ("name", "contact_email", "is_active", "created_at")}),
+        (_("Contract and usage"), {"fields": ("plan", "stripe_customer_id", "contract_terms", "usage_this_month")}),
+        (_("Usage over time"), {"fields": ("usage_over_time",)}),
+    )
     inlines = (ApiKeyInline,)
     actions = ("issue_key", "revoke_keys")
 
@@ -361,6 +368,47 @@ class LicenseeAdmin(admin.ModelAdmin):
             return "-"
         remaining = quota_remaining(obj)
         return gettext("unlimited") if remaining is None else str(remaining)
+
+    @admin.display(description=_("contract terms"))
+    def contract_terms(self, obj: Licensee) -> str:
+        if obj.pk is None:
+            return "-"
+        plan = obj.plan
+        quota = plan.api_monthly_quota
+        rate = plan.api_rate_per_minute
+        return format_html(
+            "<ul id='contract-terms'><li>{}</li><li>{}</li><li>{}</li></ul>",
+            gettext("%(count)s calls a month") % {"count": quota} if quota is not None else gettext("no monthly quota"),
+            gettext("%(count)s requests a minute") % {"count": rate} if rate is not None else gettext("no rate limit"),
+            gettext("%(price)s a %(interval)s")
+            % {"price": price_format(plan.price_minor, plan.currency), "interval": plan.get_interval_display()},
+        )
+
+    @admin.display(description=_("usage this month"))
+    def usage_this_month(self, obj: Licensee) -> str:
+        if obj.pk is None:
+            return "-"
+        now = timezone.now()
+        this_month = period_start(now.date())
+        used = next((u.calls for u in usage_months(obj, months=1) if u.period_start == this_month), 0)
+        limit = obj.plan.api_monthly_quota
+        keys = list(obj.api_keys.all())
+        last_calls = [key.last_used_at for key in keys if key.last_used_at is not None]
+        summary = (
+            gettext("%(used)s of %(limit)s calls used (%(percent)s%%); %(left)s left.")
+            % {"used": used, "limit": limit, "percent": round(100 * used / limit) if limit else 0, "left": limit - used}
+            if limit
+            else gettext("%(used)s calls; no monthly quota.") % {"used": used}
+        )
+        last_call = max(last_calls).strftime("%Y-%m-%d %H:%M UTC") if last_calls else gettext("never")
+        live = sum(1 for key in keys if api_key_is_live(key, now=now))
+        return format_html(
+            "<p id='usage-this-month'>{}</p><p>{} {}</p><p>{}</p>",
+            summary,
+            gettext("Last API call:"),
+            last_call,
+            ngettext("%(count)d working key", "%(count)d working keys", live) % {"count": live},
+        )
 
     @admin.display(description=_("usage over time"))
     def usage_over_time(self, obj: Licensee) -> str:
@@ -413,11 +461,11 @@ class LicenseeAdmin(admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "licensee", "name", "created_at", "last_used_at", "revoked_at")
+    list_display = ("prefix", "licensee", "name", "is_test", "created_at", "last_used_at", "expires_at", "revoked_at")
     list_filter = ("licensee",)
     search_fields = ("prefix", "name", "licensee__name")
-    fields = ("licensee", "prefix", "name", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("licensee", "prefix", "created_at", "last_used_at", "revoked_at")
+    fields = ("licensee", "prefix", "name", "is_test", "created_at", "last_used_at", "expires_at", "revoked_at")
+    readonly_fields = ("licensee", "prefix", "is_test", "created_at", "last_used_at", "expires_at", "revoked_at")
     actions = ("revoke",)
 
     def has_add_permission(self, request) -> bool:

@@ -17,7 +17,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from billing.api_keys import api_key_authenticate
+from billing.api_keys import api_key_authenticate, api_key_used
 from billing.models import ApiKey, Licensee
 
 INVALID_KEY = "invalid_api_key"
@@ -46,6 +46,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         key = api_key_authenticate(raw)
         if key is None:
             raise exceptions.AuthenticationFailed(_("The API key is invalid or has been revoked."), code=INVALID_KEY)
+        api_key_used(key)  # "last used" is the last API call, not a sign-in to the licensee page
         return LicenseePrincipal(licensee=key.licensee, api_key=key), key
 
     def authenticate_header(self, request: Request) -> str:
@@ -82,5 +83,10 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": str(_("A licensee API key (cvp_live_...), also accepted in the X-API-Key header.")),
+            "description": str(
+                _(
+                    "A licensee API key: Authorization: Bearer cvp_live_... (or a test key, cvp_test_...). The same "
+                    "key is also accepted in the X-API-Key header."
+                )
+            ),
         }

@@ -1,6 +1,7 @@
 """The licensee's own page on the public host: sign in with one of the organisation's API keys, then see this month's
 quota (used, left, when it resets), the rate limit, calls per day over the last 30 days, calls per month with what has
-been reported to Stripe, and the keys (prefix, name, last use, revoked).
+been reported to Stripe, and the keys (prefix, name, last API call, revoked or until when a rotated key still works).
+The licensee rotates its keys and creates test keys here itself (`key_for_licensee`, billing/api_keys.py).
 
 Licensees are organisations, not people with accounts, so the key is the credential: the session remembers which key
 signed in, and every page view checks again that it is not revoked (a revoked key signs the session out). The page
@@ -14,6 +15,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from billing.api_keys import ROTATION_GRACE, TEST_KEY_MAX_BATCH_ITEMS, api_key_is_live
 from billing.metering import (
     next_period_start,
     period_start,
@@ -49,9 +51,26 @@ def signed_in_key(session) -> ApiKey | None:
         return None
     with public_schema_context():
         key = ApiKey.objects.select_related("licensee__plan").filter(pk=key_id, revoked_at__isnull=True).first()
-    if key is None:
+    if key is None or not api_key_is_live(key):
         session.pop(SESSION_KEY, None)
+        return None
     return key
+
+
+def key_for_licensee(licensee: Licensee, key_id: object) -> ApiKey | None:
+    """The licensee's own key with this id; None for another licensee's key or any id that is not one (a 404)."""
+    try:
+        key_id = int(str(key_id))
+    except ValueError:
+        return None
+    with public_schema_context():
+        return ApiKey.objects.filter(licensee=licensee, pk=key_id).first()
+
+
+def live_keys_count(licensee: Licensee) -> int:
+    with public_schema_context():
+        keys = list(ApiKey.objects.filter(licensee=licensee, revoked_at__isnull=True))
+    return sum(1 for key in keys if api_key_is_live(key))
 
 
 def day_bars(licensee: Licensee, *, today: date) -> list[DayBar]:
@@ -81,6 +100,8 @@ def usage_context(key: ApiKey) -> dict:
     bars = day_bars(licensee, today=now.date())
     with public_schema_context():
         keys = list(licensee.api_keys.order_by("-created_at"))
+    for listed in keys:
+        listed.is_live = api_key_is_live(listed, now=now)
     return {
         "licensee": licensee,
         "plan": licensee.plan,
@@ -96,4 +117,6 @@ def usage_context(key: ApiKey) -> dict:
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,
         "months": months,
+        "grace_hours": int(ROTATION_GRACE.total_seconds() // 3600),
+        "test_key_max_batch_items": TEST_KEY_MAX_BATCH_ITEMS,
     }

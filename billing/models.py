@@ -325,8 +325,12 @@ class ApiKey(models.Model):
     key_hash = models.CharField(_("key hash (SHA-256)"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last API call"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # A test key (cvp_test_...) is answered like a live one but never metered: no quota used, nothing billed.
+    is_test = models.BooleanField(_("test key"), default=False)
+    # Set when the key was rotated: it keeps working until then (the grace period), then is refused like a revoked one.
+    expires_at = models.DateTimeField(_("stops working at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

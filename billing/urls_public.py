@@ -23,6 +23,8 @@ licensee_page_urlpatterns = (
     [
         path("", views_licensee.signin, name="signin"),
         path("usage/", views_licensee.usage, name="usage"),
+        path("keys/<int:key_id>/rotate/", views_licensee.key_rotate, name="key-rotate"),
+        path("keys/test/", views_licensee.test_key_create, name="test-key-create"),
         path("sign-out/", views_licensee.signout, name="signout"),
     ],
     "licensee",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from billing.offers import plan_offers
 from predictions.public_card import published_models
@@ -41,3 +43,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
     from django.templatetags.static import static
 
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@csrf_exempt  # any method gets the 404: a client POSTing to a mistyped path must not read a CSRF failure instead
+def api_not_found(request: HttpRequest, unknown_path: str = "") -> JsonResponse:
+    """Any path under /api/ that names no endpoint: a JSON 404 in the API's error format, not the HTML page, so an
+    API client can read it. Carries nothing but the path it was asked for."""
+    detail = _("No API endpoint at %(path)s. See /api/v1/docs/ for the endpoints.") % {"path": request.path}
+    return JsonResponse({"detail": detail, "code": "not_found"}, status=404)

@@ -23,6 +23,13 @@ back.
 
 With Redis down the calls are metered in PostgreSQL and answered as usual; when Redis took the metering question and
 its answer was lost, the request is a 503 with Retry-After (billing/metering.py).
+
+A test key (``cvp_test_...``, billing/api_keys.py) is answered the same way but never metered: no call of the quota,
+nothing billed. Its requests still count towards the rate, and its batches are limited to `TEST_KEY_MAX_BATCH_ITEMS`
+items, so a test key is a way to try the API and not a free one to run on. Its answers carry ``X-CVPlus-Test-Key``.
+
+The OpenAPI document and the docs page of this API: predictions/api/licensee_docs.py; its examples, each executed by
+the tests: billing/licensee_api_examples.py.
 """
 
 from __future__ import annotations
@@ -32,14 +39,17 @@ from typing import ClassVar
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from billing import licensee_api_examples as examples
 from billing.api_auth import ApiKeyAuthentication, HasActiveLicence
-from billing.api_usage import LICENSEE_API_DESCRIPTION, DegradedModeMixin
+from billing.api_keys import TEST_KEY_MAX_BATCH_ITEMS
+from billing.api_usage import LICENSEE_API_DESCRIPTION, DegradedModeMixin, licensee_error_responses
 from billing.metering import (
     QUOTA,
     Metering,
@@ -55,8 +65,17 @@ from predictions.api.views import (
     PredictionView,
     SalaryView,
     TimeToHireView,
+    ValidatedRequest,
     interview_raw_serializer,
 )
+
+TEST_KEY_HEADER = "X-CVPlus-Test-Key"
+
+
+def _documented(summary: str, description: str, endpoint_examples: list) -> Callable[[type], type]:
+    """The endpoint's own summary, description and examples in the licensee API's document; batches, quotas and
+    errors are described once, in its introduction (predictions/api/licensee_docs.py)."""
+    return extend_schema_view(post=extend_schema(summary=summary, description=description, examples=endpoint_examples))
 
 
 def _limit_response(result: QuotaResult) -> Response:
@@ -81,7 +100,7 @@ class LicenseePredictionView(DegradedModeMixin, PredictionView):
 
     @extend_schema(
         description=format_lazy("{} {}", LICENSEE_API_DESCRIPTION, BATCH_DESCRIPTION),
-        responses={200: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, **licensee_error_responses()},
     )
     def post(self, request: Request) -> Response:
         licensee = request.user.licensee
@@ -92,6 +111,8 @@ class LicenseePredictionView(DegradedModeMixin, PredictionView):
             if not counted.allowed:
                 return _limit_response(counted)
             raise
+        if request.auth.is_test:
+            return self._test_key_answer(validated)
         items = validated.items
         if not items:  # a batch whose every item is refused: nothing to predict or bill, but the rate counts it
             counted = meter(licensee, 0)
@@ -118,7 +139,27 @@ class LicenseePredictionView(DegradedModeMixin, PredictionView):
             headers["X-Quota-Remaining"] = str(quota.remaining)
         return Response(validated.body(results), headers=headers)
 
+    def _test_key_answer(self, validated: ValidatedRequest) -> Response:
+        """Answered like a live key's request, counted towards the rate only: no quota, no metered usage, no bill."""
+        counted = meter(self.request.user.licensee, 0)
+        if not counted.allowed:
+            return _limit_response(counted)
+        if len(validated.indexes) + len(validated.errors) > TEST_KEY_MAX_BATCH_ITEMS:
+            message = _("A test key's batch has at most %(count)s items.") % {"count": TEST_KEY_MAX_BATCH_ITEMS}
+            raise exceptions.ValidationError({"items": [message]})
+        results = type(self).predict(validated.items, explain=validated.explain) if validated.items else []
+        return Response(validated.body(results), headers={TEST_KEY_HEADER: "true"})
 
+
+@_documented(
+    gettext_lazy("Salary range"),
+    gettext_lazy(
+        "The salary range for a job: P10, P50 (median) and P90 per year, in USD and in the currency asked for "
+        "(else the company country's), with the conversion used, the factors that moved it, and low_confidence "
+        "with its reasons when the data behind it is thin. Left-out experience_level is read from the title."
+    ),
+    examples.SALARY_EXAMPLES,
+)
 class LicenseeSalaryView(LicenseePredictionView):
     """Salary range (P10/P50/P90) in USD and the requested or local currency, with reasons and confidence."""
 
@@ -126,6 +167,14 @@ class LicenseeSalaryView(LicenseePredictionView):
     predict = staticmethod(service.salary_predict_items)
 
 
+@_documented(
+    gettext_lazy("Time to hire"),
+    gettext_lazy(
+        "Days from a posting to an offer (P10, P50, P90), what the estimate is measured from and on which data, "
+        "and the factors that moved it."
+    ),
+    examples.TIME_TO_HIRE_EXAMPLES,
+)
 class LicenseeTimeToHireView(LicenseePredictionView):
     """Days from posting to an offer (P10/P50/P90), with reasons and confidence."""
 
@@ -133,6 +182,15 @@ class LicenseeTimeToHireView(LicenseePredictionView):
     predict = staticmethod(service.time_to_hire_predict_items)
 
 
+@_documented(
+    gettext_lazy("Interview and offer odds"),
+    gettext_lazy(
+        "The probability of an interview, of an offer after an interview, and of an offer, each with its 80 % "
+        "credible interval. Here they are the published rates for the application's channel (every channel when "
+        "none is given), the same for every application sent that way: basis says so. Every input is optional."
+    ),
+    examples.INTERVIEW_EXAMPLES,
+)
 class LicenseeInterviewView(LicenseePredictionView):
     """Interview and offer probability for raw application inputs: the published prior of the input's channel (every
     channel when none is given), with 80 % credible intervals and the basis, per stage transition."""
@@ -145,6 +203,14 @@ def _match_predict(items: list[dict], *, explain: bool) -> list[dict]:
     return service.match_raw_predict(items)
 
 
+@_documented(
+    gettext_lazy("CV-to-posting match"),
+    gettext_lazy(
+        "How well a CV matches a posting, 0 to 100, with its band and, per part (must-haves, nice-to-haves, title, "
+        "experience, other skills), the evidence found in the CV and the changes that would raise the score."
+    ),
+    examples.MATCH_EXAMPLES,
+)
 class LicenseeMatchView(LicenseePredictionView):
     """CV-to-posting match (0-100) with its evidence, for raw ``cv_text``, ``posting_title`` and
     ``posting_description``."""

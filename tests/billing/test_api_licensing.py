@@ -375,7 +375,7 @@ def test_it_issues_a_key_in_admin_showing_the_secret_once(licensee, cast) -> Non
     assert secret not in page
     assert key.prefix in page
     assert "<td>3</td>" in page  # this month's and today's calls
-    assert '<div class="readonly">97</div>' in page  # calls left this month
+    assert "3 of 100 calls used (3%); 97 left." in page  # this month, beside the contract
     assert revoked.status_code == 200
     assert ApiKey.objects.get(pk=key.pk).revoked_at is not None
 

@@ -22,6 +22,9 @@ class DateInput(forms.DateInput):
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")  # what <input type="time"> reads back: no seconds
+
 
 class ContactChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Contact) -> str:

@@ -337,3 +337,19 @@ def test_it_writes_an_ics_that_icalendar_reads_back_with_the_start_in_utc(owner)
     assert int(event["SEQUENCE"]) == 3
     assert str(event["STATUS"]) == "CONFIRMED"
     assert str(calendar["VERSION"]) == "2.0"
+
+
+def test_it_includes_interviews_with_their_contacts_in_the_owners_data_export(owner, member) -> None:
+    from privacy.export import export_tables
+
+    application = _application(owner)
+    recruiter = contact_add(application=application, name="Rita Recruiter", role="recruiter")
+    interview = interview_schedule(application=application, by=owner, details=_details(contacts=(recruiter,)))
+
+    tables = {table.name: table.rows for table in export_tables(user=owner)}
+    others = {table.name: table.rows for table in export_tables(user=member)}
+
+    assert [(row["id"], row["time_zone"], row["people"], row["contact_ids"]) for row in tables["interviews"]] == [
+        (interview.pk, "Europe/Berlin", "Ana Ruiz (hiring manager)", [recruiter.pk])
+    ]
+    assert others["interviews"] == []

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django_tenants.utils import schema_context
 
@@ -306,6 +306,26 @@ def test_it_downloads_an_ics_that_a_calendar_library_reads_with_the_start_in_utc
     assert "Time zone: Europe/Berlin" in description
     assert "People: Ana Ruiz (hiring manager); Rita Recruiter (recruiter)" in description
     assert f"http://alpha.localhost/app/applications/{application.pk}/" in description
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "ja"])
+def test_it_shows_the_interview_with_the_readers_date_format_in_each_language(owner, owner_client, language) -> None:
+    application = make_application(owner, stage=Stage.INTERVIEWING)
+    interview = _scheduled(owner, application)
+    with translation.override(language):
+        day = date_format(_day(), "DATE_FORMAT")
+
+    page = owner_client.get(f"/app/applications/{application.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+    board = owner_client.get("/app/", HTTP_ACCEPT_LANGUAGE=language)
+    calendar = owner_client.get(f"/app/interviews/{interview.pk}/calendar.ics", HTTP_ACCEPT_LANGUAGE=language)
+    edit = owner_client.get(f"/app/interviews/{interview.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert (page.status_code, board.status_code, calendar.status_code, edit.status_code) == (200, 200, 200, 200)
+    assert f'<html lang="{language}">' in page.content.decode()
+    assert day in page.content.decode()
+    assert day in board.content.decode()
+    (event,) = icalendar.Calendar.from_ical(calendar.content).walk("VEVENT")
+    assert event.decoded("DTSTART") == datetime.combine(_day(), time(13, 30), tzinfo=UTC)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

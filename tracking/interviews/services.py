@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,7 +157,7 @@ def interview_cancel(*, interview: Interview, by: User) -> Interview:
         changed = Interview.objects.filter(pk=interview.pk, status=Interview.Status.SCHEDULED).update(
             status=Interview.Status.CANCELLED,
             cancelled_at=timezone.now(),
-            sequence=interview.sequence + 1,
+            sequence=F("sequence") + 1,
             updated_at=timezone.now(),
         )
         if changed:

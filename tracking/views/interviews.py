@@ -40,7 +40,7 @@ def interview_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, _("Interview scheduled. We will remind you to follow up after it."))
+            messages.success(request, _("Interview scheduled."))
             return _to_application(application.pk)
     return render_application(request, application.pk, interview_form=form)
 
@@ -57,7 +57,7 @@ def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_errors_from(form, error)
             else:
-                messages.success(request, _("Interview updated; its follow-up reminder moved with it."))
+                messages.success(request, _("Interview updated."))
                 return _to_application(interview.application_id)
     else:
         form = InterviewForm.for_interview(interview)
@@ -70,7 +70,7 @@ def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     interview = owned(Interview, user=request.user, pk=pk, queryset=Interview.objects.select_related("application"))
     services.interview_cancel(interview=interview, by=request.user)
-    messages.success(request, _("Interview cancelled; its follow-up reminder was removed."))
+    messages.success(request, _("Interview cancelled."))
     return _to_application(interview.application_id)
 
 

@@ -1,6 +1,7 @@
 """A job seeker schedules an interview in a real browser on a phone-sized screen: the form starts on the browser's
 own time zone, the interview shows on the application page, in its timeline and on the board card, and the .ics
-file it downloads is read by a calendar library with the right start in UTC."""
+file it downloads is read by a calendar library with the right start in UTC; rescheduled, the page and a new .ics
+revision follow; cancelled, it leaves the board and its calendar link goes."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from accounts.models import User
 from accounts.services import user_create
 from privacy.erasure import sessions_delete_for
 from tests.browser.conftest import BROWSER_PASSWORD, fits_the_screen, log_in, phone_page, too_wide
-from tracking.models import Application
+from tracking.models import Application, Interview
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +59,10 @@ def test_it_schedules_an_interview_shows_it_and_downloads_its_calendar_file(live
         page.locator("#interview-location").fill("https://meet.example.com/xyz")
         page.get_by_role("button", name="Schedule the interview").click()
         page.wait_for_url(re.compile(r"/app/applications/\d+/#interviews$"))
+        application_url = page.url.split("#")[0]
+        with schema_context("alpha"):
+            prefix = f"interview-{Interview.objects.get(application__owner=seeker).pk}"
+        connections.close_all()
 
         assert "Interview scheduled." in page.locator("ul.messages").inner_text()
         text = panel.inner_text()
@@ -82,3 +87,28 @@ def test_it_schedules_an_interview_shows_it_and_downloads_its_calendar_file(live
         card = page.locator("li.job-card", has_text="Platform Engineer")
         assert "Technical interview" in card.inner_text()
         assert f"Jan. 15, {day.year}, 10 a.m." in card.inner_text()
+
+        # Rescheduled on its own page (still 390 px wide): the page, the reminder and a new .ics revision follow.
+        page.goto(application_url)
+        panel.get_by_role("link", name="Change or cancel").click()
+        page.wait_for_url(re.compile(r"/app/interviews/\d+/$"))
+        assert page.locator(f"#{prefix}-time").input_value() == "10:00"
+        assert fits_the_screen(page), too_wide(page)
+        page.locator(f"#{prefix}-time").fill("11:30")
+        page.get_by_role("button", name="Save the interview").click()
+        page.wait_for_url(re.compile(r"/app/applications/\d+/#interviews$"))
+        assert f"Jan. 15, {day.year}, 11:30 a.m." in panel.inner_text()
+        with page.expect_download() as download_info:
+            panel.get_by_role("link", name="Add to calendar (.ics)").click()
+        with open(download_info.value.path(), "rb") as handle:
+            (event,) = icalendar.Calendar.from_ical(handle.read()).walk("VEVENT")
+        assert event.decoded("DTSTART") == datetime.combine(day, time(16, 30), tzinfo=UTC)
+        assert int(event["SEQUENCE"]) == 1
+
+        panel.get_by_role("link", name="Change or cancel").click()
+        page.get_by_role("button", name="Cancel this interview").click()
+        page.wait_for_url(re.compile(r"/app/applications/\d+/#interviews$"))
+        assert "cancelled" in panel.locator(f"#{prefix}").inner_text()
+        assert panel.get_by_role("link", name="Add to calendar (.ics)").count() == 0
+        page.goto(site + "/app/")
+        assert "Technical interview" not in page.locator("li.job-card", has_text="Platform Engineer").inner_text()

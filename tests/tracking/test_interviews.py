@@ -353,3 +353,19 @@ def test_it_includes_interviews_with_their_contacts_in_the_owners_data_export(ow
         (interview.pk, "Europe/Berlin", "Ana Ruiz (hiring manager)", [recruiter.pk])
     ]
     assert others["interviews"] == []
+
+
+def test_it_leaves_a_due_follow_up_alone_when_only_the_notes_change(owner) -> None:
+    application = _application(owner)
+    interview = interview_schedule(application=application, by=owner, details=_details())
+    key = f"interview:{interview.pk}:follow_up"
+    due_now = timezone.now() - timedelta(minutes=1)  # due, not yet sent: as if the interview was days ago
+    Reminder.objects.filter(dedupe_key=key).update(due_at=due_now)
+
+    interview_update(interview=interview, by=owner, details=_details(notes="They liked the portfolio."))
+
+    assert Reminder.objects.filter(dedupe_key=key).values_list("status", "due_at").get() == (
+        Reminder.Status.SCHEDULED,
+        due_now,
+    )
+    assert Interview.objects.get(pk=interview.pk).notes == "They liked the portfolio."

@@ -139,12 +139,14 @@ def interview_update(*, interview: Interview, by: User, details: InterviewDetail
         locked = Interview.objects.select_for_update().get(pk=interview.pk)
         if locked.is_cancelled:
             raise ValidationError(_("This interview was cancelled; schedule a new one instead."))
+        moved = (locked.starts_at, locked.duration_minutes) != (checked.starts_at, checked.duration_minutes)
         for name in ("kind", "starts_at", "time_zone", "duration_minutes", "people", "location", "notes"):
             setattr(locked, name, getattr(checked, name))
         locked.sequence += 1
         locked.save()
         locked.contacts.set(checked.contacts)
-        reminders.reminder_schedule_after_interview(interview=locked)
+        if moved:  # notes added after the interview leave a follow-up that is due (or being sent) alone
+            reminders.reminder_schedule_after_interview(interview=locked)
     return locked
 
 

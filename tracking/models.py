@@ -464,6 +464,7 @@ class DomainEvent(AppendOnlyModel):
         return self.kind
 
 
-# The upload budget's record and the background CSV import live in their own module to keep this one small; imported
-# here so that Django registers them with this app.
+# The upload budget's record, the background CSV import and interviews live in their own modules to keep this one
+# small; imported here so that Django registers them with this app.
+from tracking.models_interviews import Interview  # noqa: E402, F401
 from tracking.models_uploads import ImportJob, UploadRecord  # noqa: E402, F401

@@ -25,7 +25,16 @@ from analytics.experiments.exposure import experiment_variant
 from tenants.context import current_tenant
 from tenants.links import tenant_absolute_url
 from tenants.locale import member_language
-from tracking.models import Application, ApplicationEvent, DomainEvent, Notification, Reminder, Stage, Task
+from tracking.models import (
+    Application,
+    ApplicationEvent,
+    DomainEvent,
+    Interview,
+    Notification,
+    Reminder,
+    Stage,
+    Task,
+)
 
 # How old a sending claim must be before another worker takes the reminder (its worker is presumed dead). A setting
 # (10 minutes by default, read at start-up) so the worker-killed fault test can shorten it.
@@ -95,7 +104,7 @@ def reminders_after_move(*, application: Application, event: ApplicationEvent) -
     ).exclude(Q(application__stage=Stage.APPLIED)).update(status=Reminder.Status.CANCELLED)
     if event.to_stage == Stage.APPLIED:
         reminder_schedule_after_applying(application=application, applied_at=event.occurred_at)
-    if event.to_stage == Stage.INTERVIEWING:
+    if event.to_stage == Stage.INTERVIEWING and not _interview_follow_up_pending(application):
         days = _profile(application.owner_id).follow_up_after_interview_days
         _schedule(
             application=application,
@@ -103,6 +112,56 @@ def reminders_after_move(*, application: Application, event: ApplicationEvent) -
             key=f"application:{application.pk}:interview:{event.interview_round}",
             due_at=event.occurred_at + timedelta(days=days),
         )
+
+
+# An interview's follow-up is keyed by the interview, so it is found again when the interview moves or is cancelled.
+# When the seeker gives an interview's date and time, its follow-up is timed from the interview's end and replaces
+# the one timed from the move to "interviewing" (the move's date is only a stand-in for a date not given).
+INTERVIEW_KEY_PREFIX = "interview:"
+STAGE_INTERVIEW_KEY = "application:{pk}:interview:"
+
+
+def interview_follow_up_key(interview: Interview) -> str:
+    return f"{INTERVIEW_KEY_PREFIX}{interview.pk}:follow_up"
+
+
+def _interview_follow_up_pending(application: Application) -> bool:
+    return Reminder.objects.filter(
+        application=application, status=Reminder.Status.SCHEDULED, dedupe_key__startswith=INTERVIEW_KEY_PREFIX
+    ).exists()
+
+
+def reminder_schedule_after_interview(*, interview: Interview, now: datetime | None = None) -> None:
+    """The interview's follow-up, due the owner's ``follow_up_after_interview_days`` after the interview ends:
+    created, or moved with the interview. A follow-up that would already be due (a past interview recorded late) is
+    not created, and a scheduled one moved into the past is cancelled; so is one of a closed application or of an
+    owner who turned reminders off. One already sent or turned off stays as it is.
+    """
+    now = now or timezone.now()
+    application = interview.application
+    key = interview_follow_up_key(interview)
+    Reminder.objects.filter(
+        application=application,
+        kind=Reminder.Kind.AFTER_INTERVIEW,
+        status=Reminder.Status.SCHEDULED,
+        dedupe_key__startswith=STAGE_INTERVIEW_KEY.format(pk=application.pk),
+    ).update(status=Reminder.Status.CANCELLED)
+    profile = _profile(application.owner_id)
+    due_at = interview.ends_at + timedelta(days=profile.follow_up_after_interview_days)
+    if due_at <= now or application.stage in TERMINAL_STAGES or not profile.reminders_enabled:
+        reminder_cancel_after_interview(interview=interview)
+        return
+    moved = Reminder.objects.filter(
+        dedupe_key=key, status__in=[Reminder.Status.SCHEDULED, Reminder.Status.CANCELLED]
+    ).update(due_at=due_at, status=Reminder.Status.SCHEDULED)
+    if not moved:
+        _schedule(application=application, kind=Reminder.Kind.AFTER_INTERVIEW, key=key, due_at=due_at)
+
+
+def reminder_cancel_after_interview(*, interview: Interview) -> int:
+    return Reminder.objects.filter(
+        dedupe_key=interview_follow_up_key(interview), status=Reminder.Status.SCHEDULED
+    ).update(status=Reminder.Status.CANCELLED)
 
 
 def reminder_snooze(*, reminder: Reminder, days: int) -> Reminder:

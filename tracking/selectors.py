@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, JSONField, Model, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, JSONField, Model, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,6 +22,7 @@ from tracking.models import (
     CandidateProfile,
     Contact,
     CVDocument,
+    Interview,
     JobPosting,
     Note,
     Notification,
@@ -104,6 +105,7 @@ OWNER_PATHS: dict[type[Model], str] = {
     Reminder: "owner",
     Notification: "user",
     Task: "application__owner",
+    Interview: "application__owner",
 }
 
 
@@ -164,7 +166,8 @@ def _board_stages_clean(chosen: object) -> list[str]:
 
 def board_for(*, user: User, show_all: str = "", stages: list[str] | None = None) -> Board:
     """The user's applications in stage columns, at most CARDS_PER_COLUMN each (all of ``show_all``'s stage), with
-    each column's full count: one query (posting joined, counts and ranks from window functions).
+    each column's full count and each card's next scheduled interview (``next_interview_at``, its kind's label and
+    time zone): one query (posting joined, counts and ranks from window functions, the interview from subqueries).
 
     ``stages`` are the columns shown (None: the profile's ``board_stages``, read in the same query; a second query
     only when the board is empty). Applications in any other stage go to ``Board.other``, so none is ever hidden."""
@@ -200,9 +203,19 @@ def board_for(*, user: User, show_all: str = "", stages: list[str] | None = None
         chosen = CandidateProfile.objects.filter(user=user).values("board_stages")[:1]
         applications = applications.annotate(profile_board_stages=Subquery(chosen, output_field=JSONField()))
     now = timezone.now()
+    next_interview = Interview.objects.filter(
+        application=OuterRef("pk"), status=Interview.Status.SCHEDULED, starts_at__gte=now
+    ).order_by("starts_at", "id")
+    applications = applications.annotate(
+        next_interview_at=Subquery(next_interview.values("starts_at")[:1]),
+        next_interview_kind=Subquery(next_interview.values("kind")[:1]),
+        next_interview_time_zone=Subquery(next_interview.values("time_zone")[:1]),
+    )
     applications = list(applications)
     for application in applications:
         application.days_in_stage = max((now - application.stage_changed_at).days, 0)
+        kind = application.next_interview_kind
+        application.next_interview_label = Interview.Kind(kind).label if kind in Interview.Kind.values else ""
         column = columns[application.stage]
         column.applications.append(application)
         column.count = application.stage_total

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from tracking import urls_io
-from tracking.views import applications, board, cv, profile, reminders
+from tracking.views import applications, board, cv, interviews, profile, reminders
 
 app_name = "tracking"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("applications/<int:pk>/notes/", applications.note_add, name="note_add"),
     path("applications/<int:pk>/tasks/", applications.task_add, name="task_add"),
     path("tasks/<int:pk>/done/", applications.task_complete, name="task_complete"),
+    path("applications/<int:pk>/interviews/", interviews.interview_add, name="interview_add"),
+    path("interviews/<int:pk>/", interviews.interview_edit, name="interview_edit"),
+    path("interviews/<int:pk>/cancel/", interviews.interview_cancel, name="interview_cancel"),
+    path("interviews/<int:pk>/calendar.ics", interviews.interview_calendar, name="interview_calendar"),
     path("cv/", cv.cv_page, name="cv"),
     path("cv/upload/", cv.cv_upload, name="cv_upload"),
     path("cv/paste/", cv.cv_paste, name="cv_paste"),

@@ -30,3 +30,17 @@ document.addEventListener("focusin", (event) => {
   const field = event.target;
   if (field instanceof HTMLInputElement && field.hasAttribute("data-select-on-focus")) field.select();
 });
+
+// A time zone <select data-detect-time-zone> (the interview form, for a user with no zone known yet) starts on the
+// browser's own zone when the list has it; without JavaScript it keeps the server's default.
+document.addEventListener("DOMContentLoaded", () => {
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    return;
+  }
+  document.querySelectorAll("select[data-detect-time-zone]").forEach((select) => {
+    if (Array.from(select.options).some((option) => option.value === zone)) select.value = zone;
+  });
+});

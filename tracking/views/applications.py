@@ -27,6 +27,8 @@ from tracking.forms import (
     form_errors_from,
     moment_from_date,
 )
+from tracking.interviews.forms import InterviewForm
+from tracking.interviews.selectors import interviews_for_application, last_time_zone, timeline_with_interviews
 from tracking.models import Application, JobPosting, Reminder, Stage, Task
 from tracking.selectors import (
     application_for_page,
@@ -40,10 +42,13 @@ from tracking.views._common import back, bad_query
 def render_application(request: HttpRequest, pk: int, **bound_forms: forms.Form) -> HttpResponse:
     """The application page; a form that was refused is passed in bound, so its errors show next to its fields."""
     application = application_for_page(user=request.user, pk=pk)
+    interviews = interviews_for_application(application=application)
     context = {
         "application": application,
         "posting": application.posting,
-        "events": application_timeline(application=application),
+        "events": timeline_with_interviews(application_timeline(application=application), interviews),
+        "interviews": interviews,
+        "interview_form": InterviewForm(application=application, default_time_zone=last_time_zone(user=request.user)),
         "contacts": application.contacts.all(),
         "notes": application.notes.all(),
         "tasks": application.tasks.all(),

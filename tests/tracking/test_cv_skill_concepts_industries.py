@@ -495,6 +495,9 @@ def test_a_truck_licence_is_not_also_a_car_licence(index):
         "Wir haben gemeinsam eine Lösung gefunden und das Projekt abgeschlossen.",
         "Leading a small team, I improved communication and teamwork.",
         "週末は家族と過ごし、読書や料理を楽しんでいます。",
+        "Catia Rossi and Ishikawa Taro joined the team in a Promethean effort.",
+        "Agrégation de données pour la direction ; publications related to the survey.",
+        "Llevo al maximo mis capacidades; performing market analyses every quarter.",
     ],
 )
 def test_it_reads_no_concept_from_an_ordinary_sentence(index, sentence):

@@ -498,6 +498,8 @@ def test_a_truck_licence_is_not_also_a_car_licence(index):
         "Catia Rossi and Ishikawa Taro joined the team in a Promethean effort.",
         "Agrégation de données pour la direction ; publications related to the survey.",
         "Llevo al maximo mis capacidades; performing market analyses every quarter.",
+        "Designed mechanical ventilation for office buildings; ventilation mécanique contrôlée (VMC).",
+        "IHK-Abschlussprüfung mit Note 2; Innenraumplanung und Brandschutztechnik.",
     ],
 )
 def test_it_reads_no_concept_from_an_ordinary_sentence(index, sentence):

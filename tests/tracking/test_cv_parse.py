@@ -162,7 +162,8 @@ def test_it_matches_word_forms_through_stemming(index):
     assert _names(matches) == ["Web browser software"]
     assert matches[0]["matched_text"] == "web browsers"
     # Project management is a skill concept (tracking/cv/concepts.py), not O*NET's category of software.
-    assert _names(keywords.skills_match("PRINCE2 Project Management", index=index)) == ["project management"]
+    # PRINCE2 is a project management certification concept of its own.
+    assert _names(keywords.skills_match("PRINCE2 Project Management", index=index)) == ["PRINCE2", "project management"]
 
 
 def test_it_matches_vendor_less_and_parenthetical_names(index):

@@ -2,8 +2,10 @@
 
 ``data/reference/skill_concepts/concepts.csv`` (written for CVPlus; see its SOURCE.md) names each concept once with
 the O*NET names it collapses ("Structured query language SQL" and "Structure query language SQL" are "SQL"), the
-ESCO concept its labels come from where ESCO has one, a display label per shipped language, and the other ways CVs
-write it in any language ("maschinelles Lernen", "apprentissage automatique", "機械学習" are all machine learning).
+ESCO concept its labels come from where ESCO has one, a display label per shipped language, the other ways CVs
+write it in any language ("maschinelles Lernen", "apprentissage automatique", "機械学習" are all machine learning),
+and the industries (``market.industries`` codes) whose CVs and postings commonly list it, so that skills can later be
+weighted per industry. The ``industries`` column is optional: a file without it loads with no industries.
 
 A skill found in text keeps one identity per concept (``taxonomy``, ``key``): the O*NET key of its first O*NET name
 when it has one (so industry weights and the career paths, which are O*NET's, still apply), else the ESCO URI, else
@@ -33,6 +35,7 @@ class Concept:
     esco_uri: str
     labels: dict[str, str] = field(hash=False)  # language -> display label
     aliases: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()  # CVPlus industry codes (market.industries) whose CVs and postings list it
 
     def written_forms(self) -> tuple[str, ...]:
         """Every way the concept is written, labels first, each once."""
@@ -50,9 +53,17 @@ def concepts_load(path: Path = CONCEPTS_PATH) -> tuple[Concept, ...]:
             esco_uri=ESCO_SKILL_URI + row["esco"].strip() if row["esco"].strip() else "",
             labels={language: row[language].strip() for language in LANGUAGES if row[language].strip()},
             aliases=tuple(alias.strip() for alias in row["aliases"].split("|") if alias.strip()),
+            industries=tuple(code.strip() for code in (row.get("industries") or "").split("|") if code.strip()),
         )
         for row in rows
     )
+
+
+@lru_cache(maxsize=1)
+def concept_industries() -> dict[str, tuple[str, ...]]:
+    """Concept id -> the industry codes whose CVs and postings commonly list it (empty for a concept the file gives
+    none, e.g. a file written before the column existed)."""
+    return {concept.concept_id: concept.industries for concept in concepts_load()}
 
 
 @lru_cache(maxsize=1)

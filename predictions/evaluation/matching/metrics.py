@@ -32,6 +32,13 @@ REQUIREMENT_MIN_LENGTH_SHARE = 0.5
 # their names are part of the product's ("Google Ads", "Amazon EKS").
 SKILL_VENDORS = ("microsoft", "adobe", "autodesk", "atlassian", "apache", "intuit", "the mathworks", "oracle")
 _NON_WORD_RE = re.compile(r"[^\w+#]+")
+# British and American spellings of one word are one name ("financial modelling" is "financial modeling"): ESCO and
+# the concept labels write British English, the annotations American.
+BRITISH_SPELLINGS = {
+    "licence": "license", "licences": "licenses", "modelling": "modeling", "labelling": "labeling",
+    "travelling": "traveling", "organisation": "organization", "organisational": "organizational",
+    "optimisation": "optimization", "analyse": "analyze", "catalogue": "catalog", "centre": "center",
+}  # fmt: skip
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}$")
 
 
@@ -69,7 +76,7 @@ def text_normalise(text: str) -> str:
 
 
 def skill_key(name: str) -> str:
-    words = text_normalise(name).split()
+    words = [BRITISH_SPELLINGS.get(word, word) for word in text_normalise(name).split()]
     if len(words) > 1 and words[-1] == "software":
         words = words[:-1]
     joined = " ".join(words)

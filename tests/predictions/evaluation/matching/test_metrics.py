@@ -131,3 +131,13 @@ def test_it_judges_an_occupation_by_soc_prefix_or_isco_group() -> None:
     assert occupation_correct(taxonomy="esco", code="http://esco/x", isco_group="2120", **accepted)
     assert not occupation_correct(taxonomy="esco", code="http://esco/y", isco_group="2511", **accepted)
     assert not occupation_correct(taxonomy=None, code=None, isco_group=None, **accepted)
+
+
+def test_british_and_american_spellings_of_a_skill_are_one_name():
+    counts, found, wrong, missed = skills_compare(
+        ["financial modelling", "Professional Engineer licence"],
+        {"financial modeling": "financial modeling", "Professional Engineer license": "PE license"},
+        {},
+    )
+    assert (counts.correct, wrong, missed) == (2, [], [])
+    assert found == ["financial modeling", "Professional Engineer license"]

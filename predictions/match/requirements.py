@@ -23,6 +23,7 @@ from predictions.match.concepts import (
 )
 from predictions.match.roles import YEARS_RE, years_asked_in  # noqa: F401 - YEARS_RE for callers
 from tracking.cv import keywords
+from tracking.cv.tokens import CONTACT_RE
 from tracking.requirements import FUNCTION_WORDS
 
 SKILL_CONCEPT_WEIGHT = 2
@@ -34,7 +35,6 @@ STOP_STEMS = frozenset(
 _OR_STEMS = frozenset({"or", "either", "oder", "ou", "o", "または", "もしくは", "又は"})
 MAX_CONCEPT_TOKENS = 4
 # A line with an address, a telephone number or a link is a contact line: never evidence for a requirement.
-CONTACT_RE = re.compile(r"@[\w-]+\.\w|https?://|www\.|linkedin\.com|(?:\+|\b0)\d[\d ()./-]{6,}\d")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 

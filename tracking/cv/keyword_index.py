@@ -242,7 +242,10 @@ def _derived_aliases(
         acronym, expansion = words[-1], words[:-1]
         letters = [char for char in acronym.casefold() if char.isalpha()]
         initials = {word[0].casefold() for word in expansion}
-        if letters and letters[0] in initials and _is_subsequence(letters, "".join(expansion).casefold()):
+        # The acronym spans the whole expansion: its last letter is in the last word ("Creative Solutions UltraTax
+        # CS" is no "CS" for UltraTax: those are the maker's initials).
+        spans = bool(letters) and letters[-1] in expansion[-1].casefold()
+        if spans and letters[0] in initials and _is_subsequence(letters, "".join(expansion).casefold()):
             aliases.append(acronym)
             if len(expansion) >= 2:
                 aliases.append(" ".join(expansion))

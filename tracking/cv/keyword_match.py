@@ -21,6 +21,7 @@ from tracking.cv.keyword_index import (
     SENIORITY_WORDS,
     TITLE_STOP_WORDS,
     UPPER,
+    VENDORS,
     Alias,
     KeywordIndex,
     SkillRef,
@@ -31,7 +32,7 @@ from tracking.cv.keyword_index import (
 )
 from tracking.cv.language import language_detect
 from tracking.cv.skill_vocabulary import STEMMERS, VocabularyEntry, line_matches
-from tracking.cv.tokens import MIN_COMPOUND_CHARS, compound_heads, has_japanese
+from tracking.cv.tokens import CONTACT_RE, MIN_COMPOUND_CHARS, compound_heads, has_japanese
 
 TITLE_MIN_SCORE = 90
 # Distinct segments looked up per text, in reading order (the headline, then the experience entries, newest first in
@@ -82,6 +83,27 @@ def _item_bounded(line: str, start: int, end: int) -> bool:
     return (
         not before or before[-1] in _ITEM_SEPARATORS or before[-1] in BULLETS or before_word in _ITEM_CONJUNCTIONS
     ) and (not after or after[0] in _ITEM_SEPARATORS or after_word in _ITEM_CONJUNCTIONS)
+
+
+_VENDOR_NAMES = frozenset(vendor.casefold() for vendor in VENDORS)
+_PERSON_SUFFIXES = ("er", "or", "ist", "ian")
+
+
+def _maker_of_next_name(surface: str, line: str, end: int) -> bool:
+    """The surface is a maker ("Google", "Microsoft") written before another name: the product is the skill."""
+    if surface.casefold() not in _VENDOR_NAMES:
+        return False
+    following = line[end:].lstrip(" ")
+    return bool(following) and (following[0].isupper() or has_japanese(following[:1]))
+
+
+def _person_read_as_thing(surface: str, label: str) -> bool:
+    """An English job title read as an ESCO label of the same stems: "Electrical Engineer" is not "electrical
+    engines", "Mechanical Engineer" not "mechanism engineering" (a person noun against a thing's)."""
+    written, labelled = surface.split()[-1].casefold(), label.split()[-1].casefold()
+    if written.rstrip("s") == labelled.rstrip("s") or written[:4] != labelled[:4]:
+        return False  # the same word, or words of two families (another language's surface under an English label)
+    return written.rstrip("s").endswith(_PERSON_SUFFIXES) and not labelled.rstrip("s").endswith(_PERSON_SUFFIXES)
 
 
 def _case_ok(alias: Alias, surface: str, line: str, start: int, end: int, length: int) -> bool:
@@ -170,6 +192,9 @@ def skills_match(text: str, *, index: KeywordIndex, languages: tuple[str, ...] |
         languages = text_languages(text) if index.esco_refs is not None else ()
     for raw_line in text.splitlines():
         line = unicodedata.normalize("NFKC", raw_line)
+        if CONTACT_RE.search(line):
+            continue  # an address, a link or a telephone number: "Baltimore, MD" names no skill
+        degree_line = degree_level(line) is not None
         matches = token_matches(line)
         stems = [word_stem(match.group(0).casefold()) for match in matches]
         taken = [False] * len(matches)
@@ -185,6 +210,10 @@ def skills_match(text: str, *, index: KeywordIndex, languages: tuple[str, ...] |
                 surface = line[start:end]
                 if not _case_ok(alias, surface, line, start, end, length):
                     continue
+                if _maker_of_next_name(surface, line, end) or (degree_line and alias.skill.taxonomy != "onet"):
+                    # "Google BigQuery": Google names the maker, not a skill; a degree line's "Statistics" is the
+                    # field studied (the match's degree judge reads it), not a skill claimed.
+                    continue
                 _skill_found(found, alias, line, surface, start)
                 taken[position : position + length] = [True] * length
                 step = length
@@ -197,12 +226,12 @@ def skills_match(text: str, *, index: KeywordIndex, languages: tuple[str, ...] |
                         _skill_found(found, alias, line, word, matches[position].start())
                         taken[position] = True
             position += step
-        if languages and matches and degree_level(line) is None:
+        if languages and matches and not degree_line:
             # A degree line names fields of study ("M.Sc. Mathematics", "Computer Science"), which ESCO lists as
             # knowledge but a recruiter does not search as skills.
             for hit in line_matches(matches, languages, taken):
                 start, end = matches[hit.start].start(), matches[hit.end - 1].end()
-                if not _item_bounded(line, start, end):
+                if not _item_bounded(line, start, end) or _person_read_as_thing(line[start:end], hit.entry.name):
                     continue
                 _skill_found(found, _vocabulary_skill(hit.entry, index), line, line[start:end], start)
     return list(found.values())

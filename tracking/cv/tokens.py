@@ -17,6 +17,9 @@ import re
 import threading
 from dataclasses import dataclass
 
+# An e-mail address, a link or a telephone number: the line is contact details, never a skill or a requirement's
+# evidence ("Baltimore, MD · g.adeyemi@example.com" names no MD).
+CONTACT_RE = re.compile(r"@[\w-]+\.\w|https?://|www\.|linkedin\.com|(?:\+|\b0)\d[\d ()./-]{6,}\d")
 _TOKEN_RE = re.compile(r"(?:(?<![\w.])\.)?[^\W_](?:[\w+#.]*[\w+#])?")
 _CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 MAX_JAPANESE_CHARS = 100_000  # analysed per text (the CV read budget); past this runs are read whole

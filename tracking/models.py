@@ -217,6 +217,21 @@ class JobPosting(models.Model):
             return {name: list(stored.get(name) or []) for name in ("must_have", "nice_to_have")}
         return requirements_split(self.description or "")
 
+    @cached_property
+    def language(self) -> dict:
+        """The language the title and description are written in, for the application pages (tracking.cv.language):
+        ``{"code", "shipped", "mixed", "name", "mixed_names"}``; code "und" and no name when the text says too
+        little to tell."""
+        from tracking.cv.labels import LANGUAGE_NAMES
+        from tracking.cv.language import language_detect
+
+        detected = language_detect(f"{self.title}\n{self.description}")
+        return {
+            **detected.as_dict(),
+            "name": LANGUAGE_NAMES.get(detected.code, ""),
+            "mixed_names": [LANGUAGE_NAMES.get(code, code) for code in detected.mixed],
+        }
+
     @property
     def industry_label(self) -> str:
         """The industry's name in the active language, or "" for none (or one no longer in the list)."""

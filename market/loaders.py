@@ -322,7 +322,7 @@ def _load_esco_skills(base_dir: Path, counts: LoadCounts) -> None:
     counts.rows_deleted += _delete_except(Skill.objects.filter(taxonomy=Taxonomy.ESCO), skill_ids)
 
 
-LABEL_LANGUAGES = ("de", "fr", "es")  # ESCO's languages among those CVPlus ships; Japanese labels come from concepts
+LABEL_LANGUAGES = ("de", "fr", "es")  # ESCO's languages among those CVPlus ships; Japanese from job tag and concepts
 
 
 def _esco_occupation_labels(base_dir: Path, counts: LoadCounts) -> dict[str, dict[str, str]]:
@@ -335,21 +335,41 @@ def _esco_occupation_labels(base_dir: Path, counts: LoadCounts) -> dict[str, dic
     return labels
 
 
+def _japanese_occupation_titles(base_dir: Path, counts: LoadCounts) -> dict[str, str]:
+    """O*NET code -> the Japanese title to show for it: job tag's own title for the occupation CVPlus crosswalks to
+    that code (the first in the file), else the first title CVPlus added for it."""
+    titles: dict[str, tuple[bool, str]] = {}
+    path = base_dir / "skill_concepts" / "titles_ja.csv"
+    for row in _count(read_rows(path, columns=["title", "source", "jobtag_id", "onet_code"]), counts):
+        code, title = row.text("onet_code"), row.text("title", max_length=255)
+        from_jobtag = row.text("source") == "jobtag"
+        if code not in titles or (from_jobtag and not titles[code][0]):
+            titles[code] = (from_jobtag, title)
+    return {code: title for code, (_from_jobtag, title) in titles.items()}
+
+
 def _load_esco_labels(base_dir: Path, counts: LoadCounts) -> None:
     """The translated ``label`` of every occupation and O*NET skill: ESCO's label where ESCO has the occupation (an
-    O*NET occupation through the crosswalk), the English title otherwise; skills as CVs write them, a skill concept's
-    label in each language (tracking/cv/concepts.py)."""
+    O*NET occupation through the crosswalk), job tag's Japanese title where CVPlus crosswalks one to the O*NET
+    occupation (an ESCO occupation through the crosswalk), the English title otherwise; skills as CVs write them, a
+    skill concept's label in each language (tracking/cv/concepts.py)."""
     from tracking.cv.concepts import concepts_load, display_label
 
     esco = _esco_occupation_labels(base_dir, counts)
+    japanese = _japanese_occupation_titles(base_dir, counts)
     crosswalk: dict[str, str] = {}
     path = base_dir / "esco_multilingual" / "onet_esco_crosswalk.csv"
     for row in _count(read_rows(path, columns=["onet_code", "esco_uri", "matched_on"]), counts):
         crosswalk[row.text("onet_code")] = row.text("esco_uri")
+    japanese_by_uri: dict[str, str] = {}
+    for onet_code, uri in sorted(crosswalk.items()):
+        if onet_code in japanese:
+            japanese_by_uri.setdefault(uri, japanese[onet_code])
     occupation_rows = []
     for pk, taxonomy, code, title in Occupation.objects.values_list("pk", "taxonomy", "code", "title"):
         translated = esco.get(code if taxonomy == Taxonomy.ESCO else crosswalk.get(code, ""), {})
-        occupation_rows.append((title, *(translated.get(language) for language in LABEL_LANGUAGES), None, pk))
+        in_japanese = japanese_by_uri.get(code) if taxonomy == Taxonomy.ESCO else japanese.get(code)
+        occupation_rows.append((title, *(translated.get(language) for language in LABEL_LANGUAGES), in_japanese, pk))
     _labels_write(Occupation, occupation_rows)
 
     concept_labels: dict[tuple[str, str], dict[str, str]] = {}
@@ -543,6 +563,7 @@ DATASETS: tuple[DatasetSpec, ...] = (
             "esco_multilingual/occupation_labels.csv",
             "esco_multilingual/onet_esco_crosswalk.csv",
             "skill_concepts/concepts.csv",
+            "skill_concepts/titles_ja.csv",
         ),
         loader=_load_esco_labels,
         depends_on=("onet_occupations", "onet_technology_skills", "esco_occupations", "esco_skills"),

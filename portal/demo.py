@@ -61,7 +61,7 @@ from tenants.context import require_tenant_schema
 from tracking.cv.services import cv_paste
 from tracking.models import Application, ApplicationEvent, CVDocument, DomainEvent, JobPosting, Stage
 from tracking.reach import applications_reach_refresh
-from tracking.requirements import requirements_split
+from tracking.requirements import READER_VERSION, requirements_split
 
 # Every feature a job seeker can use; the licensee API is sold separately.
 SEEKER_FEATURES = [feature.value for feature in Feature if feature != Feature.API]
@@ -260,6 +260,7 @@ class _ProgrammeWriter:
                     remote=planned.remote,
                     industry=planned.employer.industry,
                     requirements=requirements[description],
+                    requirements_version=READER_VERSION,
                 )
                 offers = [move.offer_amount for move in planned.moves if move.stage == OFFER]
                 application = Application(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.gating import EntitlementRequired, locked_section
 from cvplus.text_limits import MAX_CV_TEXT_CHARS, MAX_DESCRIPTION_CHARS, ReadLengthValidator
 from market.industries import industry_choices
+from tracking.cv.concepts import skill_label
 from tracking.models import Application, CVDocument, JobPosting, Stage
 from tracking.services import ALLOWED_MOVES, MAX_YEARS_EXPERIENCE
 
@@ -347,5 +348,5 @@ class CVCorrectionForm(forms.Form):
             skill for skill in (cv.parsed or {}).get("skills") or [] if isinstance(skill, dict) and skill.get("key")
         ]
         self.fields["skills_removed"].choices = [
-            (str(skill["key"]), str(skill.get("name") or skill["key"])) for skill in skills
+            (str(skill["key"]), skill_label(skill) or str(skill["key"])) for skill in skills
         ]

@@ -14,11 +14,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from market.industries import industry_choices
 from market.models import SalarySurveyRow
+from tracking.requirements import READER_VERSION, requirements_split
 
 
 class AppendOnlyModel(models.Model):
@@ -192,6 +194,10 @@ class JobPosting(models.Model):
     requirements = models.JSONField(
         _("requirements"), default=dict, blank=True, help_text=_('{"must_have": [...], "nice_to_have": [...]}')
     )
+    # tracking.requirements.READER_VERSION of the reading stored in `requirements`; "" for lists stored before
+    # versions were recorded. The lists are always read from the description (nobody edits them), so an older
+    # reading can be replaced without losing anything.
+    requirements_version = models.CharField(_("requirements reader version"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
 
     class Meta:
@@ -201,6 +207,30 @@ class JobPosting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} · {self.company}"
+
+    @cached_property
+    def requirements_current(self) -> dict[str, list[str]]:
+        """The must-have and nice-to-have lists as the current reader reads the description: the stored lists when it
+        stored them, else a fresh reading (not written here: ``manage.py postings_requirements_reread`` does)."""
+        if self.requirements_version == READER_VERSION:
+            stored = self.requirements or {}
+            return {name: list(stored.get(name) or []) for name in ("must_have", "nice_to_have")}
+        return requirements_split(self.description or "")
+
+    @cached_property
+    def language(self) -> dict:
+        """The language the title and description are written in, for the application pages (tracking.cv.language):
+        ``{"code", "shipped", "mixed", "name", "mixed_names"}``; code "und" and no name when the text says too
+        little to tell."""
+        from tracking.cv.labels import LANGUAGE_NAMES
+        from tracking.cv.language import language_detect
+
+        detected = language_detect(f"{self.title}\n{self.description}")
+        return {
+            **detected.as_dict(),
+            "name": LANGUAGE_NAMES.get(detected.code, ""),
+            "mixed_names": [LANGUAGE_NAMES.get(code, code) for code in detected.mixed],
+        }
 
     @property
     def industry_label(self) -> str:

@@ -17,6 +17,10 @@ import re
 import unicodedata
 
 MUST, NICE, NEVER = "must", "nice", "never"
+# The version of this reading stored with each posting's lists (JobPosting.requirements_version). Bump it whenever
+# ``requirements_split`` reads a description differently: lists stored by an older version are read again on display
+# (JobPosting.requirements_current) and rewritten by ``manage.py postings_requirements_reread``.
+READER_VERSION = "2"  # 2: headings and cues in five languages, no salaries or benefits (issue 15)
 
 # Section headings, compared after _heading_key (NFKC, case-folded, punctuation and brackets dropped).
 HEADINGS: dict[str, tuple[str, ...]] = {

@@ -38,6 +38,7 @@ from tracking.models import (
     Task,
 )
 from tracking.reach import reach_on_move
+from tracking.requirements import READER_VERSION as REQUIREMENTS_READER_VERSION
 from tracking.requirements import description_body, requirements_split
 
 # Moves a person can make. Terminal stages (accepted, rejected, withdrawn) have none.
@@ -160,6 +161,7 @@ def posting_create(
         industry=industry or posting_industry_detect(title=title, description=description),
         industry_detected=not industry,
         requirements=requirements_split(description),
+        requirements_version=REQUIREMENTS_READER_VERSION,
     )
     posting.industry_detected = posting.industry_detected and bool(posting.industry)
     posting.full_clean(exclude=["owner"])
@@ -414,6 +416,26 @@ def posting_url_update(*, posting: JobPosting, url: str) -> JobPosting:
     posting.full_clean(exclude=["owner"])
     posting.save(update_fields=["url"])
     return posting
+
+
+def postings_requirements_reread() -> int:
+    """Reads again the requirement lists of this tenant's postings stored by an older reader and stores the current
+    reading; returns how many were rewritten. Each row is rewritten only while it still holds an older version, so
+    running it twice, or beside a page reading the same posting, writes each posting once."""
+    require_tenant_schema()
+    rewritten = 0
+    stale = JobPosting.objects.exclude(requirements_version=REQUIREMENTS_READER_VERSION).values_list(
+        "pk", "description"
+    )
+    for pk, description in stale.iterator(chunk_size=500):
+        rewritten += (
+            JobPosting.objects.filter(pk=pk)
+            .exclude(requirements_version=REQUIREMENTS_READER_VERSION)
+            .update(
+                requirements=requirements_split(description or ""), requirements_version=REQUIREMENTS_READER_VERSION
+            )
+        )
+    return rewritten
 
 
 def posting_delete(*, posting: JobPosting) -> None:

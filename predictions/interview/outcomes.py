@@ -47,7 +47,7 @@ def interview_input_for(application, *, applied_at: datetime | None = None, inde
 
     posting, cv = application.posting, application.cv
     match = application_match_for(user=application.owner, application=application, index=index)
-    requirements = posting.requirements or {}
+    requirements = posting.requirements_current
     asked = (
         years_asked([str(v) for v in requirements.get("must_have") or []])
         or years_asked([str(v) for v in requirements.get("nice_to_have") or []])

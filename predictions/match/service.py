@@ -51,7 +51,7 @@ def application_match_for(*, user: User, application: Application, index: keywor
         cv_parsed=cv_parsed(cv),
         posting_title=posting.title,
         posting_description=posting.description,
-        requirements=posting.requirements or {},
+        requirements=posting.requirements_current,
         index=index or keywords.keyword_index(),
         industry=industry_profiles().get(posting.industry) if posting.industry else None,
     )

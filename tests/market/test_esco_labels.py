@@ -42,6 +42,11 @@ def labelled(reference_dir: Path) -> dict[str, str]:
         ["onet_code", "esco_uri", "matched_on"],
         [[onet_code, uri, "title=preferredLabel"]],
     )
+    _write(
+        reference_dir / "skill_concepts" / "titles_ja.csv",
+        ["title", "source", "jobtag_id", "onet_code"],
+        [["経営責任者", "cvplus", "", onet_code], ["会社経営者", "jobtag", "1", onet_code]],
+    )
     call_command(
         "load_reference_data",
         "--base-dir",
@@ -86,3 +91,35 @@ def test_it_labels_onet_skills_as_cvs_write_them(labelled):
     for name, label in skills.items():
         assert label
         assert len(label) <= len(name)
+
+
+def test_it_shows_job_tags_japanese_title_of_an_occupation_and_of_the_esco_occupation_crosswalked_to_it(labelled):
+    esco = Occupation.objects.get(taxonomy=Taxonomy.ESCO, code=labelled["uri"])
+    onet = Occupation.objects.get(taxonomy=Taxonomy.ONET, code=labelled["onet_code"])
+    other = Occupation.objects.filter(taxonomy=Taxonomy.ONET).exclude(code=labelled["onet_code"]).first()
+
+    with translation.override("ja"):
+        assert esco.display_title == onet.display_title == "会社経営者"  # job tag's own title before CVPlus's
+        assert other.display_title == other.title  # no Japanese title: O*NET's English one
+    with translation.override("de"):
+        assert onet.display_title == "Geschäftsführer/Geschäftsführerin"
+
+
+def test_it_names_a_japanese_cvs_occupation_in_japanese_on_its_page(labelled):
+    from tracking.cv.labels import parsed_for_display
+
+    onet = Occupation.objects.get(taxonomy=Taxonomy.ONET, code=labelled["onet_code"])
+    parsed = {
+        "titles": [
+            {
+                "title_as_written": "経営責任者",
+                "occupation_code": onet.code,
+                "occupation_title": onet.title,
+                "taxonomy": "onet",
+                "evidence": "経営責任者",
+            }
+        ]
+    }
+
+    assert parsed_for_display(parsed, "ja")["titles"][0]["occupation_shown"] == "会社経営者"
+    assert parsed_for_display(parsed, "en")["titles"][0]["occupation_shown"] == onet.title

@@ -27,6 +27,7 @@ from tracking.models import (
     Stage,
     Task,
 )
+from tracking.requirements import READER_VERSION
 
 
 def _next_cv_version(cv: CVDocument) -> int:
@@ -67,6 +68,7 @@ class JobPostingFactory(factory.django.DjangoModelFactory):
     remote = JobPosting.Remote.HYBRID
     description = "Requirements:\n- Python\n- SQL"
     requirements = factory.LazyFunction(lambda: {"must_have": ["Python", "SQL"], "nice_to_have": []})
+    requirements_version = READER_VERSION  # stored as given, as if read by today's reader
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,7 @@ EXPECTED_PATHS = {
     "/api/v1/cvs/",
     "/api/v1/cvs/{id}/",
     "/api/v1/cvs/{id}/conventions/",
+    "/api/v1/cvs/{id}/corrections/",
     "/api/v1/cvs/conventions/",
     "/api/v1/cvs/{id}/progression/",
     "/api/v1/progression/",

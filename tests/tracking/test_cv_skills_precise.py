@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from tracking.cv import keywords
-from tracking.cv.concepts import japanese_titles, skill_label
+from tracking.cv.concepts import display_label, japanese_titles, skill_label
 from tracking.cv.extract import cv_file_read, cv_text_read
 from tracking.cv.keyword_index import ordinary_words_load
 from tracking.cv.sections import cv_sections_split, experience_years
@@ -100,6 +100,39 @@ def test_it_collapses_onets_variant_spellings_into_one_skill_labelled_as_cvs_wri
 
     assert [skill["label"] for skill in found] == ["SQL", "AWS"]
     assert found[0]["evidence"] == "Skills: Structure query language SQL"
+
+
+def test_it_labels_an_onet_name_that_ends_with_its_own_acronym_by_the_acronym(index):
+    found = keywords.skills_match("- Led failure mode and effects analysis (FMEA) workshops", index=index)
+
+    assert [skill["label"] for skill in found] == ["FMEA"]
+    assert [
+        display_label(name)
+        for name in (
+            "Failure mode and effects analysis FMEA software",
+            "Failure mode effects and criticality analysis FMECA software",
+            "Extensible markup language XML",
+            "Database management system DBMS",
+            "Single sign-on SSO",
+        )
+    ] == ["FMEA", "FMECA", "XML", "DBMS", "SSO"]
+
+
+def test_it_keeps_a_vendors_name_whose_last_word_only_looks_like_an_acronym():
+    assert display_label("Scientific Software Group DTM") == "Scientific Software Group DTM"
+    assert display_label("Apache Subversion SVN") == "Apache Subversion SVN"
+
+
+def test_it_shows_a_skill_stored_with_an_older_label_by_todays_label():
+    stored = {
+        "name": "Failure mode and effects analysis FMEA software",
+        "label": "Failure mode and effects analysis FMEA",
+        "taxonomy": "onet",
+        "key": "failure mode and effects analysis fmea software",
+        "concept": "",
+    }
+
+    assert skill_label(stored, "de") == "FMEA"
 
 
 @pytest.mark.parametrize(
@@ -218,6 +251,33 @@ def test_it_reads_a_japanese_cvs_title_skills_and_years(index):
     evidence = {skill["concept"]: skill["evidence"] for skill in found}
     assert evidence["machine-learning"] == "・機械学習モデルによる需要予測を開発"
     assert experience_years(sections, today=date(2025, 6, 1)) == 9
+
+
+GERMAN_HEADLINE_CV = """Katrin Hoffmann, Projektmanagement, München, katrin.hoffmann@example.de, +49 170 1234567
+
+Berufserfahrung
+03/2019 – heute Projektleiterin, Stadtwerke Beispiel GmbH
+- Einführung von Jira und Confluence
+"""
+
+
+def test_it_quotes_the_part_of_a_headline_it_read_a_skill_from_never_the_contact_details(index):
+    evidence = {skill["label"]: skill["evidence"] for skill in keywords.skills_match(GERMAN_HEADLINE_CV, index=index)}
+
+    assert evidence["project management"] == "Projektmanagement"
+    assert evidence["Atlassian JIRA"] == "- Einführung von Jira und Confluence"
+    assert not any("@" in line or "170" in line for line in evidence.values())
+
+
+def test_it_quotes_the_title_line_a_skill_was_read_from_not_the_contact_line_below_it(index):
+    text = (
+        "Katrin Hoffmann\nSenior Projektmanagerin | Projektmanagement & Prozessoptimierung\n"
+        "Lindenstraße 12, 80331 München · katrin.hoffmann@example.de · +49 170 1234567\n"
+    )
+    evidence = {skill["label"]: skill["evidence"] for skill in keywords.skills_match(text, index=index)}
+
+    assert evidence["project management"] == "Senior Projektmanagerin | Projektmanagement & Prozessoptimierung"
+    assert not any("@" in line for line in evidence.values())
 
 
 # ---------------------------------------------------------------------------------------------------------------------

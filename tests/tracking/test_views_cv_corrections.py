@@ -55,6 +55,25 @@ def test_it_shows_the_correction_form_with_a_box_per_skill_read(owner, owner_cli
     assert 'value="adobe presenter"' in page
 
 
+def test_it_names_each_skill_to_remove_as_the_page_shows_it(owner, owner_client) -> None:
+    fmea = {
+        "name": "Failure mode and effects analysis FMEA software",
+        "label": "Failure mode and effects analysis FMEA",  # as an older reader labelled it
+        "key": "failure mode and effects analysis fmea software",
+        "taxonomy": "onet",
+        "evidence": "- Led FMEA workshops",
+        "matched_text": "FMEA",
+    }
+    cv = make_cv(owner, parsed={**PARSED, "skills": [*PARSED["skills"], fmea]})
+
+    page = owner_client.get(f"/app/cv/{cv.pk}/").content.decode()
+
+    assert "<strong>FMEA</strong>" in page
+    box = page.split('value="failure mode and effects analysis fmea software" id="id_skills_removed_2"', 1)[1]
+    assert box.split("</label>", 1)[0].lstrip(">").strip() == "<span>FMEA</span>"
+    assert "Failure mode and effects analysis FMEA" not in page
+
+
 def test_the_owner_removes_a_wrong_skill_adds_missing_ones_and_fixes_title_and_years(owner, owner_client) -> None:
     cv = make_cv(owner, parsed=PARSED)
 

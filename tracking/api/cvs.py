@@ -3,7 +3,8 @@ answered at once with ``status`` "reading"; a worker reads it (tracking/cv/readi
 "parsed" or "unreadable" (with ``unreadable_reason``) once done. An upload over the upload budget is a 429 with
 Retry-After (too many in the last hour or day) or a 400 (too many versions kept), naming the limit. A version's
 conventions (/api/v1/cvs/{id}/conventions/, or the latest one's at /api/v1/cvs/conventions/) check it against the CV
-conventions of the country the user applies to (market/cv_rules.py).
+conventions of the country the user applies to (market/cv_rules.py). The seeker's corrections to a version
+(/api/v1/cvs/{id}/corrections/) are the CV page's: read, replaced or removed, and used by the match and predictions.
 
 The upload services live in tracking/cv/services.py and are imported when called, so the rest of the API works while
 that module is missing.
@@ -26,6 +27,8 @@ from tracking.api.base import UserScopedViewSet
 from tracking.cv.conventions import cv_conventions
 from tracking.models import CVDocument
 
+# Keys of skills to remove in one request: more than a CV version is ever read with (the reader finds each skill once).
+MAX_REMOVED_KEYS = 500
 CV_SUMMARY_FIELDS = [
     "id",
     "version",
@@ -189,6 +192,83 @@ class CVViewSet(UserScopedViewSet):
             raise exceptions.Throttled(wait=refused.retry_after_s, detail=refused.messages[0]) from None
         cv.refresh_from_db()  # read already when tasks run inline
         return Response(self.DetailOutputSerializer(cv).data, status=status.HTTP_201_CREATED)
+
+    class CorrectionsInputSerializer(serializers.Serializer):
+        skills_removed = serializers.ListField(
+            child=serializers.CharField(max_length=1000),
+            required=False,
+            max_length=MAX_REMOVED_KEYS,
+            help_text=_("Keys of skills read from this version (its parsed skills' key) that are wrong."),
+        )
+        skills_added = serializers.ListField(
+            child=serializers.CharField(max_length=1000, allow_blank=True),
+            required=False,
+            help_text=_("Skills the version has that were not read, as you write them."),
+        )
+        title = serializers.CharField(
+            max_length=1000,
+            required=False,
+            allow_blank=True,
+            help_text=_("Your job title, in place of the first one read; empty keeps what was read."),
+        )
+        years_experience = serializers.IntegerField(
+            required=False, allow_null=True, help_text=_("Your years of experience; null keeps the years read.")
+        )
+
+    class CorrectionsOutputSerializer(serializers.Serializer):
+        cv = serializers.IntegerField()
+        skills_removed = serializers.ListField(child=serializers.CharField())
+        skills_added = serializers.ListField(child=serializers.CharField())
+        title = serializers.CharField()
+        years_experience = serializers.IntegerField(allow_null=True)
+        updated_at = serializers.DateTimeField(allow_null=True)
+        parsed = serializers.JSONField(
+            help_text=_(
+                "What was read from the version with your corrections applied: what the CV page shows and the match "
+                "and the predictions use."
+            )
+        )
+
+    def _corrections_response(self, cv: CVDocument, *, status_code: int = status.HTTP_200_OK) -> Response:
+        from tracking.cv_corrections import cv_correction_of, cv_parsed
+
+        correction = cv_correction_of(cv)
+        payload = {
+            "cv": cv.pk,
+            "skills_removed": list(correction.skills_removed or []) if correction else [],
+            "skills_added": list(correction.skills_added or []) if correction else [],
+            "title": correction.title if correction else "",
+            "years_experience": correction.years_experience if correction else None,
+            "updated_at": correction.updated_at if correction else None,
+            "parsed": cv_parsed(cv),
+        }
+        return Response(self.CorrectionsOutputSerializer(payload).data, status=status_code)
+
+    @extend_schema(methods=["GET"], responses=CorrectionsOutputSerializer, operation_id="cvs_corrections_retrieve")
+    @extend_schema(
+        methods=["PUT"],
+        request=CorrectionsInputSerializer,
+        responses=CorrectionsOutputSerializer,
+        operation_id="cvs_corrections_update",
+    )
+    @extend_schema(methods=["DELETE"], responses={204: None}, operation_id="cvs_corrections_destroy")
+    @action(detail=True, methods=["get", "put", "delete"])
+    def corrections(self, request: Request, pk: str) -> Response:
+        """Your corrections to what was read from this version, as on its CV page: GET them with the corrected
+        reading, PUT replaces them all (a field left out corrects nothing), DELETE removes them. A refused PUT is a
+        400 naming the field and changes nothing."""
+        from tracking.cv_corrections import cv_correction_save
+
+        cv = self.get_object()
+        if request.method == "GET":
+            return self._corrections_response(cv)
+        if request.method == "DELETE":
+            cv_correction_save(user=request.user, cv=cv)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        serializer = self.CorrectionsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cv_correction_save(user=request.user, cv=cv, **serializer.validated_data)
+        return self._corrections_response(cv)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])

@@ -28,7 +28,18 @@ class PostingInUseError(exceptions.APIException):
     default_code = "posting_in_use"
 
 
+class PostingRequirementsSerializer(serializers.Serializer):
+    must_have = serializers.ListField(child=serializers.CharField())
+    nice_to_have = serializers.ListField(child=serializers.CharField())
+
+
 class PostingOutputSerializer(serializers.ModelSerializer):
+    requirements = PostingRequirementsSerializer(
+        source="requirements_current",
+        read_only=True,
+        help_text=_("Must-have and nice-to-have requirements as CVPlus reads the description now."),
+    )
+
     class Meta:
         model = JobPosting
         fields = [

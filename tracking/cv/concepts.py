@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.utils import translation
@@ -73,26 +73,66 @@ def _labels_by_concept() -> dict[str, dict[str, str]]:
 
 def skill_label(skill: dict, language: str | None = None) -> str:
     """The name to show for a skill found in text, in ``language`` (default: the active one): the concept's label
-    in that language, else its English one, else the skill's own display label, else its reference-data name."""
+    in that language, else its English one, else the skill's own display label, else its reference-data name. An
+    O*NET skill's label is cleaned again, so a CV read before the cleaning improved shows today's label."""
     language = (language or translation.get_language() or "en").split("-")[0]
     labels = _labels_by_concept().get(skill.get("concept") or "")
     if labels:
         return labels.get(language) or labels.get("en") or skill.get("name", "")
-    return skill.get("label") or skill.get("name", "")
+    label = skill.get("label") or skill.get("name", "")
+    return display_label(label) if skill.get("taxonomy") == "onet" else label
 
 
 def display_label(name: str) -> str:
     """A reference-data skill name as a CV writes it: "Structured query language SQL" -> "SQL", "Amazon Web Services
-    AWS software" -> "AWS", "Oracle Java software" -> "Oracle Java"; other names unchanged."""
+    AWS software" -> "AWS", "Failure mode and effects analysis FMEA software" -> "FMEA", "Oracle Java software" ->
+    "Oracle Java"; other names unchanged. Idempotent: a label is its own label."""
     words = name.split()
     if len(words) >= 3 and words[-1].casefold() == "software" and words[-2][:1].isupper():
         words = words[:-1]
     if len(words) >= 3 and _ACRONYM_RE.match(words[-1]):
         letters = [char for char in words[-1].casefold() if char.isalpha()]
         initials = "".join(word[0].casefold() for word in words[:-1])
-        if letters and "".join(letters) in initials:
+        if letters and ("".join(letters) in initials or _spells_acronym("".join(letters), words[:-1])):
             return words[-1]
     return " ".join(words)
+
+
+# Words an acronym may skip or take a letter from ("Failure mode and effects analysis FMEA").
+_ACRONYM_OPTIONAL_WORDS = frozenset("a an and at by for in of on or the to with".split())
+
+
+def _spells_acronym(letters: str, words: list[str]) -> bool:
+    """Whether ``letters`` are the name's own acronym: read in order, each word (split at hyphens) giving one or more
+    letters, the first at its start ("eXtensible" gives its x), later ones from inside it ("DataBase", "Secure
+    SHell"); joining words ("and", "of") may give none. A vendor's name before the acronym gives none of its letters,
+    so "Scientific Software Group DTM" keeps its name."""
+    parts = [part.casefold() for word in words for part in word.split("-") if part]
+    if not parts or not all(part.isalpha() for part in parts):
+        return False
+
+    @cache
+    def spells(letter_at: int, part_at: int) -> bool:
+        if part_at == len(parts):
+            return letter_at == len(letters)
+        part = parts[part_at]
+        if part in _ACRONYM_OPTIONAL_WORDS and spells(letter_at, part_at + 1):
+            return True
+        first = 1 if part.startswith("ex") and letters[letter_at : letter_at + 1] == "x" else 0
+        if letter_at == len(letters) or part[first] != letters[letter_at]:
+            return False
+        letter_at, position = letter_at + 1, first + 1
+        while True:  # the word gives its first letter and possibly more, each further one found further inside it
+            if spells(letter_at, part_at + 1):
+                return True
+            if letter_at == len(letters):
+                return False
+            position = part.find(letters[letter_at], position)
+            if position < 0:
+                return False
+            letter_at, position = letter_at + 1, position + 1
+
+    return spells(0, 0)
 
 
 JAPANESE_TITLES_PATH = CONCEPTS_PATH.with_name("titles_ja.csv")

@@ -31,6 +31,7 @@ from tracking.cv.keyword_index import (
     word_stem,
 )
 from tracking.cv.language import language_detect
+from tracking.cv.sections import has_contact_details
 from tracking.cv.skill_vocabulary import STEMMERS, VocabularyEntry, line_matches
 from tracking.cv.tokens import CONTACT_RE, MIN_COMPOUND_CHARS, compound_heads, has_japanese
 
@@ -125,8 +126,19 @@ MAX_EVIDENCE_CHARS = 300
 MAX_SKILL_TEXT_CHARS = 200_000
 
 
-def _evidence(line: str, start: int) -> str:
-    """The line the skill was read on, or in a paragraph longer than ``MAX_EVIDENCE_CHARS`` the part around it."""
+# The parts of a headline written on one line: "Katrin Hoffmann, Projektmanagement, München, k.h@example.de".
+_HEADLINE_PART_RE = re.compile(r"\s[-–—|·•/]\s|[,;|·•\t]|\s{2,}")
+
+
+def _evidence(line: str, start: int, surface: str) -> str:
+    """The line the skill was read on, or in a paragraph longer than ``MAX_EVIDENCE_CHARS`` the part around it. On a
+    line with contact details (a headline that runs the name, the specialism and the address together) only the part
+    between separators that names the skill: a contact line is never quoted as evidence."""
+    if has_contact_details(line):
+        part_start = max((match.end() for match in _HEADLINE_PART_RE.finditer(line, 0, start)), default=0)
+        part_end = next((match.start() for match in _HEADLINE_PART_RE.finditer(line, start + len(surface))), len(line))
+        part = line[part_start:part_end].strip()
+        return surface.strip() if has_contact_details(part) else part
     if len(line) <= MAX_EVIDENCE_CHARS:
         return line.strip()
     left = max(0, start - MAX_EVIDENCE_CHARS // 2)
@@ -144,7 +156,7 @@ def _skill_found(found: dict, alias: Alias, line: str, surface: str, start: int)
         "concept": skill.concept,
         "key": skill.key,
         "taxonomy": skill.taxonomy,
-        "evidence": _evidence(line, start),
+        "evidence": _evidence(line, start, surface),
         "matched_text": surface,
     }
 

@@ -1,8 +1,9 @@
 """A parsed CV as the CV page shows it: skill and occupation names in the reader's language.
 
 The parsed document keeps the reference data's names (matching and the industry weights read them); this adds the
-name to show beside each: a skill concept's label in the active language, an occupation's ESCO label in it (English
-O*NET title where ESCO has none, market.loaders._load_esco_labels). One query for the titles of a CV.
+name to show beside each: a skill concept's label in the active language, an occupation's ESCO label in German,
+French or Spanish, job tag's title in Japanese (English O*NET title where neither has one,
+market.loaders._load_esco_labels). One query for the titles of a CV.
 """
 
 from __future__ import annotations

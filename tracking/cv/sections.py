@@ -298,3 +298,15 @@ def contact_flags(text: str) -> dict[str, bool]:
     text = unicodedata.normalize("NFKC", text)
     has_phone = any(_phone_like(match.group(0)) for match in _PHONE_RE.finditer(text))
     return {"has_email": bool(_EMAIL_RE.search(text)), "has_phone": has_phone}
+
+
+_LINK_RE = re.compile(r"https?://|www\.|linkedin\.com|xing\.com|github\.com", re.IGNORECASE)
+
+
+def has_contact_details(line: str) -> bool:
+    """Whether ``line`` shows an email address, a phone number or a link: such a line is nobody's evidence for a
+    skill (tracking.cv.keyword_match quotes only the part of it that names the skill)."""
+    line = unicodedata.normalize("NFKC", line)
+    return bool(_EMAIL_RE.search(line) or _LINK_RE.search(line)) or any(
+        _phone_like(match.group(0)) for match in _PHONE_RE.finditer(line)
+    )

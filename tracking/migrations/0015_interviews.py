@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracking", "0013_cv_corrections"),
+        ("tracking", "0014_jobposting_requirements_version"),
     ]
 
     operations = [

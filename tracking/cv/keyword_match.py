@@ -19,6 +19,7 @@ from tracking.cv.keyword_index import (
     CAPITALISED,
     MAX_TITLE_WORDS,
     SENIORITY_WORDS,
+    SHORT,
     TITLE_STOP_WORDS,
     UPPER,
     VENDORS,
@@ -204,8 +205,9 @@ def skills_match(text: str, *, index: KeywordIndex, languages: tuple[str, ...] |
         languages = text_languages(text) if index.esco_refs is not None else ()
     for raw_line in text.splitlines():
         line = unicodedata.normalize("NFKC", raw_line)
-        if CONTACT_RE.search(line):
-            continue  # an address, a link or a telephone number: "Baltimore, MD" names no skill
+        # A line with an address, a link or a telephone number: only names are read there, never an acronym
+        # ("Baltimore, MD" names no skill) nor ESCO's wording.
+        contact_line = bool(CONTACT_RE.search(line))
         degree_line = degree_level(line) is not None
         matches = token_matches(line)
         stems = [word_stem(match.group(0).casefold()) for match in matches]
@@ -222,10 +224,8 @@ def skills_match(text: str, *, index: KeywordIndex, languages: tuple[str, ...] |
                 surface = line[start:end]
                 if not _case_ok(alias, surface, line, start, end, length):
                     continue
-                if _maker_of_next_name(surface, line, end) or (degree_line and alias.skill.taxonomy != "onet"):
-                    # "Google BigQuery": Google names the maker, not a skill; a degree line's "Statistics" is the
-                    # field studied (the match's degree judge reads it), not a skill claimed.
-                    continue
+                if _maker_of_next_name(surface, line, end) or (contact_line and alias.case_rule in (UPPER, SHORT)):
+                    continue  # "Google BigQuery": Google names the maker, not a skill
                 _skill_found(found, alias, line, surface, start)
                 taken[position : position + length] = [True] * length
                 step = length
@@ -238,7 +238,7 @@ def skills_match(text: str, *, index: KeywordIndex, languages: tuple[str, ...] |
                         _skill_found(found, alias, line, word, matches[position].start())
                         taken[position] = True
             position += step
-        if languages and matches and not degree_line:
+        if languages and matches and not degree_line and not contact_line:
             # A degree line names fields of study ("M.Sc. Mathematics", "Computer Science"), which ESCO lists as
             # knowledge but a recruiter does not search as skills.
             for hit in line_matches(matches, languages, taken):

@@ -455,9 +455,10 @@ def posting_url_update(*, posting: JobPosting, url: str) -> JobPosting:
 
 
 def posting_delete(*, posting: JobPosting) -> None:
-    """Deletes a posting no application pins; raises PostingInUse otherwise."""
+    """Deletes a posting no application pins (one deleted but still undoable counts); raises PostingInUse
+    otherwise."""
     with transaction.atomic():
-        if Application.objects.filter(posting=posting).exists():
+        if Application.all_objects.filter(posting=posting).exists():
             raise PostingInUse
         posting.delete()
 

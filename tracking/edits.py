@@ -110,7 +110,6 @@ def posting_update(
 def application_update(
     *,
     application: Application,
-    by: User,
     channel: str,
     cv: CVDocument | None,
     applied_at: datetime | None = None,

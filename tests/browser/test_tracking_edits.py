@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from tests.browser.conftest import log_in, sign_up
+from tests.browser.conftest import fits_the_screen, log_in, phone_page, sign_up, too_wide
 from tests.browser.test_csp import Violations
 from tracking.models import Application, JobPosting, Stage
 from tracking.services import application_create, posting_create
@@ -135,5 +135,30 @@ def test_it_corrects_a_posting_and_an_application_and_undoes_a_delete(live_site,
         page.wait_for_url(re.compile(rf"/app/applications/{applied}/$"))
         assert "Restored your application for “Truck Driver”." in page.locator(".messages").inner_text()
         assert violations.seen() == []
+    finally:
+        _cleanup(email)
+
+
+def test_it_fits_the_edit_and_delete_pages_on_a_phone(live_site, browser, committed) -> None:
+    email = f"browser.phone.{uuid.uuid4().hex[:10]}@example.com"
+    site = live_site.format(host="alpha.localhost")
+    try:
+        with phone_page(browser) as phone:
+            sign_up(phone, site, email, "Pia Phone")
+            applied = _add(email, "Long-haul Truck Driver for Interstate Freight", Stage.APPLIED)
+            with schema_context("alpha"):
+                posting_id = Application.objects.get(pk=applied).posting_id
+            for path in (
+                f"/app/applications/{applied}/",
+                f"/app/postings/{posting_id}/edit/",
+                f"/app/applications/{applied}/edit/",
+                f"/app/applications/{applied}/delete/",
+            ):
+                phone.goto(site + path)
+                assert fits_the_screen(phone), (path, too_wide(phone))
+            phone.get_by_role("button", name="Delete").click()
+            phone.wait_for_url(re.compile(r"/app/$"))
+            assert phone.get_by_role("region", name="Recently deleted").is_visible()
+            assert fits_the_screen(phone), too_wide(phone)
     finally:
         _cleanup(email)

@@ -126,7 +126,7 @@ def test_it_changes_the_channel_and_pins_a_cv_later(owner) -> None:
     application = _applied(owner)
     cv = make_cv(owner, content=b"Olive's CV", original_name="olive.txt")
 
-    edits.application_update(application=application, by=owner, channel="referral", cv=cv)
+    edits.application_update(application=application, channel="referral", cv=cv)
 
     stored = Application.objects.get(pk=application.pk)
     assert (stored.channel, stored.cv_id) == ("referral", cv.pk)
@@ -137,9 +137,7 @@ def test_it_corrects_the_applied_date_in_the_history_and_the_follow_up(owner) ->
     application = _applied(owner, days_ago=3)
     earlier = timezone.now() - timedelta(days=8)
 
-    edits.application_update(
-        application=application, by=owner, channel=application.channel, cv=None, applied_at=earlier
-    )
+    edits.application_update(application=application, channel=application.channel, cv=None, applied_at=earlier)
 
     stored = Application.objects.get(pk=application.pk)
     [step] = stored.events.all()
@@ -156,7 +154,6 @@ def test_it_refuses_an_applied_date_after_the_next_step(owner) -> None:
     with pytest.raises(ValidationError) as refused:
         edits.application_update(
             application=application,
-            by=owner,
             channel="referral",
             cv=None,
             applied_at=timezone.now() - timedelta(days=2),
@@ -171,14 +168,12 @@ def test_it_refuses_an_applied_date_on_a_saved_application_and_another_users_cv(
     saved = application_create(owner=owner, posting=_posting(owner), stage=Stage.SAVED)
     with pytest.raises(ValidationError) as refused:
         edits.application_update(
-            application=saved, by=owner, channel="job_board", cv=None, applied_at=timezone.now() - timedelta(days=1)
+            application=saved, channel="job_board", cv=None, applied_at=timezone.now() - timedelta(days=1)
         )
     assert "applied_at" in refused.value.message_dict
 
     with pytest.raises(ValidationError) as refused:
-        edits.application_update(
-            application=saved, by=owner, channel="job_board", cv=make_cv(member, content=b"Other CV")
-        )
+        edits.application_update(application=saved, channel="job_board", cv=make_cv(member, content=b"Other CV"))
     assert "cv" in refused.value.message_dict
     assert Application.objects.get(pk=saved.pk).cv_id is None
 

@@ -139,7 +139,6 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         def write() -> None:
             edits.application_update(
                 application=application,
-                by=request.user,
                 channel=form.cleaned_data["channel"],
                 cv=form.cleaned_data["cv"],
                 applied_at=form.applied_at(application),

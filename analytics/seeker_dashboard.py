@@ -242,12 +242,14 @@ def _offers_part(target: PredictedComparison, user: User, plan) -> None:
 # The caches of the figures and of the comparison with the interview odds
 # ---------------------------------------------------------------------------------------------------------------------
 # One row per seeker: a digest of every field of their applications the figures and the comparison read (the pinned
-# CV and posting are immutable snapshots, and every move rewrites `stage_changed_at`; the stage history only grows
-# through moves; the reach fields are in it too, as tracking/reach.py's repair may rewrite them alone).
+# CV is an immutable snapshot, an edited posting has a new `updated_at`, and every move rewrites `stage_changed_at`;
+# the stage history only grows through moves, and the one date an edit may move rewrites `applied_at`; a delete or
+# an undo rewrites `deleted_at`; the reach fields are in it too, as tracking/reach.py's repair may rewrite them alone).
 _APPLICATIONS_DIGEST = """
 SELECT md5(COALESCE(string_agg(
     concat_ws('|', id, stage, stage_changed_at, applied_at, screened_at, interviewed_at, offered_at, cv_id,
-              posting_id, channel),
+              posting_id, channel, deleted_at,
+              (SELECT updated_at FROM tracking_jobposting WHERE tracking_jobposting.id = posting_id)),
     ',' ORDER BY id), ''))
 FROM tracking_application WHERE owner_id = %s
 """

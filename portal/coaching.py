@@ -40,8 +40,15 @@ def sharing_sentence(member: User, shared: access.Shared) -> str:
 # What of a member's own data a coach reads. Callers have checked access.shared_with first.
 # ---------------------------------------------------------------------------------------------------------------------
 def latest_cv(member: User) -> CVDocument | None:
-    """The member's latest CV version with what was read from it (not its extracted text)."""
-    return CVDocument.objects.filter(owner=member).defer("text").order_by("-version").first()
+    """The member's latest CV version with what was read from it (not its extracted text); an unreadable upload is
+    never the latest (tracking.cv.services.cv_latest)."""
+    return (
+        CVDocument.objects.filter(owner=member)
+        .exclude(status=CVDocument.Status.UNREADABLE)
+        .defer("text")
+        .order_by("-version")
+        .first()
+    )
 
 
 @dataclass

@@ -147,7 +147,7 @@ def activity_list(filters: OutcomeFilters, group_by: str, *, members: QuerySet) 
     require_tenant_schema()
     key = {INDUSTRY: "posting.industry", REGION: "posting.region", COUNTRY: "posting.country"}.get(group_by)
     members_sql, params = members.query.sql_with_params()
-    where = [f"application.owner_id IN ({members_sql})"]
+    where = [f"application.owner_id IN ({members_sql})", "application.deleted_at IS NULL"]
     for value, column in ((filters.industry, "posting.industry"), (filters.region, "posting.region")):
         if value:
             where.append(f"{column} = %s")

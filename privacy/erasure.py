@@ -70,7 +70,13 @@ def domain_events_forget(*, actor_id: int | None = None, application_ids=(), cv_
     kinds = DomainEvent.Kind
     if application_ids:
         changed += DomainEvent.objects.filter(
-            kind__in=[kinds.APPLICATION_CREATED, kinds.STAGE_CHANGED], subject_id__in=list(application_ids)
+            kind__in=[
+                kinds.APPLICATION_CREATED,
+                kinds.STAGE_CHANGED,
+                kinds.APPLICATION_DELETED,
+                kinds.APPLICATION_RESTORED,
+            ],
+            subject_id__in=list(application_ids),
         ).update(subject_id=None)
     if cv_ids:
         changed += DomainEvent.objects.filter(kind=kinds.CV_PARSED, subject_id__in=list(cv_ids)).update(

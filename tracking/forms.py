@@ -56,6 +56,8 @@ class CVVersionChoiceField(forms.ModelChoiceField):
     """Names each CV version in the reader's language ("Version 2"); the model's ``__str__`` is for admin and logs."""
 
     def label_from_instance(self, obj: CVDocument) -> str:
+        if obj.status == CVDocument.Status.UNREADABLE:
+            return _("Version %(version)s (could not be read)") % {"version": obj.version}
         return _("Version %(version)s") % {"version": obj.version}
 
 

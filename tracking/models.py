@@ -1,10 +1,13 @@
 """The job seeker's own data, in the tenant schema: profile, CV versions, postings, applications and their history.
 
 Invariants kept here and in tracking/services.py:
-- A CV version and an application event are never changed once written (``save`` refuses an update). The one
-  exception is a CV version's reading outcome: a version is stored "reading" and a worker writes what it read
-  (status, text, parsed) exactly once, with a conditional UPDATE that only matches a version still reading
-  (tracking/cv/reading.py).
+- A CV version and an application event are never changed once written (``save`` refuses an update). The
+  exceptions: the date of the step to "applied", which its owner may correct between its neighbours
+  (tracking.services.application_update, one UPDATE), and a CV version's reading outcome: a version is stored
+  "reading" and a worker writes what it read (status, text, parsed) exactly once, with a conditional UPDATE that only
+  matches a version still reading (tracking/cv/reading.py).
+- A deleted posting or application (``deleted_at`` set) is invisible through the default manager and purged once
+  its undo window has passed (tracking/deletion.py).
 - An application's ``stage`` always equals the ``to_stage`` of its latest event.
 """
 
@@ -145,6 +148,15 @@ class CVCorrection(models.Model):
         return f"correction of CV {self.cv_id}"
 
 
+class LiveManager(models.Manager):
+    """Rows not deleted. The default manager of postings and applications, so every page, selector, API and
+    figure leaves a deleted row out without remembering to; ``all_objects`` (also the base manager, which related
+    lookups and cascades use) sees them all."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class JobPosting(models.Model):
     """A snapshot of a posting as the user saved it (the page may change or vanish later)."""
 
@@ -161,9 +173,11 @@ class JobPosting(models.Model):
         REMOTE = "remote", _("remote")
 
     class SalaryPeriod(models.TextChoices):
-        YEAR = "year", _("per year")
-        MONTH = "month", _("per month")
         HOUR = "hour", _("per hour")
+        DAY = "day", _("per day")
+        WEEK = "week", _("per week")
+        MONTH = "month", _("per month")
+        YEAR = "year", _("per year")
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_postings", verbose_name=_("owner")
@@ -199,10 +213,25 @@ class JobPosting(models.Model):
     # reading can be replaced without losing anything.
     requirements_version = models.CharField(_("requirements reader version"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+    # Null for a posting never edited since it was saved (tracking.services.posting_update sets it).
+    updated_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
+    # Set by tracking.deletion: hidden everywhere at once (the default manager leaves it out), restorable until
+    # tracking.deletion.UNDO_WINDOW has passed, then purged.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+
+    all_objects = models.Manager()
+    objects = LiveManager()
 
     class Meta:
         ordering = ["-created_at"]
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         verbose_name = _("job posting")
+        indexes = [
+            models.Index(
+                fields=["deleted_at"], condition=models.Q(deleted_at__isnull=False), name="tracking_posting_deleted_idx"
+            )
+        ]
         verbose_name_plural = _("job postings")
 
     def __str__(self) -> str:
@@ -300,12 +329,24 @@ class Application(models.Model):
     offered_at = models.DateTimeField(_("first reached an offer"), null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # See JobPosting.deleted_at.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+
+    all_objects = models.Manager()
+    objects = LiveManager()
 
     class Meta:
         ordering = ["-stage_changed_at"]
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        indexes = [models.Index(fields=["owner", "stage"], name="tracking_app_owner_stage_idx")]
+        indexes = [
+            models.Index(fields=["owner", "stage"], name="tracking_app_owner_stage_idx"),
+            models.Index(
+                fields=["deleted_at"], condition=models.Q(deleted_at__isnull=False), name="tracking_app_deleted_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.posting)
@@ -328,6 +369,8 @@ class ApplicationEvent(AppendOnlyModel):
     offer_amount = models.DecimalField(_("offer amount"), max_digits=12, decimal_places=2, null=True, blank=True)
     offer_currency = models.CharField(_("offer currency"), max_length=3, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # A move out of a closed stage (accepted, rejected, withdrawn) made by tracking.services.application_reopen.
+    reopened = models.BooleanField(_("reopened"), default=False)
 
     class Meta:
         ordering = ["occurred_at", "id"]
@@ -467,6 +510,8 @@ class DomainEvent(AppendOnlyModel):
 
     class Kind(models.TextChoices):
         APPLICATION_CREATED = "application.created", _("application created")
+        APPLICATION_DELETED = "application.deleted", _("application deleted")
+        APPLICATION_RESTORED = "application.restored", _("application restored")
         STAGE_CHANGED = "application.stage_changed", _("stage changed")
         REMINDER_SENT = "reminder.sent", _("reminder sent")
         CV_PARSED = "cv.parsed", _("CV parsed")

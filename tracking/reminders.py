@@ -192,7 +192,10 @@ def reminders_due_ids(*, now: datetime | None = None) -> list[int]:
         Reminder.objects.filter(
             Q(status=Reminder.Status.SCHEDULED, due_at__lte=now)
             | Q(status=Reminder.Status.SENDING, claimed_at__lt=stale)
-        ).values_list("pk", flat=True)[:1000]
+        )
+        # A deleted application's reminders wait: sent if it is restored, purged with it otherwise.
+        .filter(application__deleted_at__isnull=True)
+        .values_list("pk", flat=True)[:1000]
     )
 
 

@@ -63,27 +63,39 @@ def application_get(*, user: User, pk: int) -> Application | None:
 
 
 def application_event_list(*, user: User, application_id: int | None = None) -> QuerySet[ApplicationEvent]:
-    events = ApplicationEvent.objects.filter(application__owner=user).order_by("occurred_at", "pk")
+    events = ApplicationEvent.objects.filter(application__owner=user, application__deleted_at__isnull=True).order_by(
+        "occurred_at", "pk"
+    )
     return events if application_id is None else events.filter(application_id=application_id)
 
 
 def contact_list(*, user: User, application_id: int | None = None) -> QuerySet[Contact]:
-    contacts = Contact.objects.filter(application__owner=user).order_by("name", "pk")
+    contacts = Contact.objects.filter(application__owner=user, application__deleted_at__isnull=True).order_by(
+        "name", "pk"
+    )
     return contacts if application_id is None else contacts.filter(application_id=application_id)
 
 
 def note_list(*, user: User, application_id: int | None = None) -> QuerySet[Note]:
-    notes = Note.objects.filter(application__owner=user).order_by("-created_at", "-pk")
+    notes = Note.objects.filter(application__owner=user, application__deleted_at__isnull=True).order_by(
+        "-created_at", "-pk"
+    )
     return notes if application_id is None else notes.filter(application_id=application_id)
 
 
 def task_list(*, user: User, application_id: int | None = None) -> QuerySet[Task]:
-    tasks = Task.objects.filter(application__owner=user).order_by("done_at", "due_at", "pk")
+    tasks = Task.objects.filter(application__owner=user, application__deleted_at__isnull=True).order_by(
+        "done_at", "due_at", "pk"
+    )
     return tasks if application_id is None else tasks.filter(application_id=application_id)
 
 
 def reminder_list(*, user: User) -> QuerySet[Reminder]:
-    return Reminder.objects.filter(owner=user).select_related("application__posting", "task").order_by("due_at", "pk")
+    return (
+        Reminder.objects.filter(owner=user, application__deleted_at__isnull=True)
+        .select_related("application__posting", "task")
+        .order_by("due_at", "pk")
+    )
 
 
 def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
@@ -106,13 +118,23 @@ OWNER_PATHS: dict[type[Model], str] = {
     Notification: "user",
     Task: "application__owner",
     Interview: "application__owner",
+    Contact: "application__owner",
+    Note: "application__owner",
 }
 
 
+# Models that hang off an application: one of a deleted application is out of sight like the application.
+LIVE_APPLICATION_SCOPED = frozenset({Task, Contact, Note, Reminder})
+
+
 def owned(model: type[Model], *, user: User, pk: int, queryset: QuerySet | None = None) -> Model:
-    """The user's object with this id, or Http404."""
+    """The user's object with this id, or Http404. What hangs off a deleted application is a 404 too (the deleted
+    application itself is left out by its default manager)."""
     base = queryset if queryset is not None else model._default_manager.all()
-    return get_object_or_404(base.filter(**{OWNER_PATHS[model]: user}), pk=pk)
+    scope = {OWNER_PATHS[model]: user}
+    if model in LIVE_APPLICATION_SCOPED:
+        scope["application__deleted_at__isnull"] = True
+    return get_object_or_404(base.filter(**scope), pk=pk)
 
 
 # A column shows its most recent cards; the rest are one click away (?show=<stage>). Rendering every card of a
@@ -250,7 +272,7 @@ def reminders_open(*, user: User) -> tuple[list[Reminder], list[Reminder]]:
     """Scheduled reminders split into (due now, upcoming), each with its application's posting."""
     now = timezone.now()
     scheduled = (
-        Reminder.objects.filter(owner=user, status=Reminder.Status.SCHEDULED)
+        Reminder.objects.filter(owner=user, status=Reminder.Status.SCHEDULED, application__deleted_at__isnull=True)
         .select_related("application__posting", "task")
         .order_by("due_at", "id")
     )

@@ -112,11 +112,59 @@ def posting_create(
     """A posting as the user saved it. Without an industry, the industry its title and description read as is
     detected (market.keyword_databases) and marked as detected."""
     require_tenant_schema()
+    values = posting_values_check(
+        title=title,
+        company=company,
+        location=location,
+        country=country,
+        salary_min=salary_min,
+        salary_max=salary_max,
+        salary_currency=salary_currency,
+        salary_period=salary_period,
+        employment_type=employment_type,
+        remote=remote,
+        industry=industry,
+    )
+    description = text_clean(description, max_chars=MAX_DESCRIPTION_CHARS)
+    industry = values.pop("industry")
+    posting = JobPosting(
+        owner=owner,
+        description=description,
+        url=url.strip()[:1000],
+        **values,
+        industry=industry or posting_industry_detect(title=values["title"], description=description),
+        industry_detected=not industry,
+        requirements=requirements_split(description),
+        requirements_version=REQUIREMENTS_READER_VERSION,
+    )
+    posting.industry_detected = posting.industry_detected and bool(posting.industry)
+    posting.full_clean(exclude=["owner"])
+    posting.save()
+    return posting
+
+
+def posting_values_check(
+    *,
+    title: str,
+    company: str,
+    location: str,
+    country: str,
+    salary_min: object,
+    salary_max: object,
+    salary_currency: str,
+    salary_period: str,
+    employment_type: str,
+    remote: str,
+    industry: str,
+) -> dict[str, object]:
+    """The posting's fields as they are stored, or a ValidationError naming each field at fault. A salary without
+    a period is yearly; a period without a salary is dropped."""
     title = text_clean(title, max_chars=200)
     company = text_clean(company, max_chars=200)
-    description = text_clean(description, max_chars=MAX_DESCRIPTION_CHARS)
     country = (country or "").strip().upper()
     salary_currency = (salary_currency or "").strip().upper()
+    salary_period = (salary_period or "").strip()
+    industry = (industry or "").strip()
     errors: dict[str, str] = {}
     if not title:
         errors["title"] = _("Enter the job title.")
@@ -131,8 +179,7 @@ def posting_create(
     if remote not in JobPosting.Remote.values:
         errors["remote"] = _("Choose on site, hybrid or remote.")
     if salary_period and salary_period not in JobPosting.SalaryPeriod.values:
-        errors["salary_period"] = _("Choose per year, per month or per hour.")
-    industry = (industry or "").strip()
+        errors["salary_period"] = _("Choose per hour, per day, per week, per month or per year.")
     if industry and industry not in INDUSTRY_CODES:
         errors["industry"] = _("Choose an industry from the list.")
     if errors:
@@ -141,32 +188,23 @@ def posting_create(
     high = _money(salary_max, field="salary_max")
     if low is not None and high is not None and low > high:
         raise ValidationError({"salary_max": _("The upper salary must not be below the lower one.")})
-    if (low is not None or high is not None) and not salary_currency:
+    has_salary = low is not None or high is not None
+    if has_salary and not salary_currency:
         raise ValidationError({"salary_currency": _("Say which currency the salary is in.")})
-    posting = JobPosting(
-        owner=owner,
-        title=title,
-        company=company,
-        description=description,
-        url=url.strip()[:1000],
-        location=text_clean(location, max_chars=200),
-        country=country,
-        region=_region_of(country),
-        salary_min=low,
-        salary_max=high,
-        salary_currency=salary_currency,
-        salary_period=salary_period or (JobPosting.SalaryPeriod.YEAR if low or high else ""),
-        employment_type=employment_type,
-        remote=remote,
-        industry=industry or posting_industry_detect(title=title, description=description),
-        industry_detected=not industry,
-        requirements=requirements_split(description),
-        requirements_version=REQUIREMENTS_READER_VERSION,
-    )
-    posting.industry_detected = posting.industry_detected and bool(posting.industry)
-    posting.full_clean(exclude=["owner"])
-    posting.save()
-    return posting
+    return {
+        "title": title,
+        "company": company,
+        "location": text_clean(location, max_chars=200),
+        "country": country,
+        "region": _region_of(country),
+        "salary_min": low,
+        "salary_max": high,
+        "salary_currency": salary_currency,
+        "salary_period": (salary_period or JobPosting.SalaryPeriod.YEAR) if has_salary else "",
+        "employment_type": employment_type,
+        "remote": remote,
+        "industry": industry,
+    }
 
 
 def posting_industry_detect(*, title: str, description: str) -> str:
@@ -439,9 +477,10 @@ def postings_requirements_reread() -> int:
 
 
 def posting_delete(*, posting: JobPosting) -> None:
-    """Deletes a posting no application pins; raises PostingInUse otherwise."""
+    """Deletes a posting no application pins (one deleted but still undoable counts); raises PostingInUse
+    otherwise."""
     with transaction.atomic():
-        if Application.objects.filter(posting=posting).exists():
+        if Application.all_objects.filter(posting=posting).exists():
             raise PostingInUse
         posting.delete()
 

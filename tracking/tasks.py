@@ -10,7 +10,7 @@ from django.db import connection
 
 from cvplus.celery import app
 from tenants.tasks import TenantOnlyTask
-from tracking import reminders
+from tracking import deletion, reminders
 from tracking.cv import reading
 from tracking.io import jobs
 
@@ -39,6 +39,12 @@ def reminder_send(reminder_id: int) -> bool:
 @app.task(base=TenantOnlyTask, soft_time_limit=120)
 def applications_flag_likely_ghosted() -> int:
     return reminders.applications_flag_likely_ghosted()
+
+
+@app.task(base=TenantOnlyTask, soft_time_limit=120)
+def deleted_purge() -> dict[str, int]:
+    """Deletes for good the postings and applications whose undo window has passed."""
+    return deletion.deleted_purge()
 
 
 @app.task(base=TenantOnlyTask, soft_time_limit=CV_READ_SOFT_LIMIT_S, time_limit=CV_READ_HARD_LIMIT_S, acks_late=True)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from tracking import urls_io
-from tracking.views import applications, board, cv, interviews, profile, reminders
+from tracking.views import applications, board, cv, edits, interviews, profile, reminders
 
 app_name = "tracking"
 
@@ -22,6 +22,19 @@ urlpatterns = [
     path("interviews/<int:pk>/", interviews.interview_edit, name="interview_edit"),
     path("interviews/<int:pk>/cancel/", interviews.interview_cancel, name="interview_cancel"),
     path("interviews/<int:pk>/calendar.ics", interviews.interview_calendar, name="interview_calendar"),
+    path("postings/<int:pk>/edit/", edits.posting_edit, name="posting_edit"),
+    path("postings/<int:pk>/delete/", edits.posting_delete, name="posting_delete"),
+    path("postings/<int:pk>/restore/", edits.posting_restore, name="posting_restore"),
+    path("applications/<int:pk>/edit/", edits.application_edit, name="application_edit"),
+    path("applications/<int:pk>/delete/", edits.application_delete, name="application_delete"),
+    path("applications/<int:pk>/restore/", edits.application_restore, name="application_restore"),
+    path("applications/<int:pk>/reopen/", edits.application_reopen, name="application_reopen"),
+    path("contacts/<int:pk>/edit/", edits.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", edits.contact_delete, name="contact_delete"),
+    path("notes/<int:pk>/edit/", edits.note_edit, name="note_edit"),
+    path("notes/<int:pk>/delete/", edits.note_delete, name="note_delete"),
+    path("tasks/<int:pk>/edit/", edits.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/delete/", edits.task_delete, name="task_delete"),
     path("cv/", cv.cv_page, name="cv"),
     path("cv/upload/", cv.cv_upload, name="cv_upload"),
     path("cv/paste/", cv.cv_paste, name="cv_paste"),

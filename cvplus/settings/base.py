@@ -232,6 +232,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "args": ("tracking.tasks.reminders_due_dispatch",),
     },
+    # Deleted postings and applications can be restored for 10 minutes (tracking/deletion.py), then go for good.
+    "purge-deleted-postings-and-applications-in-every-tenant": {
+        "task": "tenants.tasks.tenants_dispatch",
+        "schedule": 5 * 60,
+        "args": ("tracking.tasks.deleted_purge",),
+    },
     "flag-likely-ghosted-applications-in-every-tenant": {
         "task": "tenants.tasks.tenants_dispatch",
         "schedule": 6 * 3600,

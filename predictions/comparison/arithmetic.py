@@ -6,7 +6,8 @@
   is interpolated between the three known points in log salary (the model predicts log salary and its intervals are
   multiplicative, so 90k between 80k and 100k sits a little past the halfway mark). Outside the range there is no
   number: the model says nothing about its tails beyond "10 % below P10, 10 % above P90", so none is invented.
-- ``yearly_amount``: an hourly, monthly or yearly amount as a yearly one (2,080 working hours, 12 months).
+- ``yearly_amount``: an hourly, daily, weekly, monthly or yearly amount as a yearly one (2,080 working hours, 260
+  working days, 52 weeks, 12 months).
 - ``title_key``: a posting title reduced to its stemmed content words, seniority and filler dropped ("Senior Data
   Engineer (m/w/d)" and "data engineer" share one), for titles that name no O*NET occupation.
 """
@@ -22,8 +23,19 @@ from tracking.cv import keywords
 
 MIN_COMPARABLE = 10  # fewer comparable applications than this: no percentile, only their count
 HOURS_PER_YEAR = 2080  # 40 hours × 52 weeks
+DAYS_PER_YEAR = 260  # 5 working days × 52 weeks
+WEEKS_PER_YEAR = 52
 MONTHS_PER_YEAR = 12
-YEARLY_FACTORS = {"year": 1, "month": MONTHS_PER_YEAR, "hour": HOURS_PER_YEAR}
+YEARLY_FACTORS = {
+    "year": 1,
+    "month": MONTHS_PER_YEAR,
+    "week": WEEKS_PER_YEAR,
+    "day": DAYS_PER_YEAR,
+    "hour": HOURS_PER_YEAR,
+}
+# The readings an offer recorded without a period may have (predictions.comparison.salary): a week's and a day's pay
+# lie within ×5 of their neighbours, too close to tell apart by size alone.
+OFFER_PERIODS = ("year", "month", "hour")
 
 BELOW_P10 = "below_p10"
 P10_P50 = "p10_p50"
@@ -63,7 +75,7 @@ def salary_position(amount: float, *, p10: float, p50: float, p90: float) -> Sal
 
 
 def yearly_amount(amount: float, period: str) -> float:
-    """``amount`` per ``period`` ("year", "month" or "hour") as a yearly amount."""
+    """``amount`` per ``period`` ("year", "month", "week", "day" or "hour") as a yearly amount."""
     try:
         return float(amount) * YEARLY_FACTORS[period]
     except KeyError:

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from predictions.comparison.arithmetic import (
     ABOVE_P90,
     BELOW_P10,
+    DAYS_PER_YEAR,
     HOURS_PER_YEAR,
+    OFFER_PERIODS,
     P10_P50,
-    YEARLY_FACTORS,
     salary_position,
     yearly_amount,
 )
@@ -38,7 +39,7 @@ class Amount:
     kind: str  # "offer", "posted", "posted_min", "posted_max"
     value: Decimal
     currency: str
-    period: str | None  # "year", "month" or "hour"; None for an offer, which is recorded without one
+    period: str | None  # "year", "month", "week", "day" or "hour"; None for an offer, recorded without one
 
 
 def amounts_to_place(
@@ -84,6 +85,10 @@ def _as_written(value: Decimal, currency: str, period: str) -> str:
     values = {"amount": number_format(value, decimal_pos=decimals, force_grouping=True), "currency": currency}
     if period == "hour":
         return _("%(amount)s %(currency)s an hour") % values
+    if period == "day":
+        return _("%(amount)s %(currency)s a day") % values
+    if period == "week":
+        return _("%(amount)s %(currency)s a week") % values
     if period == "month":
         return _("%(amount)s %(currency)s a month") % values
     return _("%(amount)s %(currency)s a year") % values
@@ -127,9 +132,7 @@ def _rate(currency: str, fx_per_usd: dict[str, tuple[float, int]]) -> tuple[floa
 def _period_of_offer(value: float, *, to_range: float, p50: float) -> str:
     """The period an offer recorded without one most plausibly has: the reading whose yearly amount is nearest the
     predicted median in log terms. The readings differ by ×12 and ×173, so this picks the unit, not the position."""
-    return min(
-        YEARLY_FACTORS, key=lambda period: abs(math.log(yearly_amount(value, period) * to_range) - math.log(p50))
-    )
+    return min(OFFER_PERIODS, key=lambda period: abs(math.log(yearly_amount(value, period) * to_range) - math.log(p50)))
 
 
 def _place(
@@ -176,6 +179,12 @@ def _place(
             _("Made yearly at %(hours)s working hours a year (40 hours × 52 weeks).")
             % {"hours": _money(HOURS_PER_YEAR)}
         )
+    elif period == "day":
+        notes.append(
+            _("Made yearly at %(days)s working days a year (5 days × 52 weeks).") % {"days": _money(DAYS_PER_YEAR)}
+        )
+    elif period == "week":
+        notes.append(_("Made yearly at 52 weeks a year."))
     elif period == "month":
         notes.append(_("Made yearly at 12 months a year."))
     if converted_note:

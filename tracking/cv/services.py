@@ -148,9 +148,12 @@ def _cv_store(*, owner: User, source: str, data: bytes, original_name: str) -> C
 
 
 def cv_latest(*, owner: User) -> CVDocument | None:
-    """The owner's newest CV version, or None before the first one."""
+    """The owner's newest CV version that is not unreadable (read, or still being read), or None before the first
+    one. An unreadable upload is kept as a version but never becomes the CV that counts."""
     require_tenant_schema()
-    return CVDocument.objects.filter(owner=owner).order_by("-version").first()
+    return (
+        CVDocument.objects.filter(owner=owner).exclude(status=CVDocument.Status.UNREADABLE).order_by("-version").first()
+    )
 
 
 def cv_reading_enqueue(*, cv_id: int) -> None:

@@ -112,6 +112,8 @@ AMOUNT_RE = re.compile(r"(\d(?:[\d.,'\s\u00a0\u202f]*\d)?)(?:\s*([kKmM])(?![A-Za
 CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 PERIOD_PATTERNS = (
     (re.compile(r"(/|per |an? )\s*(h|hr|hour)\b|hourly|/h\b"), "hour"),
+    (re.compile(r"(/|per |a )\s*(d|day)\b|daily|day rate"), "day"),
+    (re.compile(r"(/|per |a )\s*(wk|week)\b|weekly"), "week"),
     (re.compile(r"(/|per |a )\s*(mo|month)\b|monthly"), "month"),
     (re.compile(r"(/|per |a )\s*(y|yr|year|annum)\b|annual|yearly|p\.a\."), "year"),
 )

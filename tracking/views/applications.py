@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from predictions.application_panel import application_predictions, match_for_page
 from predictions.comparison.service import application_comparison
-from tracking import services
+from tracking import edits, services
 from tracking.forms import (
     ApplicationForm,
     ApplicationNewQueryForm,
@@ -27,6 +27,7 @@ from tracking.forms import (
     form_errors_from,
     moment_from_date,
 )
+from tracking.forms_edit import ReopenForm
 from tracking.interviews.forms import InterviewForm
 from tracking.interviews.selectors import interviews_for_application, last_time_zone, timeline_with_interviews
 from tracking.models import Application, JobPosting, Reminder, Stage, Task
@@ -60,6 +61,7 @@ def render_application(request: HttpRequest, pk: int, **bound_forms: forms.Form)
         "snooze_form": SnoozeForm(),
         "scheduled": Reminder.Status.SCHEDULED,
         "is_open": bool(services.ALLOWED_MOVES.get(application.stage)),
+        "reopen_form": ReopenForm(stages=edits.application_reopen_stages(application=application), auto_id="reopen-%s"),
     }
     context["predictions"] = application_predictions(user=request.user, application=application)
     context["match"] = match_for_page(context["predictions"])

@@ -3,6 +3,8 @@ JavaScript the same forms post and redirect (or re-render with the refusal next 
 
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tracking import services
+from tracking.deletion import UNDO_SESSION_KEY, recently_deleted
 from tracking.forms import (
     BoardQueryForm,
     MoveForm,
@@ -44,8 +47,13 @@ def _board_context(request: HttpRequest, *, errors: dict[int, str] | None = None
 
 
 def _render_board(request: HttpRequest, **kwargs) -> HttpResponse:
-    template = "tracking/_board.html" if request.htmx else "tracking/board.html"
-    return render(request, template, _board_context(request, **kwargs))
+    if request.htmx:
+        return render(request, "tracking/_board.html", _board_context(request, **kwargs))
+    context = _board_context(request, **kwargs)
+    # The undo list costs its queries only for a while after a delete (tracking.views.edits marks the session).
+    if request.session.get(UNDO_SESSION_KEY, 0) > time.time():
+        context["deleted_applications"], context["deleted_postings"] = recently_deleted(user=request.user)
+    return render(request, "tracking/board.html", context)
 
 
 @login_required

@@ -71,14 +71,16 @@ def _render_cv(
     **bound: forms.Form,
 ) -> HttpResponse:
     versions = list(cv_versions(user=request.user))
+    # The latest is the newest version not unreadable: an unreadable upload never replaces the CV that counts.
+    latest = next((cv for cv in versions if cv.status != CVDocument.Status.UNREADABLE), None)
     if shown is None and versions:
-        shown = CVDocument.objects.get(pk=versions[0].pk)
+        shown = CVDocument.objects.get(pk=(latest or versions[0]).pk)
     if shown is not None:
         shown = _reading_checked(shown)
     context = {
         "versions": versions,
         "shown": shown,
-        "is_latest": shown is not None and versions and shown.pk == versions[0].pk,
+        "is_latest": shown is not None and latest is not None and shown.pk == latest.pk,
         "upload_form": CVUploadForm(),
         "paste_form": CVPasteForm(),
         "parsed": parsed_for_display(cv_parsed(shown)) if shown is not None else {},
@@ -126,9 +128,16 @@ def cv_status(request: HttpRequest, pk: int) -> HttpResponse:
 def _saved(request: HttpRequest, cv: CVDocument) -> HttpResponse:
     cv.refresh_from_db(fields=["status"])  # read already when tasks run inline
     if cv.status == CVDocument.Status.READING:
-        messages.success(request, _("Version %(version)s saved. We are reading it now.") % {"version": cv.version})
+        messages.info(request, _("Version %(version)s saved. We are reading it now.") % {"version": cv.version})
     elif cv.status == CVDocument.Status.UNREADABLE:
-        messages.warning(request, _("We kept version %(version)s, but could not read it.") % {"version": cv.version})
+        from tracking.cv.services import cv_latest
+
+        previous = cv_latest(owner=request.user)
+        if previous is not None:
+            text = _("We kept version %(version)s, but could not read it: your latest CV is still version %(latest)s.")
+        else:
+            text = _("We kept version %(version)s, but could not read it.")
+        messages.warning(request, text % {"version": cv.version, "latest": getattr(previous, "version", "")})
     else:
         messages.success(request, _("Version %(version)s saved and read.") % {"version": cv.version})
     return redirect("tracking:cv_version", cv.pk)

@@ -88,12 +88,14 @@ def test_it_places_a_yearly_amount_in_the_range_interpolating_in_log_salary(amou
     assert (placed.position, placed.percentile) == (position, percentile)
 
 
-def test_it_makes_hourly_and_monthly_amounts_yearly() -> None:
+def test_it_makes_hourly_daily_weekly_and_monthly_amounts_yearly() -> None:
     assert yearly_amount(50, "hour") == 104_000
+    assert yearly_amount(400, "day") == 104_000
+    assert yearly_amount(1_500, "week") == 78_000  # a trucker's weekly wage is not a year's pay
     assert yearly_amount(7_500, "month") == 90_000
     assert yearly_amount(90_000, "year") == 90_000
     with pytest.raises(ValueError, match="unknown period"):
-        yearly_amount(1, "week")
+        yearly_amount(1, "fortnight")
 
 
 def test_it_normalises_titles_without_seniority_or_filler() -> None:
@@ -163,6 +165,21 @@ def test_it_makes_an_hourly_salary_yearly_at_2080_hours() -> None:
 
     assert (item["position"], item["percentile"], item["yearly_amount"]) == (P50_P90, 56, 104_000.0)
     assert "Made yearly at 2,080 working hours a year (40 hours × 52 weeks)." in item["notes"]
+
+
+def test_it_makes_a_weekly_wage_yearly_at_52_weeks_not_as_a_years_pay() -> None:
+    [item] = placed(*posted(1_900, None, period="week"))["items"]  # 98,800 USD a year
+
+    assert (item["position"], item["yearly_amount"]) == (P10_P50, 98_800.0)
+    assert "Made yearly at 52 weeks a year." in item["notes"]
+    assert item["sentence"].startswith("The posted salary (1,900 USD a week, about 98,800 USD a year) is ")
+
+
+def test_it_makes_a_daily_rate_yearly_at_260_days() -> None:
+    [item] = placed(*posted(400, None, period="day"))["items"]  # 104,000 USD a year
+
+    assert item["yearly_amount"] == 104_000.0
+    assert "Made yearly at 260 working days a year (5 days × 52 weeks)." in item["notes"]
 
 
 def test_it_compares_in_the_ranges_currency_when_the_range_was_converted() -> None:

@@ -54,7 +54,13 @@ class Command(BaseCommand):
             "pairs": len(dataset.pairs),
             "problems": problems,
         }
-        self.stdout.write(report_table(report))
+        table = report_table(report)
+        self.stdout.write(table)
+        if "MISS" in table:
+            self.stdout.write(
+                "Each MISS is explained, with what was tried, in docs/model-card.md, "
+                '"The match after issue 15: state on main" (the latest section).'
+            )
         if options["json"]:
             path: Path = options["json"]
             path.write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")

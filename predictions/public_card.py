@@ -27,7 +27,7 @@ def _figure_specs() -> dict[str, list[tuple[str, str, str]]]:
             ("coverage_p10_p90", _("Actual salaries inside the predicted P10–P90 range (target 80 %)"), _PERCENT),
             ("mae_usd", _("Mean absolute error of the middle of the range"), _USD),
             ("median_width_usd", _("Median width of the range"), _USD),
-            ("within_20pct", _("Predictions within 20 % of the actual salary"), _PERCENT),
+            ("within_20pct", _("Predictions within %(share)s of the actual salary") % {"share": "20 %"}, _PERCENT),
         ],
         ModelVersion.Kind.TIME_TO_HIRE: [
             ("coverage_p10_p90", _("Actual durations inside the predicted P10–P90 range (target 80 %)"), _PERCENT),

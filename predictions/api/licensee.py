@@ -185,9 +185,10 @@ class LicenseeTimeToHireView(LicenseePredictionView):
 @_documented(
     gettext_lazy("Interview and offer odds"),
     gettext_lazy(
-        "The probability of an interview, of an offer after an interview, and of an offer, each with its 80 % "
-        "credible interval. Here they are the published rates for the application's channel (every channel when "
-        "none is given), the same for every application sent that way: basis says so. Every input is optional."
+        "The probability of an interview, of an offer after an interview, and of an offer, each with its credible "
+        "interval from the 10th to the 90th percentile. Here they are the published rates for the application's "
+        "channel (every channel when none is given), the same for every application sent that way: basis says so. "
+        "Every input is optional."
     ),
     examples.INTERVIEW_EXAMPLES,
 )

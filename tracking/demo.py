@@ -78,7 +78,7 @@ def _application_write(
         salary_period=period,
         remote=planned.remote,
         industry=planned.industry,
-        description=seeker.description.format(title=planned.title, company=planned.company) + DEMO_LABEL,
+        description=DEMO_LABEL + seeker.description.format(title=planned.title, company=planned.company),
     )
     times = [_at(now, days_ago, rng, seeker.utc_offset_hours) for _stage, days_ago in planned.moves]
     (first_stage, _days), *later = planned.moves

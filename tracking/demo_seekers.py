@@ -49,7 +49,7 @@ class DemoSeeker:
 
 
 A = DemoApplication
-DEMO_LABEL = "\n\n(Demo posting: the employer is invented.)"
+DEMO_LABEL = "(Demo posting: the employer is invented.)\n\n"  # first, so it is never read as a requirement
 
 SAM = DemoSeeker(
     email="seeker@example.com",

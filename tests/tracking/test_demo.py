@@ -83,6 +83,20 @@ def test_every_history_is_one_the_services_accept_and_ends_before_now(cast):
             assert event.to_stage in ALLOWED_MOVES[previous.to_stage]
 
 
+def test_the_demo_label_is_said_on_each_posting_but_never_read_as_a_requirement(cast):
+    with schema_context("alpha"):
+        _seekers_write()
+        postings = list(JobPosting.objects.all())
+
+    assert postings
+    for posting in postings:
+        assert "Demo posting" in posting.description
+        assert not any(
+            "Demo posting" in line
+            for line in [*posting.requirements["must_have"], *posting.requirements["nice_to_have"]]
+        )
+
+
 def test_the_seekers_differ_in_field_country_outcome_and_history(cast):
     now = timezone.now()
     with schema_context("alpha"):

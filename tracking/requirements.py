@@ -20,7 +20,8 @@ MUST, NICE, NEVER = "must", "nice", "never"
 # The version of this reading stored with each posting's lists (JobPosting.requirements_version). Bump it whenever
 # ``requirements_split`` reads a description differently: lists stored by an older version are read again on display
 # (JobPosting.requirements_current) and rewritten by ``manage.py postings_requirements_reread``.
-READER_VERSION = "2"  # 2: headings and cues in five languages, no salaries or benefits (issue 15)
+READER_VERSION = "3"  # 2: headings and cues in five languages, no salaries or benefits (issue 15); 3: more headings
+# ("Erforderlich:", "What you'll need", "Requis")
 
 # Section headings, compared after _heading_key (NFKC, case-folded, punctuation and brackets dropped).
 HEADINGS: dict[str, tuple[str, ...]] = {
@@ -30,17 +31,23 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "basic qualifications", "qualifications", "must have", "must haves", "must-have", "must-haves",
         "what you bring", "what you'll bring", "what you will bring", "what we're looking for",
         "what we are looking for", "who you are", "about you", "your profile", "you have", "skills and experience",
-        "requirements and qualifications", "skills", "experience",
+        "requirements and qualifications", "skills", "experience", "what you need", "what you'll need",
+        "you'll need", "essential", "essential skills", "essential criteria", "key requirements",
+        "minimum requirements",
         # de
         "ihr profil", "dein profil", "anforderungen", "anforderungsprofil", "was sie mitbringen", "was du mitbringst",
         "das bringen sie mit", "das bringst du mit", "voraussetzungen", "qualifikationen", "ihre qualifikationen",
-        "deine qualifikationen", "muss", "unsere anforderungen",
+        "deine qualifikationen", "muss", "unsere anforderungen", "erforderlich", "erforderliche qualifikationen",
+        "erforderliche kenntnisse", "was wir erwarten", "was wir von ihnen erwarten", "sie bringen mit",
+        "du bringst mit", "mindestanforderungen",
         # fr
         "profil recherché", "profil", "votre profil", "compétences requises", "qualifications requises",
-        "prérequis", "pré-requis", "exigences", "compétences", "ce que nous recherchons",
+        "prérequis", "pré-requis", "exigences", "compétences", "ce que nous recherchons", "requis",
+        "compétences et qualifications", "qualifications et compétences",
         # es
         "requisitos", "requisitos mínimos", "perfil", "perfil buscado", "tu perfil", "qué buscamos",
-        "lo que buscamos", "imprescindible", "requisitos imprescindibles", "competencias",
+        "lo que buscamos", "imprescindible", "requisitos imprescindibles", "competencias", "requerido",
+        "requisitos necesarios", "qué necesitas", "te pedimos",
         # ja
         "必須要件", "必須スキル", "必須条件", "必須", "応募資格", "求める人物像", "応募要件", "必要なスキル",
         "必要な経験", "求めるスキル", "必須経験",
@@ -53,7 +60,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "un plus", "atouts", "atouts appréciés", "appréciés", "les plus", "souhaité", "souhaitée",
         "compétences souhaitées", "serait un plus",
         "se valorará", "deseable", "requisitos deseables", "valorable", "valoraremos", "se valora", "méritos",
-        "se valorarán",
+        "se valorarán", "deseables", "es un plus", "wünschenswerte kenntnisse", "gerne gesehen",
+        "optionnel", "would be a plus", "desired",
         "歓迎要件", "歓迎スキル", "歓迎条件", "歓迎", "尚可", "あれば尚可", "歓迎する経験",
     ),
     NEVER: (

@@ -501,3 +501,22 @@ def test_years_asked_in_the_cvs_language_for_a_field_it_lacks_stay_missing(grid_
         "Mindestens 3 Jahre Berufserfahrung in der Intensivpflege"
     ]
     assert item["status"] == "missing"
+
+
+@pytest.mark.parametrize(
+    ("heading", "nice_heading"),
+    [
+        ("Erforderlich:", "Wünschenswert:"),
+        ("What you'll need", "Desired"),
+        ("Requis :", "Optionnel :"),
+        ("Requerido:", "Deseables:"),
+    ],
+)
+def test_more_must_have_headings_are_read_in_each_language(heading, nice_heading):
+    posting = (
+        f"Intro line.\n\n{heading}\n- Kenntnisse der IATF 16949\n- SAP S/4HANA\n\n{nice_heading}\n- Reisebereitschaft\n"
+    )
+    assert requirements_split(posting) == {
+        "must_have": ["Kenntnisse der IATF 16949", "SAP S/4HANA"],
+        "nice_to_have": ["Reisebereitschaft"],
+    }

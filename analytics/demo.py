@@ -93,3 +93,19 @@ def _first_saved(*, after: datetime) -> dict[int, datetime]:
         .values_list("owner_id", "first")
     )
     return {owner_id: first + timedelta(minutes=5) for owner_id, first in rows}
+
+
+DEMO_BETA_CODE = "CVPLUS-BETA-2026"
+DEMO_BETA_CODE_USES = 100  # the seed's planned cohort
+
+
+def demo_beta_code_ensure() -> str:
+    """The demo's beta invitation code, for anyone trying the beta programme: entered on the account page (or at
+    sign-up) it enrols them, and their ratings reach the staff page. No member or rating is invented."""
+    from analytics.models_beta import BetaInvitation
+
+    BetaInvitation.objects.get_or_create(
+        code=DEMO_BETA_CODE,
+        defaults={"max_uses": DEMO_BETA_CODE_USES, "note": "Demo: the public beta code shown in the README"},
+    )
+    return DEMO_BETA_CODE

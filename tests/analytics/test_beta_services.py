@@ -317,3 +317,12 @@ def test_a_persons_rows_are_forgotten_with_their_account_and_nobody_elses(cast) 
     assert beta_people_forget(tenant=cast.tenant_a, user_id=owner.pk) == 3
     for model in (BetaMember, Feedback, NpsResponse):
         assert list(model.objects.values_list("user_id", flat=True)) == [member.pk]
+
+
+def test_the_demo_code_is_written_once_and_enrols_people_until_its_limit(cast) -> None:
+    from analytics.demo import DEMO_BETA_CODE, DEMO_BETA_CODE_USES, demo_beta_code_ensure
+
+    assert demo_beta_code_ensure() == demo_beta_code_ensure() == DEMO_BETA_CODE
+    code = BetaInvitation.objects.get(code=DEMO_BETA_CODE)
+    assert (code.max_uses, code.uses) == (DEMO_BETA_CODE_USES, 0)
+    assert not BetaMember.objects.exists()  # no member is invented

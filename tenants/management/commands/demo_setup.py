@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from analytics.alerts.demo import demo_alert_rules_ensure
-from analytics.demo import demo_experiments_ensure
+from analytics.demo import demo_beta_code_ensure, demo_experiments_ensure
 from analytics.demo_activity import demo_activity_ensure, simulated_history_record
 from analytics.demo_signups import demo_signups_ensure
 from analytics.tasks import demo_predictions_record_task
@@ -47,6 +47,7 @@ class Command(BaseCommand):
         plans_ensure()
         demo_plans_grant()
         key_file = demo_licensee_ensure()
+        beta_code = demo_beta_code_ensure()
         if demo_alert_rules_ensure(staff_email=STAFF_EMAIL):
             self.stdout.write("alert rules added (admin: Analytics › Alert rules; Northbridge: /portal/alerts/)")
         queued = champions_ensure()
@@ -65,5 +66,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  http://{settings.BASE_DOMAIN}:{port}/licensee/  API licensee page: sign in with the key in {key_file}"
         )
+        self.stdout.write(f"  beta programme: enter the code {beta_code} on a seeker's account page (/accounts/)")
         mode = "inline (no Redis found)" if settings.TASKS_RUN_INLINE else f"queued on {settings.CELERY_BROKER_URL}"
         self.stdout.write(f"  health: http://{settings.BASE_DOMAIN}:{port}/healthz   tasks: {mode}")

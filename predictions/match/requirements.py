@@ -168,12 +168,19 @@ def _segmented_concepts(segmented: str) -> tuple[str, ...]:
 
 
 def cv_line(
-    section: str, kind: str, text: str, *, index: keywords.KeywordIndex, removed: frozenset | set = frozenset()
+    section: str,
+    kind: str,
+    text: str,
+    *,
+    index: keywords.KeywordIndex,
+    removed: frozenset | set = frozenset(),
+    languages: tuple[str, ...] | None = None,
 ) -> CVLine:
+    """One CV line read; ``languages`` are the whole CV's (one line says too little to tell its language)."""
     segmented = segment(text)  # once: a long Japanese line costs as much to cut as to read
     found = [
         skill_identity(skill)
-        for skill in keywords.skills_match(segmented, index=index)
+        for skill in keywords.skills_match(segmented, index=index, languages=languages)
         if skill["key"] not in removed  # the seeker removed it (tracking.cv_corrections)
     ]
     contact = bool(CONTACT_RE.search(text))
@@ -188,13 +195,21 @@ def cv_lines(*, parsed: dict, text: str, index: keywords.KeywordIndex) -> CVLine
     an added one is a line of its own under "Added by you"."""
     sections = parsed.get("sections") or [{"kind": "header", "heading": "", "text": text}]
     removed = set(parsed.get("skills_removed") or ())  # the seeker's corrections (tracking.cv_corrections)
+    languages = keywords.text_languages(text) if index.esco_refs is not None else ()
     lines: list[CVLine] = []
     for section in sections:
         for raw in section.get("text", "").splitlines():
             line = raw.strip()
             if line:
                 lines.append(
-                    cv_line(section.get("heading", ""), section.get("kind", ""), line, index=index, removed=removed)
+                    cv_line(
+                        section.get("heading", ""),
+                        section.get("kind", ""),
+                        line,
+                        index=index,
+                        removed=removed,
+                        languages=languages,
+                    )
                 )
     # Sets and a first-line-by-text map, not a scan of every line per parsed skill (skills × lines).
     on_lines = {skill_id for line in lines for skill_id in line.skills}

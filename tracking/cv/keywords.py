@@ -41,6 +41,7 @@ from tracking.cv.keyword_match import (
     TITLE_MIN_SCORE,
     TITLE_TOKEN_MIN_SCORE,
     skills_match,
+    text_languages,
     titles_match,
 )
 
@@ -73,6 +74,7 @@ __all__ = [
     "keyword_index_clear",
     "phrase_key",
     "skills_match",
+    "text_languages",
     "title_tokens",
     "titles_match",
     "token_matches",

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 SHIPPED = ("en", "de", "fr", "es", "ja")
 UNDETERMINED = "und"
@@ -87,7 +88,20 @@ def line_language(line: str) -> str:
     return best
 
 
+CACHED_TEXT_CHARS = 20_000  # a CV's or a posting's lines, read again by every requirement of a match
+
+
 def language_detect(text: str) -> Language:
+    """``_language_detect``, remembered for texts up to CACHED_TEXT_CHARS (the match asks once per line it reads)."""
+    return _language_detect_cached(text) if len(text) <= CACHED_TEXT_CHARS else _language_detect(text)
+
+
+@lru_cache(maxsize=4096)
+def _language_detect_cached(text: str) -> Language:
+    return _language_detect(text)
+
+
+def _language_detect(text: str) -> Language:
     """The document's main language by characters of judged lines, and the others when it is mixed; "und" when no
     line can be judged (an empty or binary text, a list of names)."""
     weights: Counter[str] = Counter()

@@ -77,6 +77,7 @@ def latency_bench(runs: int) -> None:
     from market.keyword_databases import industry_profiles
     from predictions.match.scoring import match_score
     from tracking.cv import keywords
+    from tracking.cv.language import _language_detect_cached
     from tracking.cv.services import cv_parse
     from tracking.requirements import requirements_split
 
@@ -85,6 +86,7 @@ def latency_bench(runs: int) -> None:
     print(f"\n== CV parse + match, {runs} runs per industry (in process; SIMULATED CV and posting per industry) ==")
 
     def run(cv: str, title: str, description: str, requirements: dict, industry) -> float:
+        _language_detect_cached.cache_clear()  # each run reads its CV as a new one: nothing remembered from the last
         began = time.perf_counter()
         parsed = cv_parse(cv)
         match_score(

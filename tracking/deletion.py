@@ -30,7 +30,11 @@ UNDO_WINDOW = timedelta(minutes=10)
 UNDO_SESSION_KEY = "tracking_undo_until"
 
 
-def _deleted_event(application: Application, *, kind: str, by: User, at: datetime) -> None:
+def _deleted_mark(application: Application, *, deleted: bool, by: User, at: datetime) -> None:
+    """Sets or clears the application's delete mark and records it as a domain event (deleted, or restored)."""
+    application.deleted_at = at if deleted else None
+    application.save(update_fields=["deleted_at"])
+    kind = DomainEvent.Kind.APPLICATION_DELETED if deleted else DomainEvent.Kind.APPLICATION_RESTORED
     domain_event_record(kind=kind, actor_id=by.pk, subject_id=application.pk, payload={"key": application.stage}, at=at)
 
 
@@ -41,9 +45,7 @@ def application_delete(*, application: Application, by: User) -> Application:
     now = timezone.now()
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        application.deleted_at = now
-        application.save(update_fields=["deleted_at"])
-        _deleted_event(application, kind=DomainEvent.Kind.APPLICATION_DELETED, by=by, at=now)
+        _deleted_mark(application, deleted=True, by=by, at=now)
     return application
 
 
@@ -55,9 +57,7 @@ def posting_delete(*, posting: JobPosting, by: User) -> JobPosting:
         posting = JobPosting.objects.select_for_update().get(pk=posting.pk)
         applications = list(Application.objects.select_for_update().filter(posting=posting))
         for application in applications:
-            application.deleted_at = now
-            application.save(update_fields=["deleted_at"])
-            _deleted_event(application, kind=DomainEvent.Kind.APPLICATION_DELETED, by=by, at=now)
+            _deleted_mark(application, deleted=True, by=by, at=now)
         posting.deleted_at = now
         posting.save(update_fields=["deleted_at"])
     return posting
@@ -81,9 +81,7 @@ def application_restore(*, application: Application, by: User) -> Application:
         if posting.deleted_at is not None:
             posting.deleted_at = None
             posting.save(update_fields=["deleted_at"])
-        application.deleted_at = None
-        application.save(update_fields=["deleted_at"])
-        _deleted_event(application, kind=DomainEvent.Kind.APPLICATION_RESTORED, by=by, at=now)
+        _deleted_mark(application, deleted=False, by=by, at=now)
     return application
 
 
@@ -96,9 +94,7 @@ def posting_restore(*, posting: JobPosting, by: User) -> JobPosting:
         _restorable(posting.deleted_at, field="posting")
         together = Application.all_objects.select_for_update().filter(posting=posting, deleted_at=posting.deleted_at)
         for application in together:
-            application.deleted_at = None
-            application.save(update_fields=["deleted_at"])
-            _deleted_event(application, kind=DomainEvent.Kind.APPLICATION_RESTORED, by=by, at=now)
+            _deleted_mark(application, deleted=False, by=by, at=now)
         posting.deleted_at = None
         posting.save(update_fields=["deleted_at"])
     return posting
